@@ -1,0 +1,153 @@
+// The pipeline: capture files → frames → decoded packets → rule engine → an Analysis that every
+// renderer reads. Rendering frames happens in a second pass over the files (replayFrames), so that
+// analysis keeps only events and small per-frame notes in memory, whatever the capture's size.
+
+import { openCaptures, type CaptureFile } from './io/reader.js';
+import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
+import { decodePacket, type Packet } from './decoders/packet.js';
+import { HeadReassembler } from './decoders/reassembly.js';
+import { Engine, type Analyzer } from './annotate/engine.js';
+import type { VrrpscopeEvent } from './annotate/events.js';
+
+const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
+export const MAX_WARNINGS = 1000;
+
+export interface CaptureInfo {
+  file: string;
+  format: 'pcap' | 'pcapng';
+  linkTypes: string[];
+  frames: number;
+  start: number | null;
+  end: number | null;
+  timeDigits: number;
+}
+
+export interface Warning {
+  /** Frame number in the analysed sequence, for frames that were read. */
+  frame?: number;
+  /** For problems in a file itself: which file, its own frame number and the byte offset. */
+  file?: string;
+  fileFrame?: number;
+  offset?: number;
+  message: string;
+}
+
+export interface Host {
+  ip: string;
+  macs: string[];
+  roles: string[];
+}
+
+export interface Analysis {
+  paths: string[];
+  captures: CaptureInfo[];
+  frames: number;
+  events: VrrpscopeEvent[];
+  hosts: Host[];
+  warnings: Warning[];
+  /** Warnings beyond MAX_WARNINGS, counted only. */
+  warningsDropped: number;
+  frameEvents: Map<number, string[]>;
+  frameComments: Map<number, string>;
+  timeDigits: number;
+  start: number | null;
+  end: number | null;
+}
+
+export interface AnalyzeOptions {
+  analyzers?: Analyzer[];
+  /** Called every ~64k frames with the bytes read so far and the total (progress display). */
+  progress?: (read: number, total: number) => void;
+}
+
+class WarningList {
+  readonly list: Warning[] = [];
+  dropped = 0;
+  add(w: Warning): void {
+    if (this.list.length < MAX_WARNINGS) this.list.push(w);
+    else this.dropped++;
+  }
+}
+
+export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analysis {
+  const { files, source } = openCaptures(paths);
+  const engine = new Engine(opts.analyzers ?? []);
+  const streams = new HeadReassembler();
+  const warnings = new WarningList();
+  const perFile = files.map(() => ({ frames: 0, start: null as number | null, end: null as number | null }));
+  const unknownLink = new Set<string>();
+  const totalBytes = files.reduce((s, f) => s + f.size, 0);
+  let frames = 0, lastTime = 0;
+  try {
+    let f: Frame | null;
+    while ((f = source.next())) {
+      frames++;
+      const info = perFile[f.fileIndex];
+      info.frames++;
+      if (!f.noTimestamp) {
+        const t = frameTime(f);
+        if (info.start === null) info.start = t;
+        info.end = t;
+        lastTime = t;
+      }
+      if (!KNOWN_LINK_TYPES.has(f.linkType)) {
+        const k = f.fileIndex + ':' + f.linkType;
+        if (!unknownLink.has(k)) {
+          unknownLink.add(k);
+          warnings.add({ frame: f.n, file: files[f.fileIndex].name, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
+        }
+      }
+      const pkt = decodePacket(f, streams);
+      if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
+      engine.onPacket(pkt);
+      if (opts.progress && (frames & 0xffff) === 0) opts.progress(files.reduce((s, x) => s + x.bytesRead, 0), totalBytes);
+    }
+    engine.finish(lastTime);
+  } finally {
+    source.close();
+  }
+  for (const file of files) for (const w of file.warnings) {
+    warnings.add({ file: file.name, fileFrame: w.fileFrame, offset: w.offset, message: w.message });
+  }
+  const captures = files.map((file, i) => captureInfo(file, perFile[i]));
+  const starts = captures.map((c) => c.start).filter((x): x is number => x !== null);
+  const ends = captures.map((c) => c.end).filter((x): x is number => x !== null);
+  return {
+    paths,
+    captures,
+    frames,
+    events: engine.events,
+    hosts: [],
+    warnings: warnings.list,
+    warningsDropped: warnings.dropped,
+    frameEvents: engine.frameEvents(),
+    frameComments: engine.frameComments,
+    timeDigits: Math.max(...captures.map((c) => c.timeDigits)),
+    start: starts.length ? Math.min(...starts) : null,
+    end: ends.length ? Math.max(...ends) : null,
+  };
+}
+
+function captureInfo(file: CaptureFile, c: { frames: number; start: number | null; end: number | null }): CaptureInfo {
+  return {
+    file: file.name,
+    format: file.parser.format,
+    linkTypes: file.parser.linkTypes.map(linkTypeName),
+    frames: c.frames,
+    start: c.start,
+    end: c.end,
+    timeDigits: file.parser.timeDigits,
+  };
+}
+
+/** Second pass: every frame again, decoded, in the same order and with the same numbers. */
+export function replayFrames(paths: string[], each: (f: Frame, pkt: Packet) => void): void {
+  const { source } = openCaptures(paths);
+  const streams = new HeadReassembler();
+  try {
+    let f: Frame | null;
+    while ((f = source.next())) each(f, decodePacket(f, streams));
+  } finally {
+    source.close();
+  }
+}

@@ -1,0 +1,50 @@
+// ARP (RFC 826) for Ethernet/IPv4, with the gratuitous-ARP shapes keepalived and routers send.
+
+import { ipv4String, macString, u16 } from './bytes.js';
+import type { Problem } from './types.js';
+
+export class Arp {
+  problem: Problem | null = null;
+  /** All four addresses are within the captured bytes. */
+  complete = true;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly at: number,
+    readonly hwType: number,
+    readonly protoType: number,
+    readonly hwLen: number,
+    readonly protoLen: number,
+    /** 1 request, 2 reply (arp.opcode). */
+    readonly op: number,
+  ) {}
+  private get ok(): boolean { return this.complete && this.hwLen === 6 && this.protoLen === 4 && this.protoType === 0x0800; }
+  get senderMac(): string | null { return this.complete && this.hwLen > 0 ? macString(this.bytes, this.at + 8, this.hwLen) : null; }
+  get senderIp(): string | null { return this.ok ? ipv4String(this.bytes, this.at + 8 + this.hwLen) : null; }
+  get targetMac(): string | null { return this.complete && this.hwLen > 0 ? macString(this.bytes, this.at + 8 + this.hwLen + this.protoLen, this.hwLen) : null; }
+  get targetIp(): string | null { return this.ok ? ipv4String(this.bytes, this.at + 8 + 2 * this.hwLen + this.protoLen) : null; }
+  /** Sender and target protocol addresses are equal: a gratuitous ARP (request or reply). */
+  get isGratuitous(): boolean {
+    if (!this.ok) return false;
+    const b = this.bytes, s = this.at + 14, t = this.at + 24;
+    return b[s] === b[t] && b[s + 1] === b[t + 1] && b[s + 2] === b[t + 2] && b[s + 3] === b[t + 3];
+  }
+  /** ARP probe (RFC 5227): a request with sender IP 0.0.0.0. */
+  get isProbe(): boolean {
+    if (!this.ok || this.op !== 1) return false;
+    const b = this.bytes, s = this.at + 14;
+    return (b[s] | b[s + 1] | b[s + 2] | b[s + 3]) === 0;
+  }
+}
+
+export function decodeArp(b: Uint8Array, o: number, end: number): Arp | null {
+  if (end - o < 8) return null;
+  const arp = new Arp(b, o, u16(b, o), u16(b, o + 2), b[o + 4], b[o + 5], u16(b, o + 6));
+  const need = 8 + 2 * (arp.hwLen + arp.protoLen);
+  if (end - o < need) {
+    arp.complete = false;
+    arp.problem = { layer: 'arp', message: `ARP truncated: ${end - o} of ${need} bytes` };
+  } else if (arp.hwLen !== 6 || arp.protoLen !== 4) {
+    arp.problem = { layer: 'arp', message: `ARP with hardware address length ${arp.hwLen} and protocol address length ${arp.protoLen} (Ethernet/IPv4 uses 6 and 4)` };
+  }
+  return arp;
+}

@@ -1,0 +1,91 @@
+// Byte-level helpers shared by every decoder. Nothing here throws: callers check bounds first.
+
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+
+export function u16(b: Uint8Array, o: number): number {
+  return (b[o] << 8) | b[o + 1];
+}
+
+export function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+}
+
+export function u16le(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8);
+}
+
+export function u32le(b: Uint8Array, o: number): number {
+  return ((b[o + 3] << 24) >>> 0) + ((b[o + 2] << 16) | (b[o + 1] << 8) | b[o]);
+}
+
+/** "aa:bb:cc:dd:ee:ff" from `len` bytes at `o` (len is 6 for Ethernet). */
+export function macString(b: Uint8Array, o: number, len = 6): string {
+  let s = HEX[b[o]];
+  for (let i = 1; i < len; i++) s += ':' + HEX[b[o + i]];
+  return s;
+}
+
+export function ipv4String(b: Uint8Array, o: number): string {
+  return b[o] + '.' + b[o + 1] + '.' + b[o + 2] + '.' + b[o + 3];
+}
+
+export function ipv4FromU32(a: number): string {
+  return (a >>> 24) + '.' + ((a >>> 16) & 255) + '.' + ((a >>> 8) & 255) + '.' + (a & 255);
+}
+
+/** RFC 5952 text form of the 16 bytes at `o`: lower case, longest run of zero groups (>= 2) as "::". */
+export function ipv6String(b: Uint8Array, o: number): string {
+  const g: number[] = new Array(8);
+  for (let i = 0; i < 8; i++) g[i] = (b[o + 2 * i] << 8) | b[o + 2 * i + 1];
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  // IPv4-mapped (::ffff:a.b.c.d) as tshark prints it
+  if (bestStart === 0 && bestLen === 5 && g[5] === 0xffff) {
+    return '::ffff:' + ipv4String(b, o + 12);
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) { parts.push(i === 0 ? ':' : ''); i += bestLen - 1; if (i === 7) parts.push(''); continue; }
+    parts.push(g[i].toString(16));
+  }
+  return parts.join(':');
+}
+
+/** One's-complement 16-bit sum of b[o..end), starting from `initial`; not folded, not inverted. */
+export function onesSum(b: Uint8Array, o: number, end: number, initial = 0): number {
+  let sum = initial;
+  let i = o;
+  for (; i + 1 < end; i += 2) sum += (b[i] << 8) | b[i + 1];
+  if (i < end) sum += b[i] << 8;
+  return sum;
+}
+
+/** Folds a running one's-complement sum and returns the 16-bit checksum (inverted). */
+export function foldChecksum(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return (~sum) & 0xffff;
+}
+
+/** Printable ASCII of b[o..end), non-printables as '.', for logs and warnings. */
+export function asciiString(b: Uint8Array, o: number, end: number): string {
+  let s = '';
+  for (let i = o; i < end; i++) {
+    const c = b[i];
+    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+  }
+  return s;
+}
+
+/** Latin-1 text of b[o..end) (bytes preserved one to one; HTTP/SMTP heads are ASCII). */
+export function latin1(b: Uint8Array, o: number, end: number): string {
+  let s = '';
+  for (let i = o; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
+}

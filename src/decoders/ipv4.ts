@@ -1,0 +1,51 @@
+// IPv4 (RFC 791).
+
+import { ipv4FromU32, u16, u32 } from './bytes.js';
+import type { Problem } from './types.js';
+
+export class IPv4 {
+  problem: Problem | null = null;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly at: number,
+    readonly headerLength: number,
+    readonly totalLength: number,
+    readonly id: number,
+    /** Flags and fragment offset (16 bits). */
+    readonly fragField: number,
+    readonly ttl: number,
+    /** ip.proto */
+    readonly proto: number,
+    readonly srcNum: number,
+    readonly dstNum: number,
+    /** Offset of the payload and its end (clipped to the captured bytes). */
+    readonly payloadAt: number,
+    readonly payloadEnd: number,
+  ) {}
+  get src(): string { return ipv4FromU32(this.srcNum); }
+  get dst(): string { return ipv4FromU32(this.dstNum); }
+  get moreFragments(): boolean { return (this.fragField & 0x2000) !== 0; }
+  get dontFragment(): boolean { return (this.fragField & 0x4000) !== 0; }
+  /** Fragment offset in bytes. */
+  get fragmentOffset(): number { return (this.fragField & 0x1fff) * 8; }
+  /** A fragment other than the first: no transport header in it. */
+  get isLaterFragment(): boolean { return (this.fragField & 0x1fff) !== 0; }
+  get isMulticast(): boolean { return this.dstNum >>> 28 === 0xe; }
+}
+
+export function decodeIPv4(b: Uint8Array, o: number, end: number): IPv4 | null {
+  if (end - o < 20) return null;
+  const ihl = (b[o] & 0x0f) * 4;
+  let total = u16(b, o + 2);
+  let problem: Problem | null = null;
+  if (b[o] >> 4 !== 4) problem = { layer: 'ip', message: `IP version ${b[o] >> 4} in an IPv4 header` };
+  else if (ihl < 20) problem = { layer: 'ip', message: `IPv4 header length ${ihl} bytes is less than the minimum of 20` };
+  if (total === 0) total = end - o; // TCP segmentation offload on the capturing host leaves 0 here
+  else if (total < ihl && !problem) problem = { layer: 'ip', message: `IPv4 total length ${total} is less than its header length ${ihl}` };
+  const hl = Math.max(20, Math.min(ihl, end - o));
+  const payloadEnd = Math.min(o + Math.max(total, hl), end);
+  const ip = new IPv4(b, o, ihl, total, u16(b, o + 4), u16(b, o + 6), b[o + 8], b[o + 9], u32(b, o + 12), u32(b, o + 16), o + hl, payloadEnd);
+  if (problem) ip.problem = problem;
+  else if (o + total > end) ip.problem = { layer: 'ip', message: `IPv4 packet truncated: ${end - o} of ${total} bytes captured` };
+  return ip;
+}

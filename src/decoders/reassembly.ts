@@ -1,0 +1,86 @@
+// Just enough TCP reassembly to decode an application head (HTTP request or response head) that spans
+// several segments: the bytes of a head that started but did not end are kept per flow direction, in
+// order, up to 16 KiB, and decoded on the segment that completes them (tshark with
+// http.desegment_body off reports the head's fields on that frame too). Bounded: at most `maxFlows`
+// heads pending, each dropped after `maxAgeSec` of capture time without progress.
+
+import { decodeHttpHead } from './http.js';
+import type { IPv4 } from './ipv4.js';
+import type { IPv6 } from './ipv6.js';
+import type { Packet, HttpHead } from './packet.js';
+import type { Tcp } from './tcp.js';
+
+interface PendingHead {
+  bytes: Uint8Array;
+  length: number;
+  nextSeq: number;
+  lastSec: number;
+}
+
+const MAX_HEAD = 16 * 1024;
+
+export class HeadReassembler {
+  private heads = new Map<string, PendingHead>();
+  /** Heads dropped because the table was full or they grew too large (reported as a count). */
+  dropped = 0;
+
+  constructor(readonly maxFlows = 4096, readonly maxAgeSec = 30) {}
+
+  get pending(): number {
+    return this.heads.size;
+  }
+
+  private static key(ip: IPv4 | IPv6, tcp: Tcp): string {
+    return ip.src + ':' + tcp.srcPort + '>' + ip.dst + ':' + tcp.dstPort;
+  }
+
+  startHead(pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): void {
+    if (this.heads.size >= this.maxFlows) this.expire(pkt.frame.tsSec, true);
+    const len = end - at;
+    if (len > MAX_HEAD) { this.dropped++; return; }
+    const bytes = new Uint8Array(Math.min(MAX_HEAD, Math.max(1024, len * 2)));
+    bytes.set(b.subarray(at, end));
+    this.heads.set(HeadReassembler.key(ip, tcp), { bytes, length: len, nextSeq: (tcp.seq + len) >>> 0, lastSec: pkt.frame.tsSec });
+  }
+
+  /**
+   * A segment on a flow: undefined when no head is pending on it (the caller decodes as usual), null
+   * when the segment was taken as part of a pending head that is not complete yet, the head when complete.
+   */
+  continueHead(pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): HttpHead | null | undefined {
+    const key = HeadReassembler.key(ip, tcp);
+    const h = this.heads.get(key);
+    if (!h) {
+      if (pkt.frame.tsSec - this.lastExpiry > this.maxAgeSec) this.expire(pkt.frame.tsSec, false);
+      return undefined;
+    }
+    if (tcp.seq !== h.nextSeq) return null; // retransmission or out of order: keep waiting
+    const len = end - at;
+    if (h.length + len > MAX_HEAD) { this.heads.delete(key); this.dropped++; return null; }
+    if (h.length + len > h.bytes.length) {
+      const grown = new Uint8Array(Math.min(MAX_HEAD, Math.max(h.bytes.length * 2, h.length + len)));
+      grown.set(h.bytes.subarray(0, h.length));
+      h.bytes = grown;
+    }
+    h.bytes.set(b.subarray(at, end), h.length);
+    h.length += len;
+    h.nextSeq = (h.nextSeq + len) >>> 0;
+    h.lastSec = pkt.frame.tsSec;
+    const head = decodeHttpHead(h.bytes, 0, h.length);
+    if (head && !head.complete) return null;
+    this.heads.delete(key);
+    return head;
+  }
+
+  private lastExpiry = 0;
+
+  private expire(nowSec: number, evictOldest: boolean): void {
+    this.lastExpiry = nowSec;
+    let oldestKey: string | null = null, oldest = Infinity;
+    for (const [k, h] of this.heads) {
+      if (nowSec - h.lastSec > this.maxAgeSec) { this.heads.delete(k); continue; }
+      if (h.lastSec < oldest) { oldest = h.lastSec; oldestKey = k; }
+    }
+    if (evictOldest && this.heads.size >= this.maxFlows && oldestKey) { this.heads.delete(oldestKey); this.dropped++; }
+  }
+}

@@ -1,0 +1,44 @@
+// TCP (RFC 9293) header.
+
+import { u16, u32 } from './bytes.js';
+import type { Problem } from './types.js';
+
+export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80, AE: 0x100 } as const;
+const FLAG_NAMES: [number, string][] = [[0x100, 'AE'], [0x80, 'CWR'], [0x40, 'ECE'], [0x20, 'URG'], [0x10, 'ACK'], [0x08, 'PSH'], [0x04, 'RST'], [0x02, 'SYN'], [0x01, 'FIN']];
+
+export class Tcp {
+  problem: Problem | null = null;
+  constructor(
+    readonly srcPort: number,
+    readonly dstPort: number,
+    /** Raw sequence and acknowledgement numbers (tcp.seq_raw, tcp.ack_raw). */
+    readonly seq: number,
+    readonly ack: number,
+    readonly headerLength: number,
+    /** The 12 flag bits of tcp.flags. */
+    readonly flags: number,
+    readonly window: number,
+    readonly payloadAt: number,
+    readonly payloadEnd: number,
+  ) {}
+  get payloadLength(): number { return this.payloadEnd - this.payloadAt; }
+  has(flag: number): boolean { return (this.flags & flag) !== 0; }
+}
+
+/** "SYN, ACK" as Wireshark writes the flags in its Info column. */
+export function tcpFlagsText(flags: number): string {
+  const out: string[] = [];
+  for (let i = FLAG_NAMES.length - 1; i >= 0; i--) if (flags & FLAG_NAMES[i][0]) out.push(FLAG_NAMES[i][1]);
+  return out.join(', ');
+}
+
+export function decodeTcp(b: Uint8Array, o: number, end: number): Tcp | null {
+  if (end - o < 20) return null;
+  const hl = (b[o + 12] >> 4) * 4;
+  const flags = ((b[o + 12] & 0x0f) << 8) | b[o + 13];
+  const at = Math.min(o + Math.max(hl, 20), end);
+  const t = new Tcp(u16(b, o), u16(b, o + 2), u32(b, o + 4), u32(b, o + 8), hl, flags, u16(b, o + 14), at, end);
+  if (hl < 20) t.problem = { layer: 'tcp', message: `TCP header length ${hl} bytes is less than the minimum of 20` };
+  else if (o + hl > end) t.problem = { layer: 'tcp', message: `TCP header truncated: ${end - o} of ${hl} bytes` };
+  return t;
+}

@@ -1,0 +1,24 @@
+// UDP (RFC 768) header.
+
+import { u16 } from './bytes.js';
+import type { Problem } from './types.js';
+
+export class Udp {
+  problem: Problem | null = null;
+  constructor(
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly length: number,
+    readonly payloadAt: number,
+    readonly payloadEnd: number,
+  ) {}
+}
+
+export function decodeUdp(b: Uint8Array, o: number, end: number): Udp | null {
+  if (end - o < 8) return null;
+  const len = u16(b, o + 4);
+  const u = new Udp(u16(b, o), u16(b, o + 2), len, o + 8, Math.min(end, len >= 8 ? o + len : end));
+  if (len < 8) u.problem = { layer: 'udp', message: `UDP length ${len} is less than the header's 8 bytes` };
+  else if (o + len > end) u.problem = { layer: 'udp', message: `UDP datagram truncated: ${end - o} of ${len} bytes` };
+  return u;
+}
