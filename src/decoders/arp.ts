@@ -17,21 +17,23 @@ export class Arp {
     /** 1 request, 2 reply (arp.opcode). */
     readonly op: number,
   ) {}
-  private get ok(): boolean { return this.complete && this.hwLen === 6 && this.protoLen === 4 && this.protoType === 0x0800; }
-  get senderMac(): string | null { return this.complete && this.hwLen > 0 ? macString(this.bytes, this.at + 8, this.hwLen) : null; }
+  private get ok(): boolean { return this.complete && this.protoLen === 4 && this.protoType === 0x0800; }
+  /** Sender hardware address as a MAC (6-byte addresses only; see senderHw for others). */
+  get senderMac(): string | null { return this.complete && this.hwLen === 6 ? macString(this.bytes, this.at + 8, 6) : null; }
+  get senderHw(): string | null { return this.complete && this.hwLen > 0 ? macString(this.bytes, this.at + 8, Math.min(this.hwLen, 32)) : null; }
   get senderIp(): string | null { return this.ok ? ipv4String(this.bytes, this.at + 8 + this.hwLen) : null; }
-  get targetMac(): string | null { return this.complete && this.hwLen > 0 ? macString(this.bytes, this.at + 8 + this.hwLen + this.protoLen, this.hwLen) : null; }
+  get targetMac(): string | null { return this.complete && this.hwLen === 6 ? macString(this.bytes, this.at + 8 + this.hwLen + this.protoLen, 6) : null; }
   get targetIp(): string | null { return this.ok ? ipv4String(this.bytes, this.at + 8 + 2 * this.hwLen + this.protoLen) : null; }
   /** Sender and target protocol addresses are equal: a gratuitous ARP (request or reply). */
   get isGratuitous(): boolean {
     if (!this.ok) return false;
-    const b = this.bytes, s = this.at + 14, t = this.at + 24;
+    const b = this.bytes, s = this.at + 8 + this.hwLen, t = this.at + 8 + 2 * this.hwLen + 4;
     return b[s] === b[t] && b[s + 1] === b[t + 1] && b[s + 2] === b[t + 2] && b[s + 3] === b[t + 3];
   }
   /** ARP probe (RFC 5227): a request with sender IP 0.0.0.0. */
   get isProbe(): boolean {
     if (!this.ok || this.op !== 1) return false;
-    const b = this.bytes, s = this.at + 14;
+    const b = this.bytes, s = this.at + 8 + this.hwLen;
     return (b[s] | b[s + 1] | b[s + 2] | b[s + 3]) === 0;
   }
 }

@@ -83,8 +83,11 @@ export function asciiString(b: Uint8Array, o: number, end: number): string {
   return s;
 }
 
+const nativeLatin1 = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, s: number, e: number) => string }).latin1Slice;
+
 /** Latin-1 text of b[o..end) (bytes preserved one to one; HTTP/SMTP heads are ASCII). */
 export function latin1(b: Uint8Array, o: number, end: number): string {
+  if (end - o > 8) return nativeLatin1.call(b, o, end); // one flat string, no per-byte concatenation
   let s = '';
   for (let i = o; i < end; i++) s += String.fromCharCode(b[i]);
   return s;

@@ -8,7 +8,7 @@ import { Arp, decodeArp } from './arp.js';
 import { u32, u32le } from './bytes.js';
 import { Ethernet, EtherType, decodeEthernet } from './ethernet.js';
 import { decodeHsrp } from './hsrp.js';
-import { decodeHttpHead, looksLikeHttpStart } from './http.js';
+import { decodeHttpHead, hasHeadEnd, looksLikeHttpStart } from './http.js';
 import { decodeIcmp, type Icmp } from './icmp.js';
 import { decodeIcmpv6, type Icmpv6 } from './icmpv6.js';
 import { decodeIgmp, type Igmp } from './igmp.js';
@@ -35,7 +35,11 @@ export type Hsrp = NonNullable<ReturnType<typeof decodeHsrp>>;
 export type Carp = NonNullable<ReturnType<typeof decodeCarp>>;
 
 export const IpProto = { ICMP: 1, IGMP: 2, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, ICMPV6: 58, VRRP: 112 } as const;
-const SMTP_PORTS = new Set([25, 587, 2525]);
+const isSmtpPort = (p: number) => p === 25 || p === 587 || p === 2525;
+/** First bytes that can start an HTTP head: the methods' initials and the H of "HTTP/". */
+const HTTP_INITIAL = new Uint8Array(256);
+for (const c of 'GHPDOCT') HTTP_INITIAL[c.charCodeAt(0)] = 1;
+const TLS_HANDSHAKE = 0x16;
 const DNS_PORTS = new Set([53, 5353]);
 const IPVS_SYNC_PORT = 8848;
 
@@ -59,9 +63,29 @@ export class Packet {
   dns: DnsMessage | null = null;
   tls: TlsHello | null = null;
   smtp: SmtpLines | null = null;
-  http: HttpHead | null = null;
+  /** The HTTP head, decoded on first access (most heads in a busy capture are never looked at). */
+  private httpHead: HttpHead | PendingHttpHead | null = null;
   problems: Problem[] | null = null;
+  /** The packet quoted inside an ICMP/ICMPv6 error (its IP header and the start of its transport header). */
+  quoted: Packet | null = null;
+  /** The TCP segment repeats an HTTP head already seen on its flow (a retransmission): not decoded again. */
+  retransmittedHead = false;
   constructor(readonly frame: Frame) {}
+
+  get http(): HttpHead | null {
+    const h = this.httpHead;
+    if (h instanceof PendingHttpHead) this.httpHead = decodeHttpHead(h.bytes, h.at, h.end);
+    return this.httpHead as HttpHead | null;
+  }
+
+  set http(head: HttpHead | null) {
+    this.httpHead = head;
+  }
+
+  /** Marks bytes[at..end) as a complete HTTP head, to be decoded when asked for. */
+  setHttpBytes(bytes: Uint8Array, at: number, end: number): void {
+    this.httpHead = new PendingHttpHead(bytes, at, end);
+  }
 
   /** The innermost IP header (inner of a tunnel, else the outer one). */
   get net(): IPv4 | IPv6 | null { return this.inner ?? this.ip ?? this.ipv6; }
@@ -71,34 +95,38 @@ export class Packet {
   }
 }
 
+class PendingHttpHead {
+  constructor(readonly bytes: Uint8Array, readonly at: number, readonly end: number) {}
+}
+
 export function decodePacket(frame: Frame, streams?: HeadReassembler): Packet {
   const pkt = new Packet(frame);
-  const b = frame.data, end = b.length;
-  let type = -1, at = 0;
+  const b = frame.buf, o = frame.start, end = o + frame.caplen;
+  let type = -1, at = o;
   switch (frame.linkType) {
     case 1: {
-      const eth = decodeEthernet(b, 0, end);
-      if (!eth) { pkt.addProblem({ layer: 'eth', message: `frame too short for an Ethernet header (${end} bytes)` }); return pkt; }
+      const eth = decodeEthernet(b, o, end);
+      if (!eth) { pkt.addProblem({ layer: 'eth', message: `frame too short for an Ethernet header (${frame.caplen} bytes)` }); return pkt; }
       pkt.eth = eth; type = eth.innerType; at = eth.payloadAt;
       break;
     }
     case 113: case 276: {
-      const c = frame.linkType === 113 ? decodeSll(b, 0, end) : decodeSll2(b, 0, end);
-      if (!c) { pkt.addProblem({ layer: 'sll', message: `frame too short for a Linux cooked header (${end} bytes)` }); return pkt; }
+      const c = frame.linkType === 113 ? decodeSll(b, o, end) : decodeSll2(b, o, end);
+      if (!c) { pkt.addProblem({ layer: 'sll', message: `frame too short for a Linux cooked header (${frame.caplen} bytes)` }); return pkt; }
       pkt.cooked = c; type = c.protocol; at = c.payloadAt;
       break;
     }
     case 0: case 108: {
       // BSD loopback: the address family, in host byte order for NULL and network order for LOOP.
-      if (end < 4) { pkt.addProblem({ layer: 'null', message: 'frame too short for a loopback header' }); return pkt; }
-      let af = frame.linkType === 108 ? u32(b, 0) : u32le(b, 0);
-      if (af > 0xffff) af = u32(b, 0);
+      if (frame.caplen < 4) { pkt.addProblem({ layer: 'null', message: 'frame too short for a loopback header' }); return pkt; }
+      let af = frame.linkType === 108 ? u32(b, o) : u32le(b, o);
+      if (af > 0xffff) af = u32(b, o);
       type = af === 2 ? EtherType.IPV4 : af === 10 || af === 24 || af === 28 || af === 30 ? EtherType.IPV6 : -1;
-      at = 4;
+      at = o + 4;
       break;
     }
     case 12: case 14: case 101: case 228: case 229: {
-      const v = end > 0 ? b[0] >> 4 : 0;
+      const v = frame.caplen > 0 ? b[o] >> 4 : 0;
       type = frame.linkType === 228 || v === 4 ? EtherType.IPV4 : frame.linkType === 229 || v === 6 ? EtherType.IPV6 : -1;
       break;
     }
@@ -111,7 +139,7 @@ export function decodePacket(frame: Frame, streams?: HeadReassembler): Packet {
   return pkt;
 }
 
-function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end: number, streams?: HeadReassembler): void {
+function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end: number, streams?: HeadReassembler, depth = 0): void {
   if (type === EtherType.IPV4) {
     const ip = decodeIPv4(b, at, end);
     if (!ip) { pkt.addProblem({ layer: 'ip', message: `IPv4 header truncated (${end - at} bytes)` }); return; }
@@ -119,14 +147,14 @@ function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end
     pkt.addProblem(ip.problem);
     if (ip.problem && ip.headerLength < 20) return;
     if (ip.isLaterFragment) return;
-    decodeTransport(pkt, b, ip.proto, ip, ip.payloadAt, ip.payloadEnd, 0, streams);
+    decodeTransport(pkt, b, ip.proto, ip, ip.payloadAt, ip.payloadEnd, depth, streams);
   } else if (type === EtherType.IPV6) {
     const ip = decodeIPv6(b, at, end);
     if (!ip) { pkt.addProblem({ layer: 'ipv6', message: `IPv6 header truncated (${end - at} bytes)` }); return; }
     pkt.ipv6 = ip;
     pkt.addProblem(ip.problem);
     if (ip.isLaterFragment) return;
-    decodeTransport(pkt, b, ip.upperProto, ip, ip.payloadAt, ip.payloadEnd, 0, streams);
+    decodeTransport(pkt, b, ip.upperProto, ip, ip.payloadAt, ip.payloadEnd, depth, streams);
   } else if (type === EtherType.ARP) {
     const arp = decodeArp(b, at, end);
     if (!arp) { pkt.addProblem({ layer: 'arp', message: `ARP truncated (${end - at} bytes)` }); return; }
@@ -142,6 +170,7 @@ function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | I
       if (!tcp) { pkt.addProblem({ layer: 'tcp', message: `TCP header truncated (${end - at} bytes)` }); return; }
       pkt.tcp = tcp;
       pkt.addProblem(tcp.problem);
+      if (streams && (tcp.flags & 0x02) !== 0) streams.synSeen(ip, tcp);
       if (tcp.payloadEnd > tcp.payloadAt && !tcp.problem) decodeTcpPayload(pkt, b, ip, tcp, streams);
       return;
     }
@@ -170,9 +199,12 @@ function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | I
     }
     case IpProto.ICMP:
       pkt.icmp = decodeIcmp(b, at, end);
+      if (pkt.icmp?.quotedAt != null && depth === 0) pkt.quoted = decodeQuoted(pkt.frame, b, EtherType.IPV4, pkt.icmp.quotedAt, end);
       return;
     case IpProto.ICMPV6:
       pkt.icmpv6 = decodeIcmpv6(b, at, end);
+      // Error messages (types 1-4) quote the offending packet after 8 bytes.
+      if (pkt.icmpv6 && pkt.icmpv6.type < 128 && end - at >= 48 && depth === 0) pkt.quoted = decodeQuoted(pkt.frame, b, EtherType.IPV6, at + 8, end);
       return;
     case IpProto.IGMP:
       pkt.igmp = decodeIgmp(b, at, end);
@@ -195,6 +227,15 @@ function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | I
   }
 }
 
+/** The packet an ICMP error quotes: decoded like any other, but its problems (it is cut short by design)
+ *  are not the frame's problems. */
+function decodeQuoted(frame: Frame, b: Uint8Array, type: number, at: number, end: number): Packet {
+  const q = new Packet(frame);
+  decodeNetwork(q, b, type, at, end, undefined, 1);
+  q.problems = null;
+  return q;
+}
+
 function decodeUdpPayload(pkt: Packet, b: Uint8Array, udp: Udp): void {
   const at = udp.payloadAt, end = udp.payloadEnd;
   if (end <= at) return;
@@ -210,17 +251,20 @@ function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp,
     const head = streams.continueHead(pkt, ip, tcp, b, at, end);
     if (head !== undefined) { if (head) pkt.http = head; return; }
   }
-  if (SMTP_PORTS.has(tcp.srcPort) || SMTP_PORTS.has(tcp.dstPort)) {
-    pkt.smtp = decodeSmtpLine(b, at, end, SMTP_PORTS.has(tcp.srcPort));
+  if (isSmtpPort(tcp.srcPort) || isSmtpPort(tcp.dstPort)) {
+    pkt.smtp = decodeSmtpLine(b, at, end, isSmtpPort(tcp.srcPort));
     return;
   }
-  if (looksLikeTlsHandshake(b, at, end)) {
-    pkt.tls = decodeTlsHandshake(b, at, end);
+  const first = b[at];
+  if (first === TLS_HANDSHAKE) {
+    if (looksLikeTlsHandshake(b, at, end)) pkt.tls = decodeTlsHandshake(b, at, end);
     return;
   }
-  if (looksLikeHttpStart(b, at, end)) {
-    const head = decodeHttpHead(b, at, end);
-    if (head && !head.complete && streams) streams.startHead(pkt, ip, tcp, b, at, end);
-    else if (head) pkt.http = head;
+  if (HTTP_INITIAL[first] === 1 && looksLikeHttpStart(b, at, end)) {
+    // A retransmitted head is the same message again; tshark does not dissect it twice either.
+    if (streams && streams.isRepeatedHead(ip, tcp)) { pkt.retransmittedHead = true; return; }
+    if (hasHeadEnd(b, at, end)) pkt.setHttpBytes(b, at, end);
+    else if (streams) streams.startHead(pkt, ip, tcp, b, at, end);
+    else pkt.http = decodeHttpHead(b, at, end);
   }
 }

@@ -5,6 +5,7 @@
 // heads pending, each dropped after `maxAgeSec` of capture time without progress.
 
 import { decodeHttpHead } from './http.js';
+import { FlowTable } from './flow-table.js';
 import type { IPv4 } from './ipv4.js';
 import type { IPv6 } from './ipv6.js';
 import type { Packet, HttpHead } from './packet.js';
@@ -24,7 +25,31 @@ export class HeadReassembler {
   /** Heads dropped because the table was full or they grew too large (reported as a count). */
   dropped = 0;
 
+  /** Per flow direction, the sequence number just after the last HTTP head seen. */
+  private headEnds = new FlowTable(15);
+
   constructor(readonly maxFlows = 4096, readonly maxAgeSec = 30) {}
+
+  /** A SYN opens a (possibly reused) flow: its first data byte is at ISN + 1, so nothing before counts. */
+  synSeen(ip: IPv4 | IPv6, tcp: Tcp): void {
+    this.headEnds.set(FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'), (tcp.srcPort << 16 | tcp.dstPort) >>> 0, tcp.seq + 1);
+  }
+
+  /**
+   * True when this segment starts before the end of the last head seen on its flow direction (a
+   * retransmission). Records the segment's end otherwise. Only called for segments that start a head.
+   */
+  isRepeatedHead(ip: IPv4 | IPv6, tcp: Tcp): boolean {
+    const a = FlowTable.address(ip, 'src'), b = FlowTable.address(ip, 'dst'), c = (tcp.srcPort << 16 | tcp.dstPort) >>> 0;
+    const prev = this.headEnds.get(a, b, c);
+    // Sequence comparison modulo 2^32 (RFC 9293 §3.4): does tcp.seq come before prev?
+    if (prev !== undefined) {
+      const d = (prev - tcp.seq) | 0;
+      if (d > 0 && d < 0x40000000) return true;
+    }
+    this.headEnds.set(a, b, c, tcp.seq + tcp.payloadLength);
+    return false;
+  }
 
   get pending(): number {
     return this.heads.size;

@@ -101,5 +101,5 @@ export function summarize(p: Packet): FrameSummary {
   }
   if (p.eth) return out('Ethernet', p.eth.type === null ? '802.3 / LLC' : `EtherType 0x${p.eth.type.toString(16).padStart(4, '0')}`);
   if (p.cooked) return out('SLL', `protocol 0x${p.cooked.protocol.toString(16).padStart(4, '0')}`);
-  return out(linkTypeName(f.linkType), `${f.data.length} bytes, link type ${linkTypeName(f.linkType)} not decoded`);
+  return out(linkTypeName(f.linkType), `${f.caplen} bytes, link type ${linkTypeName(f.linkType)} not decoded`);
 }

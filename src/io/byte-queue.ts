@@ -1,6 +1,11 @@
 // The byte window an incremental capture parser reads from. Chunks are pushed as they arrive (from a
-// file read or a live pipe); frames are handed out as views into them, so nothing is copied except the
-// few bytes of a record that straddles two chunks. Buffers are never reused, so views stay valid.
+// live pipe) or refilled from a file; frames are handed out as offsets into them, so nothing is copied
+// except the few bytes of a record that straddles two chunks.
+//
+// Pushed chunks are never reused. File refills alternate between two buffers (fresh 4 MiB buffers for
+// every chunk cost page faults and GC, a third of the reader's time): a frame's bytes stay valid until
+// the reader has refilled twice after it, that is for at least one more chunk. Whoever keeps bytes
+// longer than the frame it is working on copies them (the reassembler does).
 
 export class ByteQueue {
   buf: Uint8Array = new Uint8Array(0);
@@ -9,6 +14,8 @@ export class ByteQueue {
   /** File offset of buf[0]. */
   base = 0;
   ended = false;
+  /** The buffer before the current one, reused by the next refill. */
+  private spare: Buffer | null = null;
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
@@ -25,6 +32,25 @@ export class ByteQueue {
     }
     this.pos = 0;
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /**
+   * Refills from a file: a new buffer starts with the unread tail and `read` fills the rest, so the
+   * chunk itself is never copied. Returns the bytes read (0 at end of file).
+   */
+  refill(chunkSize: number, read: (buf: Uint8Array, offset: number, length: number) => number): number {
+    const rest = this.buf.length - this.pos;
+    const size = Math.max(chunkSize, rest * 2);
+    const next = this.spare && this.spare.length >= size ? this.spare : Buffer.allocUnsafeSlow(size);
+    if (rest > 0) next.set(this.buf.subarray(this.pos), 0);
+    const n = read(next, rest, size - rest);
+    if (n <= 0) return 0;
+    this.spare = this.buf.buffer.byteLength >= chunkSize ? Buffer.from(this.buf.buffer) : null;
+    this.base += this.pos;
+    this.buf = next.subarray(0, rest + n);
+    this.pos = 0;
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return n;
   }
 
   available(): number {

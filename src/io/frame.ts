@@ -1,30 +1,52 @@
 // A captured frame as the readers hand it over, whatever the file format.
 
-export interface Frame {
+/**
+ * A captured frame as the readers hand it over, whatever the file format. Its bytes are
+ * buf[start .. start + caplen). Valid while the frame is being worked on and for at least one more
+ * chunk of reading (see ByteQueue): a stage that keeps bytes longer copies them.
+ * (`data` makes a view; hot paths use buf/start/caplen and avoid creating one per frame.)
+ */
+export class Frame {
   /** 1-based number in the analysed sequence (equals Wireshark's frame number for a single file). */
-  n: number;
-  /** Index of the input file (0-based, in command-line order). */
-  fileIndex: number;
-  /** 1-based frame number within its own file. */
-  fileFrame: number;
-  /** pcapng interface id (0 for classic pcap). */
-  iface: number;
-  /** LINKTYPE_* of the interface the frame was captured on. */
-  linkType: number;
-  /** Whole seconds since the epoch. */
-  tsSec: number;
-  /** Nanoseconds within the second (0..999 999 999). */
-  tsNs: number;
-  /** Captured bytes. A view that stays valid as long as it is referenced (readers never reuse buffers). */
-  data: Uint8Array;
-  /** Length of the frame on the wire (>= data.length when the snapshot length cut it). */
-  origLen: number;
+  n = 0;
   /** pcapng opt_comment values on the frame, or null. */
-  comments: string[] | null;
+  comments: string[] | null = null;
   /** Set on records that carry no time (pcapng simple packet blocks, custom blocks). */
-  noTimestamp?: true;
-  /** Byte offset of the frame's record or block in its file (for warnings). */
-  offset: number;
+  noTimestamp = false;
+  constructor(
+    /** Index of the input file (0-based, in command-line order). */
+    readonly fileIndex: number,
+    /** 1-based frame number within its own file. */
+    readonly fileFrame: number,
+    /** pcapng interface id (0 for classic pcap; -1 for a custom block). */
+    readonly iface: number,
+    /** LINKTYPE_* of the interface the frame was captured on. */
+    readonly linkType: number,
+    /** Whole seconds since the epoch. */
+    public tsSec: number,
+    /** Nanoseconds within the second (0..999 999 999). */
+    public tsNs: number,
+    readonly buf: Uint8Array,
+    readonly start: number,
+    /** Captured length. */
+    readonly caplen: number,
+    /** Length of the frame on the wire (>= caplen when the snapshot length cut it). */
+    readonly origLen: number,
+    /** Byte offset of the frame's record or block in its file (for warnings). */
+    readonly offset: number,
+  ) {}
+
+  /** The captured bytes as their own view. */
+  get data(): Uint8Array {
+    return this.buf.subarray(this.start, this.start + this.caplen);
+  }
+
+  /** A frame over standalone bytes (tests, live capture, re-decoding). */
+  static of(data: Uint8Array, linkType = 1, tsSec = 0, tsNs = 0, n = 1): Frame {
+    const f = new Frame(0, n, 0, linkType, tsSec, tsNs, data, 0, data.length, data.length, 0);
+    f.n = n;
+    return f;
+  }
 }
 
 /** Seconds since the epoch as a JS number (sub-microsecond digits are lost; use tsSec/tsNs for exact). */

@@ -20,6 +20,8 @@ export interface CaptureParser {
   /** Decimal digits of the timestamps' fractional part: 6 (microseconds) or 9 (finer). */
   timeDigits: number;
   push(chunk: Uint8Array): void;
+  /** The parser's byte window (file readers refill it in place, see ByteQueue.refill). */
+  readonly q: import('./byte-queue.js').ByteQueue;
   finish(): void;
   next(): Frame | null;
 }

@@ -2,7 +2,7 @@
 // and Kuznetsov's modified format (a1b2cd34, 24-byte records). Incremental: push bytes, pull frames.
 
 import { ByteQueue } from './byte-queue.js';
-import type { Frame } from './frame.js';
+import { Frame } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 import { MAX_FRAME_BYTES, type CaptureParser } from './parser.js';
 
@@ -81,19 +81,8 @@ export class PcapParser implements CaptureParser {
       return null;
     }
     const start = q.buf.byteOffset + p + this.recordHeader;
-    const frame: Frame = {
-      n: 0,
-      fileIndex: this.fileIndex,
-      fileFrame: ++this.frameCount,
-      iface: 0,
-      linkType: this.linkType,
-      tsSec: sec,
-      tsNs: this.nanosecond ? frac : frac * 1000,
-      data: new Uint8Array(q.buf.buffer, start, caplen),
-      origLen,
-      comments: null,
-      offset: q.base + p,
-    };
+    const frame = new Frame(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000,
+      q.buf, p + this.recordHeader, caplen, origLen, q.base + p);
     if (!this.nanosecond && frac >= 1e6 || this.nanosecond && frac >= 1e9) {
       // Wireshark shows such times as they are; we normalise and say so once per frame.
       frame.tsSec += Math.floor(frame.tsNs / 1e9);

@@ -3,7 +3,7 @@
 // if_tsresol and if_tsoffset are honoured; opt_comment on frames is kept.
 
 import { ByteQueue } from './byte-queue.js';
-import { CUSTOM_BLOCK_LINKTYPE, type Frame } from './frame.js';
+import { CUSTOM_BLOCK_LINKTYPE, Frame } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 import { MAX_FRAME_BYTES, type CaptureParser } from './parser.js';
 
@@ -216,29 +216,13 @@ export class PcapngParser implements CaptureParser {
   private readCustomBlock(p: number, len: number): Frame {
     const fileFrame = ++this.frameCount;
     const q = this.q;
-    return {
-      n: 0, fileIndex: this.fileIndex, fileFrame, iface: -1, linkType: CUSTOM_BLOCK_LINKTYPE,
-      tsSec: 0, tsNs: 0, noTimestamp: true,
-      data: new Uint8Array(q.buf.buffer, q.buf.byteOffset + p + 8, len - 12),
-      origLen: len - 12, comments: null, offset: q.base + p,
-    };
+    const f = new Frame(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p);
+    f.noTimestamp = true;
+    return f;
   }
 
   private makeFrame(iface: Interface, ifaceId: number, p: number, dataStart: number, caplen: number, origLen: number, fileFrame: number): Frame {
-    const q = this.q;
-    return {
-      n: 0,
-      fileIndex: this.fileIndex,
-      fileFrame,
-      iface: ifaceId,
-      linkType: iface.linkType,
-      tsSec: 0,
-      tsNs: 0,
-      data: new Uint8Array(q.buf.buffer, q.buf.byteOffset + dataStart, caplen),
-      origLen,
-      comments: null,
-      offset: q.base + p,
-    };
+    return new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
   }
 
   /** Splits the 64-bit unit count into seconds and nanoseconds without losing precision. */

@@ -86,13 +86,26 @@ export class CaptureFile implements FrameSource {
       const f = p.next();
       if (f) return f;
       if (this.eof) {
-        if (p.fatal && p.fatal !== null) throw new CaptureError(`${this.path}: ${p.fatal}`);
+        if (p.fatal) throw new CaptureError(`${this.path}: ${p.fatal}`);
         return null;
       }
-      const chunk = this.read();
-      if (chunk.length === 0) p.finish();
-      else p.push(chunk);
+      if (this.refill() === 0) p.finish();
     }
+  }
+
+  private refill(): number {
+    if (this.eof) return 0;
+    const n = this.parser.q.refill(CHUNK, (buf, offset, length) => {
+      try {
+        return readSync(this.fd, buf, offset, length, null);
+      } catch (e) {
+        this.parser.warnings.push({ fileIndex: this.fileIndex, offset: this.bytesRead, message: `read error: ${(e as Error).message}` });
+        return 0;
+      }
+    });
+    if (n === 0) this.eof = true;
+    this.bytesRead += n;
+    return n;
   }
 
   close(): void {

@@ -43,7 +43,7 @@ export function frameJson(f: Frame, layers: boolean, a: Analysis, pktSummary: Re
   if (a.captures.length > 1) { out.file = a.captures[f.fileIndex].file; out.fileFrame = f.fileFrame; }
   if (f.iface > 0) out.iface = f.iface;
   out.length = f.origLen;
-  if (f.data.length !== f.origLen) out.captured = f.data.length;
+  if (f.caplen !== f.origLen) out.captured = f.caplen;
   if (layers) out.layers = layersOf(pkt);
   return withTime(JSON.stringify(out), f.noTimestamp ? 'null' : timeText(f.tsSec, f.tsNs, a.timeDigits));
 }

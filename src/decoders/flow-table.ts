@@ -1,0 +1,65 @@
+// A fixed-size hash table from a TCP/UDP flow direction to one 32-bit number, in typed arrays so the
+// per-segment hot path neither builds strings nor allocates. Bounded: when half full, everything is
+// forgotten at once (a generation bump), which costs O(1) and keeps probing short.
+
+import { IPv4 } from './ipv4.js';
+import type { IPv6 } from './ipv6.js';
+
+/** 32-bit FNV-1a of 16 bytes (an IPv6 address). Collisions only blur a heuristic, never a decode. */
+function hash16(b: Uint8Array, o: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[o + i], 0x01000193);
+  return h >>> 0;
+}
+
+export class FlowTable {
+  private readonly keys: Uint32Array;
+  private readonly values: Uint32Array;
+  private readonly gens: Uint32Array;
+  private gen = 1;
+  private count = 0;
+  private readonly mask: number;
+
+  constructor(capacityLog2 = 15) {
+    const cap = 1 << capacityLog2;
+    this.mask = cap - 1;
+    this.keys = new Uint32Array(cap * 3);
+    this.values = new Uint32Array(cap);
+    this.gens = new Uint32Array(cap);
+  }
+
+  private slot(a: number, b: number, c: number, insert: boolean): number {
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77), 0xc2b2ae3d);
+    h ^= h >>> 15;
+    let i = h & this.mask;
+    const keys = this.keys, gens = this.gens, gen = this.gen;
+    for (;;) {
+      if (gens[i] !== gen) return insert ? i : -1;
+      const k = i * 3;
+      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  static address(ip: IPv4 | IPv6, which: 'src' | 'dst'): number {
+    if (ip instanceof IPv4) return which === 'src' ? ip.srcNum : ip.dstNum;
+    return hash16(ip.bytes, which === 'src' ? ip.at + 8 : ip.at + 24);
+  }
+
+  get(a: number, b: number, c: number): number | undefined {
+    const i = this.slot(a, b, c, false);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  set(a: number, b: number, c: number, value: number): void {
+    if (this.count >= (this.mask + 1) >> 1) { this.gen++; this.count = 0; }
+    const i = this.slot(a, b, c, true);
+    if (this.gens[i] !== this.gen) {
+      this.gens[i] = this.gen;
+      const k = i * 3;
+      this.keys[k] = a; this.keys[k + 1] = b; this.keys[k + 2] = c;
+      this.count++;
+    }
+    this.values[i] = value >>> 0;
+  }
+}

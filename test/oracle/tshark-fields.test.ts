@@ -1,0 +1,55 @@
+// Oracle: for every shared capture, frame count and the decoded fields of the JSON contract equal
+// tshark's, frame by frame.
+
+import { describe, expect, it } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { HAVE_SHARED, sharedCaptures } from '../support/captures.js';
+import { HAVE_TSHARK, tsharkRows } from '../support/tshark.js';
+import { reportJson } from '../support/ours.js';
+import { diffRows } from '../support/compare.js';
+
+// Fuzzed regression files: only the frame count is compared (their field values are garbage by design,
+// and one of them is Frame Relay, which we list but do not decode).
+const FUZZED = /oobr/;
+
+const files = HAVE_SHARED ? sharedCaptures().filter((f) => !f.includes('/bench/')) : [];
+
+describe.skipIf(!HAVE_TSHARK || !HAVE_SHARED)('decoded fields equal tshark, frame by frame', () => {
+  it('finds the shared captures', () => {
+    expect(files.length).toBeGreaterThan(80);
+  });
+  for (const file of files) {
+    const name = file.split('/captures/')[1];
+    it(name, () => {
+      const theirs = tsharkRows(file);
+      const ours = reportJson([file], ['--all-frames']).frames;
+      expect(ours.length).toBe(theirs.length);
+      expect(ours.map((f) => f.n)).toEqual(theirs.map((r) => Number(r['frame.number'])));
+      if (FUZZED.test(file)) return;
+      expect(diffRows(theirs, ours)).toEqual([]);
+    }, 60_000);
+  }
+});
+
+// The MANIFEST's tshark dumps (occurrence=a): every VRRP address, auth string and checksum status.
+describe.skipIf(!HAVE_SHARED)('VRRP fields equal the committed tshark 4.0.17 dumps', () => {
+  const dumps = files.filter((f) => existsSync(f + '.tshark-4.0.17.vrrp.tsv'));
+  it('has dumps to compare with', () => expect(dumps.length).toBeGreaterThanOrEqual(4));
+  for (const file of dumps) {
+    it(file.split('/captures/')[1], () => {
+      const [head, ...lines] = readFileSync(file + '.tshark-4.0.17.vrrp.tsv', 'utf8').split('\n').filter((l) => l.length > 0);
+      const cols = head.split('\t');
+      const ours = new Map(reportJson([file], ['--all-frames']).frames.map((f) => [f.n, f]));
+      for (const line of lines) {
+        const row = Object.fromEntries(line.split('\t').map((v, i) => [cols[i], v]));
+        const v = ours.get(Number(row['frame.number']))!.layers.vrrp;
+        expect(v, `frame ${row['frame.number']}`).toBeDefined();
+        const addrs = (row['vrrp.ip_addr'] || row['vrrp.ipv6_addr']).split(',');
+        expect(v.addresses).toEqual(addrs);
+        expect(v.checksumOk).toBe(row['vrrp.checksum.status'] === '1');
+        expect(v.authString ?? '').toBe(row['vrrp.auth_string']);
+        expect(v.priority).toBe(Number(row['vrrp.prio']));
+      }
+    });
+  }
+});
