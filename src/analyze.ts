@@ -4,13 +4,16 @@
 
 import { openCaptures, type CaptureFile } from './io/reader.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
-import { decodePacket, type Packet } from './decoders/packet.js';
+import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
 
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
+const MAX_HTTP_OVERRIDES = 100_000;
+
+export type HttpOverride = HttpHead | 'segment' | 'repeated';
 
 export interface CaptureInfo {
   file: string;
@@ -52,6 +55,12 @@ export interface Analysis {
   timeDigits: number;
   start: number | null;
   end: number | null;
+  /**
+   * What the stateful part of decoding concluded for a few frames: an HTTP head reassembled from
+   * several segments, a segment of such a head, or a retransmitted head. The second pass decodes
+   * frames alone and applies these, so it need not decode every frame again.
+   */
+  httpOverrides: Map<number, HttpOverride>;
 }
 
 export interface AnalyzeOptions {
@@ -76,6 +85,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   const warnings = new WarningList();
   const perFile = files.map(() => ({ frames: 0, start: null as number | null, end: null as number | null }));
   const unknownLink = new Set<string>();
+  const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   let frames = 0, lastTime = 0;
   try {
@@ -99,6 +109,9 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
       }
       const pkt = decodePacket(f, streams);
       if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
+      if ((pkt.reassembledHead || pkt.retransmittedHead || pkt.headSegment) && httpOverrides.size < MAX_HTTP_OVERRIDES) {
+        httpOverrides.set(f.n, pkt.reassembledHead && pkt.http ? pkt.http : pkt.retransmittedHead ? 'repeated' : 'segment');
+      }
       engine.onPacket(pkt);
       if (opts.progress && (frames & 0xffff) === 0) opts.progress(files.reduce((s, x) => s + x.bytesRead, 0), totalBytes);
     }
@@ -125,6 +138,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     timeDigits: Math.max(...captures.map((c) => c.timeDigits)),
     start: starts.length ? Math.min(...starts) : null,
     end: ends.length ? Math.max(...ends) : null,
+    httpOverrides,
   };
 }
 
@@ -140,13 +154,26 @@ function captureInfo(file: CaptureFile, c: { frames: number; start: number | nul
   };
 }
 
-/** Second pass: every frame again, decoded, in the same order and with the same numbers. */
-export function replayFrames(paths: string[], each: (f: Frame, pkt: Packet) => void): void {
-  const { source } = openCaptures(paths);
-  const streams = new HeadReassembler();
+/**
+ * Second pass: the frames again, in the same order and with the same numbers; those `wanted` are
+ * decoded (alone, with what the first pass concluded about reassembled or repeated HTTP heads).
+ */
+export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides'>, wanted: (n: number) => boolean, each: (f: Frame, pkt: Packet) => void): void {
+  const { source } = openCaptures(a.paths);
   try {
     let f: Frame | null;
-    while ((f = source.next())) each(f, decodePacket(f, streams));
+    while ((f = source.next())) {
+      if (!wanted(f.n)) continue;
+      const pkt = decodePacket(f);
+      const head = a.httpOverrides.get(f.n);
+      if (head !== undefined) {
+        pkt.http = typeof head === 'string' ? null : head;
+        pkt.retransmittedHead = head === 'repeated';
+        pkt.headSegment = head === 'segment';
+        pkt.reassembledHead = typeof head !== 'string';
+      }
+      each(f, pkt);
+    }
   } finally {
     source.close();
   }

@@ -70,6 +70,10 @@ export class Packet {
   quoted: Packet | null = null;
   /** The TCP segment repeats an HTTP head already seen on its flow (a retransmission): not decoded again. */
   retransmittedHead = false;
+  /** The HTTP head was put together from several segments ending with this one. */
+  reassembledHead = false;
+  /** The segment starts an HTTP head that ends in a later segment (tshark: "segment of a reassembled PDU"). */
+  headSegment = false;
   constructor(readonly frame: Frame) {}
 
   get http(): HttpHead | null {
@@ -249,7 +253,10 @@ function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp,
   const at = tcp.payloadAt, end = tcp.payloadEnd;
   if (streams && streams.pending > 0) {
     const head = streams.continueHead(pkt, ip, tcp, b, at, end);
-    if (head !== undefined) { if (head) pkt.http = head; return; }
+    if (head !== undefined) {
+      if (head) { pkt.http = head; pkt.reassembledHead = true; } else pkt.headSegment = true;
+      return;
+    }
   }
   if (isSmtpPort(tcp.srcPort) || isSmtpPort(tcp.dstPort)) {
     pkt.smtp = decodeSmtpLine(b, at, end, isSmtpPort(tcp.srcPort));
@@ -264,7 +271,7 @@ function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp,
     // A retransmitted head is the same message again; tshark does not dissect it twice either.
     if (streams && streams.isRepeatedHead(ip, tcp)) { pkt.retransmittedHead = true; return; }
     if (hasHeadEnd(b, at, end)) pkt.setHttpBytes(b, at, end);
-    else if (streams) streams.startHead(pkt, ip, tcp, b, at, end);
+    else if (streams) { streams.startHead(pkt, ip, tcp, b, at, end); pkt.headSegment = true; }
     else pkt.http = decodeHttpHead(b, at, end);
   }
 }

@@ -61,8 +61,7 @@ export function writeJson(a: Analysis, sink: OutputSink, opts: JsonOptions): voi
   sink.write('"frames":[');
   let first = true;
   const listed = (n: number) => opts.allFrames || a.frameEvents.has(n) || a.frameComments.has(n);
-  replayFrames(a.paths, (f, pkt) => {
-    if (!listed(f.n)) return;
+  replayFrames(a, listed, (f, pkt) => {
     sink.write((first ? '\n' : ',\n') + frameJson(f, true, a, summarize(pkt), pkt));
     first = false;
   });
