@@ -8,6 +8,7 @@ import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
+import type { Lang } from './i18n/index.js';
 
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
@@ -43,6 +44,7 @@ export interface Host {
 
 export interface Analysis {
   paths: string[];
+  lang: Lang;
   captures: CaptureInfo[];
   frames: number;
   events: VrrpscopeEvent[];
@@ -65,6 +67,8 @@ export interface Analysis {
 
 export interface AnalyzeOptions {
   analyzers?: Analyzer[];
+  /** Language of event summaries and comments (the analysers were made for it). */
+  lang?: Lang;
   /** Called every ~64k frames with the bytes read so far and the total (progress display). */
   progress?: (read: number, total: number) => void;
 }
@@ -127,6 +131,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   const ends = captures.map((c) => c.end).filter((x): x is number => x !== null);
   return {
     paths,
+    lang: opts.lang ?? 'en',
     captures,
     frames,
     events: engine.events,

@@ -8,6 +8,7 @@ import { writeJson } from './report/json.js';
 import { OutputSink } from './report/sink.js';
 import { TOOL_VERSION } from './version.js';
 import { defaultAnalyzers } from './annotate/index.js';
+import { I18n } from './i18n/index.js';
 
 const USAGE = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
 
@@ -77,7 +78,8 @@ function parseReportArgs(argv: string[]): ReportArgs {
 
 function runReport(argv: string[]): number {
   const args = parseReportArgs(argv);
-  const analysis = analyzeFiles(args.files, { analyzers: defaultAnalyzers() });
+  const i18n = new I18n(args.lang);
+  const analysis = analyzeFiles(args.files, { analyzers: defaultAnalyzers(i18n), lang: args.lang });
   const sink = new OutputSink(args.output);
   try {
     writeJson(analysis, sink, { allFrames: args.allFrames });

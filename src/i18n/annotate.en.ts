@@ -1,0 +1,4 @@
+// What the analysers say: event summaries and per-frame comments.
+export const annotateEn = {
+  'vrrp.placeholder': '',
+};

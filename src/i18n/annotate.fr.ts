@@ -1,0 +1,5 @@
+import type { annotateEn } from './annotate.en.js';
+
+export const annotateFr: Record<keyof typeof annotateEn, string> = {
+  'vrrp.placeholder': '',
+};

@@ -1,0 +1,5 @@
+// English catalogue: the analysis messages (events, comments) and the report's own words.
+import { annotateEn } from './annotate.en.js';
+import { reportEn } from './report.en.js';
+
+export const en = { ...annotateEn, ...reportEn };

@@ -1,0 +1,5 @@
+import type { reportEn } from './report.en.js';
+
+export const reportFr: Record<keyof typeof reportEn, string> = {
+  'report.title': 'rapport vrrpscope',
+};
