@@ -8,7 +8,7 @@ import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
-import type { Lang } from './i18n/index.js';
+import { I18n, type Lang } from './i18n/index.js';
 
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
@@ -52,6 +52,8 @@ export interface Analysis {
   warnings: Warning[];
   /** Warnings beyond MAX_WARNINGS, counted only. */
   warningsDropped: number;
+  /** Routine per-frame comments not kept because a cap was reached (very long captures). */
+  commentsDropped: number;
   frameEvents: Map<number, string[]>;
   frameComments: Map<number, string>;
   timeDigits: number;
@@ -84,7 +86,7 @@ class WarningList {
 
 export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analysis {
   const { files, source } = openCaptures(paths);
-  const engine = new Engine(opts.analyzers ?? []);
+  const engine = new Engine(opts.analyzers ?? [], new I18n(opts.lang ?? 'en'));
   const streams = new HeadReassembler();
   const warnings = new WarningList();
   const perFile = files.map(() => ({ frames: 0, start: null as number | null, end: null as number | null }));
@@ -135,9 +137,10 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     captures,
     frames,
     events: engine.events,
-    hosts: [],
+    hosts: engine.hosts(),
     warnings: warnings.list,
     warningsDropped: warnings.dropped,
+    commentsDropped: engine.routineCommentsDropped,
     frameEvents: engine.frameEvents(),
     frameComments: engine.frameComments,
     timeDigits: Math.max(...captures.map((c) => c.timeDigits)),

@@ -1,47 +1,102 @@
 // The rule engine: decoded packets flow through small stateful analysers (one per domain), each of
 // which emits events of the vocabulary in ../shared/spec/events.md with the frames that prove them,
-// and per-frame comments. Analysers keep bounded state; the engine owns event ids and ordering.
+// and per-frame comments. Analysers keep bounded state; the engine owns event ids, ordering, hosts
+// and the bounded store of frame comments.
 
 import type { Packet } from '../decoders/packet.js';
+import type { I18n } from '../i18n/index.js';
 import type { VrrpscopeEvent } from './events.js';
 
+export type Role = 'director' | 'backup-director' | 'real-server' | 'sorry-server' | 'client' | 'vip';
+
 export interface EngineContext {
+  readonly i18n: I18n;
+  /** Emits an event; the returned object may still be updated (counts, end times) until finish. */
   emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent;
-  /** Sets (or appends to) the comment of a frame. */
-  comment(frame: number, text: string): void;
+  /**
+   * Sets (or appends to) the comment of a frame. Routine comments (every advert of a steady master)
+   * stop being stored past a cap, so a week-long capture stays in bounded memory; notable ones are kept.
+   */
+  comment(frame: number, text: string, routine?: boolean): void;
+  /** Records a host, its MAC and a role. */
+  host(ip: string, mac?: string | null, role?: Role): void;
+  /** Events of the other analysers, as they are emitted (an analyser reacts in its own onEvent). */
+  readonly events: readonly VrrpscopeEvent[];
 }
 
 export interface Analyzer {
   readonly name: string;
   onPacket(pkt: Packet, ctx: EngineContext): void;
+  /** Another analyser emitted an event (called synchronously from emit). */
+  onEvent?(event: VrrpscopeEvent, ctx: EngineContext): void;
   /** End of input: close open episodes. `lastTime` is the time of the last frame. */
   finish(ctx: EngineContext, lastTime: number): void;
 }
 
+export const MAX_ROUTINE_COMMENTS = 50_000;
+const MAX_HOSTS = 10_000;
+
+interface HostEntry { ip: string; macs: Set<string>; roles: Set<Role> }
+
 export class Engine implements EngineContext {
   readonly events: VrrpscopeEvent[] = [];
   readonly frameComments = new Map<number, string>();
+  /** Routine comments not stored because the cap was reached. */
+  routineCommentsDropped = 0;
+  private routineComments = 0;
   private nextId = 1;
+  private readonly hostTable = new Map<string, HostEntry>();
+  private emitting: Analyzer | null = null;
 
-  constructor(readonly analyzers: Analyzer[]) {}
+  constructor(readonly analyzers: Analyzer[], readonly i18n: I18n) {}
 
   emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent {
     const e = { id: 'e' + this.nextId++, ...event } as VrrpscopeEvent;
     this.events.push(e);
+    for (const a of this.analyzers) if (a.onEvent && a !== this.emitting) a.onEvent(e, this);
     return e;
   }
 
-  comment(frame: number, text: string): void {
+  comment(frame: number, text: string, routine = false): void {
     const prev = this.frameComments.get(frame);
+    if (prev === undefined && routine) {
+      if (this.routineComments >= MAX_ROUTINE_COMMENTS) { this.routineCommentsDropped++; return; }
+      this.routineComments++;
+    }
     this.frameComments.set(frame, prev ? prev + '; ' + text : text);
   }
 
+  host(ip: string, mac?: string | null, role?: Role): void {
+    let h = this.hostTable.get(ip);
+    if (!h) {
+      if (this.hostTable.size >= MAX_HOSTS) return;
+      h = { ip, macs: new Set(), roles: new Set() };
+      this.hostTable.set(ip, h);
+    }
+    if (mac) h.macs.add(mac);
+    if (role) h.roles.add(role);
+  }
+
+  hosts(): { ip: string; macs: string[]; roles: Role[] }[] {
+    return [...this.hostTable.values()]
+      .filter((h) => h.roles.size > 0)
+      .map((h) => ({ ip: h.ip, macs: [...h.macs], roles: [...h.roles] }));
+  }
+
   onPacket(pkt: Packet): void {
-    for (const a of this.analyzers) a.onPacket(pkt, this);
+    for (const a of this.analyzers) {
+      this.emitting = a;
+      a.onPacket(pkt, this);
+    }
+    this.emitting = null;
   }
 
   finish(lastTime: number): void {
-    for (const a of this.analyzers) a.finish(this, lastTime);
+    for (const a of this.analyzers) {
+      this.emitting = a;
+      a.finish(this, lastTime);
+    }
+    this.emitting = null;
     this.events.sort((a, b) => a.time - b.time || Number(a.id.slice(1)) - Number(b.id.slice(1)));
   }
 
@@ -50,7 +105,7 @@ export class Engine implements EngineContext {
     const m = new Map<number, string[]>();
     for (const e of this.events) for (const n of e.frames) {
       const l = m.get(n);
-      if (l) l.push(e.id); else m.set(n, [e.id]);
+      if (l) l.push(e.id); else if (!l) m.set(n, [e.id]);
     }
     return m;
   }

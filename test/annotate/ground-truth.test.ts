@@ -1,0 +1,54 @@
+// Judged against the labs' ground truth: every master change keepalived logged appears as one
+// vrrp.master with the right router, reason and a time within one advert interval; none invented.
+
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SHARED } from '../support/captures.js';
+import { reportJson } from '../support/ours.js';
+import { expectedMasters } from '../support/ground-truth.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Lab { name: string; groundTruth: string; captures: string[] }
+
+function labs(): Lab[] {
+  const out: Lab[] = [];
+  const shared = join(SHARED, 'captures/lab');
+  if (existsSync(shared)) for (const name of readdirSync(shared)) {
+    const dir = join(shared, name);
+    if (!existsSync(join(dir, 'ground-truth.json'))) continue;
+    out.push({ name: 'lab/' + name, groundTruth: join(dir, 'ground-truth.json'), captures: readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => join(dir, f)) });
+  }
+  const own = join(ROOT, 'captures');
+  for (const f of readdirSync(own)) {
+    const m = /^(.*)\.(pcap|pcapng)$/.exec(f);
+    if (m && existsSync(join(own, m[1], 'ground-truth.json'))) out.push({ name: 'captures/' + m[1], groundTruth: join(own, m[1], 'ground-truth.json'), captures: [join(own, f)] });
+  }
+  return out;
+}
+
+describe('vrrp.master against keepalived\'s own logs', () => {
+  const all = labs();
+  it('has lab captures to judge', () => expect(all.length).toBeGreaterThanOrEqual(5));
+  for (const lab of all) for (const capture of lab.captures) {
+    it(`${lab.name}: ${capture.split('/').pop()}`, () => {
+      const doc = reportJson([capture]);
+      const { start, end } = doc.captures[0];
+      const seen = new Set(doc.events.filter((e) => e.kind.startsWith('vrrp.')).map((e) => e.vrid));
+      // The transitions of the VRIDs this capture carries, inside its time span.
+      const expected = expectedMasters(lab.groundTruth).filter((x) => seen.has(x.vrid) && x.time >= start - 0.5 && x.time <= end);
+      expect(expected.length).toBeGreaterThan(0);
+      const masters = doc.events.filter((e) => e.kind === 'vrrp.master');
+      const unmatched = [...masters];
+      for (const x of expected) {
+        const i = unmatched.findIndex((e) => e.vrid === x.vrid && e.router === x.router && Math.abs(e.time - x.time) <= x.intervalS);
+        expect(i, `no vrrp.master for ${x.director} (${x.router}) VRID ${x.vrid} at ${x.time}`).toBeGreaterThanOrEqual(0);
+        const e = unmatched.splice(i, 1)[0];
+        if (x.reason) expect(e.reason, `reason of ${x.director}'s takeover of VRID ${x.vrid} at ${x.time}`).toBe(x.reason);
+      }
+      expect(unmatched.map((e) => `${e.router} VRID ${e.vrid} at ${e.time} (${e.reason})`), 'invented master changes').toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,69 @@
+// Reads a lab's ground-truth.json (the shared IPVS labs' format and our own lab's) into the master
+// changes keepalived logged, with the reason each must be given: who took over from whom, and how
+// the previous master left (SIGKILL → master-down, SIGTERM → resignation, still master → preemption).
+
+import { readFileSync } from 'node:fs';
+
+export interface ExpectedMaster {
+  time: number;
+  vrid: number;
+  router: string;
+  director: string;
+  reason: 'initial' | 'preemption' | 'master-down' | 'resignation' | 'unknown' | null;
+  intervalS: number;
+}
+
+interface Transition { t: number; director: string; instance: string; state: string; msg: string }
+
+function instanceBlock(conf: string, instance: string): string {
+  const i = conf.indexOf(`vrrp_instance ${instance} `);
+  if (i < 0) return '';
+  let depth = 0, j = conf.indexOf('{', i);
+  const start = j;
+  for (; j < conf.length; j++) {
+    if (conf[j] === '{') depth++;
+    else if (conf[j] === '}' && --depth === 0) break;
+  }
+  return conf.slice(start, j);
+}
+
+export function expectedMasters(path: string): ExpectedMaster[] {
+  const g = JSON.parse(readFileSync(path, 'utf8'));
+  const transitions: Transition[] = [...g.vrrp_transitions].sort((a: Transition, b: Transition) => a.t - b.t);
+  const confs: Record<string, string> = g.keepalived_conf ?? {};
+  const vridOf = (inst: string): number => g.topology?.vrrp?.[inst]?.vrid ?? (g.vrrp?.instance === inst ? g.vrrp.vrid : g.vrrp?.[inst]?.vrid);
+  const ifaceOf = (inst: string): string => g.topology?.vrrp?.[inst]?.interface ?? 'eth0';
+  const ipOf = (d: string, inst: string): string => g.topology?.hosts?.[d]?.[ifaceOf(inst)]?.[0] ?? g.hosts?.[d]?.ipv4;
+  const intervalOf = (d: string, inst: string): number => Number(/advert_int\s+(\S+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? g.vrrp?.advert_int ?? 1);
+  const priorityOf = (d: string, inst: string): number => Number(/priority\s+(\d+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? g.vrrp?.priorities?.[d] ?? 100);
+
+  const out: ExpectedMaster[] = [];
+  const state = new Map<string, Map<string, string>>(); // instance → director → state
+  const lastLeft = new Map<string, { director: string; how: string; t: number }>();
+  const everMaster = new Set<string>();
+  for (const tr of transitions) {
+    const st = state.get(tr.instance) ?? new Map<string, string>();
+    state.set(tr.instance, st);
+    const before = st.get(tr.director);
+    if (tr.state === 'MASTER') {
+      const others = [...st.entries()].filter(([d, s]) => d !== tr.director && s === 'MASTER').map(([d]) => d);
+      let reason: ExpectedMaster['reason'];
+      if (others.length) {
+        reason = others.every((o) => priorityOf(tr.director, tr.instance) > priorityOf(o, tr.instance)) ? 'preemption' : 'unknown';
+      } else if (!everMaster.has(tr.instance)) reason = 'initial';
+      else {
+        const left = lastLeft.get(tr.instance);
+        // A master that stepped down to BACKUP just before (a sync group member heard the other instance's
+        // preempting advert first) was preempted.
+        reason = left?.how === 'keepalived_sigterm' ? 'resignation' : left?.how === 'keepalived_sigkill' ? 'master-down'
+          : left?.how === 'BACKUP' && tr.t - left.t < 1 ? 'preemption' : null;
+      }
+      everMaster.add(tr.instance);
+      out.push({ time: tr.t, vrid: vridOf(tr.instance), router: ipOf(tr.director, tr.instance), director: tr.director, reason, intervalS: intervalOf(tr.director, tr.instance) });
+    } else if (before === 'MASTER') {
+      lastLeft.set(tr.instance, { director: tr.director, how: tr.state === 'STOPPED' ? tr.msg : tr.state, t: tr.t });
+    }
+    st.set(tr.director, tr.state);
+  }
+  return out;
+}
