@@ -1,0 +1,85 @@
+// Literal frames for rule tests: keepalived-like VRRP adverts and ARP, built byte by byte.
+
+import { checksum } from './build.js';
+import { Frame } from '../../src/io/frame.js';
+import { decodePacket } from '../../src/decoders/packet.js';
+import { Engine, type Analyzer } from '../../src/annotate/engine.js';
+import { I18n, type Lang } from '../../src/i18n/index.js';
+import type { VrrpscopeEvent } from '../../src/annotate/events.js';
+
+const ip4 = (s: string) => s.split('.').map(Number);
+const mac = (s: string) => s.split(':').map((x) => parseInt(x, 16));
+export const macOf = (ip: string) => '02:00:' + ip4(ip).map((b) => b.toString(16).padStart(2, '0')).join(':');
+
+export interface AdvertOpts {
+  src: string;
+  vrid?: number;
+  priority?: number;
+  vips?: string[];
+  intervalS?: number;
+  auth?: string | null;
+  ttl?: number;
+  dst?: string;
+  version?: 2 | 3;
+}
+
+export function advert(o: AdvertOpts): Uint8Array {
+  const vips = o.vips ?? ['10.0.0.100'];
+  const v3 = o.version === 3;
+  const len = 8 + 4 * vips.length + (v3 ? 0 : 8);
+  const v = new Uint8Array(len);
+  v[0] = v3 ? 0x31 : 0x21; v[1] = o.vrid ?? 51; v[2] = o.priority ?? 100; v[3] = vips.length;
+  if (v3) { const cs = Math.round((o.intervalS ?? 1) * 100); v[4] = cs >> 8; v[5] = cs & 0xff; }
+  else { v[4] = o.auth ? 1 : 0; v[5] = o.intervalS ?? 1; }
+  vips.forEach((a, i) => v.set(ip4(a), 8 + 4 * i));
+  if (!v3 && o.auth) v.set(Array.from(o.auth.slice(0, 8), (c) => c.charCodeAt(0)), 8 + 4 * vips.length);
+  const dst = ip4(o.dst ?? '224.0.0.18');
+  let sum: number;
+  if (v3) {
+    const pseudo = new Uint8Array(12 + len);
+    pseudo.set(ip4(o.src), 0); pseudo.set(dst, 4); pseudo[9] = 112; pseudo[10] = len >> 8; pseudo[11] = len & 0xff;
+    pseudo.set(v, 12);
+    sum = checksum(pseudo);
+  } else sum = checksum(v);
+  v[6] = sum >> 8; v[7] = sum & 0xff;
+  const ip = new Uint8Array(20);
+  ip[0] = 0x45; ip[2] = (20 + len) >> 8; ip[3] = (20 + len) & 0xff; ip[8] = o.ttl ?? 255; ip[9] = 112;
+  ip.set(ip4(o.src), 12); ip.set(dst, 16);
+  const c = checksum(ip); ip[10] = c >> 8; ip[11] = c & 0xff;
+  const dstMac = dst[0] >= 224 ? [0x01, 0x00, 0x5e, dst[1] & 0x7f, dst[2], dst[3]] : mac(macOf(o.dst!));
+  return Uint8Array.from([...dstMac, ...mac(macOf(o.src)), 0x08, 0x00, ...ip, ...v]);
+}
+
+/** An ARP frame: a keepalived GARP by default (request, THA broadcast, to broadcast). */
+export function arp(o: { senderIp: string; senderMac?: string; targetIp?: string; targetMac?: string; op?: 1 | 2; dstMac?: string }): Uint8Array {
+  const sm = o.senderMac ?? macOf(o.senderIp);
+  const op = o.op ?? 1;
+  const body = [0, 1, 8, 0, 6, 4, 0, op, ...mac(sm), ...ip4(o.senderIp), ...mac(o.targetMac ?? 'ff:ff:ff:ff:ff:ff'), ...ip4(o.targetIp ?? o.senderIp)];
+  return Uint8Array.from([...mac(o.dstMac ?? 'ff:ff:ff:ff:ff:ff'), ...mac(sm), 0x08, 0x06, ...body]);
+}
+
+export type Timed = [seconds: number, bytes: Uint8Array];
+
+/** Runs analysers over frames at the given times (seconds from 1795550000) and returns the events. */
+export function run(analyzers: Analyzer[], frames: Timed[], lang: Lang = 'en'): { events: VrrpscopeEvent[]; comments: Map<number, string>; engine: Engine } {
+  const engine = new Engine(analyzers, new I18n(lang));
+  let last = 0;
+  frames.forEach(([t, bytes], i) => {
+    const sec = 1795550000 + Math.floor(t);
+    const f = Frame.of(bytes, 1, sec, Math.round((t - Math.floor(t)) * 1e9), i + 1);
+    engine.onPacket(decodePacket(f));
+    last = 1795550000 + t;
+  });
+  engine.finish(last);
+  return { events: engine.events, comments: engine.frameComments, engine };
+}
+
+/** Adverts every `every` seconds from `from` to `to` (inclusive-exclusive). */
+export function adverts(o: AdvertOpts, from: number, to: number, every = o.intervalS ?? 1): Timed[] {
+  const out: Timed[] = [];
+  for (let t = from; t < to - 1e-9; t += every) out.push([Math.round(t * 1e6) / 1e6, advert(o)]);
+  return out;
+}
+
+export const byTime = (a: Timed, b: Timed) => a[0] - b[0];
+export const rel = (e: VrrpscopeEvent) => Math.round((e.time - 1795550000) * 1000) / 1000;
