@@ -161,7 +161,9 @@ export class VrrpAnalyzer implements Analyzer {
     const downMs = masterDownMs(prev?.profile.intervalMs ?? interval, r.priority, r.profile.version);
     const reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
     const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
-    const expectedMs = reason === 'master-down' ? downMs : reason === 'resignation' ? skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version) : null;
+    // The same router again after its own silence, nobody in between: no takeover to time.
+    const resumed = prev === r;
+    const expectedMs = resumed ? null : reason === 'master-down' ? downMs : reason === 'resignation' ? skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version) : null;
     const late = gapMs !== null && expectedMs !== null && gapMs > expectedMs + (prev?.profile.intervalMs ?? interval);
     const params = {
       router: r.ip, vrid: inst.vrid, priority: r.priority, previous: prev?.ip ?? '', prevPriority: prev?.priority ?? '',
@@ -170,7 +172,8 @@ export class VrrpAnalyzer implements Analyzer {
       vips: r.profile.addresses.join(', '), excess: gapMs !== null && expectedMs !== null ? fmt.seconds(gapMs - expectedMs) : '',
     };
     let summary = i18n.t(
-      reason === 'initial' ? 'vrrp.master.initial'
+      resumed ? (reason === 'resignation' ? 'vrrp.master.restarted' : 'vrrp.master.resumed')
+        : reason === 'initial' ? 'vrrp.master.initial'
         : reason === 'preemption' ? (prev && prev.priority === r.priority ? 'vrrp.master.preemption-tie' : 'vrrp.master.preemption')
         : reason === 'master-down' ? 'vrrp.master.master-down'
         : reason === 'resignation' ? 'vrrp.master.resignation'

@@ -8,6 +8,8 @@ export const annotateEn = {
   'vrrp.master.master-down': '{router} (priority {priority}) takes over VRID {vrid} after master {previous} fell silent: {gap} from {previous}\'s last advert to {router}\'s first; theory {expected} (Master_Down_Interval = 3 × {interval} + Skew_Time {skew}, RFC 3768 §6.1).',
   'vrrp.master.resignation': '{router} (priority {priority}) takes over VRID {vrid} {gap} after {previous} sent priority 0; theory {expected} (a backup waits only Skew_Time after a priority-0 advert, RFC 3768 §6.4.2).',
   'vrrp.master.unknown': '{router} (priority {priority}) starts advertising as master of VRID {vrid} while {previous} (priority {prevPriority}), which outranks it, is still master.',
+  'vrrp.master.resumed': '{router} advertises as master of VRID {vrid} again after {gap} without adverts, and no other router took over in between (a restart, or adverts lost on the way to the capture point).',
+  'vrrp.master.restarted': '{router} advertises as master of VRID {vrid} again {gap} after it sent priority 0, with no other router in between (keepalived restarted).',
   'vrrp.master.late': 'That is {excess} longer than theory allows.',
   // vrrp.resign, vrrp.silent
   'vrrp.resign': '{router} sends priority 0 for VRID {vrid}: the master is stopping (keepalived shutting down or entering FAULT), so backups take over after Skew_Time instead of Master_Down_Interval (RFC 3768 §6.4.3).',
