@@ -52,6 +52,8 @@ export interface Analysis {
   warnings: Warning[];
   /** Warnings beyond MAX_WARNINGS, counted only. */
   warningsDropped: number;
+  /** Analysers' findings beside the events (JSON top-level fields), e.g. `vips`. */
+  facts: Record<string, unknown>;
   /** Routine per-frame comments not kept because a cap was reached (very long captures). */
   commentsDropped: number;
   frameEvents: Map<number, string[]>;
@@ -141,6 +143,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     warnings: warnings.list,
     warningsDropped: warnings.dropped,
     commentsDropped: engine.routineCommentsDropped,
+    facts: engine.facts(),
     frameEvents: engine.frameEvents(),
     frameComments: engine.frameComments,
     timeDigits: Math.max(...captures.map((c) => c.timeDigits)),

@@ -57,6 +57,8 @@ export class ArpAnalyzer implements Analyzer {
   private readonly changes: Change[] = [];
   private readonly conflicts = new Map<string, VrrpscopeEvent>();
   private splitBrains: VrrpscopeEvent[] = [];
+  /** Virtual addresses (from VRRP adverts) and who answered ARP/ND for each, over time. */
+  private readonly vipHolders = new Map<string, { mac: string; from: number; frame: number }[]>();
   private sawArp = false;
   private sawNa = false;
   private nextCheck = Infinity;
@@ -64,6 +66,7 @@ export class ArpAnalyzer implements Analyzer {
 
   onEvent(e: VrrpscopeEvent): void {
     if (e.kind === 'vrrp.master') {
+      for (const v of e.addresses as string[]) if (!this.vipHolders.has(v) && this.vipHolders.size < 1024) this.vipHolders.set(v, []);
       this.takeovers.push({ event: e, time: e.time, mac: (e.mac as string | null) ?? null, vips: new Set(e.addresses as string[]), family: e.family as number, bursts: [] });
       if (this.takeovers.length > 256) this.takeovers.shift();
     } else if (e.kind === 'vrrp.split-brain') {
@@ -100,6 +103,8 @@ export class ArpAnalyzer implements Analyzer {
   }
 
   private bind(ip: string, mac: string, t: number, n: number): void {
+    const holders = this.vipHolders.get(ip);
+    if (holders && holders[holders.length - 1]?.mac !== mac && holders.length < 1000) holders.push({ mac, from: t, frame: n });
     const b = this.bindings.get(ip);
     if (!b) {
       if (this.bindings.size >= MAX_BINDINGS) this.bindings.delete(this.bindings.keys().next().value as string);
@@ -217,6 +222,10 @@ export class ArpAnalyzer implements Analyzer {
     // Both masters of a split brain answer for the VIP: the split-brain event tells it.
     for (const sb of this.splitBrains) if (c.time >= Number(sb.start) - 1 && c.time <= (sb.end === null ? Infinity : Number(sb.end)) + EXPLAIN_WINDOW_S) return true;
     return false;
+  }
+
+  facts(): Record<string, unknown> {
+    return { vips: [...this.vipHolders].map(([ip, holders]) => ({ ip, holders })) };
   }
 
   finish(ctx: EngineContext): void {

@@ -31,6 +31,8 @@ export interface Analyzer {
   onEvent?(event: VrrpscopeEvent, ctx: EngineContext): void;
   /** End of input: close open episodes. `lastTime` is the time of the last frame. */
   finish(ctx: EngineContext, lastTime: number): void;
+  /** Extra findings for the report's top level (JSON fields beside `events`), after finish. */
+  facts?(): Record<string, unknown>;
 }
 
 export const MAX_ROUTINE_COMMENTS = 50_000;
@@ -98,6 +100,11 @@ export class Engine implements EngineContext {
     }
     this.emitting = null;
     this.events.sort((a, b) => a.time - b.time || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  }
+
+  /** What the analysers add beside the events (e.g. `vips`: who answered for each VIP over time). */
+  facts(): Record<string, unknown> {
+    return Object.assign({}, ...this.analyzers.map((a) => a.facts?.() ?? {}));
   }
 
   /** Event ids naming each frame. */

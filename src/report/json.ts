@@ -57,6 +57,7 @@ export function writeJson(a: Analysis, sink: OutputSink, opts: JsonOptions): voi
     end: c.end === null ? null : Number(timeNumber(c.end, 6)),
   })).join(',') + '],\n');
   sink.write('"hosts":' + JSON.stringify(a.hosts) + ',\n');
+  for (const [k, v] of Object.entries(a.facts)) sink.write(JSON.stringify(k) + ':' + JSON.stringify(v) + ',\n');
   sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
   let first = true;
