@@ -2,8 +2,11 @@ import type { Analyzer } from './engine.js';
 import type { I18n } from '../i18n/index.js';
 import { VrrpAnalyzer } from './vrrp.js';
 import { ArpAnalyzer } from './arp.js';
+import { TcpFlows } from './tcp-flows.js';
+import { HealthChecks } from './health-checks.js';
 
-/** The analysers a report runs, in order. */
+/** The analysers a report runs, in order. Flow-based analysers subscribe to the one flow tracker. */
 export function defaultAnalyzers(_i18n: I18n): Analyzer[] {
-  return [new VrrpAnalyzer(), new ArpAnalyzer()];
+  const flows = new TcpFlows();
+  return [flows, new VrrpAnalyzer(), new ArpAnalyzer(), new HealthChecks(flows)];
 }

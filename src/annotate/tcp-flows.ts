@@ -1,0 +1,358 @@
+// TCP connections with bounded state: each flow's story (handshake, data, FIN/RST, SYN retries,
+// retransmissions, timeouts) for the analysers that reason about connections (health checks, LVS
+// forwarding, outages). Flows live in an open-addressing table keyed by the 5-tuple (no strings on the
+// per-segment path) and in a list by last activity, so idle and closed flows expire in O(1) and the
+// table never holds more than `maxFlows` (the oldest are evicted, and counted).
+
+import type { Packet } from '../decoders/packet.js';
+import { IPv4 } from '../decoders/ipv4.js';
+import type { IPv6 } from '../decoders/ipv6.js';
+import type { Tcp } from '../decoders/tcp.js';
+import { frameTime } from '../io/frame.js';
+import type { Analyzer, EngineContext } from './engine.js';
+
+const SYN = 0x02, FIN = 0x01, RST = 0x04, ACK = 0x10;
+
+export type FlowEnd = 'fin' | 'rst' | 'refused' | 'unanswered' | 'idle' | 'open';
+
+export class Flow {
+  /** Who sent the first SYN (or the first segment seen, when the capture started mid-connection). */
+  clientIp = '';
+  clientPort = 0;
+  clientMac: string | null = null;
+  serverIp = '';
+  serverPort = 0;
+  serverMac: string | null = null;
+  /** True when the SYN was seen: the flow's start is known. */
+  sawSyn = false;
+  synTime = 0;
+  synFrame = 0;
+  /** SYNs sent (1 + retransmissions). */
+  syns = 0;
+  synAckFrame = 0;
+  synAckTime = 0;
+  /** The client's ACK completing the handshake. */
+  established = false;
+  clientIsn = 0;
+  serverIsn = 0;
+  clientBytes = 0;
+  serverBytes = 0;
+  clientSegments = 0;
+  serverSegments = 0;
+  firstClientDataFrame = 0;
+  firstServerDataFrame = 0;
+  /** Segments whose data was seen before (sequence number behind the highest sent). */
+  retransmissions = 0;
+  finFrom: 'client' | 'server' | null = null;
+  finFrame = 0;
+  rstFrom: 'client' | 'server' | null = null;
+  rstFrame = 0;
+  lastTime = 0;
+  lastFrame = 0;
+  firstTime = 0;
+  firstFrame = 0;
+  ended: FlowEnd = 'open';
+  /** Capture link (file:interface) the flow was first seen on. */
+  link = '';
+  /** Free slot for the analysers (LVS matching); made on first use. */
+  notes: Record<string, unknown> | null = null;
+  /** The health-check analyser's observation: undefined = not decided yet, null = not a probe. */
+  probe: unknown = undefined;
+  /** First SMTP reply code the server sent (the banner), kept before the client's first data. */
+  serverSmtpBanner = 0;
+  // bookkeeping
+  key0 = 0; key1 = 0; key2 = 0;
+  clientSeqMax = 0;
+  serverSeqMax = 0;
+  prev: Flow | null = null;
+  next: Flow | null = null;
+  slot = -1;
+  closedAt = 0;
+  id = 0;
+  /** IPv6 flows: the full addresses, to tell hash collisions apart. */
+  v6key: string | null = null;
+  /** The client is the lower end of the canonical key (tells a segment's direction without strings). */
+  clientLow = true;
+
+  get duration(): number { return this.lastTime - this.firstTime; }
+}
+
+export interface FlowListener {
+  /** A segment of a flow (after the flow's state was updated). `fromClient` tells its direction. */
+  onSegment?(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void;
+  /** The flow ended (FIN both ways or RST, refused, SYNs unanswered, idle) or the capture ended. */
+  onFlowEnd?(flow: Flow, ctx: EngineContext): void;
+}
+
+/** Is the packet's source the lower end of the canonical key? (Same rule as in onPacket.) */
+function sa_lt(ip: IPv4 | IPv6, tcp: Tcp): boolean {
+  const sa = ip instanceof IPv4 ? ip.srcNum : hash16(ip.bytes, (ip as IPv6).srcAt);
+  const da = ip instanceof IPv4 ? ip.dstNum : hash16(ip.bytes, (ip as IPv6).dstAt);
+  return sa < da || (sa === da && tcp.srcPort <= tcp.dstPort);
+}
+
+function hash16(b: Uint8Array, o: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[o + i], 0x01000193);
+  return h >>> 0;
+}
+
+export interface FlowOptions {
+  /** Flows kept at most; the least recently active is evicted beyond it. */
+  maxFlows?: number;
+  /** An open flow with no segment for this long ends as idle (seconds). */
+  idleTimeout?: number;
+  /** A flow whose SYN got no answer for this long ends as unanswered (seconds). */
+  synTimeout?: number;
+  /** A closed flow is kept this long for late segments (seconds). */
+  linger?: number;
+}
+
+export class TcpFlows implements Analyzer {
+  readonly name = 'tcp-flows';
+  private readonly listeners: FlowListener[] = [];
+  private readonly maxFlows: number;
+  private readonly idleTimeout: number;
+  private readonly synTimeout: number;
+  private readonly linger: number;
+  private readonly mask: number;
+  private readonly keys: Uint32Array;
+  private readonly slots: (Flow | null)[];
+  private head: Flow | null = null; // least recently active
+  private tail: Flow | null = null;
+  private count = 0;
+  private nextId = 1;
+  private lastSweep = 0;
+  /** Flows evicted because the table was full (reported as a warning-level count). */
+  evicted = 0;
+  flowsSeen = 0;
+
+  constructor(opts: FlowOptions = {}) {
+    this.maxFlows = opts.maxFlows ?? 100_000;
+    this.idleTimeout = opts.idleTimeout ?? 300;
+    this.synTimeout = opts.synTimeout ?? 30;
+    this.linger = opts.linger ?? 1;
+    let cap = 1;
+    while (cap < this.maxFlows * 2) cap <<= 1;
+    this.mask = cap - 1;
+    this.keys = new Uint32Array(cap * 3);
+    this.slots = new Array(cap).fill(null);
+  }
+
+  subscribe(l: FlowListener): void {
+    this.listeners.push(l);
+  }
+
+  onPacket(pkt: Packet, ctx: EngineContext): void {
+    const tcp = pkt.tcp;
+    if (!tcp || pkt.frame.noTimestamp || pkt.quoted) return;
+    const ip = pkt.net!;
+    const t = frameTime(pkt.frame);
+    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
+
+    // Canonical key: the lower (address, port) first, so both directions find the same flow.
+    const v4 = ip instanceof IPv4;
+    const sa = v4 ? ip.srcNum : hash16(ip.bytes, (ip as IPv6).srcAt);
+    const da = v4 ? ip.dstNum : hash16(ip.bytes, (ip as IPv6).dstAt);
+    const forward = sa < da || (sa === da && tcp.srcPort <= tcp.dstPort);
+    const k0 = forward ? sa : da, k1 = forward ? da : sa;
+    const k2 = ((forward ? tcp.srcPort : tcp.dstPort) << 16 | (forward ? tcp.dstPort : tcp.srcPort)) >>> 0;
+    let flow = this.find(k0, k1, k2, v4 ? null : ip.src + '|' + ip.dst);
+    const syn = (tcp.flags & (SYN | ACK)) === SYN;
+    // A new SYN on a closed or ended flow with the same ports: the ports were reused.
+    if (flow && syn && (flow.ended !== 'open' || (flow.sawSyn && tcp.seq !== flow.clientIsn && flow.established))) {
+      this.end(flow, flow.ended === 'open' ? 'idle' : flow.ended, ctx);
+      this.remove(flow);
+      flow = null;
+    }
+    if (!flow) flow = this.create(k0, k1, k2, pkt, ip, tcp, t, ctx);
+    // Direction from the canonical key: cheaper than comparing address strings.
+    const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
+    this.update(flow, pkt, tcp, fromClient, t, ctx);
+    this.touch(flow);
+    for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
+    if (flow.ended !== 'open' && !flow.closedAt) {
+      flow.closedAt = t;
+      for (const l of this.listeners) l.onFlowEnd?.(flow, ctx);
+    }
+  }
+
+  private create(k0: number, k1: number, k2: number, pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, t: number, ctx: EngineContext): Flow {
+    if (this.count >= this.maxFlows && this.head) {
+      const old = this.head;
+      this.end(old, old.ended === 'open' ? 'idle' : old.ended, ctx);
+      this.remove(old);
+      this.evicted++;
+    }
+    const f = new Flow();
+    f.id = this.nextId++;
+    f.key0 = k0; f.key1 = k1; f.key2 = k2;
+    if (!(ip instanceof IPv4)) f.v6key = [ip.src, ip.dst].sort().join('|');
+    const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
+    const dstMac = pkt.eth?.dst ?? null;
+    // The initiator is the SYN's sender; a SYN/ACK's receiver; otherwise the higher port (ephemeral) side.
+    const synAck = (tcp.flags & (SYN | ACK)) === (SYN | ACK);
+    const srcIsClient = (tcp.flags & (SYN | ACK)) === SYN || (!synAck && tcp.srcPort > tcp.dstPort);
+    const srcIp = ip.src, dstIp = ip.dst;
+    f.clientIp = srcIsClient ? srcIp : dstIp; f.clientPort = srcIsClient ? tcp.srcPort : tcp.dstPort; f.clientMac = srcIsClient ? mac : dstMac;
+    f.serverIp = srcIsClient ? dstIp : srcIp; f.serverPort = srcIsClient ? tcp.dstPort : tcp.srcPort; f.serverMac = srcIsClient ? dstMac : mac;
+    f.clientLow = srcIsClient === (sa_lt(ip, tcp));
+    f.firstTime = t;
+    f.firstFrame = pkt.frame.n;
+    f.link = pkt.frame.fileIndex + ':' + pkt.frame.iface;
+    this.insert(f);
+    this.flowsSeen++;
+    return f;
+  }
+
+  private update(f: Flow, pkt: Packet, tcp: Tcp, fromClient: boolean, t: number, ctx: EngineContext): void {
+    const n = pkt.frame.n;
+    const flags = tcp.flags;
+    const len = tcp.payloadLength;
+    if (fromClient && !f.clientMac) f.clientMac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
+    if (!fromClient && !f.serverMac) f.serverMac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
+    if ((flags & (SYN | ACK)) === SYN && fromClient) {
+      if (!f.sawSyn) { f.sawSyn = true; f.synTime = t; f.synFrame = n; f.clientIsn = tcp.seq; f.clientSeqMax = (tcp.seq + 1) >>> 0; }
+      f.syns++;
+    } else if ((flags & (SYN | ACK)) === (SYN | ACK) && !fromClient) {
+      if (!f.synAckFrame) { f.synAckFrame = n; f.synAckTime = t; f.serverIsn = tcp.seq; f.serverSeqMax = (tcp.seq + 1) >>> 0; }
+    } else if ((flags & ACK) && fromClient && f.synAckFrame && !f.established) {
+      f.established = true;
+    }
+    if (len > 0) {
+      const end = (tcp.seq + len) >>> 0;
+      if (fromClient) {
+        if (f.clientSegments > 0 && ((end - f.clientSeqMax) | 0) <= 0) f.retransmissions++;
+        else { f.clientBytes += len; f.clientSeqMax = end; }
+        f.clientSegments++;
+        if (!f.firstClientDataFrame) f.firstClientDataFrame = n;
+      } else {
+        if (f.serverSegments > 0 && ((end - f.serverSeqMax) | 0) <= 0) f.retransmissions++;
+        else { f.serverBytes += len; f.serverSeqMax = end; }
+        f.serverSegments++;
+        if (!f.firstServerDataFrame) f.firstServerDataFrame = n;
+      }
+    }
+    if (flags & RST) {
+      if (!f.rstFrom) { f.rstFrom = fromClient ? 'client' : 'server'; f.rstFrame = n; }
+      // A RST answering a SYN is a refusal: nothing listens on the port (or a firewall said no).
+      f.ended = !f.synAckFrame && !fromClient && f.sawSyn ? 'refused' : 'rst';
+    } else if (flags & FIN) {
+      if (!f.finFrom) { f.finFrom = fromClient ? 'client' : 'server'; f.finFrame = n; }
+      else if ((f.finFrom === 'client') !== fromClient) f.ended = 'fin';
+    } else if (f.finFrom && (flags & ACK) && f.ended === 'open' && f.finFrom !== (fromClient ? 'client' : 'server') && len === 0) {
+      // ACK of the first FIN: half-closed; the flow ends with the second FIN (or idles out).
+    }
+    f.lastTime = t;
+    f.lastFrame = n;
+    void ctx;
+  }
+
+  /** Expires idle flows, unanswered SYNs and closed flows past their linger time. */
+  private sweep(t: number, ctx: EngineContext): void {
+    let f = this.head;
+    while (f) {
+      const next = f.next;
+      const idle = t - f.lastTime;
+      if (f.ended !== 'open') {
+        if (t - f.closedAt > this.linger) this.remove(f);
+      } else if (f.sawSyn && !f.synAckFrame && idle > Math.min(this.synTimeout, 3)) {
+        // SYNs with no answer: the client retransmits at 1, 3, 7 s…; after 3 s quiet we call it.
+        this.end(f, 'unanswered', ctx);
+      } else if (idle > this.idleTimeout) {
+        this.end(f, 'idle', ctx);
+        this.remove(f);
+      } else if (idle < this.linger) {
+        break; // the list is by last activity: the rest is more recent
+      }
+      f = next;
+    }
+  }
+
+  private end(f: Flow, how: FlowEnd, ctx: EngineContext): void {
+    if (f.closedAt) return;
+    if (f.ended === 'open') f.ended = how;
+    f.closedAt = f.lastTime || 1;
+    for (const l of this.listeners) l.onFlowEnd?.(f, ctx);
+  }
+
+  finish(ctx: EngineContext, lastTime: number): void {
+    let f = this.head;
+    while (f) {
+      const next = f.next;
+      if (!f.closedAt) this.end(f, f.sawSyn && !f.synAckFrame && lastTime - f.lastTime > 1 ? 'unanswered' : 'open', ctx);
+      f = next;
+    }
+  }
+
+  // --- table and activity list ---
+
+  private hashOf(k0: number, k1: number, k2: number): number {
+    let h = Math.imul(k0 ^ Math.imul(k1, 0x9e3779b1) ^ Math.imul(k2, 0x85ebca77), 0xc2b2ae3d);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  private find(k0: number, k1: number, k2: number, v6: string | null): Flow | null {
+    let i = this.hashOf(k0, k1, k2);
+    const keys = this.keys, slots = this.slots;
+    for (;;) {
+      const f = slots[i];
+      if (!f) return null;
+      const k = i * 3;
+      if (keys[k] === k0 && keys[k + 1] === k1 && keys[k + 2] === k2 && (v6 === null || f.v6key === v6.split('|').sort().join('|'))) return f;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private insert(f: Flow): void {
+    let i = this.hashOf(f.key0, f.key1, f.key2);
+    while (this.slots[i]) i = (i + 1) & this.mask;
+    this.slots[i] = f;
+    f.slot = i;
+    const k = i * 3;
+    this.keys[k] = f.key0; this.keys[k + 1] = f.key1; this.keys[k + 2] = f.key2;
+    this.count++;
+    f.prev = this.tail; f.next = null;
+    if (this.tail) this.tail.next = f; else this.head = f;
+    this.tail = f;
+  }
+
+  /** Removes a flow: backward-shift deletion keeps linear probing correct without tombstones. */
+  private remove(f: Flow): void {
+    if (f.slot < 0) return;
+    const slots = this.slots, keys = this.keys, mask = this.mask;
+    let i = f.slot;
+    slots[i] = null;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const g = slots[j];
+      if (!g) break;
+      const home = this.hashOf(g.key0, g.key1, g.key2);
+      // Move g back to i if its home is not cyclically within (i, j].
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        slots[i] = g; g.slot = i;
+        keys[i * 3] = g.key0; keys[i * 3 + 1] = g.key1; keys[i * 3 + 2] = g.key2;
+        slots[j] = null;
+        i = j;
+      }
+    }
+    f.slot = -1;
+    this.count--;
+    if (f.prev) f.prev.next = f.next; else this.head = f.next;
+    if (f.next) f.next.prev = f.prev; else this.tail = f.prev;
+    f.prev = f.next = null;
+  }
+
+  private touch(f: Flow): void {
+    if (this.tail === f) return;
+    if (f.prev) f.prev.next = f.next; else this.head = f.next;
+    if (f.next) f.next.prev = f.prev;
+    f.prev = this.tail; f.next = null;
+    if (this.tail) this.tail.next = f;
+    this.tail = f;
+  }
+
+  get size(): number { return this.count; }
+}
