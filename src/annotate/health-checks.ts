@@ -77,6 +77,8 @@ interface Series {
 }
 
 const KEEPALIVE_UA = 'KeepAliveClient';
+/** Flow.probe of a probe that carried no data (TCP_CHECK, failed connections). */
+const PROBE_WITHOUT_DATA = Object.freeze({ kind: 'tcp' });
 
 /** Does b[at..end) contain the ASCII text `s`? (A bounded search, no allocation.) */
 function contains(b: Uint8Array, at: number, end: number, s: string): boolean {
@@ -207,6 +209,8 @@ export class HealthChecks implements Analyzer, FlowListener {
     const time = flow.sawSyn ? flow.synTime : flow.firstTime;
     const frames = [flow.synFrame || flow.firstFrame, flow.firstClientDataFrame, flow.firstServerDataFrame, flow.rstFrame || flow.finFrame].filter((n) => n > 0);
     this.record(flow.clientIp, target, checker, { time, frame: frames[0], verdict, reason, md5, frames }, this.detailOf(checker, obs), ctx);
+    // Marks the flow as a probe for the other analysers (a TCP_CHECK carries no observation).
+    if (!flow.probe) flow.probe = PROBE_WITHOUT_DATA;
   }
 
   private judge(checker: Checker, obs: ProbeObservation, flow: Flow): { verdict: Verdict; reason: string; md5?: string } {
@@ -413,6 +417,11 @@ export class HealthChecks implements Analyzer, FlowListener {
         details, ...(s.md5s.length ? { genhash: s.md5s } : {}),
       });
     }
+  }
+
+  /** A host that runs health checks (a director), as far as the capture shows. */
+  isDirector(ip: string): boolean {
+    return this.directors.has(ip);
   }
 
   /** The state of every series (for LVS pool-change correlation). */

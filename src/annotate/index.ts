@@ -4,9 +4,11 @@ import { VrrpAnalyzer } from './vrrp.js';
 import { ArpAnalyzer } from './arp.js';
 import { TcpFlows } from './tcp-flows.js';
 import { HealthChecks } from './health-checks.js';
+import { LvsAnalyzer } from './lvs.js';
 
 /** The analysers a report runs, in order. Flow-based analysers subscribe to the one flow tracker. */
 export function defaultAnalyzers(_i18n: I18n): Analyzer[] {
   const flows = new TcpFlows();
-  return [flows, new VrrpAnalyzer(), new ArpAnalyzer(), new HealthChecks(flows)];
+  const checks = new HealthChecks(flows);
+  return [flows, new VrrpAnalyzer(), new ArpAnalyzer(), checks, new LvsAnalyzer(flows, checks)];
 }

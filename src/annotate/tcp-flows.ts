@@ -60,6 +60,10 @@ export class Flow {
   probe: unknown = undefined;
   /** First SMTP reply code the server sent (the banner), kept before the client's first data. */
   serverSmtpBanner = 0;
+  /** LVS: a client's connection to a virtual service, or the director's forwarded copy of one. */
+  lvsClient = false;
+  lvsForwarded = false;
+  lvsOutcome: 'ok' | 'failed' | null = null;
   // bookkeeping
   key0 = 0; key1 = 0; key2 = 0;
   clientSeqMax = 0;
@@ -355,4 +359,9 @@ export class TcpFlows implements Analyzer {
   }
 
   get size(): number { return this.count; }
+
+  /** Every flow not ended yet (for a snapshot at a director takeover). */
+  forEachOpen(each: (f: Flow) => void): void {
+    for (let f = this.head; f; f = f.next) if (f.ended === 'open') each(f);
+  }
 }

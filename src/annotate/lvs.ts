@@ -1,0 +1,533 @@
+// LVS as the wire shows it: client connections to a virtual service (VIP:port) forwarded by the
+// director to real servers (NAT: the same client port and sequence numbers reappear towards a real
+// server; DR: the same packet re-sent to the real server's MAC; TUN: IP-in-IP), the scheduling
+// observed, real servers leaving and rejoining the pool, the sorry server under the quorum, IPVS
+// connection sync between directors, and the outages clients saw. Facts: protocol-notes §3.6-3.7.
+
+import type { Packet } from '../decoders/packet.js';
+import { frameTime } from '../io/frame.js';
+import type { MessageKey } from '../i18n/index.js';
+import type { Analyzer, EngineContext } from './engine.js';
+import type { VrrpscopeEvent } from './events.js';
+import type { HealthChecks } from './health-checks.js';
+import type { Flow, FlowListener, TcpFlows } from './tcp-flows.js';
+
+export type Method = 'nat' | 'dr' | 'tun';
+
+const MAX_PENDING = 20_000;
+const MAX_SERVICES = 256;
+const MAX_FRAMES = 40;
+const NAT_MATCH_WINDOW_S = 3;
+
+interface RealServer {
+  id: string;
+  connections: number;
+  lastIndex: number;
+  state: 'in' | 'out';
+  frames: number[];
+  method: Method;
+  director: string | null;
+  sorry: boolean;
+  forwardEvent: VrrpscopeEvent | null;
+  firstTime: number;
+}
+
+interface Service {
+  id: string;
+  vip: string | null;
+  port: number;
+  connections: number;
+  servers: Map<string, RealServer>;
+  /** Sequence of real servers chosen, bounded, for the scheduling read-out. */
+  choices: string[];
+  sorry: { server: string; start: number; startFrame: number; end: number | null; event: VrrpscopeEvent | null } | null;
+  /** Client connections to the VIP, for outages: outcomes not read yet, and the open run of failures. */
+  outcomes: { time: number; frame: number; ok: boolean; end: number }[];
+  failures: { start: number; frames: number[]; count: number; last: number } | null;
+  clientFlows: number;
+}
+
+interface PendingFront {
+  flow: Flow;
+  time: number;
+  frame: number;
+  service: string;
+  link: string;
+}
+
+interface SyncSender {
+  sender: string;
+  syncid: number;
+  version: number;
+  messages: number;
+  connections: number;
+  first: number;
+  last: number;
+  frames: number[];
+  matched: number;
+  mismatched: number;
+  unknown: number;
+  whileMaster: number;
+  whileBackup: number;
+}
+
+interface Takeover {
+  event: VrrpscopeEvent;
+  open: Flow[];
+}
+
+export class LvsAnalyzer implements Analyzer, FlowListener {
+  readonly name = 'lvs';
+  private readonly vips = new Set<string>();
+  private readonly masters = new Map<string, string>(); // VIP → current master router
+  private readonly directors = new Set<string>();
+  private readonly services = new Map<string, Service>();
+  private readonly pendingFront = new Map<string, PendingFront>();
+  private readonly pendingBack = new Map<string, { flow: Flow; time: number; frame: number }>();
+  private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string }>();
+  private lastExpiry = 0;
+  /** client ip:port → the service and real server its connection was forwarded to (for sync checks). */
+  private readonly forwarded = new Map<string, { service: string; server: string }>();
+  private readonly syncs = new Map<string, SyncSender>();
+  private readonly takeovers: Takeover[] = [];
+  private readonly macToIp = new Map<string, string>();
+  private readonly vipMacs = new Map<string, string>();
+  private readonly recentEvents: VrrpscopeEvent[] = [];
+  /** Clients asking who has a VIP and getting no answer: nobody holds it (first request time, frame). */
+  private readonly vipArpWait = new Map<string, { from: number; frame: number }>();
+  private readonly vipArpWindows: { vip: string; from: number; to: number; frame: number; used: boolean }[] = [];
+
+  constructor(private readonly flows: TcpFlows, private readonly checks: HealthChecks) {
+    flows.subscribe(this);
+  }
+
+  onEvent(e: VrrpscopeEvent, ctx: EngineContext): void {
+    if (e.kind === 'vrrp.master') {
+      this.directors.add(String(e.router));
+      for (const v of e.addresses as string[]) { this.vips.add(v); this.masters.set(v, String(e.router)); if (e.mac) this.vipMacs.set(v, String(e.mac)); }
+      if (e.reason !== 'initial') {
+        // Connections open across a director takeover: did they survive (IPVS sync) or were they reset?
+        const open: Flow[] = [];
+        this.flows.forEachOpen((f) => { if (open.length < 2000 && f.established && this.vips.has(f.serverIp)) open.push(f); });
+        if (open.length) this.takeovers.push({ event: e, open });
+      }
+    }
+    if (e.kind === 'vrrp.master' || e.kind === 'vrrp.silent' || e.kind === 'hc.state' || e.kind === 'vrrp.resign') {
+      this.recentEvents.push(e);
+      if (this.recentEvents.length > 512) this.recentEvents.shift();
+    }
+    void ctx;
+  }
+
+  onPacket(pkt: Packet, ctx: EngineContext): void {
+    if (!pkt.frame.noTimestamp && (this.pendingBack.size || this.pendingFront.size)) {
+      const now = frameTime(pkt.frame);
+      if (now - this.lastExpiry > 1) { this.lastExpiry = now; this.expirePending(now, ctx); }
+    }
+    const arp = pkt.arp;
+    if (arp && arp.complete && arp.senderIp && arp.senderMac && arp.senderIp !== '0.0.0.0' && !pkt.frame.noTimestamp) {
+      if (!this.vips.has(arp.senderIp)) this.macToIp.set(arp.senderMac, arp.senderIp);
+      const t = frameTime(pkt.frame);
+      const target = arp.targetIp!;
+      // Any address may turn out to be a VIP once its first master shows: requests are kept (bounded).
+      if (arp.op === 1 && target !== arp.senderIp && !this.isDirector(arp.senderIp)) {
+        if (!this.vipArpWait.has(target) && this.vipArpWait.size < 1024) this.vipArpWait.set(target, { from: t, frame: pkt.frame.n });
+      } else {
+        const w = this.vipArpWait.get(arp.senderIp);
+        if (w) {
+          this.vipArpWait.delete(arp.senderIp);
+          if (this.vips.has(arp.senderIp) && t - w.from > 0.5 && this.vipArpWindows.length < 256) this.vipArpWindows.push({ vip: arp.senderIp, from: w.from, to: t, frame: w.frame, used: false });
+        }
+      }
+    }
+    if (pkt.ipvsSync && pkt.net && !pkt.frame.noTimestamp) this.onSync(pkt, frameTime(pkt.frame), ctx);
+    if (pkt.icmp && pkt.ip && !pkt.frame.noTimestamp && (pkt.icmp.type === 8 || pkt.icmp.type === 0)) this.onEcho(pkt, frameTime(pkt.frame), ctx);
+    // LVS-TUN: the client's SYN to the VIP inside IP-in-IP from the director to the real server.
+    if (pkt.inner && pkt.tcp && (pkt.tcp.flags & 0x12) === 0x02 && pkt.ip && !pkt.frame.noTimestamp) {
+      const inner = pkt.inner;
+      this.vips.add(inner.dst);
+      this.directors.add(pkt.ip.src);
+      this.forward('tun', inner.src, pkt.tcp.srcPort, `${inner.dst}:${pkt.tcp.dstPort}`, inner.dst, pkt.tcp.dstPort, `${pkt.ip.dst}:${pkt.tcp.dstPort}`, pkt.ip.src, frameTime(pkt.frame), pkt.frame.n, ctx);
+    }
+  }
+
+  onSegment(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void {
+    const tcp = pkt.tcp!;
+    if (pkt.inner) return;
+    // The server answered the client: the connection worked, whatever happens to it later.
+    if (flow.lvsClient && !fromClient && !flow.lvsOutcome && tcp.payloadEnd > tcp.payloadAt) this.outcome(flow, 'ok', ctx);
+    const syn = (tcp.flags & 0x12) === 0x02;
+    if (!syn || !fromClient) return;
+    const t = frameTime(pkt.frame);
+    const key = `${flow.clientIp}|${flow.clientPort}|${tcp.seq}`;
+    if (this.vips.has(flow.serverIp)) {
+      if (flow.syns > 1) {
+        // The same SYN again to a different MAC on one link: LVS-DR re-sends it to a real server's MAC.
+        const dstMac = pkt.eth?.dst;
+        const holder = this.vipMacs.get(flow.serverIp);
+        if (dstMac && holder && dstMac !== holder && this.macToIp.has(dstMac) && t - flow.synTime < 0.5) {
+          const rip = this.macToIp.get(dstMac)!;
+          this.forward('dr', flow.clientIp, flow.clientPort, `${flow.serverIp}:${flow.serverPort}`, flow.serverIp, flow.serverPort, `${rip}:${flow.serverPort}`, this.macToIp.get(holder) ?? null, t, pkt.frame.n, ctx);
+        }
+        return;
+      }
+      if (this.isDirector(flow.clientIp)) return;
+      const service = this.service(flow.serverIp, flow.serverPort);
+      if (!service) return;
+      service.clientFlows++;
+      flow.lvsClient = true;
+      const pending: PendingFront = { flow, time: t, frame: pkt.frame.n, service: service.id, link: flow.link };
+      const back = this.pendingBack.get(key);
+      if (back && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
+        this.pendingBack.delete(key);
+        this.natMatched(pending, back.flow, back.time, back.frame, ctx);
+      } else if (this.pendingFront.size < MAX_PENDING) this.pendingFront.set(key, pending);
+      ctx.host(flow.clientIp, flow.clientMac, 'client');
+      return;
+    }
+    if (flow.syns > 1 || this.isDirector(flow.clientIp) || this.vips.has(flow.clientIp)) return;
+    // LVS-NAT: the director sends the client's SYN on to a real server: same client port and ISN.
+    // Captures of two links need not be in time order (dumpcap writes each interface's blocks as they
+    // come), so either side may be seen first.
+    const front = this.pendingFront.get(key);
+    if (front && Math.abs(t - front.time) < NAT_MATCH_WINDOW_S && front.flow !== flow) {
+      this.pendingFront.delete(key);
+      this.natMatched(front, flow, t, pkt.frame.n, ctx);
+    } else if (this.pendingBack.size < MAX_PENDING) {
+      this.pendingBack.set(key, { flow, time: t, frame: pkt.frame.n });
+    }
+  }
+
+  private natMatched(front: PendingFront, back: Flow, t: number, n: number, ctx: EngineContext): void {
+    const [vip, vport] = splitHostPort(front.service);
+    this.forward('nat', back.clientIp, back.clientPort, front.service, vip, vport, `${back.serverIp}:${back.serverPort}`, (vip && this.masters.get(vip)) ?? null, t, n, ctx);
+    back.lvsForwarded = true;
+  }
+
+  /** Back-side connections no front-side SYN matched: only the real-server side is in the capture. */
+  private expirePending(now: number, ctx: EngineContext): void {
+    for (const [k, f] of this.pendingFront) if (now - f.time > NAT_MATCH_WINDOW_S) this.pendingFront.delete(k);
+    for (const [k, b] of this.pendingBack) {
+      if (now - b.time <= NAT_MATCH_WINDOW_S) continue;
+      this.pendingBack.delete(k);
+      const flow = b.flow;
+      const server = `${flow.serverIp}:${flow.serverPort}`;
+      // Known as a director by now (its first probes came before anything showed it was one)?
+      if (this.isDirector(flow.clientIp) || flow.probe) continue;
+      if (this.checks.seriesOf(server).length || this.isSorryCandidate(flow)) {
+        this.forward('nat', flow.clientIp, flow.clientPort, `?:${flow.serverPort}`, null, flow.serverPort, server, null, b.time, b.frame, ctx);
+        flow.lvsForwarded = true;
+      }
+    }
+  }
+
+  private isDirector(ip: string): boolean {
+    return this.directors.has(ip) || this.checks.isDirector(ip);
+  }
+
+  /** A back-side connection from a client to a host nobody checks, while checked servers exist for that port. */
+  private isSorryCandidate(flow: Flow): boolean {
+    const svc = this.services.get(`?:${flow.serverPort}`);
+    return !!svc && svc.servers.size > 0 && !this.isDirector(flow.serverIp);
+  }
+
+  /** Port -1 stands for ICMP echo to the VIP (clients pinging it). */
+  private service(vip: string | null, port: number): Service | null {
+    const id = port === -1 ? `${vip} (ping)` : `${vip ?? '?'}:${port}`;
+    let s = this.services.get(id);
+    if (!s) {
+      if (this.services.size >= MAX_SERVICES) return null;
+      s = { id, vip, port, connections: 0, servers: new Map(), choices: [], sorry: null, outcomes: [], failures: null, clientFlows: 0 };
+      this.services.set(id, s);
+    }
+    return s;
+  }
+
+  private forward(method: Method, cip: string, cport: number, serviceId: string, vip: string | null, vport: number, server: string, director: string | null, t: number, n: number, ctx: EngineContext): void {
+    const svc = this.service(vip, vport);
+    if (!svc) return;
+    if (this.forwarded.size > 100_000) this.forwarded.delete(this.forwarded.keys().next().value as string);
+    this.forwarded.set(`${cip}:${cport}`, { service: svc.id, server });
+    const index = ++svc.connections;
+    const checked = this.checks.seriesOf(server).length > 0;
+    let rs = svc.servers.get(server);
+    const anyChecked = [...svc.servers.values()].some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0) || this.checks.seriesOf(server).length > 0;
+    if (!rs) {
+      // keepalived never checks the sorry server: a destination nobody checks, beside checked ones.
+      const sorry = !checked && anyChecked && svc.servers.size > 0;
+      rs = { id: server, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, forwardEvent: null, firstTime: t };
+      svc.servers.set(server, rs);
+      ctx.host(server.slice(0, server.lastIndexOf(':')), null, sorry ? 'sorry-server' : 'real-server');
+    }
+    if (svc.choices.length < 4096) svc.choices.push(server);
+    rs.connections++;
+    if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
+    rs.director ??= director;
+    const { i18n } = ctx;
+    ctx.comment(n, i18n.t(`lvs.comment.${method}` as MessageKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
+
+    if (rs.sorry) {
+      if (!svc.sorry || svc.sorry.end !== null) this.openSorry(svc, rs, t, n, ctx);
+    } else if (svc.sorry && svc.sorry.end === null) {
+      this.closeSorry(svc, t, n, ctx);
+    }
+    if (rs.state === 'out') this.poolChange(svc, rs, 'in', t, n, ctx);
+    rs.lastIndex = index;
+    // A server the scheduler skipped for two full rounds has left the pool.
+    const active = [...svc.servers.values()].filter((x) => x.state === 'in' && !x.sorry);
+    const round = Math.max(2, active.length);
+    for (const other of svc.servers.values()) {
+      if (other === rs || other.sorry || other.state !== 'in') continue;
+      if (index - other.lastIndex > 2 * round) this.poolChange(svc, other, 'out', t, n, ctx);
+    }
+    if (rs.sorry) for (const other of svc.servers.values()) if (!other.sorry && other.state === 'in') this.poolChange(svc, other, 'out', t, n, ctx);
+  }
+
+  /** What explains a pool change: the health-check transition, a quorum loss (sorry server), a takeover. */
+  private explain(server: string, state: 'in' | 'out', t: number): VrrpscopeEvent | null {
+    for (let i = this.recentEvents.length - 1; i >= 0; i--) {
+      const e = this.recentEvents[i];
+      if (e.time > t + 0.5 || t - e.time > 15) continue;
+      if (e.kind === 'hc.state' && e.target === server && e.state === (state === 'out' ? 'down' : 'up')) return e;
+    }
+    return null;
+  }
+
+  private poolChange(svc: Service, rs: RealServer, state: 'in' | 'out', t: number, n: number, ctx: EngineContext): void {
+    rs.state = state;
+    const { i18n } = ctx;
+    const cause = this.explain(rs.id, state, t);
+    const quorum = state === 'out' && svc.sorry && svc.sorry.end === null;
+    const quorumBack = state === 'in' && svc.sorry && svc.sorry.end !== null && t - svc.sorry.end < 2;
+    const key: MessageKey = cause ? (state === 'out' ? 'lvs.realserver.out.hc' : 'lvs.realserver.in.hc')
+      : quorum ? 'lvs.realserver.out.quorum'
+      : quorumBack ? 'lvs.realserver.in.quorum'
+      : state === 'out' ? 'lvs.realserver.out' : 'lvs.realserver.in';
+    ctx.emit({
+      kind: 'lvs.realserver', time: t, frames: cause ? [...cause.frames.slice(0, 2), n] : [n], severity: state === 'out' ? 'warning' : 'notice',
+      summary: i18n.t(key, { server: rs.id, service: svc.id, cause: cause ? String(cause.summary) : '', checker: cause ? i18n.t(`hc.checker.${cause.checker}` as MessageKey) : '', reason: cause ? String(cause.reason ?? '') : '' }),
+      realServer: rs.id, state, service: svc.id, related: cause?.id ?? svc.sorry?.event?.id ?? null,
+    });
+  }
+
+  private openSorry(svc: Service, rs: RealServer, t: number, n: number, ctx: EngineContext): void {
+    svc.sorry = { server: rs.id, start: t, startFrame: n, end: null, event: null };
+    svc.sorry.event = ctx.emit({
+      kind: 'lvs.sorry', time: t, frames: [n], severity: 'warning',
+      summary: ctx.i18n.t('lvs.sorry.open', { service: svc.id, sorry: rs.id }),
+      vip: svc.id, sorryServer: rs.id, start: t, end: null,
+    });
+  }
+
+  private closeSorry(svc: Service, t: number, n: number, ctx: EngineContext): void {
+    const s = svc.sorry!;
+    s.end = t;
+    const e = s.event!;
+    e.end = t;
+    e.frames.push(n);
+    e.summary = ctx.i18n.t('lvs.sorry', { service: svc.id, sorry: s.server, duration: ctx.i18n.fmt.seconds((t - s.start) * 1000) });
+  }
+
+  // --- outages seen by clients ---
+  // A client connection's outcome is known within seconds of its SYN (an answer, or a refusal, reset
+  // or SYNs left unanswered); outcomes are buffered and read in SYN order, so concurrent connections
+  // cannot split or hide an outage.
+
+  onFlowEnd(flow: Flow, ctx: EngineContext): void {
+    if (!flow.lvsClient || !flow.sawSyn || flow.lvsOutcome) return;
+    const failed = flow.ended === 'refused' || flow.ended === 'unanswered' || flow.ended === 'rst';
+    this.outcome(flow, failed ? 'failed' : flow.established ? 'ok' : null, ctx);
+  }
+
+  private outcome(flow: Flow, result: 'ok' | 'failed' | null, ctx: EngineContext): void {
+    if (!result) return;
+    flow.lvsOutcome = result;
+    const svc = this.services.get(`${flow.serverIp}:${flow.serverPort}`);
+    if (!svc) return;
+    if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: flow.synTime, frame: flow.synFrame, ok: result === 'ok', end: flow.lastTime });
+    const horizon = flow.lastTime - 15;
+    if (svc.outcomes.length > 64 && svc.outcomes[0].time < horizon) this.readOutcomes(svc, horizon, ctx);
+  }
+
+  private readOutcomes(svc: Service, upTo: number, ctx: EngineContext): void {
+    svc.outcomes.sort((a, b) => a.time - b.time);
+    let i = 0;
+    for (; i < svc.outcomes.length && svc.outcomes[i].time <= upTo; i++) {
+      const o = svc.outcomes[i];
+      if (!o.ok) {
+        if (!svc.failures) svc.failures = { start: o.time, frames: [], count: 0, last: o.end };
+        svc.failures.count++;
+        svc.failures.last = Math.max(svc.failures.last, o.time);
+        if (svc.failures.frames.length < MAX_FRAMES) svc.failures.frames.push(o.frame);
+      } else if (svc.failures) {
+        this.closeOutage(svc, o.time, o.frame, ctx);
+      }
+    }
+    svc.outcomes.splice(0, i);
+  }
+
+  private closeOutage(svc: Service, end: number | null, frame: number | null, ctx: EngineContext): void {
+    const f = svc.failures!;
+    svc.failures = null;
+    // The clients' SYNs may have waited behind unanswered ARP requests for the VIP: the outage began then.
+    for (const w of this.vipArpWindows) {
+      if (w.vip === svc.vip && w.from < f.start && w.to >= f.start - 1) { f.start = w.from; f.frames.unshift(w.frame); w.used = true; }
+    }
+    const stop = end ?? f.last;
+    const cause = this.outageCause(f.start, stop);
+    const { i18n } = ctx;
+    ctx.emit({
+      kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
+      summary: i18n.t(svc.port === -1 ? 'svc.outage.ping' : end === null ? 'svc.outage.open' : 'svc.outage', {
+        service: svc.port === -1 ? String(svc.vip) : svc.id, duration: i18n.fmt.seconds((stop - f.start) * 1000), count: f.count,
+      }) + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: String(cause.summary) }) : ''),
+      vip: svc.id, start: f.start, end: stop, durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
+    });
+  }
+
+  /** The event nearest the outage's start that explains it (director events preferred). */
+  private outageCause(start: number, end: number): VrrpscopeEvent | null {
+    let best: VrrpscopeEvent | null = null, bestScore = Infinity;
+    for (const e of this.recentEvents) {
+      if (e.time < start - 10 || e.time > end + 1) continue;
+      if (e.kind === 'vrrp.master' && e.reason === 'initial') continue;
+      const score = Math.abs(e.time - start) + (e.kind.startsWith('vrrp') ? 0 : 3);
+      if (score < bestScore) { best = e; bestScore = score; }
+    }
+    return best;
+  }
+
+  /** Clients pinging a VIP: an echo request without reply within 2 s is a failed attempt. */
+  private onEcho(pkt: Packet, t: number, ctx: EngineContext): void {
+    const ip = pkt.ip!, icmp = pkt.icmp!;
+    if (icmp.type === 8 && this.vips.has(ip.dst) && !this.isDirector(ip.src)) {
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${icmp.id}|${icmp.seq}`, { time: t, frame: pkt.frame.n, vip: ip.dst });
+    } else if (icmp.type === 0 && this.vips.has(ip.src)) {
+      const k = `${ip.dst}|${ip.src}|${icmp.id}|${icmp.seq}`;
+      const p = this.pendingPings.get(k);
+      if (p) { this.pendingPings.delete(k); this.pingOutcome(p, true, ctx); }
+    }
+    for (const [k, p] of this.pendingPings) {
+      if (t - p.time <= 2) break; // insertion order is time order
+      this.pendingPings.delete(k);
+      this.pingOutcome(p, false, ctx);
+    }
+  }
+
+  private pingOutcome(p: { time: number; frame: number; vip: string }, ok: boolean, ctx: EngineContext): void {
+    const svc = this.service(p.vip, -1);
+    if (!svc) return;
+    if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: p.time, frame: p.frame, ok, end: p.time });
+    if (svc.outcomes.length > 64 && svc.outcomes[0].time < p.time - 15) this.readOutcomes(svc, p.time - 15, ctx);
+  }
+
+  // --- IPVS connection sync ---
+
+  private onSync(pkt: Packet, t: number, ctx: EngineContext): void {
+    const m = pkt.ipvsSync!;
+    const sender = pkt.net!.src;
+    const key = `${sender}|${m.syncid}|${m.version}`;
+    let s = this.syncs.get(key);
+    if (!s) {
+      s = { sender, syncid: m.syncid, version: m.version, messages: 0, connections: 0, first: t, last: t, frames: [], matched: 0, mismatched: 0, unknown: 0, whileMaster: 0, whileBackup: 0 };
+      this.syncs.set(key, s);
+      ctx.host(sender, pkt.eth?.src ?? null, 'director');
+    }
+    s.messages++;
+    s.connections += m.connections.length;
+    s.last = t;
+    if (s.frames.length < MAX_FRAMES) s.frames.push(pkt.frame.n);
+    // The master director sends sync; a backup sending means two think they are master.
+    const isMaster = [...this.masters.values()].includes(sender);
+    if (isMaster) s.whileMaster++; else s.whileBackup++;
+    for (const c of m.connections) {
+      const seen = this.forwarded.get(`${c.client}:${c.clientPort}`);
+      if (!seen) { s.unknown++; continue; }
+      const same = seen.server === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);
+      if (same) s.matched++; else s.mismatched++;
+    }
+    const { i18n } = ctx;
+    ctx.comment(pkt.frame.n, i18n.t('lvs.comment.sync', { sender, syncid: m.syncid, count: m.connections.length, conns: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`).join(', ') }), true);
+  }
+
+  finish(ctx: EngineContext): void {
+    this.expirePending(Infinity, ctx);
+    for (const p of this.pendingPings.values()) this.pingOutcome(p, false, ctx);
+    this.pendingPings.clear();
+    const { i18n } = ctx;
+    for (const svc of this.services.values()) {
+      this.readOutcomes(svc, Infinity, ctx);
+      if (svc.failures) this.closeOutage(svc, null, null, ctx);
+      if (svc.sorry && svc.sorry.end === null && svc.sorry.event) svc.sorry.event.summary = i18n.t('lvs.sorry.open', { service: svc.id, sorry: svc.sorry.server });
+      const regular = [...svc.servers.values()].filter((x) => !x.sorry);
+      for (const rs of svc.servers.values()) {
+        ctx.emit({
+          kind: 'lvs.forward', time: rs.firstTime, frames: rs.frames, severity: 'info',
+          summary: i18n.t(`lvs.forward.${rs.method}` as MessageKey, { service: svc.id, server: rs.id, count: rs.connections, director: rs.director ?? '?' }),
+          method: rs.method, vip: svc.id, realServer: rs.id, director: rs.director, connections: rs.connections, sorry: rs.sorry,
+        });
+      }
+      if (regular.length) {
+        const sched = scheduling(svc.choices.filter((c) => !svc.servers.get(c)!.sorry));
+        ctx.emit({
+          kind: 'lvs.service', time: Math.min(...[...svc.servers.values()].map((x) => x.firstTime)), frames: [], severity: 'info',
+          summary: i18n.t(`lvs.service.${sched}` as MessageKey, {
+            service: svc.id, count: svc.connections, servers: regular.map((r) => `${r.id} (${r.connections})`).join(', '),
+          }),
+          vip: svc.id, connections: svc.connections, scheduling: sched, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])),
+        });
+      }
+    }
+    for (const w of this.vipArpWindows) {
+      if (w.used || w.to - w.from < 1) continue;
+      ctx.emit({
+        kind: 'svc.outage', time: w.from, frames: [w.frame], severity: 'warning',
+        summary: i18n.t('svc.outage.arp', { vip: w.vip, duration: i18n.fmt.seconds((w.to - w.from) * 1000) }),
+        vip: w.vip, start: w.from, end: w.to, durationMs: Math.round((w.to - w.from) * 1000), failedConnections: 0, related: null,
+      });
+    }
+    for (const s of this.syncs.values()) {
+      ctx.emit({
+        kind: 'lvs.sync', time: s.first, frames: s.frames, severity: s.whileBackup > 0 && this.masters.size > 0 && s.whileMaster === 0 ? 'notice' : 'info',
+        summary: i18n.t('lvs.sync', {
+          sender: s.sender, syncid: s.syncid, version: s.version, messages: s.messages, connections: s.connections,
+          duration: i18n.fmt.seconds((s.last - s.first) * 1000),
+        }) + (s.matched + s.mismatched ? ' ' + i18n.t('lvs.sync.check', { matched: s.matched, mismatched: s.mismatched }) : ''),
+        sender: s.sender, syncid: s.syncid, version: s.version, messages: s.messages, connections: s.connections,
+        matched: s.matched, mismatched: s.mismatched, unseen: s.unknown,
+      });
+    }
+    for (const tk of this.takeovers) {
+      const after = tk.event.time;
+      const survived = tk.open.filter((f) => f.lastTime > after + 0.2 && f.ended !== 'rst' && f.ended !== 'refused');
+      const reset = tk.open.filter((f) => f.ended === 'rst' && f.lastTime >= after);
+      if (!survived.length && !reset.length) continue;
+      ctx.emit({
+        kind: 'lvs.failover-connections', time: after, frames: [...tk.event.frames.slice(-1), ...survived.slice(0, 5).map((f) => f.lastFrame), ...reset.slice(0, 5).map((f) => f.rstFrame)],
+        severity: reset.length ? 'warning' : 'info',
+        summary: i18n.t(reset.length ? 'lvs.failover.reset' : 'lvs.failover.survived', { router: String(tk.event.router), survived: survived.length, reset: reset.length, sync: this.syncs.size ? i18n.t('lvs.failover.sync') : i18n.t('lvs.failover.nosync') }),
+        related: tk.event.id, survived: survived.length, reset: reset.length,
+      });
+    }
+  }
+}
+
+/** rr when servers take turns in a fixed cycle, wrr when shares are uneven, else "spread". */
+function scheduling(choices: string[]): 'rr' | 'wrr' | 'single' | 'spread' {
+  const servers = [...new Set(choices)];
+  if (servers.length <= 1) return 'single';
+  const counts = servers.map((s) => choices.filter((c) => c === s).length);
+  const k = servers.length;
+  let cyclic = 0;
+  for (let i = k; i < choices.length; i++) if (choices[i] === choices[i - k]) cyclic++;
+  const ratio = choices.length > k ? cyclic / (choices.length - k) : 0;
+  if (ratio > 0.8) return 'rr';
+  const max = Math.max(...counts), min = Math.min(...counts);
+  return max >= 1.5 * min ? 'wrr' : 'spread';
+}
+
+function splitHostPort(id: string): [string | null, number] {
+  const i = id.lastIndexOf(':');
+  const host = id.slice(0, i);
+  return [host === '?' ? null : host, Number(id.slice(i + 1))];
+}
