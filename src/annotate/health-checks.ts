@@ -425,7 +425,7 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   /** The state of every series (for LVS pool-change correlation). */
-  seriesOf(target: string): { checker: Checker; director: string; stateEvents: VrrpscopeEvent[] }[] {
+  seriesOf(target: string): { checker: Checker; director: string; state: Verdict | null; stateEvents: VrrpscopeEvent[] }[] {
     return [...this.series.values()].filter((s) => s.target === target);
   }
 }

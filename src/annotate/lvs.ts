@@ -273,12 +273,14 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
     if (rs.state === 'out') this.poolChange(svc, rs, 'in', t, n, ctx);
     rs.lastIndex = index;
-    // A server the scheduler skipped for two full rounds has left the pool.
+    // A server the scheduler skipped for a full round while its check fails, or for two rounds
+    // without any check telling why, has left the pool.
     const active = [...svc.servers.values()].filter((x) => x.state === 'in' && !x.sorry);
     const round = Math.max(2, active.length);
     for (const other of svc.servers.values()) {
       if (other === rs || other.sorry || other.state !== 'in') continue;
-      if (index - other.lastIndex > 2 * round) this.poolChange(svc, other, 'out', t, n, ctx);
+      const failing = this.checks.seriesOf(other.id).some((x) => x.state === 'down');
+      if (failing ? index - other.lastIndex >= round : index - other.lastIndex > 2 * round) this.poolChange(svc, other, 'out', t, n, ctx);
     }
     if (rs.sorry) for (const other of svc.servers.values()) if (!other.sorry && other.state === 'in') this.poolChange(svc, other, 'out', t, n, ctx);
   }
