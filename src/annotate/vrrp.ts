@@ -42,10 +42,19 @@ interface Router {
   tenure: Tenure | null;
   /** vrrp.silent event of its current silence, if one was emitted. */
   silentEvent: VrrpscopeEvent | null;
+  /**
+   * A router that advertised beside an outranking live master, then fell quiet while that master
+   * went on: it may have stepped back, or (keepalived) stay master without advertising, its advert
+   * timer re-armed by every advert it receives and discards. The master it stood beside, and the
+   * vrrp.master event count when it fell quiet.
+   */
+  quietContender: { master: string; masterEvents: number; event: VrrpscopeEvent } | null;
 }
 
 interface Overlap {
   routers: [string, string];
+  cause?: string;
+  startDiffs?: Difference[];
   start: number;
   startFrame: number;
   frames: number[];
@@ -60,6 +69,8 @@ interface Instance {
   /** The last router that stopped while being master (for the next takeover's reason). */
   lastMaster: Router | null;
   everMaster: boolean;
+  /** vrrp.master events emitted for the instance so far. */
+  masterEvents: number;
   overlaps: Overlap[];
   reported: Set<string>;
   invalid: Map<string, VrrpscopeEvent>;
@@ -94,7 +105,7 @@ export class VrrpAnalyzer implements Analyzer {
     let inst = this.instances.get(key);
     if (!inst) {
       if (this.instances.size >= MAX_INSTANCES) return;
-      inst = { key, vrid: v.vrid, family: v.family, routers: new Map(), lastMaster: null, everMaster: false, overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
+      inst = { key, vrid: v.vrid, family: v.family, routers: new Map(), lastMaster: null, everMaster: false, masterEvents: 0, overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
       this.instances.set(key, inst);
     }
     const ip = net.src;
@@ -105,7 +116,7 @@ export class VrrpAnalyzer implements Analyzer {
     let r = inst.routers.get(ip);
     const profile = profileOf(pkt);
     if (!r) {
-      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null };
+      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null };
       inst.routers.set(ip, r);
     }
     const gapMs = (t - r.lastTime) * 1000;
@@ -158,6 +169,16 @@ export class VrrpAnalyzer implements Analyzer {
     for (const o of inst.routers.values()) if (o !== r && o.advertising && (!live || outranks(o, live))) live = o;
     const prev = live ?? (inst.everMaster ? inst.lastMaster : null);
     const interval = r.profile.intervalMs;
+    const quiet = r.quietContender;
+    r.quietContender = null;
+    if (quiet && live && live.ip === quiet.master && inst.masterEvents === quiet.masterEvents) {
+      // The same standoff goes on: no new master, the contender speaks again.
+      ctx.comment(n, i18n.t('vrrp.comment.contender-again', { router: r.ip, vrid: inst.vrid, other: live.ip }));
+      r.advertising = true;
+      r.silentEvent = null;
+      r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: quiet.event };
+      return;
+    }
     const downMs = masterDownMs(prev?.profile.intervalMs ?? interval, r.priority, r.profile.version);
     const reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
     const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
@@ -189,6 +210,7 @@ export class VrrpAnalyzer implements Analyzer {
     });
     ctx.comment(n, i18n.t('vrrp.comment.first', { router: r.ip, vrid: inst.vrid, priority: r.priority }));
     inst.everMaster = true;
+    inst.masterEvents++;
     r.advertising = true;
     r.resigned = false;
     r.supersededBy = null;
@@ -227,8 +249,17 @@ export class VrrpAnalyzer implements Analyzer {
     const { i18n } = ctx;
     r.advertising = false;
     const interval = r.profile.intervalMs;
+    let outranking: Router | null = null;
+    for (const o of inst.routers.values()) if (o !== r && o.advertising && outranks(o, r) && (r.lastTime - o.lastTime) * 1000 < 2.5 * o.profile.intervalMs) outranking = o;
     if (r.supersededBy) {
       ctx.comment(r.lastFrame, i18n.t('vrrp.comment.stepped-down', { router: r.ip, other: r.supersededBy }));
+    } else if (outranking && r.tenure && !takenOverBy) {
+      r.silentEvent = ctx.emit({
+        kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'notice',
+        summary: i18n.t('vrrp.silent.contender', { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: outranking.ip }),
+        vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: null, beside: outranking.ip,
+      });
+      r.quietContender = { master: outranking.ip, masterEvents: inst.masterEvents, event: r.tenure.masterEvent };
     } else {
       const params = { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: takenOverBy?.ip ?? '', gap: takenOverBy ? i18n.fmt.seconds((takenOverBy.tenure!.start - r.lastTime) * 1000) : '' };
       r.silentEvent = ctx.emit({
@@ -338,6 +369,8 @@ export class VrrpAnalyzer implements Analyzer {
       let o = inst.overlaps.find((x) => !x.event?.end && x.routers[0] === pair[0] && x.routers[1] === pair[1]);
       if (!o) {
         o = { routers: pair, start: t, startFrame: n, frames: [active[i].lastFrame, active[j].lastFrame], event: null };
+        // What differs when the two streams meet (a fix may come before the split brain is confirmed).
+        o.startDiffs = differences(active[i].ip === pair[0] ? active[i].profile : active[j].profile, active[i].ip === pair[0] ? active[j].profile : active[i].profile);
         inst.overlaps.push(o);
         if (inst.overlaps.length > 64) inst.overlaps.shift();
       }
@@ -363,10 +396,19 @@ export class VrrpAnalyzer implements Analyzer {
   private describeSplitBrain(inst: Instance, o: Overlap, until: number, ctx: EngineContext, ongoing: boolean): void {
     const { i18n } = ctx;
     const [a, b] = o.routers.map((ip) => inst.routers.get(ip)!);
-    const diffs = differences(a.profile, b.profile).filter((d) => !(d.field === 'advertInterval' && a.profile.version === 3));
-    const causes = diffs.map((d) => i18n.t(`vrrp.cause.${d.field}` as MessageKey, { va: d.values[0], vb: d.values[1], a: a.ip, b: b.ip, log: keepalivedLog(d.field, a.profile, b.profile) }));
-    const cause = causes.length ? causes.join(' ') : i18n.t('vrrp.cause.unreachable');
-    o.event!.causes = diffs.map((d) => ({ field: d.field, values: { [a.ip]: d.values[0], [b.ip]: d.values[1] } }));
+    // The cause is read while both advertise (at confirmation): by the end, the fix may be in.
+    if (ongoing) {
+      const now = differences(a.profile, b.profile);
+      const diffs = [...(o.startDiffs ?? []), ...now.filter((d) => !(o.startDiffs ?? []).some((x) => x.field === d.field))]
+        .filter((d) => !(d.field === 'advertInterval' && a.profile.version === 3));
+      const logOf = (d: Difference) => d.field === 'ttl'
+        ? keepalivedLog('ttl', undefined, { ...a.profile, ttl: Number(d.values.find((x) => x !== '255') ?? d.values[0]) })
+        : keepalivedLog(d.field, a.profile, b.profile);
+      const causes = diffs.map((d) => i18n.t(`vrrp.cause.${d.field}` as MessageKey, { va: d.values[0], vb: d.values[1], a: a.ip, b: b.ip, log: logOf(d) }));
+      o.cause = causes.length ? causes.join(' ') : i18n.t('vrrp.cause.unreachable');
+      o.event!.causes = diffs.map((d) => ({ field: d.field, values: { [a.ip]: d.values[0], [b.ip]: d.values[1] } }));
+    }
+    const cause = o.cause ?? "";
     o.event!.summary = i18n.t(ongoing ? 'vrrp.split-brain.ongoing' : 'vrrp.split-brain', {
       vrid: inst.vrid, a: a.ip, b: b.ip, duration: i18n.fmt.seconds((until - o.start) * 1000), cause,
     });

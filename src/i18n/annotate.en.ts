@@ -16,6 +16,8 @@ export const annotateEn = {
   'vrrp.silent.taken-over': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}. {other} took over {gap} after it.',
   'vrrp.silent.nobody': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}, and no other router took over in the capture.',
   // split brain, collisions, mismatches, invalid adverts, jitter
+  'vrrp.silent.contender': '{router} stopped advertising for VRID {vrid} while {other}, which outranks it, went on (its last advert is frame {frame}). Either it heard {other} and went back to backup, or — keepalived does this when it discards the other\'s adverts — it stays master without advertising, because every advert it receives re-arms its advert timer; who answers ARP for the VIP tells which.',
+  'vrrp.comment.contender-again': '{router} advertises for VRID {vrid} again while {other} is still master: the same standoff goes on',
   'vrrp.split-brain': '{a} and {b} both advertised as master of VRID {vrid} for {duration}: split brain. {cause}',
   'vrrp.split-brain.ongoing': '{a} and {b} both advertise as master of VRID {vrid} ({duration} so far): split brain. {cause}',
   'vrrp.cause.ttl': 'Their TTLs differ ({va} and {vb}): receivers drop multicast adverts whose TTL is not 255 (keepalived: "{log}").',

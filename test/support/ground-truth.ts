@@ -31,10 +31,14 @@ export function expectedMasters(path: string): ExpectedMaster[] {
   const g = JSON.parse(readFileSync(path, 'utf8'));
   const transitions: Transition[] = [...g.vrrp_transitions].sort((a: Transition, b: Transition) => a.t - b.t);
   const confs: Record<string, string> = g.keepalived_conf ?? {};
-  const vridOf = (inst: string): number => g.topology?.vrrp?.[inst]?.vrid ?? (g.vrrp?.instance === inst ? g.vrrp.vrid : g.vrrp?.[inst]?.vrid);
+  // Our lab's format lists instances (name, vrid, family); the IPVS labs' topology names them.
+  const ownInstance = (inst: string) => (g.vrrp?.instances as { name: string; vrid: number; family: string }[] | undefined)?.find((i) => i.name === inst);
+  const vridOf = (inst: string): number => g.topology?.vrrp?.[inst]?.vrid ?? ownInstance(inst)?.vrid ?? (g.vrrp?.instance === inst ? g.vrrp.vrid : g.vrrp?.[inst]?.vrid);
   const ifaceOf = (inst: string): string => g.topology?.vrrp?.[inst]?.interface ?? 'eth0';
-  const ipOf = (d: string, inst: string): string => g.topology?.hosts?.[d]?.[ifaceOf(inst)]?.[0] ?? g.hosts?.[d]?.ipv4;
-  const intervalOf = (d: string, inst: string): number => Number(/advert_int\s+(\S+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? g.vrrp?.advert_int ?? 1);
+  const ipOf = (d: string, inst: string): string => g.topology?.hosts?.[d]?.[ifaceOf(inst)]?.[0]
+    ?? (ownInstance(inst)?.family === 'ipv6' ? g.hosts?.[d]?.ipv6_link_local : g.hosts?.[d]?.ipv4);
+  const advertInt = (d: string): number => { const a = g.vrrp?.advert_int; return typeof a === 'object' && a ? Number(a[d]) : Number(a ?? 1); };
+  const intervalOf = (d: string, inst: string): number => Number(/advert_int\s+(\S+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? advertInt(d));
   const priorityOf = (d: string, inst: string): number => Number(/priority\s+(\d+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? g.vrrp?.priorities?.[d] ?? 100);
 
   const out: ExpectedMaster[] = [];
