@@ -115,7 +115,7 @@ export function disjointAddresses(a: string[], b: string[]): boolean {
 /** keepalived 2.2's log line for a receiver-side drop, so users can grep their logs. */
 export function keepalivedLog(field: MismatchField | 'checksum' | 'type' | 'length', a?: AdvertProfile, b?: AdvertProfile): string {
   switch (field) {
-    case 'ttl': return `(VI_x) invalid TTL/HL. Received ${b?.ttl ?? a?.ttl ?? '%d'} and expect 255`;
+    case 'ttl': return `(VI_x) invalid TTL/HL. Received ${[b?.ttl, a?.ttl].find((x) => x !== undefined && x !== 255) ?? '%d'} and expect 255`;
     case 'version': return `(VI_x) wrong version. Received ${b?.version ?? '%d'} and expect ${a?.version ?? '%d'}`;
     case 'auth':
       return a && b && a.authType !== b.authType

@@ -401,10 +401,10 @@ export class VrrpAnalyzer implements Analyzer {
       const now = differences(a.profile, b.profile);
       const diffs = [...(o.startDiffs ?? []), ...now.filter((d) => !(o.startDiffs ?? []).some((x) => x.field === d.field))]
         .filter((d) => !(d.field === 'advertInterval' && a.profile.version === 3));
-      const logOf = (d: Difference) => d.field === 'ttl'
-        ? keepalivedLog('ttl', undefined, { ...a.profile, ttl: Number(d.values.find((x) => x !== '255') ?? d.values[0]) })
-        : keepalivedLog(d.field, a.profile, b.profile);
-      const causes = diffs.map((d) => i18n.t(`vrrp.cause.${d.field}` as MessageKey, { va: d.values[0], vb: d.values[1], a: a.ip, b: b.ip, log: logOf(d) }));
+      const ttlOf = (d: Difference) => ({ ...a.profile, ttl: Number(d.values.find((x) => x !== '255') ?? d.values[0]) });
+      const causes = diffs.map((d) => i18n.t(`vrrp.cause.${d.field}` as MessageKey, {
+        va: d.values[0], vb: d.values[1], a: a.ip, b: b.ip, log: d.field === 'ttl' ? keepalivedLog('ttl', undefined, ttlOf(d)) : keepalivedLog(d.field, a.profile, b.profile),
+      }));
       o.cause = causes.length ? causes.join(' ') : i18n.t('vrrp.cause.unreachable');
       o.event!.causes = diffs.map((d) => ({ field: d.field, values: { [a.ip]: d.values[0], [b.ip]: d.values[1] } }));
     }
