@@ -18,6 +18,8 @@ export interface EngineContext {
    * stop being stored past a cap, so a week-long capture stays in bounded memory; notable ones are kept.
    */
   comment(frame: number, text: string, routine?: boolean): void;
+  /** False once routine comments are no longer stored: callers skip building them. */
+  readonly routineComments: boolean;
   /** Records a host, its MAC and a role. */
   host(ip: string, mac?: string | null, role?: Role): void;
   /** Events of the other analysers, as they are emitted (an analyser reacts in its own onEvent). */
@@ -35,7 +37,9 @@ export interface Analyzer {
   facts?(): Record<string, unknown>;
 }
 
-export const MAX_ROUTINE_COMMENTS = 50_000;
+/** Routine comments kept: every frame of a lab capture; the first ones of a large capture (the report
+ *  folds bulk traffic into counted runs anyway). */
+export const MAX_ROUTINE_COMMENTS = 5_000;
 const MAX_HOSTS = 10_000;
 
 interface HostEntry { ip: string; macs: Set<string>; roles: Set<Role> }
@@ -45,7 +49,7 @@ export class Engine implements EngineContext {
   readonly frameComments = new Map<number, string>();
   /** Routine comments not stored because the cap was reached. */
   routineCommentsDropped = 0;
-  private routineComments = 0;
+  private routineCount = 0;
   private nextId = 1;
   private readonly hostTable = new Map<string, HostEntry>();
   private emitting: Analyzer | null = null;
@@ -59,11 +63,16 @@ export class Engine implements EngineContext {
     return e;
   }
 
+  get routineComments(): boolean {
+    return this.routineCount < MAX_ROUTINE_COMMENTS;
+  }
+
   comment(frame: number, text: string, routine = false): void {
+    if (text === '') { if (routine) this.routineCommentsDropped++; return; }
     const prev = this.frameComments.get(frame);
     if (prev === undefined && routine) {
-      if (this.routineComments >= MAX_ROUTINE_COMMENTS) { this.routineCommentsDropped++; return; }
-      this.routineComments++;
+      if (this.routineCount >= MAX_ROUTINE_COMMENTS) { this.routineCommentsDropped++; return; }
+      this.routineCount++;
     }
     this.frameComments.set(frame, prev ? prev + '; ' + text : text);
   }

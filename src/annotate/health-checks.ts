@@ -77,6 +77,7 @@ interface Series {
 }
 
 const KEEPALIVE_UA = 'KeepAliveClient';
+const NO_SERIES: readonly Series[] = Object.freeze([]);
 /** Flow.probe of a probe that carried no data (TCP_CHECK, failed connections). */
 const PROBE_WITHOUT_DATA = Object.freeze({ kind: 'tcp' });
 
@@ -100,6 +101,8 @@ export class HealthChecks implements Analyzer, FlowListener {
   readonly name = 'health-checks';
   private readonly directors = new Set<string>();
   private readonly series = new Map<string, Series>();
+  /** Series by target (ip:port), for the LVS analyser's per-connection questions. */
+  private readonly byTarget = new Map<string, Series[]>();
   /** Pending ICMP echo / UDP / DNS probes: key → sent time and frame. */
   private readonly pending = new Map<string, { time: number; frame: number; key: string; checker: Checker; detail: string }>();
   private lastTime = 0;
@@ -264,15 +267,14 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   private hasSeries(director: string, target: string): boolean {
-    for (const s of this.series.values()) if (s.director === director && s.target === target) return true;
-    return false;
+    return (this.byTarget.get(target) ?? NO_SERIES).some((s) => s.director === director);
   }
 
   /** The checker whose next probe was due closest to `time` (a failed connection carries no signature). */
   private checkerFor(director: string, target: string, time: number): Checker | null {
     let best: Series | null = null, bestErr = Infinity;
-    for (const s of this.series.values()) {
-      if (s.director !== director || s.target !== target) continue;
+    for (const s of this.byTarget.get(target) ?? NO_SERIES) {
+      if (s.director !== director) continue;
       const cadence = s.gaps.length ? median(s.gaps) / 1000 : 0;
       const err = cadence ? Math.abs(((time - s.last.time) % cadence + cadence) % cadence - 0) : Math.abs(time - s.last.time);
       const e2 = cadence ? Math.min(err, cadence - err) : err;
@@ -284,7 +286,7 @@ export class HealthChecks implements Analyzer, FlowListener {
   // --- ICMP / UDP / DNS probes ---
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    if (pkt.frame.noTimestamp) return;
+    if (pkt.tcp || pkt.frame.noTimestamp || (!pkt.icmp && !pkt.icmpv6 && !pkt.udp)) return;
     const t = frameTime(pkt.frame);
     this.lastTime = t;
     if (this.pending.size && (pkt.icmp || pkt.icmpv6 || pkt.udp)) this.matchReply(pkt, t, ctx);
@@ -348,6 +350,8 @@ export class HealthChecks implements Analyzer, FlowListener {
       if (this.series.size >= MAX_SERIES) return;
       s = { key, director, target, checker, count: 0, up: 0, down: 0, first: probe, last: probe, state: null, gaps: [], details: new Set(), frames: [], md5s: [], stateEvents: [] };
       this.series.set(key, s);
+      const list = this.byTarget.get(target);
+      if (list) list.push(s); else this.byTarget.set(target, [s]);
       ctx.host(director, null, 'director');
       ctx.host(target.slice(0, target.lastIndexOf(':')), null, 'real-server');
     } else {
@@ -370,9 +374,11 @@ export class HealthChecks implements Analyzer, FlowListener {
       }
       if (!s.md5s.includes(probe.md5) && s.md5s.length < 32) s.md5s.push(probe.md5);
     }
-    ctx.comment(probe.frame, i18n.t(probe.verdict === 'up' ? 'hc.comment.up' : 'hc.comment.down', {
-      checker: i18n.t(`hc.checker.${checker}` as MessageKey), director, target, reason: probe.reason, nth: i18n.fmt.ordinal(s.count),
-    }) + contentNote, probe.verdict === 'up');
+    if (probe.verdict === 'down' || ctx.routineComments) {
+      ctx.comment(probe.frame, i18n.t(probe.verdict === 'up' ? 'hc.comment.up' : 'hc.comment.down', {
+        checker: i18n.t(`hc.checker.${checker}` as MessageKey), director, target, reason: probe.reason, nth: i18n.fmt.ordinal(s.count),
+      }) + contentNote, probe.verdict === 'up');
+    } else ctx.comment(probe.frame, '', true);
     if (probe.verdict !== s.state) {
       if (s.state !== null || probe.verdict === 'down') this.transition(s, probe, ctx);
       s.state = probe.verdict;
@@ -398,8 +404,8 @@ export class HealthChecks implements Analyzer, FlowListener {
     s.stateEvents.push(e);
   }
 
-  finish(ctx: EngineContext): void {
-    this.expire(this.lastTime, ctx, true);
+  finish(ctx: EngineContext, lastTime: number): void {
+    this.expire(lastTime, ctx, true);
     const { i18n } = ctx;
     for (const s of this.series.values()) {
       // One probe is no series (a lone connection of the right shape may be anything).
@@ -425,7 +431,15 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   /** The state of every series (for LVS pool-change correlation). */
-  seriesOf(target: string): { checker: Checker; director: string; state: Verdict | null; stateEvents: VrrpscopeEvent[] }[] {
-    return [...this.series.values()].filter((s) => s.target === target);
+  seriesOf(target: string): readonly { checker: Checker; director: string; state: Verdict | null; stateEvents: VrrpscopeEvent[] }[] {
+    return this.byTarget.get(target) ?? NO_SERIES;
+  }
+
+  /** Is any director's check of this target failing now? */
+  isFailing(target: string): boolean {
+    const list = this.byTarget.get(target);
+    if (!list) return false;
+    for (const s of list) if (s.state === 'down') return true;
+    return false;
   }
 }

@@ -43,6 +43,7 @@ interface Service {
   sorry: { server: string; start: number; startFrame: number; end: number | null; event: VrrpscopeEvent | null } | null;
   /** Client connections to the VIP, for outages: outcomes not read yet, and the open run of failures. */
   outcomes: { time: number; frame: number; ok: boolean; end: number }[];
+  lastRead: number;
   failures: { start: number; frames: number[]; count: number; last: number } | null;
   clientFlows: number;
 }
@@ -82,12 +83,17 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly masters = new Map<string, string>(); // VIP → current master router
   private readonly directors = new Set<string>();
   private readonly services = new Map<string, Service>();
+  private lastService: Service | null = null;
+  /** Clients already registered as hosts (ctx.host once per address). */
+  private readonly clients = new Set<string>();
   private readonly pendingFront = new Map<string, PendingFront>();
   private readonly pendingBack = new Map<string, { flow: Flow; time: number; frame: number }>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string }>();
   private lastExpiry = 0;
   /** client ip:port → the service and real server its connection was forwarded to (for sync checks). */
-  private readonly forwarded = new Map<string, { service: string; server: string }>();
+  private forwarded = new Map<string, { service: string; server: string }>();
+  /** The previous generation of `forwarded` (bounded: two generations of 50 000). */
+  private forwardedOld = new Map<string, { service: string; server: string }>();
   private readonly syncs = new Map<string, SyncSender>();
   private readonly takeovers: Takeover[] = [];
   private readonly macToIp = new Map<string, string>();
@@ -182,7 +188,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         this.pendingBack.delete(key);
         this.natMatched(pending, back.flow, back.time, back.frame, ctx);
       } else if (this.pendingFront.size < MAX_PENDING) this.pendingFront.set(key, pending);
-      ctx.host(flow.clientIp, flow.clientMac, 'client');
+      if (!this.clients.has(flow.clientIp) && this.clients.size < 10_000) { this.clients.add(flow.clientIp); ctx.host(flow.clientIp, flow.clientMac, 'client'); }
       return;
     }
     if (flow.syns > 1 || this.isDirector(flow.clientIp) || this.vips.has(flow.clientIp)) return;
@@ -233,26 +239,29 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   /** Port -1 stands for ICMP echo to the VIP (clients pinging it). */
   private service(vip: string | null, port: number): Service | null {
+    const last = this.lastService;
+    if (last && last.vip === vip && last.port === port) return last;
     const id = port === -1 ? `${vip} (ping)` : `${vip ?? '?'}:${port}`;
     let s = this.services.get(id);
     if (!s) {
       if (this.services.size >= MAX_SERVICES) return null;
-      s = { id, vip, port, connections: 0, servers: new Map(), choices: [], sorry: null, outcomes: [], failures: null, clientFlows: 0 };
+      s = { id, vip, port, connections: 0, servers: new Map(), choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
       this.services.set(id, s);
     }
+    this.lastService = s;
     return s;
   }
 
   private forward(method: Method, cip: string, cport: number, serviceId: string, vip: string | null, vport: number, server: string, director: string | null, t: number, n: number, ctx: EngineContext): void {
     const svc = this.service(vip, vport);
     if (!svc) return;
-    if (this.forwarded.size > 100_000) this.forwarded.delete(this.forwarded.keys().next().value as string);
+    if (this.forwarded.size >= 50_000) { this.forwardedOld = this.forwarded; this.forwarded = new Map(); }
     this.forwarded.set(`${cip}:${cport}`, { service: svc.id, server });
     const index = ++svc.connections;
-    const checked = this.checks.seriesOf(server).length > 0;
     let rs = svc.servers.get(server);
-    const anyChecked = [...svc.servers.values()].some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0) || this.checks.seriesOf(server).length > 0;
     if (!rs) {
+      const checked = this.checks.seriesOf(server).length > 0;
+      const anyChecked = checked || [...svc.servers.values()].some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0);
       // keepalived never checks the sorry server: a destination nobody checks, beside checked ones.
       const sorry = !checked && anyChecked && svc.servers.size > 0;
       rs = { id: server, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, forwardEvent: null, firstTime: t };
@@ -264,7 +273,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
     rs.director ??= director;
     const { i18n } = ctx;
-    ctx.comment(n, i18n.t(`lvs.comment.${method}` as MessageKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
+    if (ctx.routineComments) ctx.comment(n, i18n.t(`lvs.comment.${method}` as MessageKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
+    else ctx.comment(n, '', true);
 
     if (rs.sorry) {
       if (!svc.sorry || svc.sorry.end !== null) this.openSorry(svc, rs, t, n, ctx);
@@ -275,11 +285,12 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     rs.lastIndex = index;
     // A server the scheduler skipped for a full round while its check fails, or for two rounds
     // without any check telling why, has left the pool.
-    const active = [...svc.servers.values()].filter((x) => x.state === 'in' && !x.sorry);
-    const round = Math.max(2, active.length);
+    let activeCount = 0;
+    for (const x of svc.servers.values()) if (x.state === 'in' && !x.sorry) activeCount++;
+    const round = Math.max(2, activeCount);
     for (const other of svc.servers.values()) {
       if (other === rs || other.sorry || other.state !== 'in') continue;
-      const failing = this.checks.seriesOf(other.id).some((x) => x.state === 'down');
+      const failing = this.checks.isFailing(other.id);
       if (failing ? index - other.lastIndex >= round : index - other.lastIndex > 2 * round) this.poolChange(svc, other, 'out', t, n, ctx);
     }
     if (rs.sorry) for (const other of svc.servers.values()) if (!other.sorry && other.state === 'in') this.poolChange(svc, other, 'out', t, n, ctx);
@@ -347,8 +358,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const svc = this.services.get(`${flow.serverIp}:${flow.serverPort}`);
     if (!svc) return;
     if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: flow.synTime, frame: flow.synFrame, ok: result === 'ok', end: flow.lastTime });
-    const horizon = flow.lastTime - 15;
-    if (svc.outcomes.length > 64 && svc.outcomes[0].time < horizon) this.readOutcomes(svc, horizon, ctx);
+    // Read in batches, every 5 s of capture time, what is older than 15 s (all outcomes are known by then).
+    if (flow.lastTime - svc.lastRead > 5) { svc.lastRead = flow.lastTime; this.readOutcomes(svc, flow.lastTime - 15, ctx); }
   }
 
   private readOutcomes(svc: Service, upTo: number, ctx: EngineContext): void {
@@ -420,7 +431,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const svc = this.service(p.vip, -1);
     if (!svc) return;
     if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: p.time, frame: p.frame, ok, end: p.time });
-    if (svc.outcomes.length > 64 && svc.outcomes[0].time < p.time - 15) this.readOutcomes(svc, p.time - 15, ctx);
+    if (p.time - svc.lastRead > 5) { svc.lastRead = p.time; this.readOutcomes(svc, p.time - 15, ctx); }
   }
 
   // --- IPVS connection sync ---
@@ -443,13 +454,13 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const isMaster = [...this.masters.values()].includes(sender);
     if (isMaster) s.whileMaster++; else s.whileBackup++;
     for (const c of m.connections) {
-      const seen = this.forwarded.get(`${c.client}:${c.clientPort}`);
+      const seen = this.forwarded.get(`${c.client}:${c.clientPort}`) ?? this.forwardedOld.get(`${c.client}:${c.clientPort}`);
       if (!seen) { s.unknown++; continue; }
       const same = seen.server === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);
       if (same) s.matched++; else s.mismatched++;
     }
     const { i18n } = ctx;
-    ctx.comment(pkt.frame.n, i18n.t('lvs.comment.sync', { sender, syncid: m.syncid, count: m.connections.length, conns: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`).join(', ') }), true);
+    if (ctx.routineComments) ctx.comment(pkt.frame.n, i18n.t('lvs.comment.sync', { sender, syncid: m.syncid, count: m.connections.length, conns: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`).join(', ') }), true);
   }
 
   finish(ctx: EngineContext): void {

@@ -108,7 +108,7 @@ export interface FlowOptions {
   idleTimeout?: number;
   /** A flow whose SYN got no answer for this long ends as unanswered (seconds). */
   synTimeout?: number;
-  /** A closed flow is kept this long for late segments (seconds). */
+  /** Flows quiet for less than this are not looked at by the sweep (seconds). */
   linger?: number;
 }
 
@@ -169,7 +169,12 @@ export class TcpFlows implements Analyzer {
       this.remove(flow);
       flow = null;
     }
-    if (!flow) flow = this.create(k0, k1, k2, pkt, ip, tcp, t, ctx);
+    if (!flow) {
+      // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
+      // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
+      if (!(tcp.flags & SYN) && tcp.payloadEnd === tcp.payloadAt) return;
+      flow = this.create(k0, k1, k2, pkt, ip, tcp, t, ctx);
+    }
     // Direction from the canonical key: cheaper than comparing address strings.
     const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
     this.update(flow, pkt, tcp, fromClient, t, ctx);
@@ -178,6 +183,8 @@ export class TcpFlows implements Analyzer {
     if (flow.ended !== 'open' && !flow.closedAt) {
       flow.closedAt = t;
       for (const l of this.listeners) l.onFlowEnd?.(flow, ctx);
+      // Gone at once: closed flows then die young in the garbage collector's eyes.
+      this.remove(flow);
     }
   }
 
@@ -259,10 +266,11 @@ export class TcpFlows implements Analyzer {
       const next = f.next;
       const idle = t - f.lastTime;
       if (f.ended !== 'open') {
-        if (t - f.closedAt > this.linger) this.remove(f);
+        this.remove(f);
       } else if (f.sawSyn && !f.synAckFrame && idle > Math.min(this.synTimeout, 3)) {
         // SYNs with no answer: the client retransmits at 1, 3, 7 s…; after 3 s quiet we call it.
         this.end(f, 'unanswered', ctx);
+        this.remove(f);
       } else if (idle > this.idleTimeout) {
         this.end(f, 'idle', ctx);
         this.remove(f);

@@ -239,8 +239,12 @@ export class VrrpAnalyzer implements Analyzer {
       ctx.comment(n, i18n.t('vrrp.comment.late', params));
     } else if (prevPriority !== r.priority) {
       ctx.comment(n, i18n.t('vrrp.comment.priority', params));
+    } else if (r.supersededBy) {
+      ctx.comment(n, i18n.t('vrrp.comment.superseded', { ...params, other: r.supersededBy }));
+    } else if (ctx.routineComments) {
+      ctx.comment(n, i18n.t('vrrp.comment.advert', params), true);
     } else {
-      ctx.comment(n, i18n.t(r.supersededBy ? 'vrrp.comment.superseded' : 'vrrp.comment.advert', { ...params, other: r.supersededBy ?? '' }), true);
+      ctx.comment(n, '', true);
     }
   }
 

@@ -26,12 +26,36 @@ export function macString(b: Uint8Array, o: number, len = 6): string {
   return s;
 }
 
+// MAC addresses repeat just as much: text made once per address (bounded).
+const macText = new Map<number, string>();
+
+/** macString of a 6-byte MAC, cached. */
+export function macCached(b: Uint8Array, o: number): string {
+  const key = (b[o] * 0x10000 + (b[o + 1] << 8 | b[o + 2])) * 0x1000000 + (b[o + 3] << 16 | b[o + 4] << 8 | b[o + 5]);
+  let s = macText.get(key);
+  if (s === undefined) {
+    s = macString(b, o, 6);
+    if (macText.size >= 65_536) macText.clear();
+    macText.set(key, s);
+  }
+  return s;
+}
+
 export function ipv4String(b: Uint8Array, o: number): string {
   return b[o] + '.' + b[o + 1] + '.' + b[o + 2] + '.' + b[o + 3];
 }
 
+// A lab has a handful of addresses: their text is made once and reused (bounded).
+const ipv4Text = new Map<number, string>();
+
 export function ipv4FromU32(a: number): string {
-  return (a >>> 24) + '.' + ((a >>> 16) & 255) + '.' + ((a >>> 8) & 255) + '.' + (a & 255);
+  let s = ipv4Text.get(a);
+  if (s === undefined) {
+    s = (a >>> 24) + '.' + ((a >>> 16) & 255) + '.' + ((a >>> 8) & 255) + '.' + (a & 255);
+    if (ipv4Text.size >= 65_536) ipv4Text.clear();
+    ipv4Text.set(a, s);
+  }
+  return s;
 }
 
 /** RFC 5952 text form of the 16 bytes at `o`: lower case, longest run of zero groups (>= 2) as "::". */

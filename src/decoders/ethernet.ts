@@ -1,6 +1,6 @@
 // Ethernet II and IEEE 802.3 (LLC/SNAP) with 802.1Q / 802.1ad / QinQ tags.
 
-import { macString, u16 } from './bytes.js';
+import { macCached, u16 } from './bytes.js';
 
 export const EtherType = { IPV4: 0x0800, ARP: 0x0806, VLAN: 0x8100, IPV6: 0x86dd, QINQ: 0x88a8, QINQ_OLD: 0x9100 } as const;
 
@@ -17,8 +17,8 @@ export class Ethernet {
     /** Offset of the payload in `bytes`. */
     readonly payloadAt: number,
   ) {}
-  get dst(): string { return macString(this.bytes, this.at); }
-  get src(): string { return macString(this.bytes, this.at + 6); }
+  get dst(): string { return macCached(this.bytes, this.at); }
+  get src(): string { return macCached(this.bytes, this.at + 6); }
   /** True when the destination is broadcast ff:ff:ff:ff:ff:ff. */
   get isBroadcast(): boolean {
     const b = this.bytes, o = this.at;
