@@ -366,7 +366,8 @@ export class HealthChecks implements Analyzer, FlowListener {
     // A page that differs from the one the series started with, while the status stays 2xx: the cause
     // of digest failures (the digest configured is the genhash of the page as it was).
     let contentNote = '';
-    if (probe.md5) {
+    // Only pages served with success count: an error page differs from the page by nature.
+    if (probe.md5 && probe.verdict === 'up') {
       const reference = s.md5s[0];
       if (reference && reference !== probe.md5) {
         contentNote = i18n.t('hc.comment.digest-changed', { from: reference, to: probe.md5 });

@@ -83,3 +83,49 @@ export function adverts(o: AdvertOpts, from: number, to: number, every = o.inter
 
 export const byTime = (a: Timed, b: Timed) => a[0] - b[0];
 export const rel = (e: VrrpscopeEvent) => Math.round((e.time - 1795550000) * 1000) / 1000;
+
+export interface TcpOpts { src: string; dst: string; sport: number; dport: number; flags: string; seq?: number; ack?: number; payload?: string; srcMac?: string; dstMac?: string }
+
+const FLAG_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, A: 0x10 };
+
+/** An Ethernet/IPv4/TCP frame; flags as letters, e.g. 'S', 'SA', 'A', 'PA', 'FA', 'R'. */
+export function tcp(o: TcpOpts): Uint8Array {
+  const payload = Buffer.from(o.payload ?? '', 'latin1');
+  const t = new Uint8Array(20 + payload.length);
+  t[0] = o.sport >> 8; t[1] = o.sport & 255; t[2] = o.dport >> 8; t[3] = o.dport & 255;
+  const seq = (o.seq ?? 1000) >>> 0, ack = (o.ack ?? 0) >>> 0;
+  t[4] = seq >>> 24; t[5] = (seq >>> 16) & 255; t[6] = (seq >>> 8) & 255; t[7] = seq & 255;
+  t[8] = ack >>> 24; t[9] = (ack >>> 16) & 255; t[10] = (ack >>> 8) & 255; t[11] = ack & 255;
+  t[12] = 5 << 4;
+  t[13] = [...o.flags].reduce((a, c) => a | (FLAG_BITS[c] ?? 0), 0);
+  t[14] = 0xff; t[15] = 0xff;
+  t.set(payload, 20);
+  const ip = new Uint8Array(20);
+  ip[0] = 0x45; ip[2] = (20 + t.length) >> 8; ip[3] = (20 + t.length) & 255; ip[8] = 64; ip[9] = 6;
+  ip.set(ip4(o.src), 12); ip.set(ip4(o.dst), 16);
+  const c = checksum(ip); ip[10] = c >> 8; ip[11] = c & 255;
+  return Uint8Array.from([...mac(o.dstMac ?? macOf(o.dst)), ...mac(o.srcMac ?? macOf(o.src)), 0x08, 0x00, ...ip, ...t]);
+}
+
+/**
+ * A whole TCP connection as frames from `at`: handshake, the client's request, the server's answer,
+ * then the close. `refused` answers the SYN with RST; `unanswered` sends SYNs only.
+ */
+export function connection(o: { client: string; server: string; cport: number; sport: number; at: number; request?: string; response?: string; refused?: boolean; unanswered?: boolean; clientCloses?: boolean; isn?: number }): Timed[] {
+  const c = { src: o.client, dst: o.server, sport: o.cport, dport: o.sport };
+  const s = { src: o.server, dst: o.client, sport: o.sport, dport: o.cport };
+  const cisn = o.isn ?? 1000 + o.cport, sisn = 90000 + o.cport;
+  const out: Timed[] = [[o.at, tcp({ ...c, flags: 'S', seq: cisn })]];
+  if (o.unanswered) { out.push([o.at + 1, tcp({ ...c, flags: 'S', seq: cisn })], [o.at + 3, tcp({ ...c, flags: 'S', seq: cisn })]); return out; }
+  if (o.refused) { out.push([o.at + 0.0001, tcp({ ...s, flags: 'RA', seq: 0, ack: cisn + 1 })]); return out; }
+  let t = o.at + 0.0001, cs = cisn + 1, ss = sisn + 1;
+  out.push([t, tcp({ ...s, flags: 'SA', seq: sisn, ack: cs })], [t += 0.0001, tcp({ ...c, flags: 'A', seq: cs, ack: ss })]);
+  if (o.request) { out.push([t += 0.001, tcp({ ...c, flags: 'PA', seq: cs, ack: ss, payload: o.request })]); cs += o.request.length; }
+  if (o.response) { out.push([t += 0.001, tcp({ ...s, flags: 'PA', seq: ss, ack: cs, payload: o.response })]); ss += o.response.length; }
+  if (o.clientCloses ?? true) {
+    out.push([t += 0.001, tcp({ ...c, flags: 'FA', seq: cs, ack: ss })], [t += 0.0001, tcp({ ...s, flags: 'FA', seq: ss, ack: cs + 1 })], [t += 0.0001, tcp({ ...c, flags: 'A', seq: cs + 1, ack: ss + 1 })]);
+  } else {
+    out.push([t += 0.001, tcp({ ...s, flags: 'FA', seq: ss, ack: cs })], [t += 0.0001, tcp({ ...c, flags: 'FA', seq: cs, ack: ss + 1 })], [t += 0.0001, tcp({ ...s, flags: 'A', seq: ss + 1, ack: cs + 1 })]);
+  }
+  return out;
+}
