@@ -6,6 +6,8 @@
 #   bash scripts/lab.sh up [SCENARIO]             build the topology only (no keepalived)
 #   bash scripts/lab.sh down                      tear everything down (idempotent, never fails)
 #   bash scripts/lab.sh record SCENARIO [OUTDIR]  up + play SCENARIO under capture + down
+#   bash scripts/lab.sh rebuild SCENARIO [OUTDIR] recompute ground-truth.json + README.md of a recording
+#   bash scripts/lab.sh play SCENARIO OUTDIR      play SCENARIO on a lab that is up (tests, demos: see cmd_play)
 #
 # record writes OUTDIR/vrrp-SCENARIO.pcap and OUTDIR/vrrp-SCENARIO/ (events.jsonl,
 # ground-truth.json, README.md, keepalived-d?.log, conf/keepalived-d?.conf, ...).
@@ -28,8 +30,11 @@
 # underscores), optionally sc_<name>_topo to change the settings of reset_defaults (IPv6,
 # hosts, VRRP version, extra keepalived lines, needed tools) and readme_<name> for its
 # README.md, and register it with `scenario <name> "one-line description"` next to the others.
-# Building blocks: ka_conf, ka_start, ka_wait_state/expect_state, ka_sigkill, ka_sigterm,
-# port_down/port_up, nft_drop_vrrp_in/nft_clear, ping_start, cap_start, mark.
+# Building blocks: ka_conf, ka_start, ka_wait_state/expect_state/not_in_log, ka_sigkill, ka_sigterm,
+# ka_reload, port_down/port_up, nft_drop_vrrp_in/nft_clear, ping_start (several per node: TAG),
+# wait_dad, cap_start (also starts the neighbour watch of WATCH_NEIGH), mark. Several instances
+# (e.g. IPv4 + IPv6): KA_INSTANCES; per-director settings: KA_PRIO, KA_STATE, KA_ADVERT,
+# KA_INST_EXTRA, KA_GLOBAL_EXTRA_D. scripts/lab/verify.py checks a recording against its capture.
 
 set -euo pipefail
 export LC_ALL=C
@@ -52,7 +57,13 @@ scenario() { SCENARIOS+=("$1"); SC_DESC[$1]=$2; }
 scenario failover "VRRPv2 d1 (150, MASTER) / d2 (100): d1 crashes (SIGKILL + port down), d2 takes over after the master-down interval, d1 returns and preempts, d1 stops cleanly (priority-0 advert), d2 takes over after its skew time. Client pings the VIP throughout."
 scenario split-brain "VRRPv2 as in failover, then nftables in d2 drops IP protocol 112 (VRRP) on input: d2 no longer hears d1 and also becomes MASTER (two masters, both advertising, GARP war); rule removed, d2 steps down."
 scenario v3 "VRRPv3 over IPv4 (vrrp_version 3, max advert interval 100 cs): election, d1 clean stop (priority 0) and restart with preemption."
-scenario unicast "VRRPv2 with unicast_peer (adverts sent to the peer's address, not 224.0.0.18): election, d1 crash and return, d1 clean stop."
+scenario v3-ipv6 "VRRPv3 over IPv6 (VI_6, VRID 61, VIPs fe80::100 + fd00:10::100, adverts from the link-local address to ff02::12, unsolicited NAs) next to VRRPv3 over IPv4 (VI_1, VRID 51, 10.0.0.100): d1 crash (SIGKILL + port down), d2 takes over, d1 returns and preempts, d1 clean stop. Client pings both VIPs."
+scenario unicast "VRRPv2 with unicast_peer (adverts sent to the peer's address, not 224.0.0.18): election, d1 crash (SIGKILL + port down) and return with preemption, d1 clean stop."
+scenario mismatch "VRRPv2 auth_type PASS with different passwords (d1 vs-one, d2 vs-two): each discards the other's adverts (invalid passwd), both MASTER; d2's password fixed and reloaded (SIGHUP): d2 steps down."
+scenario interval-mismatch "VRRPv2 with advert_int 1 (d1) vs 2 (d2): each discards the other's adverts (advertisement interval mismatch), both MASTER; d2's advert_int fixed and reloaded (SIGHUP): d2 steps down."
+scenario link-down "VRRPv2: the master's own interface goes down (ip link set eth0 down in d1, keepalived keeps running): d1 enters FAULT, d2 takes over after the master-down interval; link up: d1 preempts."
+scenario ttl "VRRPv2: nftables in d1 rewrites the TTL of its adverts to 64; d2 discards them (invalid TTL/HL) and becomes MASTER too; rule removed: d2 steps down."
+scenario garp-variant "VRRPv2 with non-default GARP settings (vrrp_garp_master_repeat 3, vrrp_garp_master_delay 6, vrrp_garp_master_refresh 9, vrrp_garp_master_refresh_repeat 2): d1 master for ~19 s, clean stop, d2 master for ~20 s."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -65,12 +76,22 @@ reset_defaults() {
   VRID=51
   ADVERT_INT=1
   VRRP_VERSION=2
-  INSTANCE=VI_1
+  INSTANCE=VI_1                           # the primary instance (VRID, VIP_CIDR above)
+  KA_INSTANCES=()                         # all instances as "NAME|VRID|VIP_CIDR[,VIP_CIDR...]"; empty: the primary only
+  HOSTS6=""                               # node:IPv6 (eth0, /64) when IPV6=1
   NEEDS=""                                # extra commands the scenario needs (checked before anything starts)
   KA_GLOBAL_EXTRA=""                      # extra global_defs lines (';'-separated)
   declare -gA KA_INST_EXTRA=()            # per director: extra vrrp_instance lines (';'-separated)
   declare -gA KA_PRIO=([d1]=150 [d2]=100)
   declare -gA KA_STATE=([d1]=MASTER [d2]=BACKUP)
+  declare -gA KA_ADVERT=()                # per director advert_int override (default ADVERT_INT)
+  declare -gA KA_GLOBAL_EXTRA_D=()        # per director extra global_defs lines (';'-separated)
+  WATCH_NEIGH=""                          # nodes whose neighbour table changes are logged (neigh-NODE.log)
+}
+
+# after the scenario's _topo function: fill in the derived settings
+finish_defaults() {
+  [ ${#KA_INSTANCES[@]} -gt 0 ] || KA_INSTANCES=("$INSTANCE|$VRID|$VIP_CIDR")
 }
 
 # ------------------------------------------------------------------ small helpers
@@ -82,6 +103,7 @@ ipn() { local n=$1; shift; ip -n "$P$n" "$@"; }
 now() { printf '%s' "$EPOCHREALTIME"; }          # epoch seconds, microseconds (bash 5)
 mac_of() { local a b c d; IFS=. read -r a b c d <<< "$1"; printf '02:00:%02x:%02x:%02x:%02x' "$a" "$b" "$c" "$d"; }
 addr_of() { local h; for h in $HOSTS; do [ "${h%%:*}" = "$1" ] && { printf '%s' "${h#*:}"; return 0; }; done; return 1; }
+addr6_of() { local h; for h in $HOSTS6; do [ "${h%%:*}" = "$1" ] && { printf '%s' "${h#*:}"; return 0; }; done; return 1; }
 json_str() { # json_str STRING -> JSON string literal
   local s=$1
   s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\n'/\\n}; s=${s//$'\t'/\\t}; s=${s//$'\r'/\\r}
@@ -126,8 +148,13 @@ topo_up() {
   for n in $NODES; do
     ip netns add "$P$n"
     ipn "$n" link set lo up
-    if [ "$IPV6" != 1 ]; then
+    if [ "$IPV6" != 1 ] || [ "$n" = sw ]; then
+      # (the switch never needs IPv6: the bridge forwards IPv6 frames anyway, and stays silent)
       nsx "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    else
+      # IPv6 on, but no router solicitations (there is no router; only noise in the capture).
+      # DAD stays on (default): it is done before the capture starts, see below.
+      nsx "$n" sysctl -qw net.ipv6.conf.all.router_solicitations=0 net.ipv6.conf.default.router_solicitations=0
     fi
   done
   ipn sw link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
@@ -139,10 +166,27 @@ topo_up() {
     ipn "$n" link set eth0 address "$(mac_of "$a")"
     ipn sw link set "$port" address "$(mac_of "$a" | sed 's/^02:00/02:01/')"
     ipn "$n" addr add "$a/24" dev eth0
+    if [ "$IPV6" = 1 ] && a=$(addr6_of "$n"); then ipn "$n" addr add "$a/64" dev eth0; fi
     ipn "$n" link set eth0 up
     ipn sw link set "$port" master br0 up
   done
   ipn sw link set br0 up
+  if [ "$IPV6" = 1 ]; then topo_wait_dad; fi
+}
+
+topo_wait_dad() { # wait until no IPv6 address is tentative (DAD done), then let the MLD reports settle
+  local n h left
+  for _ in $(seq 1 100); do
+    left=0
+    for h in $HOSTS; do
+      n=${h%%:*}
+      [ -n "$(ipn "$n" -6 addr show dev eth0 tentative 2>/dev/null)" ] && left=1
+    done
+    [ $left = 0 ] && break
+    sleep 0.1
+  done
+  [ $left = 0 ] || die "IPv6 DAD did not finish within 10 s"
+  sleep 2
 }
 
 # down: kill every process in our namespaces, delete them, remove the state dir. Never fails.
@@ -175,7 +219,7 @@ down() {
 # ------------------------------------------------------------------ keepalived
 ka_conf() { # ka_conf NODE [PEER...] -> $S_DIR/conf/keepalived-NODE.conf ; peers given = unicast
   local n=$1; shift
-  local l me peers=("$@")
+  local l g me peers=("$@") i name vrid vip
   me=$(addr_of "$n")
   {
     echo "# vrrpscope lab ($SCEN): keepalived on $n ($me), generated by scripts/lab.sh"
@@ -185,30 +229,34 @@ ka_conf() { # ka_conf NODE [PEER...] -> $S_DIR/conf/keepalived-NODE.conf ; peers
     echo "   script_user root"
     echo "   enable_script_security"
     echo "   vrrp_version $VRRP_VERSION"
-    if [ -n "$KA_GLOBAL_EXTRA" ]; then
-      while IFS= read -r l; do [ -n "$l" ] && echo "   $l"; done <<< "${KA_GLOBAL_EXTRA//;/$'\n'}"
-    fi
+    for g in "$KA_GLOBAL_EXTRA" "${KA_GLOBAL_EXTRA_D[$n]:-}"; do
+      [ -n "$g" ] || continue
+      while IFS= read -r l; do [ -n "$l" ] && echo "   $l"; done <<< "${g//;/$'\n'}"
+    done
     echo "}"
-    echo
-    echo "vrrp_instance $INSTANCE {"
-    echo "   state ${KA_STATE[$n]}"
-    echo "   interface eth0"
-    echo "   virtual_router_id $VRID"
-    echo "   priority ${KA_PRIO[$n]}"
-    echo "   advert_int $ADVERT_INT"
-    if [ ${#peers[@]} -gt 0 ]; then
-      echo "   unicast_src_ip $me"
-      echo "   unicast_peer {"
-      for l in "${peers[@]}"; do echo "      $l"; done
+    for i in "${KA_INSTANCES[@]}"; do
+      IFS='|' read -r name vrid vip <<< "$i"
+      echo
+      echo "vrrp_instance $name {"
+      echo "   state ${KA_STATE[$n]}"
+      echo "   interface eth0"
+      echo "   virtual_router_id $vrid"
+      echo "   priority ${KA_PRIO[$n]}"
+      echo "   advert_int ${KA_ADVERT[$n]:-$ADVERT_INT}"
+      if [ ${#peers[@]} -gt 0 ]; then
+        echo "   unicast_src_ip $me"
+        echo "   unicast_peer {"
+        for l in "${peers[@]}"; do echo "      $l"; done
+        echo "   }"
+      fi
+      if [ -n "${KA_INST_EXTRA[$n]:-}" ]; then
+        while IFS= read -r l; do [ -n "$l" ] && echo "   $l"; done <<< "${KA_INST_EXTRA[$n]//;/$'\n'}"
+      fi
+      echo "   virtual_ipaddress {"
+      for l in ${vip//,/ }; do echo "      $l dev eth0"; done
       echo "   }"
-    fi
-    if [ -n "${KA_INST_EXTRA[$n]:-}" ]; then
-      while IFS= read -r l; do [ -n "$l" ] && echo "   $l"; done <<< "${KA_INST_EXTRA[$n]//;/$'\n'}"
-    fi
-    echo "   virtual_ipaddress {"
-    echo "      $VIP_CIDR dev eth0"
-    echo "   }"
-    echo "}"
+      echo "}"
+    done
   } > "$S_DIR/conf/keepalived-$n.conf"
 }
 
@@ -231,19 +279,22 @@ ka_pids() { # all keepalived processes in NODE's namespace
   return 0
 }
 
-ka_wait_state() { # ka_wait_state NODE STATE TIMEOUT_S : wait for the log line "(INSTANCE) Entering STATE STATE" (after line SKIP)
-  local n=$1 st=$2 to=$3 skip=${4:-0}
+ka_wait_state() { # ka_wait_state NODE STATE TIMEOUT_S [SKIP [INST]] : wait for the log line "(INST) Entering STATE STATE" after line SKIP (INST default: the primary instance)
+  local n=$1 st=$2 to=$3 skip=${4:-0} inst=${5:-$INSTANCE}
   for _ in $(seq 1 $((to * 10))); do
-    if log_since "$n" "$skip" 2>/dev/null | grep -F "($INSTANCE) Entering $st STATE" > /dev/null; then
+    if log_since "$n" "$skip" 2>/dev/null | grep -F "($inst) Entering $st STATE" > /dev/null; then
       return 0
     fi
     sleep 0.1
   done
-  die "$n did not enter $st state within $to s"
+  die "$n did not enter $st state ($inst) within $to s"
 }
 log_lines() { if [ -e "$S_DIR/keepalived-$1.log" ]; then wc -l < "$S_DIR/keepalived-$1.log"; else echo 0; fi; }
 log_since() { tail -n +"$(($2 + 1))" "$S_DIR/keepalived-$1.log"; }       # log_since NODE SKIP
-expect_state() { ka_wait_state "$1" "$2" 1 "$3"; }                       # expect_state NODE STATE SKIP
+expect_state() { ka_wait_state "$1" "$2" 1 "$3" "${4:-}"; }              # expect_state NODE STATE SKIP [INST]
+not_in_log() { # not_in_log NODE SKIP TEXT : die if TEXT was logged by NODE after line SKIP
+  if log_since "$1" "$2" | grep -F -- "$3" > /dev/null; then die "$1 logged '$3' (unexpected)"; fi
+}
 
 ka_sigkill() { # hard crash: SIGKILL every keepalived process of NODE at once (no priority-0 advert, VIP stays)
   local n=$1 p
@@ -277,11 +328,16 @@ ka_reap() {
 
 # ------------------------------------------------------------------ capture and client
 cap_start() { # tcpdump on br0 inside sw
-  ( exec ip netns exec "$(ns sw)" tcpdump -i br0 -n -U -Z root -w "$PCAP" ) 2> "$S_DIR/tcpdump.log" < /dev/null &
+  # --immediate-mode: without it libpcap (TPACKET_V3) hands packets over in blocks with a 1 s
+  # timeout, and the frames of the last block before SIGINT never reach the file (-U only
+  # flushes the file per packet)
+  ( exec ip netns exec "$(ns sw)" tcpdump -i br0 -n -U --immediate-mode -Z root -w "$PCAP" ) 2> "$S_DIR/tcpdump.log" < /dev/null &
   echo $! > "$RUN/job-tcpdump"
   for _ in $(seq 1 100); do grep -q "listening on" "$S_DIR/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
   grep -q "listening on" "$S_DIR/tcpdump.log" || die "tcpdump did not start: $(cat "$S_DIR/tcpdump.log")"
-  mark capture_start "tcpdump -i br0 -U -w $(basename "$PCAP") in $(ns sw)"
+  mark capture_start "tcpdump -i br0 -U --immediate-mode -w $(basename "$PCAP") in $(ns sw)"
+  local n
+  for n in $WATCH_NEIGH; do neigh_watch_start "$n"; done
 }
 cap_stop() {
   local j
@@ -292,18 +348,33 @@ cap_stop() {
   rm -f "$RUN/job-tcpdump"
 }
 
-ping_start() { # ping_start NODE TARGET : continuous ping, log with ping's own epoch stamps (-D)
+ping_start() { # ping_start NODE TARGET [TAG] : continuous ping, log ping-TAG.log (TAG default NODE) with ping's own epoch stamps (-D)
+  local tag=${3:-$1}
   mark client_ping_start "$1 ping -i $PING_INTERVAL $2"
-  ( exec ip netns exec "$(ns "$1")" ping -D -O -n -i "$PING_INTERVAL" -W 1 "$2" ) > "$S_DIR/ping-$1.log" 2>&1 < /dev/null &
-  echo $! > "$RUN/job-ping-$1"
+  ( exec ip netns exec "$(ns "$1")" ping -D -O -n -i "$PING_INTERVAL" -W 1 "$2" ) > "$S_DIR/ping-$tag.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/job-ping-$tag"
 }
-ping_stop() {
+ping_stop() { # ping_stop TAG
   local j
   j=$(cat "$RUN/job-ping-$1" 2>/dev/null) || return 0
   mark client_ping_stop "$1"
   kill -INT "$j" 2>/dev/null || true
   wait "$j" 2>/dev/null || true
   rm -f "$RUN/job-ping-$1"
+}
+ping_stop_all() { local f; for f in "$RUN"/job-ping-*; do [ -e "$f" ] && ping_stop "${f##*/job-ping-}"; done; return 0; }
+
+neigh_watch_start() { # log NODE's neighbour table changes (ip monitor neigh), epoch-prefixed, to neigh-NODE.log
+  ( exec ip netns exec "$(ns "$1")" ip monitor neigh ) > >(ts_lines >> "$S_DIR/neigh-$1.log") 2>&1 < /dev/null &
+  echo $! > "$RUN/job-neigh-$1"
+}
+neigh_watch_stop_all() {
+  local f j
+  for f in "$RUN"/job-neigh-*; do
+    [ -e "$f" ] || continue
+    j=$(cat "$f"); kill -TERM "$j" 2>/dev/null || true; wait "$j" 2>/dev/null || true; rm -f "$f"
+  done
+  return 0
 }
 
 port_down() { mark link_down "$1 switch port p-$1 down (cable pulled / host dead)"; ipn sw link set "p-$1" down; }
@@ -358,22 +429,25 @@ sc_failover() {
   expect_state d2 MASTER "$s2"
 }
 
-sc_split_brain_topo() { NEEDS=nft; }
+sc_split_brain_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
 sc_split_brain() {
+  local s1 s2
   ka_conf d1; ka_conf d2
   cap_start
   ka_start d1; ka_start d2
   ka_wait_state d1 MASTER 15
   ping_start cl "$VIP"
   sleep 4
-  local skip; skip=$(log_lines d2)
-  nft_drop_vrrp_in d2
-  ka_wait_state d2 MASTER 10 "$skip"
-  sleep 8                                # both MASTER
-  skip=$(log_lines d2)
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  nft_drop_vrrp_in d2                    # d2 goes deaf: master-down 3 x 1 s + skew 0.61 s later it is MASTER too
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep 10                               # both MASTER: d1 hears d2's lower priority and answers with adverts + GARPs
+  not_in_log d1 "$s1" "Entering BACKUP"
+  s2=$(log_lines d2)
   nft_clear d2
-  ka_wait_state d2 BACKUP 10 "$skip"
-  sleep 4
+  ka_wait_state d2 BACKUP 10 "$s2"
+  sleep 6
+  not_in_log d1 "$s1" "Entering BACKUP"
 }
 
 sc_v3_topo() { VRRP_VERSION=3; }
@@ -390,35 +464,232 @@ sc_v3() {
   sleep 8
 }
 
+# VRRPv3 for IPv6 (VI_6, VRID 61, fd00:10::100) and IPv4 (VI_1, VRID 51, 10.0.0.100) side by side
+sc_v3_ipv6_topo() {
+  IPV6=1
+  VRRP_VERSION=3
+  HOSTS6="d1:fd00:10::11 d2:fd00:10::12 cl:fd00:10::50"
+  # RFC 5798 5.2.9: in IPv6 adverts the first address is the virtual router's link-local address
+  # (keepalived warns "the first IPv6 VIP address should be link local" otherwise)
+  INSTANCE=VI_6; VRID=61; VIP=fd00:10::100; VIP_CIDR=fe80::100/64,fd00:10::100/64
+  KA_INSTANCES=("VI_6|61|fe80::100/64,fd00:10::100/64" "VI_1|51|10.0.0.100/24")
+  WATCH_NEIGH=cl
+}
+sc_v3_ipv6() {
+  local s1 s2 i
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15 0 VI_6; ka_wait_state d1 MASTER 5 0 VI_1
+  ping_start cl fd00:10::100 cl-v6
+  ping_start cl 10.0.0.100 cl-v4
+  sleep 6                               # the delayed NA/GARP bursts (+5 s) show here
+  s2=$(log_lines d2)
+  ka_sigkill d1                          # crash: SIGSTOP + SIGKILL (no priority-0 advert), then the port goes down
+  port_down d1
+  sleep 6
+  for i in VI_6 VI_1; do expect_state d2 MASTER "$s2" "$i"; done
+  not_in_log d2 "$s2" "priority 0"
+  mark host_reboot "d1 stale VIPs fe80::100/64, fd00:10::100/64 and 10.0.0.100/24 removed from eth0 (fresh boot)"
+  ipn d1 addr del fe80::100/64 dev eth0 2>/dev/null || true
+  ipn d1 addr del fd00:10::100/64 dev eth0 2>/dev/null || true
+  ipn d1 addr del 10.0.0.100/24 dev eth0 2>/dev/null || true
+  port_up d1
+  wait_dad d1                            # carrier back: the kernel redoes DAD for d1's own addresses
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1                            # preempts after its master-down interval (3 x 1 s + skew 0.41 s)
+  sleep 8
+  for i in VI_6 VI_1; do expect_state d1 MASTER "$s1" "$i"; expect_state d2 BACKUP "$s2" "$i"; done
+  s2=$(log_lines d2)
+  ka_sigterm d1                          # clean stop: priority-0 adverts for both instances
+  sleep 5
+  for i in VI_6 VI_1; do expect_state d2 MASTER "$s2" "$i"; done
+}
+wait_dad() { # wait_dad NODE : until no address of NODE's eth0 is tentative
+  for _ in $(seq 1 50); do
+    [ -z "$(ipn "$1" -6 addr show dev eth0 tentative 2>/dev/null)" ] && { mark dad_done "$1 IPv6 DAD finished"; return 0; }
+    sleep 0.1
+  done
+  die "$1: IPv6 DAD did not finish"
+}
+
 sc_unicast() {
+  local s1 s2
   ka_conf d1 "$(addr_of d2)"; ka_conf d2 "$(addr_of d1)"
   cap_start
   ka_start d1; ka_start d2
   ka_wait_state d1 MASTER 15
   ping_start cl "$VIP"
-  sleep 4
+  sleep 6
+  s2=$(log_lines d2)
   ka_sigkill d1
   port_down d1
   sleep 6
+  expect_state d2 MASTER "$s2"
+  not_in_log d2 "$s2" "priority 0"
   mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
   ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
   port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
   ka_start d1
   sleep 8
+  expect_state d1 MASTER "$s1"; expect_state d2 BACKUP "$s2"
+  s2=$(log_lines d2)
   ka_sigterm d1
   sleep 4
+  expect_state d2 MASTER "$s2"
+}
+
+ka_reload() { # ka_reload NODE WHAT : SIGHUP to keepalived's parent (re-reads conf/keepalived-NODE.conf)
+  local p
+  p=$(cat "$RUN/ka-$1.pid")
+  mark keepalived_reload "$1 pid $p SIGHUP: $2"
+  kill -HUP "$p"
+}
+
+# same VRID, different PASS passwords: each drops the other's adverts -> two masters; fixed by a reload
+sc_mismatch_topo() {
+  KA_INST_EXTRA[d1]="authentication {;   auth_type PASS;   auth_pass vs-one;}"
+  KA_INST_EXTRA[d2]="authentication {;   auth_type PASS;   auth_pass vs-two;}"
+  WATCH_NEIGH=cl
+}
+sc_mismatch() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 2
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d2                            # hears only adverts with the wrong password: MASTER after 3 x 1 s + 0.61 s
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep 10
+  not_in_log d1 "$s1" "Entering BACKUP"
+  cp "$S_DIR/conf/keepalived-d2.conf" "$S_DIR/conf/keepalived-d2.initial.conf"
+  mark config_fix "d2 conf: auth_pass vs-two -> vs-one"
+  sed -i 's/auth_pass vs-two/auth_pass vs-one/' "$S_DIR/conf/keepalived-d2.conf"
+  s2=$(log_lines d2)
+  ka_reload d2 "auth_pass now vs-one"
+  ka_wait_state d2 BACKUP 10 "$s2"
+  sleep 6
+}
+
+# VRRPv2, advert_int 1 (d1) vs 2 (d2): each drops the other's adverts -> two masters; fixed by a reload
+sc_interval_mismatch_topo() { KA_ADVERT[d2]=2; WATCH_NEIGH=cl; }
+sc_interval_mismatch() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 2
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d2                            # master-down interval 3 x 2 s + skew 0.61 s
+  ka_wait_state d2 MASTER 12 "$s2"
+  sleep 10
+  not_in_log d1 "$s1" "Entering BACKUP"
+  cp "$S_DIR/conf/keepalived-d2.conf" "$S_DIR/conf/keepalived-d2.initial.conf"
+  mark config_fix "d2 conf: advert_int 2 -> 1"
+  sed -i 's/advert_int 2/advert_int 1/' "$S_DIR/conf/keepalived-d2.conf"
+  s2=$(log_lines d2)
+  ka_reload d2 "advert_int now 1"
+  ka_wait_state d2 BACKUP 10 "$s2"
+  sleep 6
+}
+
+# the master's own interface goes down (not a crash): FAULT state, backup takes over, link up: preemption
+sc_link_down_topo() { WATCH_NEIGH=cl; }
+sc_link_down() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_down "d1 ip link set eth0 down (inside d1)"
+  ipn d1 link set eth0 down
+  ka_wait_state d1 FAULT 5 "$s1"
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep 5
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_up "d1 ip link set eth0 up (inside d1)"
+  ipn d1 link set eth0 up
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+}
+
+# d1's adverts leave with TTL 64 (nftables mangles its output): d2 discards them ("invalid TTL/HL")
+sc_ttl_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
+sc_ttl() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 4
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark nft_ttl_set "d1 nftables: output ip protocol 112 ip ttl set 64"
+  nsx d1 nft -f - <<'EOF'
+table ip vslab_ttl {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    ip protocol 112 counter ip ttl set 64
+  }
+}
+EOF
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep 8
+  not_in_log d1 "$s1" "Entering BACKUP"
+  s2=$(log_lines d2)
+  mark nft_clear "d1 nftables table ip vslab_ttl deleted"
+  nsx d1 nft delete table ip vslab_ttl
+  ka_wait_state d2 BACKUP 10 "$s2"
+  sleep 4
+}
+
+# non-default GARP timing: 3 per burst, second burst 6 s after the transition, refresh every 9 s (2 GARPs).
+# (no vrrp_garp_interval: with it, keepalived 2.2.7 sends at most 2 GARPs per burst whatever the repeat count)
+sc_garp_variant_topo() {
+  KA_GLOBAL_EXTRA="vrrp_garp_master_repeat 3;vrrp_garp_master_delay 6;vrrp_garp_master_refresh 9;vrrp_garp_master_refresh_repeat 2"
+  WATCH_NEIGH=cl
+}
+sc_garp_variant() {
+  local s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 19.3                             # d1: burst at +0, delayed burst at +6, refreshes at +9 and +18
+  s2=$(log_lines d2)
+  ka_sigterm d1                          # resignation: d2 takes over after its skew time
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 19
 }
 
 # ------------------------------------------------------------------ outputs
 write_hosts_json() {
-  local h n a first=1
+  local h n a a6 ll first=1
   {
     printf '{'
     for h in $HOSTS; do
       n=${h%%:*}; a=${h#*:}
       [ $first = 1 ] || printf ', '
       first=0
-      printf '"%s": {"namespace": "%s", "interface": "eth0", "ipv4": "%s", "mac": "%s"}' "$n" "$(ns "$n")" "$a" "$(mac_of "$a")"
+      printf '"%s": {"namespace": "%s", "interface": "eth0", "ipv4": "%s", "mac": "%s"' "$n" "$(ns "$n")" "$a" "$(mac_of "$a")"
+      if [ "$IPV6" = 1 ]; then
+        a6=$(addr6_of "$n" || true)
+        ll=$(ipn "$n" -6 -o addr show dev eth0 scope link | awk '{sub("/.*", "", $4); print $4; exit}')
+        [ -n "$a6" ] && printf ', "ipv6": "%s"' "$a6"
+        printf ', "ipv6_link_local": "%s"' "$ll"
+      fi
+      printf '}'
     done
     printf '}\n'
   } > "$S_DIR/hosts.json"
@@ -426,7 +697,7 @@ write_hosts_json() {
 
 # ground-truth.json: actions (events.jsonl) and the VRRP transitions/GARPs parsed from the keepalived logs
 write_ground_truth() {
-  local f d first_t frames=0
+  local f d i a b c first_t frames=0 insts
   first_t=$(tcpdump -r "$PCAP" -c 1 -tt -n 2>/dev/null | awk 'NR==1{print $1}')
   [ -n "$first_t" ] || first_t=null
   frames=$(tcpdump -r "$PCAP" -n 2>/dev/null | wc -l)
@@ -439,19 +710,36 @@ write_ground_truth() {
       | .t |= tonumber | .director = $d
       | .msg |= sub("^[A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]{8} [0-9]{4}: "; "")' "$f" >> "$STAGE/ka-lines.jsonl"
   done
-  # client pings: replies with ping's own -D epoch stamps
+  # client pings: replies with ping's own -D epoch stamps (log ping-TAG.log, TAG = NODE or NODE-something)
   : > "$STAGE/ping-lines.jsonl"
   for f in "$S_DIR"/ping-*.log; do
     [ -e "$f" ] || continue
     d=${f##*/ping-}; d=${d%.log}
-    jq -cR --arg n "$d" 'capture("^\\[(?<t>[0-9.]+)\\] [0-9]+ bytes from (?<from>[^:]+): icmp_seq=(?<seq>[0-9]+)")? // empty
-      | {node: $n, t: (.t | tonumber), seq: (.seq | tonumber), from}' "$f" >> "$STAGE/ping-lines.jsonl"
+    jq -cR --arg n "$d" 'capture("^\\[(?<t>[0-9.]+)\\] [0-9]+ bytes from (?<from>[^ ]+): icmp_seq=(?<seq>[0-9]+)")? // empty
+      | {log: $n, node: ($n | split("-")[0]), t: (.t | tonumber), seq: (.seq | tonumber), from}' "$f" >> "$STAGE/ping-lines.jsonl"
   done
+  # neighbour table changes (ip monitor neigh), epoch-prefixed
+  : > "$STAGE/neigh-lines.jsonl"
+  for f in "$S_DIR"/neigh-*.log; do
+    [ -e "$f" ] || continue
+    d=${f##*/neigh-}; d=${d%.log}
+    jq -cR --arg n "$d" 'capture("^(?<t>[0-9]+\\.[0-9]+) (?<raw>.*)$")? // empty
+      | {node: $n, t: (.t | tonumber), raw}' "$f" >> "$STAGE/neigh-lines.jsonl"
+  done
+  insts=$(for i in "${KA_INSTANCES[@]}"; do
+            IFS='|' read -r a b c <<< "$i"
+            jq -cn --arg n "$a" --argjson v "$b" --arg c "$c" \
+              '($c | split(",")) as $cs | ($cs | map(sub("/.*"; ""))) as $addrs
+               | {name: $n, vrid: $v, vip: ([$addrs[] | select(startswith("fe80:") | not)] + $addrs)[0], vips: $addrs, vip_cidrs: $cs,
+                  family: (if ($c | test(":")) then "ipv6" else "ipv4" end)}'
+          done | jq -cs .)
   jq -n --slurpfile ev "$S_DIR/events.jsonl" --slurpfile ka "$STAGE/ka-lines.jsonl" \
         --slurpfile hosts "$S_DIR/hosts.json" --slurpfile pings "$STAGE/ping-lines.jsonl" \
-        --arg scen "$SCEN" --arg pcap "$(basename "$PCAP")" --arg inst "$INSTANCE" \
+        --slurpfile neigh "$STAGE/neigh-lines.jsonl" \
+        --arg scen "$SCEN" --arg pcap "$(basename "$PCAP")" --arg inst "$INSTANCE" --argjson insts "$insts" \
         --argjson first "$first_t" --argjson frames "$frames" \
-        --arg vip "$VIP" --argjson vrid "$VRID" --argjson ver "$VRRP_VERSION" --argjson adv "$ADVERT_INT" \
+        --arg vip "$VIP" --argjson vrid "$VRID" --argjson ver "$VRRP_VERSION" \
+        --argjson adv "$(for d in $DIRECTORS; do printf '{"%s": %s}\n' "$d" "${KA_ADVERT[$d]:-$ADVERT_INT}"; done | jq -cs add)" \
         --argjson pint "$PING_INTERVAL" \
         --argjson prio "$(for d in $DIRECTORS; do printf '{"%s": %s}\n' "$d" "${KA_PRIO[$d]}"; done | jq -cs add)" '
     def r3: . * 1000 | round / 1000;
@@ -459,45 +747,82 @@ write_ground_truth() {
     | ($ev | map(select(.event == "capture_stop")) | (.[0].t // null)) as $tend
     | def relt: {rel: ((. - $t0) | r3), rel_capture: (if $first == null then null else ((. - $first) | r3) end)};
       def rel: . + (.t | relt);
-    ([$ka[] | select(.msg | test("\\) Entering (MASTER|BACKUP|FAULT) STATE"))
+    ($insts | map(.name)) as $inames
+    | ([$insts[].vips[]]) as $vips
+    # the line that triggered a transition: the nearest earlier line of the same director (at most
+    # 4 lines and 50 ms back) about the same instance or the interface, not itself a state line
+    # or VIP/ARP/NA bookkeeping
+    | def cause($i; $inst):
+        [range($i - 1; ([$i - 5, -1] | max); -1) as $j | $ka[$j]
+          | select(.director == $ka[$i].director and ($ka[$i].t - .t) <= 0.05)
+          | select(.msg | (contains("(" + $inst + ")") or test("Netlink reports|Kernel is reporting")))
+          | select(.msg | test("Entering [A-Z]+ STATE|VIPs|ratuitous|eighbour|Advert on|Assigned address") | not)
+          | .msg] | .[0];
+    ([range(0; $ka | length) as $i | $ka[$i] | select(.msg | test("\\) Entering (MASTER|BACKUP|FAULT) STATE"))
        | (.msg | capture("\\((?<instance>[^() ]+)\\) Entering (?<state>[A-Z]+) STATE")) as $m
-       | {t, director, instance: $m.instance, state: $m.state, source: "log", msg}]
-     + [$ev[] | select(.event == "keepalived_sigkill" or .event == "keepalived_sigterm")
-       | {t, director: (.detail | split(" ")[0]), instance: $inst, state: "STOPPED", source: "events", msg: .event}]
+       | {t, director, instance: $m.instance, state: $m.state, source: "log", msg, cause: cause($i; $m.instance)}]
+     + [$ev[] | select(.event == "keepalived_sigkill" or .event == "keepalived_sigterm") as $e | $inames[]
+       | {t: $e.t, director: ($e.detail | split(" ")[0]), instance: ., state: "STOPPED", source: "events", msg: $e.event, cause: null}]
      | sort_by(.t) | map(rel)) as $tr
+    | def timeline($in):
+        [reduce ($tr[] | select(.instance == $in)) as $x ({st: {}, cur: null, since: null, out: []};
+          .st[$x.director] = $x.state
+          | ([.st | to_entries[] | select(.value == "MASTER") | .key] | sort) as $m
+          | if $m != .cur then
+              (if .cur == null then . else .out += [{from_t: .since, to_t: $x.t, masters: .cur}] end)
+              | .cur = $m | .since = $x.t
+            else . end)
+        | if .cur == null then .out else .out + [{from_t: .since, to_t: $tend, masters: .cur}] end
+        # a segment shorter than 20 ms is a handover in progress (a preempting master logs MASTER
+        # when it sends its first advert, the old master logs BACKUP when that advert arrives, and
+        # with several instances one after the other): it goes to the following segment; then
+        # neighbours with the same masters are joined
+        | . as $segs
+        | reduce range(0; $segs | length) as $i ({out: [], carry: null};
+            $segs[$i] as $s
+            | if $i < ($segs | length) - 1 and ($s.to_t - $s.from_t) < 0.02 then .carry = (.carry // $s.from_t)
+              else .out += [$s + (if .carry != null then {from_t: .carry} else {} end)] | .carry = null end)
+        | reduce .out[] as $s ([]; if length > 0 and .[-1].masters == $s.masters then .[-1].to_t = $s.to_t else . + [$s] end)
+        | .[]
+        | . + {from: ((.from_t - $t0) | r3), to: (if .to_t == null then null else ((.to_t - $t0) | r3) end),
+               from_capture: (if $first == null then null else ((.from_t - $first) | r3) end),
+               to_capture: (if $first == null or .to_t == null then null else ((.to_t - $first) | r3) end)}];
+      ([$ka[] | select(.msg | test("^Sending (gratuitous ARP|unsolicited Neighbour Advert)"; "i"))
+        | {t, director, kind: (if (.msg | test("ARP")) then "garp" else "na" end), address: (.msg | split(" ") | .[-1]), msg}]) as $sends
     | {
         scenario: $scen,
         generated_by: "scripts/lab.sh record \($scen)",
-        note: "t = epoch seconds (same clock as the capture timestamps); rel = seconds since scenario_begin; rel_capture = seconds since the first captured frame (compare with frame.time_relative). vrrp_transitions with source log are keepalived'"'"'s \"Entering ... STATE\" log lines; STOPPED entries come from the keepalived_sigkill/keepalived_sigterm actions (keepalived logs no state line when it dies). master_timeline is derived from vrrp_transitions (segments shorter than 1 ms dropped) and ends at capture_stop.",
+        note: "t = epoch seconds (same clock as the capture timestamps); rel = seconds since scenario_begin; rel_capture = seconds since the first captured frame (compare with frame.time_relative). vrrp_transitions with source log are keepalived'"'"'s \"Entering ... STATE\" log lines (cause: the log line just before, same director); STOPPED entries come from the keepalived_sigkill/keepalived_sigterm actions (keepalived logs no state line when it dies). master_timeline (primary instance; master_timelines: every instance) is derived from vrrp_transitions (a segment shorter than 20 ms, i.e. a handover in progress, is merged into the following one) and ends at capture_stop. garp_na_sends: the per-packet log lines of keepalived; garp_na_bursts groups them (same director, kind and address, less than 0.5 s apart).",
         capture: {file: $pcap, first_frame_t: $first, frames: $frames, link_type: "EN10MB (Ethernet)", timestamp_precision: "microsecond", taken_on: "br0 in the switch namespace (promiscuous)"},
-        vrrp: {instance: $inst, vrid: $vrid, version: $ver, advert_int: $adv, vip: $vip, priorities: $prio},
+        vrrp: {instance: $inst, vrid: $vrid, version: $ver, advert_int: (if ([$adv[]] | unique | length) == 1 then [$adv[]][0] else $adv end),
+               vip: $vip, priorities: $prio, instances: $insts},
         hosts: $hosts[0],
         scenario_begin_t: $t0,
         actions: [$ev[] | rel],
         vrrp_transitions: $tr,
-        garp_sends: [$ka[] | select(.msg | test("Sending gratuitous ARP on")) | {t, director, msg} | rel],
-        master_timeline: (
-          [reduce ($tr[] | select(.instance == $inst)) as $x ({st: {}, cur: null, since: null, out: []};
-            .st[$x.director] = $x.state
-            | ([.st | to_entries[] | select(.value == "MASTER") | .key] | sort) as $m
-            | if $m != .cur then
-                (if .cur == null then . else .out += [{from_t: .since, to_t: $x.t, masters: .cur}] end)
-                | .cur = $m | .since = $x.t
-              else . end)
-          | if .cur == null then .out else .out + [{from_t: .since, to_t: $tend, masters: .cur}] end
-          | .[] | select(.to_t == null or .to_t - .from_t >= 0.001)
-          | . + {from: ((.from_t - $t0) | r3), to: (if .to_t == null then null else ((.to_t - $t0) | r3) end),
-                 from_capture: (if $first == null then null else ((.from_t - $first) | r3) end),
-                 to_capture: (if $first == null or .to_t == null then null else ((.to_t - $first) | r3) end)}]),
-        client_pings: [$pings | group_by(.node)[] | sort_by(.seq) | . as $r
-          | {node: $r[0].node, target: $r[0].from, interval_s: $pint, replies: ($r | length), last_seq_answered: $r[-1].seq,
+        garp_sends: [$sends[] | select(.kind == "garp") | {t, director, msg} | rel],
+        garp_na_sends: [$sends[] | rel],
+        garp_na_bursts: [$sends | group_by([.director, .kind, .address])[] | sort_by(.t)
+          | reduce .[] as $s ([]; if length > 0 and .[-1].last_t + 0.5 > $s.t then .[-1].last_t = $s.t | .[-1].count += 1
+                                  else . + [{director: $s.director, kind: $s.kind, address: $s.address, first_t: $s.t, last_t: $s.t, count: 1}] end)
+          | .[]] | sort_by(.first_t) | map(. + (.first_t | relt)),
+        master_timeline: timeline($inst),
+        master_timelines: (reduce $inames[] as $n ({}; .[$n] = timeline($n))),
+        client_pings: [$pings | group_by(.log)[] | sort_by(.seq) | . as $r
+          | {node: $r[0].node, log: "ping-\($r[0].log).log", target: $r[0].from, interval_s: $pint, replies: ($r | length), last_seq_answered: $r[-1].seq,
              outages: [range(1; $r | length) | select($r[.].seq - $r[. - 1].seq > 1)
                | {last_reply_seq: $r[. - 1].seq, next_reply_seq: $r[.].seq, unanswered: ($r[.].seq - $r[. - 1].seq - 1),
                   last_reply_t: $r[. - 1].t, next_reply_t: $r[.].t, gap_s: (($r[.].t - $r[. - 1].t) | r3)}
                | . + {last_reply_rel_capture: (if $first == null then null else ((.last_reply_t - $first) | r3) end),
                       next_reply_rel_capture: (if $first == null then null else ((.next_reply_t - $first) | r3) end)}]}]
-      }' > "$S_DIR/ground-truth.json"
-  rm -f "$STAGE/ka-lines.jsonl" "$STAGE/ping-lines.jsonl"
+      }
+    | if ($neigh | length) > 0 then
+        .client_neighbour_changes = [$neigh[] | select(.raw | sub("^Deleted "; "") | split(" ")[0] as $a | ($vips | index($a)) != null)
+          | . + {address: (.raw | sub("^Deleted "; "") | split(" ")[0]),
+                 lladdr: ((.raw | capture("lladdr (?<m>[0-9a-f:]+)") | .m) // null),
+                 deleted: (.raw | startswith("Deleted"))} | rel]
+      else . end' > "$S_DIR/ground-truth.json"
+  rm -f "$STAGE/ka-lines.jsonl" "$STAGE/ping-lines.jsonl" "$STAGE/neigh-lines.jsonl"
 }
 
 readme_failover() {
@@ -509,7 +834,7 @@ A real @KAVER@ VRRPv2 failover, recorded with `bash scripts/lab.sh record failov
 
 ## What the capture shows
 
-`vrrp-failover.pcap` (Ethernet, microsecond pcap) was taken with `tcpdump -i br0 -U` on the
+`vrrp-failover.pcap` (Ethernet, microsecond pcap) was taken with `tcpdump -i br0 -U --immediate-mode` on the
 lab bridge inside the switch namespace (promiscuous), so it sees every frame on the segment:
 
 - VRRPv2 adverts (IP protocol 112 to 224.0.0.18 / 01:00:5e:00:00:12, TTL 255) for VRID 51,
@@ -582,6 +907,475 @@ addresses and MACs, `tcpdump.log` is tcpdump's stderr.
 EOF
 }
 
+# ---- README building blocks for the scenarios below
+kav() { keepalived --version 2>&1 | sed -n '1s/ *(.*//p'; }
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_hosts() { # hosts table, topology and keepalived invocation
+  local h n a role
+  printf '## Hosts\n\n'
+  if [ "$IPV6" = 1 ]; then
+    printf '| host | namespace | IPv4 | IPv6 (link-local) | MAC | role |\n|---|---|---|---|---|---|\n'
+  else
+    printf '| host | namespace | address | MAC | role |\n|---|---|---|---|---|\n'
+  fi
+  for h in $HOSTS; do
+    n=${h%%:*}; a=${h#*:}
+    if [[ " $DIRECTORS " == *" $n "* ]]; then
+      role="keepalived, priority ${KA_PRIO[$n]}, \`state ${KA_STATE[$n]}\`"
+      [ -n "${KA_ADVERT[$n]:-}" ] && role+=", \`advert_int ${KA_ADVERT[$n]}\`"
+    else
+      role="client"
+    fi
+    if [ "$IPV6" = 1 ]; then
+      printf '| %s | %s%s | %s/24 | %s/64 (%s) | %s | %s |\n' "$n" "$P" "$n" "$a" "$(addr6_of "$n")" \
+        "$(jq -r --arg n "$n" '.[$n].ipv6_link_local' "$S_DIR/hosts.json")" "$(mac_of "$a")" "$role"
+    else
+      printf '| %s | %s%s | %s/24 | %s | %s |\n' "$n" "$P" "$n" "$a" "$(mac_of "$a")" "$role"
+    fi
+  done
+  printf '\nThe bridge br0 is in %ssw (no STP, multicast snooping off); MACs are `02:00` + the IPv4\n' "$P"
+  printf 'address in hex. keepalived (%s) runs `--vrrp -n -l -D -G` (VRRP only, no checkers), configs in\n' "$(kav)"
+  printf '`conf/`. %s\n\n' "$(if [ "$IPV6" = 1 ]; then echo "IPv6 is enabled on the hosts (router solicitations off, DAD done before the capture starts)."; else echo "IPv6 is disabled on all interfaces."; fi)"
+}
+readme_files() {
+  cat <<'EOF'
+## Other files
+
+`ground-truth.json`: the script's actions (`events.jsonl`), the VRRP transitions parsed from the
+keepalived logs (`keepalived-d1.log`, `keepalived-d2.log`: keepalived's console log, each line
+prefixed with the epoch time it was read) with the log line that caused each one (`cause`), the
+GARP/NA sends keepalived logged and their bursts, the master timeline per instance, the client's
+ping outages (`ping-*.log`, `ping -D -O`) and, where recorded, the client's neighbour-table changes
+for the VIPs (`neigh-cl.log`, `ip monitor neigh`). Times: epoch `t` (the capture's clock), `rel`
+(since `scenario_begin`) and `rel_capture` (since the first captured frame, comparable with
+Wireshark's `frame.time_relative`). `hosts.json`: addresses and MACs; `tcpdump.log`: tcpdump's
+stderr. The capture was taken with `tcpdump -i br0 -U --immediate-mode` on the lab bridge
+(promiscuous, Ethernet, microsecond pcap), so it sees every frame on the segment until
+`capture_stop`. `python3 scripts/lab/verify.py captures/<name>` cross-checks the ground truth
+against the capture with tshark.
+EOF
+}
+readme_common_capture() { # bullet points every capture shares
+  cat <<'EOF'
+- IGMPv3 membership reports (join/leave 224.0.0.18) whenever keepalived opens or closes its VRRP
+  socket or the interface comes up again, ordinary ARP between the hosts, and the client's pings.
+- Wireshark flags "duplicate use of 10.0.0.100 detected" on ARP frames: expected, the VIP moves
+  between two MACs.
+EOF
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_split_brain() {
+  printf 'A real %s VRRPv2 split brain, recorded with `bash scripts/lab.sh record split-brain`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+- VRRPv2 adverts (224.0.0.18, TTL 255, VRID 51, auth none, address 10.0.0.100), first from d1
+  (priority 150) alone.
+- Split brain: nftables in d2 drops every incoming IP protocol 112 packet, so d2 no longer hears d1
+  and, 3 x 1 s + skew 0.61 s later, becomes MASTER as well. From then on **both** directors
+  advertise VRID 51 (d2 prio 100, d1 prio 150) and both hold 10.0.0.100. d1 still hears d2: for each
+  lower-priority advert it logs "Received advert from 10.0.0.12 with lower priority 100, ours 150,
+  forcing new election" and answers at once with an advert of its own plus a burst of 5 GARPs, so
+  during the split brain d1 sends a GARP burst every second (two bursts, 10 GARPs, in the seconds
+  where its +5 s delayed bursts fall as well), while d2 sends its own 5 GARPs on its transition
+  and 5 more 5 s later.
+- The client's ARP entry for 10.0.0.100 flaps between 02:00:0a:00:00:0b (d1) and
+  02:00:0a:00:00:0c (d2) (see `client_neighbour_changes` in ground-truth.json: Linux accepts a
+  GARP override only once per `locktime`, 1 s). The pings keep being answered (both directors hold
+  the VIP), so there is no outage.
+- The rule is removed: d2 hears d1's priority 150, logs "Master received advert from 10.0.0.11
+  with higher priority 150, ours 100" and returns to BACKUP (stops advertising, removes the VIP).
+  d1 never leaves MASTER; its already queued +5 s GARP bursts still go out after d2 stepped down.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`, preempt on.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 and d2; d1 wins the election (BACKUP -> MASTER after 3.41 s).
+2. The client pings the VIP every 0.5 s (`client_ping_start`); 4 s of steady state.
+3. `nft_drop_vrrp`: in d2, `table inet vslab { chain input { type filter hook input priority 0;
+   ip protocol 112 drop; ip6 nexthdr 112 drop } }`. d2 becomes MASTER ~3.6 s later.
+4. 10 s of split brain, then `nft_clear` (table deleted): d2 returns to BACKUP at d1's next advert.
+5. 6 s later the ping stops and the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master(s) | cause |
+|---|---|---|
+| start | none, then d1 | initial election (master-down timer of d1 expires first) |
+| deaf backup | d1 + d2 | d2's master-down timer expires: it cannot hear d1 (not a real failure) |
+| rule removed | d1 | d2 receives a higher-priority advert and steps down |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_v3_ipv6() {
+  printf 'A real %s VRRPv3 failover over IPv6 and IPv4 at once, recorded with `bash scripts/lab.sh record v3-ipv6`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+Two VRRPv3 instances (`vrrp_version 3`, `advert_int 1` = max advert interval 100 centiseconds) run
+side by side on the same directors:
+
+- `VI_6`, VRID 61, IPv6: adverts from the director's link-local address (fe80::aff:fe00:b for d1,
+  fe80::aff:fe00:c for d2) to ff02::12 (33:33:00:00:00:12), hop limit 255, 2 addresses:
+  **fe80::100 first** (RFC 5798 5.2.9: the first IPv6 address is the virtual router's link-local
+  address; keepalived warns "the first IPv6 VIP address should be link local" otherwise), then
+  fd00:10::100. Instead of GARPs the new master sends unsolicited Neighbor Advertisements (from the
+  VIP to ff02::1, Override flag set, Router flag clear, target link-layer option = its own MAC),
+  5 per VIP at the transition and 5 per VIP again 5 s later (keepalived's defaults, shared with
+  GARP: `vrrp_garp_master_repeat 5`, `vrrp_garp_master_delay 5`). keepalived adds the IPv6 VIPs
+  without DAD (no DAD Neighbor Solicitations for them); the kernel sends MLDv2 reports when the
+  VIPs' solicited-node groups and ff02::12 are joined.
+- `VI_1`, VRID 51, IPv4: VRRPv3 adverts to 224.0.0.18 (TTL 255, no authentication field in v3),
+  one address 10.0.0.100, and ordinary GARPs.
+- The client 10.0.0.50 / fd00:10::50 pings both fd00:10::100 and 10.0.0.100 every 0.5 s
+  (Neighbor Solicitation / ARP for the VIPs, answered by the master).
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIPs: VI_6 fe80::100/64 and fd00:10::100/64, VI_1 10.0.0.100/24; both instances have the same
+priorities and start states, preempt on.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 and d2; d1 becomes MASTER of both instances after 3.41 s.
+2. The client starts both pings; 6 s of steady state (d1's delayed NA/GARP bursts at +5 s).
+3. **Crash of d1** (`keepalived_sigkill`, `link_down`): all keepalived processes of d1 are frozen
+   (SIGSTOP) and then killed (SIGKILL), so no priority-0 advert leaks; d1's switch port goes down.
+4. d2 becomes MASTER of both instances 3 x 1 s + skew 0.61 s after d1's last adverts.
+5. `host_reboot`: the stale VIPs are removed from d1's eth0 (a rebooted host would not have them),
+   the port goes up (`link_up`), the script waits until no IPv6 address of d1 is tentative
+   (`dad_done`), keepalived starts again on d1: BACKUP, it discards d2's lower-priority adverts
+   ("received lower priority (100) advert from fe80::aff:fe00:c - discarding") and preempts when its
+   own master-down timer (3.41 s) expires; d2 returns to BACKUP.
+6. 8 s later d1 is stopped cleanly (`keepalived_sigterm`): one priority-0 advert per instance,
+   VIPs removed; d2 takes over after its skew time (0.61 s).
+7. 5 s later both pings stop and the capture ends 1 s after that.
+
+## Expected master timeline (both instances)
+
+| phase | master | cause |
+|---|---|---|
+| start | none, then d1 | initial election |
+| crash | none | d1 silent (SIGKILL + port down), no priority 0 |
+| takeover | d2 | master-down timer of d2 expires (master down) |
+| return | d1 | preemption (d1 priority 150 > 100) |
+| clean stop | none, then d2 | resignation: priority-0 advert from d1, d2 takes over after its skew time |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_unicast() {
+  printf 'A real %s VRRPv2 failover with unicast adverts, recorded with `bash scripts/lab.sh record unicast`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+- VRRPv2 adverts sent by unicast (`unicast_src_ip` = own address, `unicast_peer` = the other
+  director): d1 -> 10.0.0.12 and d2 -> 10.0.0.11, to the peer's MAC, still IP protocol 112 and
+  TTL 255 (keepalived does not check the TTL of unicast adverts). No 224.0.0.18 and no IGMP joins:
+  until d1 becomes MASTER nothing at all is on the wire, so the capture's first frames are d1's ARP
+  request for its peer 10.0.0.12 and its first advert (the initial election happened 3.41 s
+  earlier; the BACKUP (init) transitions have negative `rel_capture`).
+- ARP between the directors (each must resolve its peer before it can send a unicast advert).
+- While d1's keepalived is stopped but d1 is up (after the clean stop at the end), d2's unicast
+  adverts to 10.0.0.11 are answered by d1's kernel with ICMP Destination unreachable (Protocol
+  unreachable), each quoting the VRRP advert (tshark decodes the quoted VRRP header: filter
+  `vrrp && !icmp` to see only real adverts).
+- GARPs as usual (5 at the transition, 5 more 5 s later).
+- The client pings the VIP every 0.5 s; outages while nobody holds it.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`, preempt on.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 and d2; d1 becomes MASTER after 3.41 s.
+2. The client pings the VIP (`client_ping_start`); 6 s of steady state.
+3. **Crash of d1** (`keepalived_sigkill` = SIGSTOP + SIGKILL of all its keepalived processes, then
+   `link_down` of its switch port). d2 takes over after 3 x 1 s + skew 0.61 s.
+4. 6 s later: `host_reboot` (stale VIP removed from d1), `link_up`, `keepalived_start` d1: BACKUP,
+   it preempts after its master-down interval (3.41 s); d2 returns to BACKUP.
+5. 8 s later d1 stops cleanly (`keepalived_sigterm`): a priority-0 unicast advert to 10.0.0.12, d2
+   takes over after its skew time (0.61 s).
+6. 4 s later the ping stops, the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master | cause |
+|---|---|---|
+| start | (before the capture) d1 | initial election |
+| crash | none | d1 silent |
+| takeover | d2 | master down (d2's master-down timer) |
+| return | d1 | preemption |
+| clean stop | none, then d2 | resignation (priority 0) |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_mismatch() {
+  printf 'A real %s VRRPv2 authentication mismatch (dual master), recorded with `bash scripts/lab.sh record mismatch`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+- Both directors use VRID 51 with `authentication { auth_type PASS }` (VRRPv2 auth type 1, the
+  password in clear in the advert's 8-byte auth field), but with different passwords: d1
+  `vs-one`, d2 `vs-two` (`conf/keepalived-d2.initial.conf`).
+- d1 alone first (MASTER). d2 starts, logs `(VI_1) received an invalid passwd!` for every advert
+  of d1, and becomes MASTER after 3 x 1 s + 0.61 s. From then on both are MASTER, both hold
+  10.0.0.100 and both advertise (d1 prio 150 `vs-one`, d2 prio 100 `vs-two`); d1 logs
+  `received an invalid passwd!` for each of d2's adverts and ignores them (no "forcing new
+  election", no extra GARPs: a packet with a bad password is discarded before the priority is
+  looked at).
+- Note the advert timing during the dual master: the two masters are not independent. keepalived
+  re-arms a master's advert timer whenever it receives an advert for its VRID, even one it then
+  discards (vrrp_scheduler.c: "If we have sent an advert, reset the timer" runs for every packet).
+  So the two masters pull each other into the same phase: in most seconds both adverts leave
+  within microseconds of each other (they cross on the wire), but whenever one arrives just before
+  the other's timer fires, the receiver skips that second; some seconds therefore carry only d1's
+  or only d2's advert.
+- The fix: d2's config is corrected (`auth_pass vs-one`) and keepalived on d2 reloaded with SIGHUP
+  (`keepalived_reload`): d2 sends an advert at once, still with `vs-two`, and ~0.5 ms later, after
+  the reload, one with `vs-one`; d1 now accepts that one
+  ("Received advert from 10.0.0.12 with lower priority 100, ours 150, forcing new election":
+  advert + 5 GARPs), and d2 accepts d1's answer ("Master received advert from 10.0.0.11 with higher
+  priority 150, ours 100") and goes BACKUP.
+- GARPs: d1 5 + 5 (+5 s) on its transition, d2 5 + 5 on its transition, d1 5 + 5 after the fix.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 only; MASTER after 3.41 s; the client starts pinging.
+2. 2 s later keepalived starts on d2 (password `vs-two`); it becomes MASTER ~3.6 s later.
+3. 10 s of dual master.
+4. `config_fix` (d2's conf now has `auth_pass vs-one`), `keepalived_reload` (SIGHUP to d2's
+   keepalived): d2 returns to BACKUP within milliseconds.
+5. 6 s later the ping stops, the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master(s) | cause |
+|---|---|---|
+| start | none, then d1 | initial election (d1 alone) |
+| d2 starts | d1 + d2 | d2's master-down timer expires: every advert it gets has the wrong password |
+| fix | d1 | d2 (reloaded with the right password) receives a higher-priority advert |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_interval_mismatch() {
+  printf 'A real %s VRRPv2 advertisement-interval mismatch (dual master), recorded with `bash scripts/lab.sh record interval-mismatch`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+- VRID 51, VRRPv2, d1 `advert_int 1`, d2 `advert_int 2` (`conf/keepalived-d2.initial.conf`). In
+  VRRPv2 the interval is a field of the advert (`Adver Int` 1 vs 2) and RFC 3768 says a packet with
+  a different interval MUST be discarded; keepalived does so and logs
+  `(VI_1) advertisement interval mismatch mine=2 sec rcv'd=1 sec` (d2) and
+  `mine=1 sec rcv'd=2 sec` (d1) for each such advert.
+- d1 alone first (MASTER). d2 starts, discards d1's adverts and becomes MASTER after
+  3 x 2 s + skew 0.61 s = 6.61 s: one advert (prio 100, `Adver Int 2`) and 5 GARPs. Then d2
+  holds 10.0.0.100 and stays MASTER, but **sends no further adverts** until the fix: keepalived
+  re-arms a master's advert timer whenever it receives an advert for its VRID, even one it then
+  discards (vrrp_scheduler.c: "If we have sent an advert, reset the timer" runs for every
+  packet), and d1's adverts every second always come before d2's 2 s timer expires. On the wire
+  the second master shows only as that single advert, its GARP bursts (+0 s, +5 s) and the ARP
+  replies / client neighbour flips for the VIP; d2 logs the mismatch for each of d1's adverts, d1
+  only for d2's two adverts with interval 2 (that one and the one at the reload, below).
+- The fix: d2's config gets `advert_int 1`, keepalived on d2 is reloaded (SIGHUP): d2 sends one
+  advert still with `Adver Int 2` and ~0.5 ms later, after the reload, one with `Adver Int 1`; d1
+  accepts that one ("Received advert from 10.0.0.12 with lower priority
+  100, ours 150, forcing new election": advert + 5 GARPs) and d2 steps down to BACKUP on d1's
+  higher priority.
+- GARPs: 5 + 5 (+5 s) per MASTER transition, and d1's after the fix.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 only; MASTER after 3.41 s; the client starts pinging.
+2. 2 s later keepalived starts on d2 (`advert_int 2`); MASTER ~6.6 s later.
+3. 10 s of dual master.
+4. `config_fix` (d2: `advert_int 1`), `keepalived_reload` (SIGHUP): d2 returns to BACKUP.
+5. 6 s later the ping stops, the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master(s) | cause |
+|---|---|---|
+| start | none, then d1 | initial election (d1 alone) |
+| d2 starts | d1 + d2 | d2's master-down timer (3 x 2 s + skew) expires: it discards d1's adverts |
+| fix | d1 | d2 (reloaded with advert_int 1) receives a higher-priority advert |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_link_down() {
+  printf 'A real %s VRRPv2 master link failure (FAULT state), recorded with `bash scripts/lab.sh record link-down`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+- d1 MASTER, adverts every second, then its own interface goes down (`ip link set eth0 down`
+  inside d1; keepalived keeps running). keepalived logs `Netlink reports eth0 down`,
+  `(VI_1) Entering FAULT STATE`, `(VI_1) sent 0 priority` and `(VI_1) removing VIPs.` - but the
+  priority-0 advert cannot leave a downed interface: **nothing** from d1 is on the wire after its
+  last regular advert (no priority 0, no IGMP leave). For the segment this looks exactly like a
+  crash.
+- d2 becomes MASTER 3 x 1 s + skew 0.61 s after d1's last advert (5 + 5 GARPs); the client's
+  pings fail in between.
+- d1's link comes back (`ip link set eth0 up`): keepalived logs `Netlink reports eth0 up` and
+  `(VI_1) Entering BACKUP STATE` at once; the kernel re-sends its IGMP membership reports for
+  224.0.0.18; d1 discards d2's lower-priority adverts ("received lower priority (100) advert from
+  10.0.0.12 - discarding") and preempts when its master-down timer (3.41 s) expires: advert prio
+  150 + 5 GARPs; d2 reads the higher priority and goes BACKUP.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`, preempt on.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 and d2; d1 becomes MASTER after 3.41 s; ping starts.
+2. 6 s later `host_link_down`: `ip link set eth0 down` in d1 (not its switch port).
+3. The script waits for d1's FAULT and d2's MASTER log lines, then 5 s more.
+4. `host_link_up`: `ip link set eth0 up` in d1; the script waits for d1 MASTER / d2 BACKUP, then 6 s.
+5. The ping stops, the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master | cause |
+|---|---|---|
+| start | none, then d1 | initial election |
+| link down | none (d1 in FAULT) | d1's interface down: d1 resigns locally, but its priority-0 advert is never sent |
+| takeover | d2 | master down (d2's master-down timer) |
+| link up | d1 | preemption (d1 BACKUP at once, MASTER 3.41 s later) |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_ttl() {
+  printf 'A real %s VRRPv2 TTL violation (dual master), recorded with `bash scripts/lab.sh record ttl`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+- d1 MASTER with normal adverts (TTL 255). Then nftables in d1 rewrites the TTL of its outgoing
+  VRRP packets to 64 (`table ip vslab_ttl { chain output { type filter hook output priority 0;
+  ip protocol 112 ip ttl set 64 } }`; the IP header checksum is updated, the packets are
+  otherwise unchanged). RFC 3768/5798: a receiver MUST discard adverts whose TTL/hop limit is not
+  255. keepalived on d2 logs `(VI_1) invalid TTL/HL. Received 64 and expect 255` for every one of
+  them and becomes MASTER after 3 x 1 s + 0.61 s.
+- Dual master: d2 advertises (TTL 255, prio 100), d1 keeps advertising with TTL 64 (prio 150).
+  d1 accepts d2's valid adverts: "Received advert from 10.0.0.12 with lower priority 100, ours
+  150, forcing new election" -> an extra advert (so d1 often sends two adverts within 100 us) and
+  5 GARPs each time. d2's own advert timer is re-armed by each (discarded) advert of d1, so d2
+  does not advertise every second.
+- Both answer ARP for / hold 10.0.0.100; the client's neighbour entry flips (see
+  `client_neighbour_changes`).
+- The rule is removed: d1's next advert has TTL 255 again, d2 logs "Master received advert from
+  10.0.0.11 with higher priority 150, ours 100" and goes BACKUP.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 and d2; d1 MASTER after 3.41 s; the client pings.
+2. 4 s later `nft_ttl_set` in d1.
+3. d2 becomes MASTER ~3.6 s later; 8 s of dual master.
+4. `nft_clear`: table deleted in d1; d2 returns to BACKUP at d1's next advert.
+5. 4 s later the ping stops, the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master(s) | cause |
+|---|---|---|
+| start | none, then d1 | initial election |
+| TTL 64 | d1 + d2 | d2's master-down timer expires: it discards d1's adverts (TTL != 255) |
+| rule removed | d1 | d2 receives a valid higher-priority advert |
+
+EOF
+  readme_files
+}
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_garp_variant() {
+  printf 'A real %s VRRPv2 takeover with non-default GARP settings, recorded with `bash scripts/lab.sh record garp-variant`.\n\n' "$(kav)"
+  cat <<'EOF'
+## What the capture shows
+
+Both directors have, in `global_defs`:
+
+    vrrp_garp_master_repeat 3           # GARPs per burst at a MASTER transition (default 5)
+    vrrp_garp_master_delay 6            # second burst this many s after the transition (default 5)
+    vrrp_garp_master_refresh 9          # then a refresh burst every 9 s while MASTER (default: none)
+    vrrp_garp_master_refresh_repeat 2   # GARPs per refresh burst (default 1)
+
+so every MASTER period shows: 3 GARPs at the transition (t), 3 at t + 6 s, 2 at t + 9 s, 2 at
+t + 18 s, ... (the refresh is checked when an advert is sent, so the refresh bursts come a few ms
+late, aligned with the adverts). All GARPs of a burst leave within microseconds
+(no `vrrp_garp_interval`).
+
+- d1 is MASTER for ~19 s (bursts at +0, +6, +9, +18), then stops cleanly (priority-0 advert, VIP
+  removed), d2 takes over after its skew time and is MASTER for ~20 s (bursts at +0, +6, +9, +18).
+- Adverts every second from the master (VRRPv2, VRID 51, prio 150 / 100).
+- The client pings the VIP; one reply is lost around the handover.
+
+Not in this capture, found while preparing it: with `vrrp_garp_interval` set (e.g. 0.1),
+keepalived 2.2.7 sends at most **2** GARPs per burst whatever `vrrp_garp_master_repeat` says
+(tested with repeat 1, 3, 4, 5 and intervals 0.01, 0.1, 0.3: 1, 2, 2, 2 GARPs); the log shows the
+same count of "Sending gratuitous ARP" lines.
+EOF
+  readme_common_capture; echo
+  readme_hosts
+  cat <<'EOF'
+VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
+
+## Script actions (events.jsonl)
+
+1. Capture starts, keepalived starts on d1 and d2; d1 MASTER after 3.41 s; the client pings.
+2. 19.3 s later d1 is stopped with SIGTERM (`keepalived_sigterm`), d2 takes over ~0.61 s later.
+3. 19 s later the ping stops, the capture ends 1 s after that.
+
+## Expected master timeline
+
+| phase | master | cause |
+|---|---|---|
+| start | none, then d1 | initial election |
+| d1 stops | none, then d2 | resignation (priority-0 advert), d2 after its skew time |
+
+EOF
+  readme_files
+}
+
 readme_generic() {
   # shellcheck disable=SC2016  # backquotes are Markdown here
   printf 'Capture of the vrrpscope lab scenario `%s`, recorded with `bash scripts/lab.sh record %s`.\n\n' "$SCEN" "$SCEN"
@@ -596,13 +1390,22 @@ write_readme() {
     printf '# %s\n\n' "$OUT_BASE"
     if declare -F "$fn" >/dev/null; then "$fn"; else readme_generic; fi
     printf '\n## Observed in this recording (from ground-truth.json)\n\n'
-    printf '| rel_capture (s) | director | transition |\n|---|---|---|\n'
-    jq -r '.vrrp_transitions[] | "| \(.rel_capture) | \(.director) | \(.state)\(if .source == "events" then " (" + .msg + ")" else "" end) |"' "$S_DIR/ground-truth.json"
-    printf '\nMaster timeline (seconds since the first captured frame):\n\n'
-    jq -r '.master_timeline[] | "- \(.from_capture) .. \(.to_capture): \(if (.masters | length) == 0 then "no master" else (.masters | join(" + ")) end)"' "$S_DIR/ground-truth.json"
+    printf '| rel_capture (s) | director | instance | transition | keepalived log line before it |\n|---|---|---|---|---|\n'
+    jq -r '.vrrp_transitions[] | "| \(.rel_capture) | \(.director) | \(.instance) | \(.state)\(if .source == "events" then " (" + .msg + ")" else "" end) | \(.cause // "" | gsub("\\|"; "\\\\|")) |"' "$S_DIR/ground-truth.json"
+    jq -r '.master_timelines | to_entries[] | "\nMaster timeline of \(.key) (seconds since the first captured frame):\n",
+           (.value[] | "- \(.from_capture) .. \(.to_capture): \(if (.masters | length) == 0 then "no master" else (.masters | join(" + ")) end)")' "$S_DIR/ground-truth.json"
+    printf '\nGARP / unsolicited NA bursts (keepalived log; seconds since the first captured frame):\n\n'
+    jq -r '.garp_na_bursts[] | "- \(.rel_capture): \(.director) \(.count) x \(if .kind == "garp" then "gratuitous ARP" else "unsolicited NA" end) for \(.address)\(if .count > 1 then (((.last_t - .first_t) * 1000 | round) as $ms | if $ms < 1 then " at once" else " over \($ms) ms" end) else "" end)"' "$S_DIR/ground-truth.json"
     printf '\nClient ping outages (replies missing; seconds since the first captured frame):\n\n'
-    jq -r '[.client_pings[] | .node as $n | .outages[] | "- \($n): no reply between \(.last_reply_rel_capture) and \(.next_reply_rel_capture) (\(.unanswered) unanswered, gap \(.gap_s) s)"]
+    jq -r '[.client_pings[] | "\(.log) (\(.node) -> \(.target))" as $n | .outages[] | "- \($n): no reply between \(.last_reply_rel_capture) and \(.next_reply_rel_capture) (\(.unanswered) unanswered, gap \(.gap_s) s)"]
            | if length == 0 then "- none" else .[] end' "$S_DIR/ground-truth.json"
+    if jq -e 'has("client_neighbour_changes")' "$S_DIR/ground-truth.json" > /dev/null; then
+      # shellcheck disable=SC2016  # backquotes are Markdown here
+      printf '\nClient neighbour-table entries for the VIPs (`ip monitor neigh`; changes of the MAC only):\n\n'
+      jq -r '[.client_neighbour_changes[] | select(.lladdr != null)]
+             | reduce .[] as $c ([]; if any(.[]; .address == $c.address) and ([.[] | select(.address == $c.address)][-1].lladdr == $c.lladdr) then . else . + [$c] end)
+             | .[] | "- \(.rel_capture): \(.node) \(.address) -> \(.lladdr)"' "$S_DIR/ground-truth.json"
+    fi
   } > "$S_DIR/README.md"
 }
 
@@ -630,6 +1433,7 @@ cmd_record() {
   outdir=$(cd "$outdir" && pwd)
   reset_defaults
   if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
+  finish_defaults
   # shellcheck disable=SC2086
   need $NEEDS
 
@@ -649,10 +1453,11 @@ cmd_record() {
   "$fn"
   # end of scenario: stop the client, capture 1 s more, then stop the rest outside the capture
   local h
-  for h in $HOSTS; do ping_stop "${h%%:*}"; done
+  ping_stop_all
   mark scenario_end "$scen"
   sleep 1
   cap_stop
+  neigh_watch_stop_all
   for h in $DIRECTORS; do
     if [ -n "$(ka_pids "$h")" ]; then
       printf '{"t": %s, "event": "teardown", "detail": "%s keepalived stopped with SIGTERM after the capture"}\n' "$(now)" "$h" >> "$S_DIR/events.jsonl"
@@ -670,12 +1475,90 @@ cmd_record() {
   say "done: $outdir/$OUT_BASE.pcap ($(stat -c %s "$outdir/$OUT_BASE.pcap") bytes, $(jq .capture.frames "$outdir/$OUT_BASE/ground-truth.json") frames) and $outdir/$OUT_BASE/"
 }
 
+cmd_rebuild() { # rebuild SCENARIO [OUTDIR]: recompute ground-truth.json and README.md of an existing recording
+  local scen=${1:-} outdir=${2:-$REPO/captures} fn
+  [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen'"
+  need jq tcpdump
+  fn=sc_${scen//-/_}
+  SCEN=$scen
+  OUT_BASE=vrrp-$scen
+  reset_defaults
+  if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
+  finish_defaults
+  S_DIR=$outdir/$OUT_BASE
+  PCAP=$outdir/$OUT_BASE.pcap
+  if ! [ -f "$PCAP" ] || ! [ -f "$S_DIR/events.jsonl" ]; then die "no recording $PCAP + $S_DIR/"; fi
+  STAGE=$(mktemp -d "${TMPDIR:-/tmp}/vrrpscope-lab.XXXXXX")
+  write_ground_truth
+  write_readme
+  rm -rf "$STAGE"
+  say "rebuilt $S_DIR/ground-truth.json and README.md"
+}
+
+# play SCENARIO OUTDIR: the scenario of `record`, on a lab that is already up (`up SCENARIO`), for tests
+# and demos that run their own programs in the namespaces meanwhile, e.g.
+#   ip netns exec ${VS_LAB_PREFIX}sw node dist/cli.js live --iface br0 ...
+# The reference capture (tcpdump on br0), events.jsonl, the keepalived logs, ground-truth.json and
+# README.md are written straight to OUTDIR/vrrp-SCENARIO.pcap and OUTDIR/vrrp-SCENARIO/. At the end
+# the pings, the capture and keepalived are stopped; the topology and the caller's own processes stay
+# until `down`. If the scenario fails, everything is torn down (`down`), the caller's processes too.
+cmd_play() {
+  local scen=${1:-} outdir=${2:-} fn h
+  [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen' (see: lab.sh list)"
+  [ -n "$outdir" ] || die "play needs an output directory: lab.sh play SCENARIO OUTDIR"
+  need ip keepalived tcpdump jq ping
+  fn=sc_${scen//-/_}
+  SCEN=$scen
+  OUT_BASE=vrrp-$scen
+  reset_defaults
+  if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
+  finish_defaults
+  # shellcheck disable=SC2086
+  need $NEEDS
+  for h in $NODES; do
+    [ -e "/run/netns/$P$h" ] || die "namespace $P$h is missing: first run VS_LAB_PREFIX=$P bash scripts/lab.sh up $scen"
+  done
+  mkdir -p "$outdir" "$RUN"
+  outdir=$(cd "$outdir" && pwd)
+  S_DIR=$outdir/$OUT_BASE
+  PCAP=$outdir/$OUT_BASE.pcap
+  rm -rf "$S_DIR" "$PCAP"
+  mkdir -p "$S_DIR/conf"
+  : > "$S_DIR/events.jsonl"
+  trap 'rc=$?; trap - EXIT INT TERM; if [ $rc != 0 ]; then say "play failed (exit $rc): tearing the lab down"; down; fi; exit $rc' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  say "playing $scen on ${P}{${NODES// /,}}, output in $outdir"
+  write_hosts_json
+  mark scenario_begin "$scen"
+  "$fn"
+  ping_stop_all
+  mark scenario_end "$scen"
+  sleep 1
+  cap_stop
+  neigh_watch_stop_all
+  for h in $DIRECTORS; do
+    if [ -n "$(ka_pids "$h")" ]; then
+      printf '{"t": %s, "event": "teardown", "detail": "%s keepalived stopped with SIGTERM after the capture"}\n' "$(now)" "$h" >> "$S_DIR/events.jsonl"
+      kill -TERM "$(cat "$RUN/ka-$h.pid" 2>/dev/null || cat "$RUN/job-ka-$h")" 2>/dev/null || true
+    fi
+  done
+  for h in $DIRECTORS; do ka_reap "$h"; done
+  STAGE=$(mktemp -d "${TMPDIR:-/tmp}/vrrpscope-lab.XXXXXX")
+  write_ground_truth
+  write_readme
+  rm -rf "$STAGE"
+  trap - EXIT INT TERM
+  say "played: $PCAP ($(jq .capture.frames "$S_DIR/ground-truth.json") frames) and $S_DIR/; the lab is still up"
+}
+
 cmd_up() {
   local scen=${1:-failover} fn
   [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen'"
   fn=sc_${scen//-/_}
   reset_defaults
   if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
+  finish_defaults
   topo_check_free                       # (before the trap: never tear down a lab that was already up)
   trap 'rc=$?; [ $rc = 0 ] || down; exit $rc' EXIT
   topo_up
@@ -685,10 +1568,10 @@ cmd_up() {
 
 cmd_list() {
   local s
-  for s in "${SCENARIOS[@]}"; do printf '%-12s %s\n' "$s" "${SC_DESC[$s]}"; done
+  for s in "${SCENARIOS[@]}"; do printf '%-18s %s\n' "$s" "${SC_DESC[$s]}"; done
 }
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 main() {
   local c=${1:-help}
@@ -698,6 +1581,8 @@ main() {
     down) down ;;
     record) [ "$(id -u)" = 0 ] || die "needs root"; cmd_record "$@" ;;
     list) cmd_list ;;
+    rebuild) cmd_rebuild "$@" ;;
+    play) [ "$(id -u)" = 0 ] || die "needs root"; cmd_play "$@" ;;
     help|-h|--help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -165,10 +165,14 @@ export class ArpAnalyzer implements Analyzer {
     const tk = this.takeoverFor(b);
     const index = tk ? tk.bursts.length + 1 : 0;
     const sincePrev = tk && tk.bursts.length ? (b.start - tk.bursts[tk.bursts.length - 1].start) * 1000 : null;
+    // Refresh bursts (the third on) come every vrrp_garp_master_refresh from the takeover: the first
+    // one a period after the takeover, the next ones a period after the previous refresh.
+    const refreshPeriod = tk && index >= 3 ? (index === 3 ? b.start - tk.time : b.start - tk.bursts[tk.bursts.length - 1].start) * 1000 : null;
     const what = b.kind === 'na' ? 'na' : b.op === 1 ? 'request' : 'reply';
     const params = {
       count: b.count, ip: b.ip, mac: b.mac, router: tk ? String(tk.event.router) : '', vrid: tk ? Number(tk.event.vrid) : '',
       delay: sincePrev === null ? '' : fmt.seconds(sincePrev), delaySeconds: sincePrev === null ? '' : String(Math.round(sincePrev / 1000)),
+      period: refreshPeriod === null ? '' : fmt.seconds(refreshPeriod), periodSeconds: refreshPeriod === null ? '' : String(Math.round(refreshPeriod / 1000)),
       what: i18n.t(`arp.what.${what}` as MessageKey),
     };
     // keepalived sends requests (or NAs); replies from the virtual MAC are other routers' style (Cisco).
@@ -179,6 +183,7 @@ export class ArpAnalyzer implements Analyzer {
       ip: b.ip, mac: b.mac, count: b.count, related: tk ? tk.event.id : null,
       ...(b.kind === 'na' ? { protocol: 'ndp' } : { opcode: b.op }),
       burst: index || null, sincePreviousBurstMs: sincePrev === null ? null : Math.round(sincePrev),
+      ...(refreshPeriod !== null ? { refreshPeriodMs: Math.round(refreshPeriod) } : {}),
     });
     if (tk) tk.bursts.push({ start: b.start, count: b.count, event: e });
     b.frames.forEach((n, i) => ctx.comment(n, i18n.t(b.kind === 'na' ? 'arp.comment.na' : 'arp.comment.garp', {

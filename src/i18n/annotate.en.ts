@@ -58,7 +58,7 @@ export const annotateEn = {
   'arp.garp.first': '{count} gratuitous {what} from {mac} announce {ip} right after {router} became master of VRID {vrid} (keepalived vrrp_garp_master_repeat {count}), so switches and clients learn the new MAC at once.',
   'arp.garp.first.router': '{count} gratuitous {what} from {mac} announce {ip} right after {router} became master of VRID {vrid}, so switches and clients learn the new MAC at once.',
   'arp.garp.second': '{count} more gratuitous {what} for {ip} from {mac}, {delay} after the first burst (keepalived vrrp_garp_master_delay {delaySeconds}).',
-  'arp.garp.refresh': 'Gratuitous {what} for {ip} from {mac} again ({count}), {delay} after the previous burst: a periodic refresh (keepalived vrrp_garp_master_refresh).',
+  'arp.garp.refresh': 'Gratuitous {what} for {ip} from {mac} again ({count}): a periodic refresh every {period} from the takeover (keepalived vrrp_garp_master_refresh {periodSeconds}, vrrp_garp_master_refresh_repeat {count}).',
   'arp.garp.unlinked': '{count} gratuitous {what} from {mac} announce {ip}; no VRRP takeover of that address explains them.',
   'arp.missing-garp': '{router} became master of VRID {vrid} but no gratuitous ARP for {vips} followed: clients and switches keep sending to the old master\'s MAC until their ARP entries expire.',
   'arp.missing-na': '{router} became master of VRID {vrid} but no unsolicited neighbour advertisement for {vips} followed: hosts keep the old master\'s MAC in their neighbour cache until it expires.',

@@ -53,7 +53,7 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'arp.garp.first': '{count} {what} gratuites de {mac} annoncent {ip} dès que {router} devient maître du VRID {vrid} (keepalived vrrp_garp_master_repeat {count}) : commutateurs et clients apprennent aussitôt la nouvelle adresse MAC.',
   'arp.garp.first.router': '{count} {what} gratuites de {mac} annoncent {ip} dès que {router} devient maître du VRID {vrid} : commutateurs et clients apprennent aussitôt la nouvelle adresse MAC.',
   'arp.garp.second': '{count} {what} gratuites de plus pour {ip} depuis {mac}, {delay} après la première salve (keepalived vrrp_garp_master_delay {delaySeconds}).',
-  'arp.garp.refresh': 'De nouveau des {what} gratuites pour {ip} depuis {mac} ({count}), {delay} après la salve précédente : rafraîchissement périodique (keepalived vrrp_garp_master_refresh).',
+  'arp.garp.refresh': 'De nouveau des {what} gratuites pour {ip} depuis {mac} ({count}) : rafraîchissement périodique toutes les {period} depuis la prise de relais (keepalived vrrp_garp_master_refresh {periodSeconds}, vrrp_garp_master_refresh_repeat {count}).',
   'arp.garp.unlinked': '{count} {what} gratuites de {mac} annoncent {ip} ; aucune bascule VRRP de cette adresse ne les explique.',
   'arp.missing-garp': '{router} est devenu maître du VRID {vrid} mais aucun ARP gratuit pour {vips} n\'a suivi : clients et commutateurs continuent d\'envoyer vers l\'adresse MAC de l\'ancien maître jusqu\'à l\'expiration de leur cache ARP.',
   'arp.missing-na': '{router} est devenu maître du VRID {vrid} mais aucune annonce de voisinage non sollicitée pour {vips} n\'a suivi : les hôtes gardent l\'adresse MAC de l\'ancien maître jusqu\'à l\'expiration de leur cache.',
