@@ -38,7 +38,7 @@ interface Takeover {
   mac: string | null;
   vips: Set<string>;
   family: number;
-  bursts: { start: number; count: number; event: VrrpscopeEvent }[];
+  bursts: { ip: string; start: number; count: number; event: VrrpscopeEvent }[];
 }
 
 interface Change {
@@ -163,11 +163,13 @@ export class ArpAnalyzer implements Analyzer {
     const { i18n } = ctx;
     const fmt = i18n.fmt;
     const tk = this.takeoverFor(b);
-    const index = tk ? tk.bursts.length + 1 : 0;
-    const sincePrev = tk && tk.bursts.length ? (b.start - tk.bursts[tk.bursts.length - 1].start) * 1000 : null;
+    // Bursts are counted per address: a takeover announces each of its VIPs.
+    const previous = tk ? tk.bursts.filter((x) => x.ip === b.ip) : [];
+    const index = tk ? previous.length + 1 : 0;
+    const sincePrev = previous.length ? (b.start - previous[previous.length - 1].start) * 1000 : null;
     // Refresh bursts (the third on) come every vrrp_garp_master_refresh from the takeover: the first
     // one a period after the takeover, the next ones a period after the previous refresh.
-    const refreshPeriod = tk && index >= 3 ? (index === 3 ? b.start - tk.time : b.start - tk.bursts[tk.bursts.length - 1].start) * 1000 : null;
+    const refreshPeriod = tk && index >= 3 ? (index === 3 ? b.start - tk.time : b.start - previous[previous.length - 1].start) * 1000 : null;
     const what = b.kind === 'na' ? 'na' : b.op === 1 ? 'request' : 'reply';
     const params = {
       count: b.count, ip: b.ip, mac: b.mac, router: tk ? String(tk.event.router) : '', vrid: tk ? Number(tk.event.vrid) : '',
@@ -185,7 +187,7 @@ export class ArpAnalyzer implements Analyzer {
       burst: index || null, sincePreviousBurstMs: sincePrev === null ? null : Math.round(sincePrev),
       ...(refreshPeriod !== null ? { refreshPeriodMs: Math.round(refreshPeriod) } : {}),
     });
-    if (tk) tk.bursts.push({ start: b.start, count: b.count, event: e });
+    if (tk) tk.bursts.push({ ip: b.ip, start: b.start, count: b.count, event: e });
     b.frames.forEach((n, i) => ctx.comment(n, i18n.t(b.kind === 'na' ? 'arp.comment.na' : 'arp.comment.garp', {
       nth: fmt.ordinal(i + 1), ip: b.ip, after: tk ? i18n.t('arp.comment.after', { router: String(tk.event.router) }) : '',
     })));

@@ -99,6 +99,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly macToIp = new Map<string, string>();
   private readonly vipMacs = new Map<string, string>();
   private readonly recentEvents: VrrpscopeEvent[] = [];
+  /** The VIPs each VRRP instance ("family:vrid") announces, to tie outages to their instance. */
+  private readonly vipsOfVrid = new Map<string, Set<string>>();
   /** Clients asking who has a VIP and getting no answer: nobody holds it (first request time, frame). */
   private readonly vipArpWait = new Map<string, { from: number; frame: number }>();
   private readonly vipArpWindows: { vip: string; from: number; to: number; frame: number; used: boolean }[] = [];
@@ -110,6 +112,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   onEvent(e: VrrpscopeEvent, ctx: EngineContext): void {
     if (e.kind === 'vrrp.master') {
       this.directors.add(String(e.router));
+      const key = `${e.family}:${e.vrid}`;
+      const set = this.vipsOfVrid.get(key) ?? new Set<string>();
+      for (const v of e.addresses as string[]) set.add(v);
+      if (this.vipsOfVrid.size < 1024) this.vipsOfVrid.set(key, set);
       for (const v of e.addresses as string[]) { this.vips.add(v); this.masters.set(v, String(e.router)); if (e.mac) this.vipMacs.set(v, String(e.mac)); }
       if (e.reason !== 'initial') {
         // Connections open across a director takeover: did they survive (IPVS sync) or were they reset?
@@ -147,7 +153,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       }
     }
     if (pkt.ipvsSync && pkt.net && !pkt.frame.noTimestamp) this.onSync(pkt, frameTime(pkt.frame), ctx);
-    if (pkt.icmp && pkt.ip && !pkt.frame.noTimestamp && (pkt.icmp.type === 8 || pkt.icmp.type === 0)) this.onEcho(pkt, frameTime(pkt.frame), ctx);
+    if (!pkt.frame.noTimestamp && ((pkt.icmp && (pkt.icmp.type === 8 || pkt.icmp.type === 0)) || (pkt.icmpv6 && (pkt.icmpv6.type === 128 || pkt.icmpv6.type === 129)))) this.onEcho(pkt, frameTime(pkt.frame), ctx);
     // LVS-TUN: the client's SYN to the VIP inside IP-in-IP from the director to the real server.
     if (pkt.inner && pkt.tcp && (pkt.tcp.flags & 0x12) === 0x02 && pkt.ip && !pkt.frame.noTimestamp) {
       const inner = pkt.inner;
@@ -387,7 +393,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (w.vip === svc.vip && w.from < f.start && w.to >= f.start - 1) { f.start = w.from; f.frames.unshift(w.frame); w.used = true; }
     }
     const stop = end ?? f.last;
-    const cause = this.outageCause(f.start, stop);
+    const cause = this.outageCause(f.start, stop, svc.vip);
     const { i18n } = ctx;
     ctx.emit({
       kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
@@ -398,12 +404,13 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     });
   }
 
-  /** The event nearest the outage's start that explains it (director events preferred). */
-  private outageCause(start: number, end: number): VrrpscopeEvent | null {
+  /** The event nearest the outage's start that explains it (director events of that VIP preferred). */
+  private outageCause(start: number, end: number, vip: string | null): VrrpscopeEvent | null {
     let best: VrrpscopeEvent | null = null, bestScore = Infinity;
     for (const e of this.recentEvents) {
       if (e.time < start - 10 || e.time > end + 1) continue;
       if (e.kind === 'vrrp.master' && e.reason === 'initial') continue;
+      if (vip && e.kind.startsWith('vrrp') && !this.vipsOfVrid.get(`${e.family}:${e.vrid}`)?.has(vip)) continue;
       const score = Math.abs(e.time - start) + (e.kind.startsWith('vrrp') ? 0 : 3);
       if (score < bestScore) { best = e; bestScore = score; }
     }
@@ -412,11 +419,13 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   /** Clients pinging a VIP: an echo request without reply within 2 s is a failed attempt. */
   private onEcho(pkt: Packet, t: number, ctx: EngineContext): void {
-    const ip = pkt.ip!, icmp = pkt.icmp!;
-    if (icmp.type === 8 && this.vips.has(ip.dst) && !this.isDirector(ip.src)) {
-      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${icmp.id}|${icmp.seq}`, { time: t, frame: pkt.frame.n, vip: ip.dst });
-    } else if (icmp.type === 0 && this.vips.has(ip.src)) {
-      const k = `${ip.dst}|${ip.src}|${icmp.id}|${icmp.seq}`;
+    const ip = pkt.net!;
+    const request = pkt.icmp ? pkt.icmp.type === 8 : pkt.icmpv6!.type === 128;
+    const id = pkt.icmp ? pkt.icmp.id : pkt.icmpv6!.id, seq = pkt.icmp ? pkt.icmp.seq : pkt.icmpv6!.seq;
+    if (request && this.vips.has(ip.dst) && !this.isDirector(ip.src)) {
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${id}|${seq}`, { time: t, frame: pkt.frame.n, vip: ip.dst });
+    } else if (!request && this.vips.has(ip.src)) {
+      const k = `${ip.dst}|${ip.src}|${id}|${seq}`;
       const p = this.pendingPings.get(k);
       if (p) { this.pendingPings.delete(k); this.pingOutcome(p, true, ctx); }
     }
