@@ -1,0 +1,404 @@
+// vrrpscope live: frames from an interface go, one by one and in arrival order, to the capture file and
+// through the same decoders and analysers as a file report; each event is printed as it is recognised.
+// When the capture stops (Ctrl-C, SIGTERM, --duration, a closed standard output), the file is closed
+// and the report is rendered from it by the `report` command itself, so the report and the capture
+// agree on frame numbers by construction.
+
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir, type as osType, release as osRelease } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
+import { Engine, type Analyzer } from '../annotate/engine.js';
+import type { VrrpscopeEvent } from '../annotate/events.js';
+import { defaultAnalyzers } from '../annotate/index.js';
+import { decodePacket } from '../decoders/packet.js';
+import { HeadReassembler } from '../decoders/reassembly.js';
+import { I18n, type Lang } from '../i18n/index.js';
+import { frameTime, type Frame } from '../io/frame.js';
+import { LiveCaptureFile } from '../io/live-file.js';
+import {
+  BACKENDS, LiveError, checkInterface, chooseBackend, findTcpdump, openCapture, probeCap,
+  type BackendName, type LiveCapture,
+} from '../io/live.js';
+import { TOOL_VERSION } from '../version.js';
+
+// ------------------------------------------------------------------ the pipeline
+
+/** An engine that tells a listener about each event as it is emitted (before finish sorts them). */
+class ListeningEngine extends Engine {
+  constructor(analyzers: Analyzer[], i18n: I18n, private readonly listener: ((e: VrrpscopeEvent) => void) | undefined) {
+    super(analyzers, i18n);
+  }
+
+  override emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent {
+    const e = super.emit(event);
+    this.listener?.(e);
+    return e;
+  }
+}
+
+export interface LiveSessionOptions {
+  analyzers: Analyzer[];
+  i18n: I18n;
+  /** Where frames are saved, before they are analysed. */
+  file?: LiveCaptureFile;
+  /** Each event as it is recognised. */
+  onEvent?: (e: VrrpscopeEvent) => void;
+}
+
+/**
+ * The file pipeline of analyzeFiles, fed one frame at a time: numbering, decoding (with the same
+ * stateful HTTP head reassembly) and the rule engine; `finish` closes open episodes at the last frame's
+ * time, as analyzeFiles does at the end of a file.
+ */
+export class LiveSession {
+  readonly engine: Engine;
+  frames = 0;
+  private lastTime = 0;
+  private readonly streams = new HeadReassembler();
+  private finished = false;
+
+  constructor(private readonly opts: LiveSessionOptions) {
+    this.engine = new ListeningEngine(opts.analyzers, opts.i18n, opts.onEvent);
+  }
+
+  get events(): VrrpscopeEvent[] {
+    return this.engine.events;
+  }
+
+  /** One frame, in arrival order: numbered, saved, decoded, analysed. */
+  readonly frame = (f: Frame): void => {
+    if (this.finished) return;
+    f.n = ++this.frames;
+    this.opts.file?.write(f);
+    if (!f.noTimestamp) this.lastTime = frameTime(f);
+    this.engine.onPacket(decodePacket(f, this.streams));
+  };
+
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.engine.finish(this.lastTime);
+  }
+}
+
+// ------------------------------------------------------------------ what is printed
+
+/** Local wall-clock time of an epoch, to the millisecond: "21:16:36.575". */
+export function clockTime(epoch: number): string {
+  const d = new Date(Math.floor(epoch * 1000));
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+const MAX_FRAMES_SHOWN = 6;
+
+export function framesText(frames: readonly number[]): string {
+  const shown = frames.slice(0, MAX_FRAMES_SHOWN).map((n) => '#' + n).join(',');
+  return frames.length > MAX_FRAMES_SHOWN ? `${shown},…(+${frames.length - MAX_FRAMES_SHOWN})` : shown;
+}
+
+/** One line per event: time, kind, the frames that show it, the sentence. */
+export function eventLine(e: VrrpscopeEvent, c: ChalkInstance): string {
+  const paint = e.severity === 'warning' ? c.red : e.severity === 'notice' ? c.yellow : c.green;
+  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${e.summary.replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/** Colour on a terminal only; never with NO_COLOR (no-color.org), --no-color or FORCE_COLOR=0. */
+export function colourLevel(stream: { isTTY?: boolean }, noColor: boolean, env: NodeJS.ProcessEnv = process.env): 0 | 1 | 2 | 3 {
+  if (noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.FORCE_COLOR === '0') return 0;
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '';
+  if (!stream.isTTY && !forced) return 0;
+  return supportsColor ? supportsColor.level : 1;
+}
+
+// ------------------------------------------------------------------ arguments
+
+export class LiveUsageError extends Error {}
+
+const REPORT_FORMATS = ['html', 'md', 'json', 'pcapng'] as const;
+
+export interface LiveArgs {
+  iface: string;
+  filter?: string;
+  write?: string;
+  /** Seconds. */
+  duration?: number;
+  backend: 'auto' | BackendName;
+  noColor: boolean;
+  format: string;
+  /** null: next to the capture. */
+  output: string | null;
+  lang: Lang;
+  /** Passed to the report as given (--all-frames, --template DIR). */
+  reportExtra: string[];
+}
+
+function defaultLang(): Lang {
+  const l = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+  return l.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+/** `report --iface IF …` is live mode. */
+export function isLiveReport(argv: string[]): boolean {
+  return argv.some((a) => a === '--iface' || a.startsWith('--iface='));
+}
+
+export function parseLiveArgs(argv: string[]): LiveArgs {
+  const a: LiveArgs = { iface: '', backend: 'auto', noColor: false, format: 'html', output: null, lang: defaultLang(), reportExtra: [] };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new LiveUsageError(`${arg} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--iface': case '--interface': case '-i': a.iface = value(); break;
+      case '--filter': a.filter = value(); break;
+      case '--write': case '-w': a.write = value(); break;
+      case '--duration': {
+        const v = value();
+        const s = Number(v);
+        if (!(s > 0) || !Number.isFinite(s)) throw new LiveUsageError(`--duration takes a number of seconds, not "${v}"`);
+        a.duration = s;
+        break;
+      }
+      case '--backend': {
+        const b = value();
+        if (b !== 'auto' && !(BACKENDS as readonly string[]).includes(b)) throw new LiveUsageError(`--backend takes ${BACKENDS.join(', ')} or auto, not "${b}"`);
+        a.backend = b as LiveArgs['backend'];
+        break;
+      }
+      case '--format': case '-f': {
+        const f = value();
+        if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new LiveUsageError(`unknown format "${f}" (${REPORT_FORMATS.join(', ')})`);
+        a.format = f;
+        break;
+      }
+      case '--output': case '-o': a.output = value(); break;
+      case '--lang': {
+        const l = value();
+        if (l !== 'en' && l !== 'fr') throw new LiveUsageError(`--lang takes en or fr, not "${l}"`);
+        a.lang = l;
+        break;
+      }
+      case '--all-frames': a.reportExtra.push('--all-frames'); break;
+      case '--template': a.reportExtra.push('--template', value()); break;
+      case '--no-color': case '--no-colour': a.noColor = true; break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new LiveUsageError(`unknown option ${arg}`);
+        files.push(arg);
+    }
+  }
+  if (files.length) throw new LiveUsageError(`live mode reads an interface, not files (${files.join(' ')}): use either --iface or capture files`);
+  if (!a.iface) throw new LiveUsageError('live needs --iface IF (the interface to capture on)');
+  return a;
+}
+
+function reportExtension(format: string): string {
+  return format === 'pcapng' ? '.annotated.pcapng' : '.' + format;
+}
+
+function stamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+// ------------------------------------------------------------------ the command
+
+const say = (text: string): void => {
+  try { process.stderr.write(`vrrpscope: ${text}\n`); } catch { /* stderr gone */ }
+};
+
+/**
+ * Starts live mode. Usage errors are reported at once (exit status 2); the capture then runs
+ * asynchronously and sets process.exitCode when it is over. `renderReport` is the report command
+ * (argv after "report"): the report is made from the saved capture exactly as `vrrpscope report` would.
+ */
+export function runLive(argv: string[], renderReport: (argv: string[]) => number): number {
+  let args: LiveArgs;
+  try {
+    args = parseLiveArgs(argv);
+  } catch (e) {
+    if (e instanceof LiveUsageError) { say(e.message); return 2; }
+    throw e;
+  }
+  live(args, renderReport).then(
+    (code) => { process.exitCode = code; },
+    (e: Error) => {
+      say(`internal error: ${e?.message ?? String(e)} (please report it; VRRPSCOPE_DEBUG=1 shows details)`);
+      if (process.env.VRRPSCOPE_DEBUG) process.stderr.write(String(e?.stack) + '\n');
+      process.exitCode = 70;
+    },
+  );
+  return 0;
+}
+
+async function live(args: LiveArgs, renderReport: (argv: string[]) => number): Promise<number> {
+  process.stderr.on('error', () => { /* a closed stderr must not end the capture */ });
+
+  // Which backend, and is there such an interface: before anything is created.
+  let backend: BackendName, note: string | null;
+  try {
+    checkInterface(args.iface);
+    const cap = args.backend === 'tcpdump' ? { available: false, why: 'not asked for' } : probeCap();
+    ({ name: backend, note } = chooseBackend(args.backend, cap, findTcpdump()));
+  } catch (e) {
+    if (e instanceof LiveError) { say(e.message); return 2; }
+    throw e;
+  }
+
+  // Where the capture and the report go.
+  let tempDir: string | null = null;
+  let capturePath: string;
+  if (args.write) capturePath = args.write;
+  else {
+    tempDir = mkdtempSync(join(tmpdir(), 'vrrpscope-live-'));
+    capturePath = join(tempDir, `${args.iface.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp()}.pcapng`);
+  }
+  const base = extname(capturePath) ? capturePath.slice(0, -extname(capturePath).length) : capturePath;
+  const reportPath = args.output ?? base + reportExtension(args.format);
+  if (reportPath !== '-' && resolve(reportPath) === resolve(capturePath)) {
+    say(`${reportPath} is also the capture file; choose another -o or --write`);
+    return 2;
+  }
+  let file: LiveCaptureFile;
+  try {
+    file = new LiveCaptureFile(capturePath, {
+      iface: args.iface,
+      section: {
+        userAppl: `vrrpscope ${TOOL_VERSION} (live, ${backend} backend)`,
+        os: `${osType()} ${osRelease()}`,
+        comments: [`live capture on ${args.iface}${args.filter ? ` with filter "${args.filter}"` : ''}`],
+      },
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    say(`cannot write the capture to ${capturePath}: ${err.code ?? err.message}`);
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    return 2;
+  }
+  const discard = () => {
+    try { file.close(); } catch { /* closed */ }
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    else try { unlinkSync(capturePath); } catch { /* gone */ }
+  };
+
+  // Events go to standard output, unless the report does.
+  const out = reportPath === '-' ? process.stderr : process.stdout;
+  const chalk = new Chalk({ level: colourLevel(out, args.noColor) });
+  let outClosed = false;
+  const i18n = new I18n(args.lang);
+
+  // Stopping: the first signal stops cleanly; a second one quits at once with what is saved.
+  let stopWhy: string | null = null;
+  let wakeUp: () => void = () => {};
+  const stopRequested = new Promise<void>((r) => { wakeUp = r; });
+  const requestStop = (why: string) => { if (stopWhy === null) { stopWhy = why; wakeUp(); } };
+  let capture: LiveCapture | null = null;
+  let signals = 0;
+  const quitNow = (signal: string) => {
+    capture?.kill();
+    let saved = 'nothing saved';
+    try { file.close(); saved = `${file.frames} frames saved to ${capturePath}`; } catch { /* as much as was written */ }
+    say(`quit (${signal} again): ${saved}; no report written`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals === 1) {
+      if (capture) say(`stopping (${signal}); ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once`);
+      requestStop(signal);
+    } else quitNow(signal);
+  };
+  const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of SIGNALS) process.on(s, onSignal);
+  const releaseSignals = () => { for (const s of SIGNALS) process.removeListener(s, onSignal); };
+
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (outClosed) return;
+    outClosed = true;
+    if (out === process.stdout) {
+      say(`standard output closed (${e.code ?? e.message}): stopping`);
+      requestStop('stdout closed');
+    }
+  });
+  const printEvent = (e: VrrpscopeEvent) => {
+    if (outClosed) return;
+    out.write(eventLine(e, chalk) + '\n');
+  };
+
+  // The pipeline: every frame is saved, then analysed; the file is flushed once per burst.
+  let failure: Error | null = null;
+  const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, file, onEvent: printEvent });
+  let flushPending = false;
+  const flush = () => {
+    flushPending = false;
+    try { file.flush(); } catch (e) { failure ??= e as Error; requestStop('write error'); }
+  };
+  const onFrame = (f: Frame) => {
+    if (failure) return;
+    try {
+      session.frame(f);
+    } catch (e) {
+      failure = e as Error;
+      requestStop('error');
+      return;
+    }
+    if (!flushPending) { flushPending = true; setImmediate(flush); }
+  };
+
+  try {
+    capture = await openCapture(backend, { iface: args.iface, filter: args.filter, onFrame, onNotice: (t) => say(t) });
+  } catch (e) {
+    releaseSignals();
+    discard();
+    if (e instanceof LiveError) { say(e.message); return e.kind === 'failed' ? 1 : 2; }
+    throw e;
+  }
+  file.describe(capture.description);
+  say(`capturing on ${args.iface} with ${backend} (${capture.description}${note ? `; not cap: ${note}` : ''})${args.filter ? `, filter "${args.filter}"` : ''}`);
+  say(`saving to ${capturePath}; report (${args.format}) to ${reportPath === '-' ? 'standard output' : reportPath} when stopped (Ctrl-C${args.duration ? ` or after ${args.duration} s` : ''})`);
+  if (signals > 0) say(`stopping (signal received while starting)`);
+  const timer = args.duration ? setTimeout(() => requestStop('duration'), args.duration * 1000) : null;
+
+  let captureError: LiveError | null = null;
+  await Promise.race([stopRequested, capture.ended.then((e) => { captureError = e; })]);
+  if (timer) clearTimeout(timer);
+  await capture.stop();
+  captureError ??= await capture.ended;
+  if (captureError) say((captureError as LiveError).message);
+
+  // Every frame the backend delivered is in the session: close episodes, save the file.
+  try {
+    session.finish();
+    if (file.frames === 0) file.ensureInterface(capture.linkType ?? 1);
+    file.close();
+  } catch (e) {
+    failure ??= e as Error;
+  }
+  const dropped = capture.dropped;
+  say(`${file.frames} frames captured on ${args.iface}${dropped ? chalk.yellow(` (${dropped} more dropped by the kernel: they are not in the capture)`) : ''} → ${capturePath}`);
+  if (capture.captured !== null && capture.captured !== file.frames) {
+    say(chalk.yellow(`${backend} reports ${capture.captured} frames captured but ${file.frames} reached vrrpscope`));
+  }
+  if (failure) {
+    const err = failure as NodeJS.ErrnoException;
+    say(`the capture could not be saved completely: ${err.code ? `${err.code} writing ${capturePath}` : err.message}`);
+    releaseSignals();
+    return 1;
+  }
+
+  // From here a second Ctrl-C ends the process at once (default action): the capture is complete.
+  releaseSignals();
+  let code = 0;
+  if (reportPath === '-' && outClosed) say(`no report written: standard output is closed (vrrpscope report ${capturePath})`);
+  else {
+    code = renderReport([capturePath, '--format', args.format, '-o', reportPath, '--lang', args.lang, ...args.reportExtra, ...(args.noColor ? ['--no-color'] : [])]);
+  }
+  return captureError ? code || 1 : code;
+}
