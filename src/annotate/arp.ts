@@ -12,8 +12,9 @@ import type { Analyzer, EngineContext } from './engine.js';
 import type { VrrpscopeEvent } from './events.js';
 import type { MessageKey } from '../i18n/index.js';
 
-/** GARPs further apart than this belong to different bursts (keepalived sends a burst back to back). */
-const BURST_GAP_S = 1.0;
+/** GARPs further apart than this belong to different bursts (keepalived sends a burst back to back,
+ *  or vrrp_garp_interval apart; a master answering lower-priority adverts bursts every second). */
+const BURST_GAP_S = 0.5;
 /** A burst this long after a takeover (or less before it) can belong to it. */
 const LINK_BEFORE_S = 2;
 /** An address's MAC change this close to a takeover of that address is the takeover. */

@@ -117,7 +117,8 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
 }
 
 function failovers(events: readonly VrrpscopeEvent[]): VrrpscopeEvent[] {
-  return events.filter((e) => e.kind === 'vrrp.master' && (str(e, 'reason') ?? 'unknown') !== 'initial');
+  // A router advertising beside a live master that outranks it is no failover (a split brain tells it).
+  return events.filter((e) => e.kind === 'vrrp.master' && !['initial', 'unknown'].includes(str(e, 'reason') ?? 'unknown'));
 }
 
 function listText(i18n: I18n, items: string[]): string {

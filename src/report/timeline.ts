@@ -97,34 +97,42 @@ export function masterPeriods(events: readonly VrrpscopeEvent[], vrid: number, r
   const close = (o: Open, end: number, ended: MasterPeriod['ended']) => {
     out.push({ vrid, router: o.router, start: o.start, end: Math.max(o.start, end), ended, event: o.event });
   };
-  let open: Open | null = null;
+  // Several routers can be master at once (a split brain, a contender beside a live master): one
+  // open period per router; a takeover closes the period of the master it names as previous.
+  const open = new Map<string, Open>();
   for (const e of events) {
     if (num(e, 'vrid') !== vrid) continue;
     const router = str(e, 'router');
     if (e.kind === 'vrrp.master' && router !== null) {
-      if (open) {
+      const reason = str(e, 'reason');
+      const previous = str(e, 'previous');
+      const prev = previous !== null ? open.get(previous) : undefined;
+      if (prev && reason !== 'unknown') {
         const gap = num(e, 'gapMs');
-        const reason = str(e, 'reason');
+        open.delete(prev.router);
         // Preemption: the old master advertised until the new one was heard, so it was master until then.
         // Resignation: its priority-0 advert is the end. Silence: its last advert, which gapMs places.
-        if (reason === 'preemption') close(open, e.time, 'next');
-        else if (open.stopped?.how === 'resign') close(open, open.stopped.at, 'resign');
-        else if ((reason === 'master-down' || open.stopped) && gap !== null && gap >= 0 && str(e, 'previous') === open.router) close(open, e.time - gap / 1000, open.stopped ? open.stopped.how : 'next');
-        else if (open.stopped) close(open, open.stopped.at, open.stopped.how);
-        else close(open, e.time, 'next');
+        if (reason === 'preemption') close(prev, e.time, 'next');
+        else if (prev.stopped?.how === 'resign') close(prev, prev.stopped.at, 'resign');
+        else if (gap !== null && gap >= 0) close(prev, e.time - gap / 1000, prev.stopped ? prev.stopped.how : 'next');
+        else if (prev.stopped) close(prev, prev.stopped.at, prev.stopped.how);
+        else close(prev, e.time, 'next');
       }
-      open = { router, start: e.time, event: e, stopped: null };
-    } else if ((e.kind === 'vrrp.resign' || e.kind === 'vrrp.silent') && open && router === open.router && !open.stopped) {
+      const mine = open.get(router);
+      if (mine) { open.delete(router); close(mine, mine.stopped?.at ?? e.time, mine.stopped?.how ?? 'next'); }
+      open.set(router, { router, start: e.time, event: e, stopped: null });
+    } else if ((e.kind === 'vrrp.resign' || e.kind === 'vrrp.silent') && router !== null) {
       // A resignation ends mastership at once; silence is confirmed later, and the next master's gapMs
       // (when it names this router) places the end more exactly.
-      open.stopped = { at: e.time, how: e.kind === 'vrrp.resign' ? 'resign' : 'silent' };
+      const o = open.get(router);
+      if (o && !o.stopped) o.stopped = { at: e.time, how: e.kind === 'vrrp.resign' ? 'resign' : 'silent' };
     }
   }
-  if (open) {
-    if (open.stopped) close(open, open.stopped.at, open.stopped.how);
-    else close(open, rangeEnd, 'capture-end');
+  for (const o of open.values()) {
+    if (o.stopped) close(o, o.stopped.at, o.stopped.how);
+    else close(o, rangeEnd, 'capture-end');
   }
-  return out;
+  return out.sort((x, y) => x.start - y.start);
 }
 
 export function vridsOf(events: readonly VrrpscopeEvent[]): number[] {
@@ -261,11 +269,13 @@ export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ct
   const lanes = [laneMaster];
   const masters = masterPeriods(events, vrid, range.end);
   const seenRouters = new Set<string>();
-  let previousEnd: number | null = null;
+  // Gaps with no master: where no period covers the time line (periods may overlap).
+  let covered = range.start;
+  let coveredToEnd = false;
   for (const p of masters) {
-    if (previousEnd !== null && p.start > previousEnd) {
-      items.push({ lane: 0, t0: previousEnd, t1: p.start, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(previousEnd, p.start)}`, label: '' });
-      periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(previousEnd), to: fmt.rel(p.start), duration: fmt.duration((p.start - previousEnd) * 1000) });
+    if (!coveredToEnd && p.start > covered && p.start > range.start && masters.indexOf(p) > 0) {
+      items.push({ lane: 0, t0: covered, t1: p.start, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(covered, p.start)}`, label: '' });
+      periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(covered), to: fmt.rel(p.start), duration: fmt.duration((p.start - covered) * 1000) });
     }
     const reason = str(p.event, 'reason') ?? 'unknown';
     const reasonText = reasonLabel(i18n, reason);
@@ -273,11 +283,12 @@ export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ct
     items.push({ lane: 0, t0: p.start, t1: p.end, cls: 'r' + colour, title: `${t('timeline.masterBand', { router: p.router, reason: reasonText })}: ${span(p.start, p.end)}`, label: p.router, href: '#' + eventAnchor(p.event.id) });
     periods.push({ lane: laneMaster, what: t('timeline.masterBand', { router: p.router, reason: reasonText }), from: fmt.rel(p.start), to: p.ended === 'capture-end' ? t('timeline.captureEnd') : fmt.rel(p.end), duration: fmt.duration((p.end - p.start) * 1000) });
     if (!seenRouters.has(p.router)) { seenRouters.add(p.router); legend.push({ cls: 'r' + colour, label: t('timeline.legend.master', { router: p.router }) }); }
-    previousEnd = p.ended === 'capture-end' ? null : p.end;
+    if (p.ended === 'capture-end') coveredToEnd = true;
+    covered = Math.max(covered, p.end);
   }
-  if (previousEnd !== null && previousEnd < range.end) {
-    items.push({ lane: 0, t0: previousEnd, t1: range.end, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(previousEnd, range.end)}` });
-    periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(previousEnd), to: t('timeline.captureEnd'), duration: fmt.duration((range.end - previousEnd) * 1000) });
+  if (masters.length && !coveredToEnd && covered < range.end) {
+    items.push({ lane: 0, t0: covered, t1: range.end, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(covered, range.end)}` });
+    periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(covered), to: t('timeline.captureEnd'), duration: fmt.duration((range.end - covered) * 1000) });
   }
   if (items.some((i) => i.cls === 'nomaster')) legend.push({ cls: 'nomaster', label: t('timeline.noMaster') });
 
