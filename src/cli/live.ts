@@ -130,7 +130,7 @@ export interface LiveArgs {
   /** null: next to the capture. */
   output: string | null;
   lang: Lang;
-  /** Passed to the report as given (--all-frames, --template DIR). */
+  /** Passed to the report as given (--all-frames, --template DIR, --config FILE, --expect X). */
   reportExtra: string[];
 }
 
@@ -189,6 +189,8 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
       }
       case '--all-frames': a.reportExtra.push('--all-frames'); break;
       case '--template': a.reportExtra.push('--template', value()); break;
+      case '--config': a.reportExtra.push('--config', value()); break;
+      case '--expect': a.reportExtra.push('--expect', value()); break;
       case '--no-color': case '--no-colour': a.noColor = true; break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new LiveUsageError(`unknown option ${arg}`);
@@ -292,6 +294,7 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => number): P
   // Events go to standard output, unless the report does.
   const out = reportPath === '-' ? process.stderr : process.stdout;
   const chalk = new Chalk({ level: colourLevel(out, args.noColor) });
+  const errChalk = new Chalk({ level: colourLevel(process.stderr, args.noColor) });
   let outClosed = false;
   const i18n = new I18n(args.lang);
 
@@ -332,22 +335,26 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => number): P
     out.write(eventLine(e, chalk) + '\n');
   };
 
-  // The pipeline: every frame is saved, then analysed; the file is flushed once per burst.
-  let failure: Error | null = null;
+  // The pipeline: every frame is saved, then analysed; the file is flushed once per burst. A file that
+  // cannot be written stops everything; an analyser that throws (a bug) stops the capture, but the
+  // frames up to the stop are still saved.
+  let writeFailure: NodeJS.ErrnoException | null = null;
+  let analysisFailure: { frame: number; error: Error } | null = null;
   const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, file, onEvent: printEvent });
   let flushPending = false;
   const flush = () => {
     flushPending = false;
-    try { file.flush(); } catch (e) { failure ??= e as Error; requestStop('write error'); }
+    try { file.flush(); } catch (e) { writeFailure ??= e as NodeJS.ErrnoException; requestStop('write error'); }
   };
   const onFrame = (f: Frame) => {
-    if (failure) return;
+    if (writeFailure) return;
+    const saved = file.frames;
     try {
       session.frame(f);
     } catch (e) {
-      failure = e as Error;
+      if (file.frames === saved) writeFailure = e as NodeJS.ErrnoException;
+      else analysisFailure ??= { frame: f.n, error: e as Error };
       requestStop('error');
-      return;
     }
     if (!flushPending) { flushPending = true; setImmediate(flush); }
   };
@@ -374,23 +381,32 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => number): P
   if (captureError) say((captureError as LiveError).message);
 
   // Every frame the backend delivered is in the session: close episodes, save the file.
+  if (!analysisFailure) {
+    try { session.finish(); } catch (e) { analysisFailure = { frame: session.frames, error: e as Error }; }
+  }
   try {
-    session.finish();
     if (file.frames === 0) file.ensureInterface(capture.linkType ?? 1);
     file.close();
   } catch (e) {
-    failure ??= e as Error;
+    writeFailure ??= e as NodeJS.ErrnoException;
   }
   const dropped = capture.dropped;
-  say(`${file.frames} frames captured on ${args.iface}${dropped ? chalk.yellow(` (${dropped} more dropped by the kernel: they are not in the capture)`) : ''} → ${capturePath}`);
-  if (capture.captured !== null && capture.captured !== file.frames) {
-    say(chalk.yellow(`${backend} reports ${capture.captured} frames captured but ${file.frames} reached vrrpscope`));
+  say(`${file.frames} frame${file.frames === 1 ? '' : 's'} captured on ${args.iface}${dropped ? errChalk.yellow(` (${dropped} more dropped by the kernel: they are not in the capture)`) : ''} → ${capturePath}`);
+  if (capture.captured !== null && capture.captured !== file.frames && !writeFailure) {
+    say(errChalk.yellow(`${backend} reports ${capture.captured} frames captured but ${file.frames} reached vrrpscope`));
   }
-  if (failure) {
-    const err = failure as NodeJS.ErrnoException;
+  if (writeFailure) {
+    const err = writeFailure as NodeJS.ErrnoException;
     say(`the capture could not be saved completely: ${err.code ? `${err.code} writing ${capturePath}` : err.message}`);
     releaseSignals();
     return 1;
+  }
+  if (analysisFailure) {
+    const { frame, error } = analysisFailure as { frame: number; error: Error };
+    say(`internal error analysing frame ${frame}: ${error.message} (please report it with ${capturePath}; VRRPSCOPE_DEBUG=1 shows details)`);
+    if (process.env.VRRPSCOPE_DEBUG) process.stderr.write(String(error.stack) + '\n');
+    releaseSignals();
+    return 70;
   }
 
   // From here a second Ctrl-C ends the process at once (default action): the capture is complete.
