@@ -15,15 +15,17 @@ import { TemplateError, TemplateSet } from './report/templates.js';
 import { ReportFormat, plural } from './report/format.js';
 import { colourLevel, Progress, summaryText } from './report/terminal.js';
 import { TOOL_VERSION } from './version.js';
-import { defaultAnalyzers } from './annotate/index.js';
 import { I18n } from './i18n/index.js';
 import { isLiveReport, runLive } from './cli/live.js';
+import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
 
 const USAGE = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
 
 Usage:
   vrrpscope report FILE... [--format html|md|json|pcapng] [-o OUT|-] [--lang en|fr]
                            [--all-frames] [--template DIR] [--no-color]
+                           [--config keepalived.conf]... [--expect LIST|FILE]
+${CHECK_USAGE}
   vrrpscope live --iface IF [--filter BPF] [--write FILE.pcapng] [--duration S]
                  [--backend cap|tcpdump] [--format …] [-o OUT|-] [--no-color]
   vrrpscope --version | --help
@@ -41,11 +43,15 @@ report      Analyse one or more pcap/pcapng files (merged by time) and write a r
   --lang en|fr       report language (default from LC_ALL / LC_MESSAGES / LANG)
   --template DIR     html/md layout from DIR/html/*.hbs or DIR/md/*.hbs (missing files: built-in)
   --no-color         no colour in the summary on stderr (also NO_COLOR=1)
+  --config, --expect the lab checklist's configuration cross-check and required behaviours (see check)
+
+${CHECK_HELP}
 
 live        Capture on an interface (root or CAP_NET_RAW), print each event as it is recognised;
             on Ctrl-C / SIGTERM / after --duration save the capture and write the report from it.
             \`report --iface IF\` is the same. Report options (--format, -o, --lang, --all-frames,
-            --template) as for report; the report goes next to the capture unless -o is given.
+            --template, --config, --expect) as for report; the report goes next to the capture
+            unless -o is given.
   --iface IF         interface to capture on (in the current network namespace)
   --filter BPF       capture filter (tcpdump syntax), e.g. "vrrp or arp"
   --write FILE       where to save the capture (pcapng; default: a new temporary directory)
@@ -70,6 +76,8 @@ interface ReportArgs {
   lang: 'en' | 'fr';
   templateDir?: string;
   noColor: boolean;
+  configs: string[];
+  expect: string | null;
 }
 
 function defaultLang(): 'en' | 'fr' {
@@ -78,7 +86,7 @@ function defaultLang(): 'en' | 'fr' {
 }
 
 function parseReportArgs(argv: string[]): ReportArgs {
-  const a: ReportArgs = { files: [], format: 'html', output: null, allFrames: false, lang: defaultLang(), noColor: false };
+  const a: ReportArgs = { files: [], format: 'html', output: null, allFrames: false, lang: defaultLang(), noColor: false, configs: [], expect: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -106,6 +114,8 @@ function parseReportArgs(argv: string[]): ReportArgs {
         break;
       }
       case '--no-color': case '--no-colour': a.noColor = true; break;
+      case '--config': a.configs.push(value()); break;
+      case '--expect': a.expect = value(); break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         a.files.push(arg);
@@ -133,7 +143,7 @@ function runReport(argv: string[]): number {
   // Broken templates are reported before the captures are read and before any output is written.
   if (args.format === 'html' || args.format === 'md') new TemplateSet({ kind: args.format, i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
   const progress = new Progress(i18n);
-  const analysis = analyzeFiles(args.files, { analyzers: defaultAnalyzers(i18n), lang: args.lang, progress: progress.update });
+  const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`)), lang: args.lang, progress: progress.update });
   progress.done();
   const extra: string[] = [];
   if (output !== '-') progress.message(i18n.t('term.writing', { path: output }));
@@ -167,9 +177,10 @@ export function main(argv: string[]): number {
     if (cmd === '--version' || cmd === '-V') { process.stdout.write(TOOL_VERSION + '\n'); return 0; }
     if (cmd === 'live' || (cmd === 'report' && isLiveReport(rest))) return runLive(rest, (argv) => main(['report', ...argv]));
     if (cmd === 'report') return runReport(rest);
+    if (cmd === 'check') return runCheck(rest, defaultLang());
     throw new UsageError(`unknown command "${cmd}" (try vrrpscope --help)`);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof CaptureError || e instanceof TemplateError) {
+    if (e instanceof UsageError || e instanceof CaptureError || e instanceof TemplateError || isCheckInputError(e)) {
       process.stderr.write(`vrrpscope: ${e.message}\n`);
       return 2;
     }

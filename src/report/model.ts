@@ -6,6 +6,7 @@ import type { Analysis, Host } from '../analyze.js';
 import type { VrrpscopeEvent } from '../annotate/events.js';
 import type { I18n, MessageKey } from '../i18n/index.js';
 import { TOOL_VERSION } from '../version.js';
+import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, frameAnchor, isAnnotated, num, str, strs } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
 import {
@@ -40,6 +41,8 @@ export interface ReportModel {
   generator: string;
   captures: CaptureView[];
   summary: string[];
+  /** The lab checklist and the configuration cross-check (null for an analysis made without them). */
+  checklist: ChecklistSectionView | null;
   timelines: Timeline[];
   vridTimelines: Timeline[];
   serviceTimelines: Timeline[];
@@ -94,6 +97,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
       duration: c.start === null || c.end === null ? '—' : fmt.duration((c.end - c.start) * 1000),
     })),
     summary: summaryLines(a, i18n, fmt),
+    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id) }),
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,
@@ -265,9 +269,11 @@ export function valueText(v: unknown, i18n: I18n): string {
 function hostViews(a: Analysis, i18n: I18n): { hosts: HostView[]; derived: boolean } {
   const derived = a.hosts.length === 0;
   const hosts = derived ? hostsFromEvents(a.events) : a.hosts;
+  // Directors named by their keepalived.conf (router_id) when --config was given: "10.0.0.11 (d1)".
+  const names = directorNames(a);
   return {
     derived: derived && hosts.length > 0,
-    hosts: hosts.map((h) => ({ ip: h.ip, macs: h.macs.join(', '), roles: h.roles.map((r) => labelOf(i18n, 'role.', r)).join(', ') })),
+    hosts: hosts.map((h) => ({ ip: names.has(h.ip) ? `${h.ip} (${names.get(h.ip)})` : h.ip, macs: h.macs.join(', '), roles: h.roles.map((r) => labelOf(i18n, 'role.', r)).join(', ') })),
   };
 }
 

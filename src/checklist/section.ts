@@ -1,0 +1,122 @@
+// What the html and md reports show of the checklist: plain data for the `checklist` partial of each
+// template set, built from Analysis.facts.checklist alone (the renderers never recompute it). Frames
+// and events become links through the renderer's own anchors (passed in, so this file knows nothing of
+// the page).
+
+import type { Analysis } from '../analyze.js';
+import type { I18n, MessageKey } from '../i18n/index.js';
+import { checklistOf } from './index.js';
+import type { Checklist, ChecklistItem } from './types.js';
+
+/** Most frame links an item or finding shows; the rest are counted. */
+const MAX_FRAME_LINKS = 24;
+
+export interface ChecklistFrameLink { n: number; href: string | null }
+
+export interface ChecklistItemView {
+  id: string;
+  anchor: string;
+  title: string;
+  /** proven, missing (required and not shown) or optional (not required, shown anyway). */
+  status: 'proven' | 'missing' | 'optional';
+  statusLabel: string;
+  /** Badge class of the report's style sheet. */
+  cls: string;
+  why: string | null;
+  evidence: { event: string; summary: string; href: string | null }[];
+  frames: ChecklistFrameLink[];
+  moreFrames: string | null;
+  detail: string | null;
+  step: string | null;
+}
+
+export interface ChecklistFindingView {
+  message: string;
+  where: string;
+  frames: ChecklistFrameLink[];
+}
+
+export interface ChecklistSectionView {
+  /** How required items were chosen, how many are proven, and the verdict: one line each. */
+  mode: string;
+  counts: string;
+  verdict: string;
+  complete: boolean;
+  items: ChecklistItemView[];
+  hasConfig: boolean;
+  directors: string[];
+  problems: string[];
+  findings: ChecklistFindingView[];
+  /** "No difference…" or "No keepalived.conf given…" when there is no finding. */
+  findingsNone: string | null;
+  notes: string[];
+}
+
+export interface SectionLinks {
+  /** Where a frame is in the page, or null when the page does not list it. */
+  frameHref?: (n: number) => string | null;
+  eventHref?: (id: string) => string | null;
+}
+
+/**
+ * The checklist section of a report, or null when the analysis has no checklist (an analysis made
+ * without the checklist analyser). Items shown: every required one, and the others the capture proves.
+ */
+export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: SectionLinks = {}): ChecklistSectionView | null {
+  const c = checklistOf(a);
+  if (!c) return null;
+  const t = (k: string, p: Record<string, string | number> = {}) => i18n.t(k as MessageKey, p);
+  const frameLinks = (frames: number[]) => frames.slice(0, MAX_FRAME_LINKS).map((n) => ({ n, href: links.frameHref?.(n) ?? null }));
+  const more = (frames: number[]) => (frames.length > MAX_FRAME_LINKS ? `+${frames.length - MAX_FRAME_LINKS}` : null);
+  const item = (i: ChecklistItem): ChecklistItemView => {
+    const status = i.required ? i.status : 'optional';
+    return {
+      id: i.id,
+      anchor: 'check-' + i.id,
+      title: i.title,
+      status,
+      statusLabel: t(status === 'proven' ? 'check.status.proven' : status === 'missing' ? 'check.status.missing' : 'check.status.optional'),
+      cls: status === 'proven' ? 'sev-info' : status === 'missing' ? 'sev-warning' : 'sev-notice',
+      why: i.required ? i.why : null,
+      evidence: i.evidence.map((e) => ({ event: e.event, summary: e.summary, href: links.eventHref?.(e.event) ?? null })),
+      frames: frameLinks(i.frames),
+      moreFrames: more(i.frames),
+      detail: i.detail,
+      step: i.step,
+    };
+  };
+  const shown = c.items.filter((i) => i.required || i.status === 'proven');
+  return {
+    mode: modeLine(c, i18n),
+    counts: t('check.counts', { proven: c.counts.proven, required: c.counts.required }),
+    verdict: !c.counts.required ? t('check.none-required')
+      : c.complete ? t('check.complete')
+      : t('check.incomplete', { ids: c.items.filter((i) => i.required && i.status !== 'proven').map((i) => i.id).join(', ') }),
+    complete: c.complete,
+    items: [...shown.filter((i) => i.required), ...shown.filter((i) => !i.required)].map(item),
+    hasConfig: c.configs.length > 0,
+    directors: c.directors.map((d) => (d.addresses.length
+      ? t('check.director.line', { name: d.name, config: d.config, addresses: d.addresses.join(', ') })
+      : t('check.director.unmatched', { name: d.name, config: d.config }))),
+    problems: c.configs.flatMap((x) => x.problems.map((p) => `${p.file}${p.line ? ':' + p.line : ''}: ${p.severity}: ${p.message}`)),
+    findings: c.findings.map((f) => ({
+      message: f.message,
+      where: f.where.map((w) => (w.line ? `${w.file}:${w.line}` : w.file)).join(', '),
+      frames: frameLinks(f.frames),
+    })),
+    findingsNone: c.findings.length ? null : t(c.configs.length ? 'check.findings.none' : 'check.findings.noconfig'),
+    notes: c.notes,
+  };
+}
+
+/** Director addresses and their names from the configuration (router_id), when --config was given. */
+export function directorNames(a: Pick<Analysis, 'facts'>): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const d of checklistOf(a)?.directors ?? []) for (const ip of d.addresses) m.set(ip, d.name);
+  return m;
+}
+
+function modeLine(c: Checklist, i18n: I18n): string {
+  if (c.mode === 'auto') return i18n.t('check.mode.auto');
+  return c.expectSource ? i18n.t('check.mode.expect-file', { file: c.expectSource }) : i18n.t('check.mode.expect');
+}

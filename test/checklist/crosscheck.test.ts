@@ -1,0 +1,121 @@
+// The configuration cross-check on synthetic event lists: each kind of finding, with its file and line,
+// and the cases where the capture cannot tell (no finding, a note).
+
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { VrrpscopeEvent } from '../../src/annotate/events.js';
+import { buildChecklist, type Checklist } from '../../src/checklist/index.js';
+import { WireLedger } from '../../src/checklist/wire.js';
+import { parseKeepalivedConf, type KeepalivedConfig } from '../../src/config/index.js';
+import { I18n } from '../../src/i18n/index.js';
+
+const T0 = 1795550000;
+const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-cross-'));
+let n = 0;
+function conf(text: string): KeepalivedConfig {
+  const p = join(dir, `c${n++}.conf`);
+  writeFileSync(p, text);
+  return parseKeepalivedConf(p);
+}
+type E = Partial<VrrpscopeEvent> & { kind: string; time: number };
+function check(list: E[], configs: KeepalivedConfig[], lang: 'en' | 'fr' = 'en'): Checklist {
+  const events = list.map((e, i) => ({ id: `e${i + 1}`, frames: [100 + i], severity: 'info', summary: e.kind, ...e, time: T0 + e.time }) as VrrpscopeEvent);
+  return buildChecklist(events, new WireLedger(), new I18n(lang), { configs });
+}
+const kinds = (c: Checklist) => c.findings.map((f) => [f.kind, f.where.map((w) => w.line)]);
+
+const VS = (body: string, head = '10.0.0.100 80') => `global_defs {\n  router_id d1\n}\nvirtual_server ${head} {\n${body}}\n`;
+const probe = (checker: string, target: string, extra: Partial<E> = {}): E =>
+  ({ kind: 'hc.probe', time: 1, checker, director: '10.1.0.11', target, intervalMs: 3000, count: 10, up: 10, down: 0, details: '', ...extra });
+
+describe('health checkers against the configuration', () => {
+  const tcp = VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n      connect_port 8080\n    }\n  }\n');
+
+  it('connect_port: the probes go to that port; probes of the service port are another checker', () => {
+    expect(kinds(check([probe('tcp', '10.1.0.21:8080')], [conf(tcp)]))).toEqual([]);
+    expect(kinds(check([probe('tcp', '10.1.0.21:80')], [conf(tcp)]))).toEqual([['hc-not-seen', [7]], ['hc-unconfigured', [6]]]);
+  });
+
+  it('configured as HTTP_GET, probed otherwise: named', () => {
+    const c = check([probe('misc', '10.1.0.21:80')], [conf(VS('  real_server 10.1.0.21 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n  }\n'))]);
+    expect(c.findings.map((f) => f.kind)).toEqual(['hc-not-seen', 'hc-unconfigured']);
+    expect(c.findings[0].message).toContain('probes it with MISC_CHECK');
+  });
+
+  it('the Host header keepalived sends without virtualhost is ip:port; with one, the virtualhost (of the url, the checker or the virtual server)', () => {
+    const http = (vh: string) => VS(`  delay_loop 3\n${vh}  real_server 10.1.0.21 80 {\n    HTTP_GET {\n      url {\n        path /health\n      }\n    }\n  }\n`);
+    const seen = (host: string) => probe('http', '10.1.0.21:80', { details: `GET /health, Host ${host}` });
+    expect(kinds(check([seen('10.1.0.21:80')], [conf(http('')) ]))).toEqual([]);
+    expect(kinds(check([seen('www.lab')], [conf(http(''))]))).toEqual([['hc-params', [7]]]);
+    expect(kinds(check([seen('www.lab')], [conf(http('  virtualhost www.lab\n'))]))).toEqual([]);
+    expect(kinds(check([seen('10.1.0.21:80')], [conf(http('  virtualhost www.lab\n'))]))).toEqual([['hc-params', [6]]]);
+  });
+
+  it('delay_loop: ±10 %, the retry pattern of a failing server, the default of 60 s', () => {
+    const c = conf(tcp);
+    expect(kinds(check([probe('tcp', '10.1.0.21:8080', { intervalMs: 3250 })], [c]))).toEqual([]);
+    expect(kinds(check([probe('tcp', '10.1.0.21:8080', { intervalMs: 3500 })], [c]))).toEqual([['hc-delay-loop', [5]]]);
+    // Failing probes are retried after delay_before_retry (1 s by default): the median may be that.
+    expect(kinds(check([probe('tcp', '10.1.0.21:8080', { intervalMs: 1004, down: 6 })], [c]))).toEqual([]);
+    expect(kinds(check([probe('tcp', '10.1.0.21:8080', { intervalMs: 1004, down: 0 })], [c]))).toEqual([['hc-delay-loop', [5]]]);
+    const none = check([probe('tcp', '10.1.0.21:80', { intervalMs: 3000 })], [conf(VS('  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n    }\n  }\n'))]);
+    expect(none.findings.map((f) => [f.kind, f.message.includes('without delay_loop keepalived checks every 60 s')])).toEqual([['hc-delay-loop', true]]);
+  });
+
+  it('no health check in the capture: a note, no finding; probes from an address no configuration can be tied to count for either director', () => {
+    const c = check([], [conf(tcp)]);
+    expect(c.findings).toEqual([]);
+    expect(c.notes).toEqual(['The capture shows no health check: the 1 configured checker(s) could not be compared (capture the real servers\' segment to see them).']);
+    const d2 = conf(tcp.replace('router_id d1', 'router_id d2'));
+    const silent = check([probe('tcp', '10.1.0.21:8080', { director: '10.1.0.11' }), probe('tcp', '10.1.0.21:8080', { director: '10.1.0.11' })], [conf(tcp), d2]);
+    expect(silent.findings.map((f) => f.kind)).toEqual([]);
+  });
+
+  it('PING_CHECK probes an address, MISC_CHECK any port of the real server', () => {
+    const c = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    PING_CHECK {\n    }\n    MISC_CHECK {\n      misc_path "/bin/check"\n    }\n  }\n'));
+    expect(kinds(check([probe('ping', '10.1.0.21'), probe('misc', '10.1.0.21:9200')], [c]))).toEqual([]);
+  });
+});
+
+describe('LVS against the configuration', () => {
+  const lvs = VS('  lb_kind NAT\n  quorum 2\n  sorry_server 10.1.0.99 80\n  delay_loop 2\n  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n    }\n  }\n  real_server 10.1.0.22 80 {\n    TCP_CHECK {\n    }\n  }\n');
+  const probes = [probe('tcp', '10.1.0.21:80', { intervalMs: 2000 }), probe('tcp', '10.1.0.22:80', { intervalMs: 2000 })];
+
+  it('forwarding method, real servers and sorry server that are not the configured ones', () => {
+    const c = check([...probes,
+      { kind: 'lvs.forward', time: 2, method: 'dr', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', sorry: false },
+      { kind: 'lvs.forward', time: 3, method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.23:80', sorry: false },
+      { kind: 'lvs.forward', time: 4, method: 'nat', vip: '10.0.0.100:443', realServer: '10.1.0.21:443', sorry: false },
+      { kind: 'lvs.sorry', time: 5, vip: '10.0.0.100:80', sorryServer: '10.1.0.98:80', start: T0 + 5, end: T0 + 9 },
+    ], [conf(lvs)]);
+    expect(kinds(c)).toEqual([['lvs-kind', [5]], ['lvs-realserver-unconfigured', [4]], ['lvs-unconfigured', [null]], ['sorry-server', [7]]]);
+  });
+
+  it('quorum lost (the checks) while clients were refused, and the sorry server never answered', () => {
+    const lost: E[] = [...probes,
+      { kind: 'hc.state', time: 10, target: '10.1.0.21:80', state: 'down', director: '10.1.0.11', frames: [500] },
+      { kind: 'svc.outage', time: 11, vip: '10.0.0.100:80', start: T0 + 11, end: T0 + 15, frames: [510, 511] },
+      { kind: 'hc.state', time: 30, target: '10.1.0.21:80', state: 'up', director: '10.1.0.11' },
+    ];
+    const c = check(lost, [conf(lvs)]);
+    expect(kinds(c)).toEqual([['quorum-no-sorry', [6, 7]]]);
+    expect(c.findings[0].frames).toEqual([500, 510, 511]);
+    // The sorry server answered: nothing to say. No client refused: nothing the capture can tell.
+    expect(kinds(check([...lost, { kind: 'lvs.sorry', time: 12, vip: '10.0.0.100:80', sorryServer: '10.1.0.99:80', start: T0 + 12, end: T0 + 30 }], [conf(lvs)]))).toEqual([]);
+    expect(kinds(check(lost.filter((e) => e.kind !== 'svc.outage'), [conf(lvs)]))).toEqual([]);
+  });
+
+  it('IPVS sync sent by a director whose configuration has no lvs_sync_daemon', () => {
+    const c = check([...probes, { kind: 'lvs.sync', time: 3, sender: '10.1.0.11', syncid: 5 }], [conf(lvs)]);
+    expect(kinds(c)).toEqual([['ipvs-sync', [null]]]);
+  });
+});
+
+describe('findings in French', () => {
+  it('speak as the course does', () => {
+    const c = check([probe('tcp', '10.1.0.21:80', { intervalMs: 9000 })], [conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n    }\n  }\n'))], 'fr');
+    expect(c.findings[0].message).toMatch(/^d1 \(10\.1\.0\.11\) sonde 10\.1\.0\.21:80 \(TCP_CHECK\) toutes les 9,00\ss \(trame 100\), mais .*:5 fixe delay_loop 3\.$/);
+  });
+});
