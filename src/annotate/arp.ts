@@ -243,6 +243,8 @@ export class ArpAnalyzer implements Analyzer {
     for (const tk of this.takeovers) {
       const sees = tk.family === 6 ? this.sawNa : this.sawArp;
       if (!sees || tk.bursts.length > 0 || this.lastTime - tk.time < 3) continue;
+      // The same takeover seen on another capture of the link (merged files): announced there.
+      if (this.takeovers.some((o) => o !== tk && o.bursts.length > 0 && o.event.router === tk.event.router && o.event.vrid === tk.event.vrid && Math.abs(o.time - tk.time) < 1)) continue;
       ctx.emit({
         kind: 'arp.missing-garp', time: tk.time, frames: tk.event.frames.slice(-1), severity: 'warning',
         summary: ctx.i18n.t(tk.family === 6 ? 'arp.missing-na' : 'arp.missing-garp', { router: String(tk.event.router), vrid: Number(tk.event.vrid), vips: [...tk.vips].join(', ') }),
