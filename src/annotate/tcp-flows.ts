@@ -169,6 +169,14 @@ export class TcpFlows implements Analyzer {
       this.remove(flow);
       flow = null;
     }
+    // A pure ACK on an established flow changes nothing but the time: the common case, kept short
+    // (no listener cares about it: health checks look at data, LVS at SYNs and answers).
+    if (flow && flow.established && (tcp.flags & ~(ACK | 0x08 | 0xc0)) === 0 && tcp.payloadEnd === tcp.payloadAt) {
+      flow.lastTime = t;
+      flow.lastFrame = pkt.frame.n;
+      this.touch(flow);
+      return;
+    }
     if (!flow) {
       // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
       // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
