@@ -18,6 +18,7 @@ import { TOOL_VERSION } from './version.js';
 import { I18n } from './i18n/index.js';
 import { isLiveReport, runLive } from './cli/live.js';
 import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
+import { forEachArg } from './cli/args.js';
 
 const USAGE = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
 
@@ -87,16 +88,7 @@ function defaultLang(): 'en' | 'fr' {
 
 function parseReportArgs(argv: string[]): ReportArgs {
   const a: ReportArgs = { files: [], format: 'html', output: null, allFrames: false, lang: defaultLang(), noColor: false, configs: [], expect: null };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const eq = arg.indexOf('=');
-      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+  forEachArg(argv, (message) => new UsageError(message), (name, arg, value) => {
     switch (name) {
       case '--format': case '-f': {
         const f = value();
@@ -120,7 +112,7 @@ function parseReportArgs(argv: string[]): ReportArgs {
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         a.files.push(arg);
     }
-  }
+  });
   if (a.files.length === 0) throw new UsageError('report needs at least one capture file');
   if (a.templateDir !== undefined && a.format !== 'html' && a.format !== 'md') throw new UsageError(`--template applies to the html and md formats, not ${a.format}`);
   return a;

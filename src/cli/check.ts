@@ -10,6 +10,7 @@ import { checklistText } from '../checklist/text.js';
 import { ConfigFileError, loadConfigs, problemLines } from '../config/index.js';
 import { I18n, type Lang } from '../i18n/index.js';
 import type { Analyzer } from '../annotate/engine.js';
+import { forEachArg } from './args.js';
 
 export { ConfigFileError } from '../config/index.js';
 export { ExpectError } from '../checklist/index.js';
@@ -60,16 +61,7 @@ interface CheckArgs extends ChecklistArgs {
 
 function parseCheckArgs(argv: string[], lang: Lang): CheckArgs {
   const a: CheckArgs = { files: [], configs: [], expect: null, lang, format: 'text' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new CheckUsageError(`${arg} needs a value`);
-      return v;
-    };
+  forEachArg(argv, (message) => new CheckUsageError(message), (name, arg, value) => {
     switch (name) {
       case '--config': case '-c': a.configs.push(value()); break;
       case '--expect': case '-e': {
@@ -93,7 +85,7 @@ function parseCheckArgs(argv: string[], lang: Lang): CheckArgs {
         if (arg.startsWith('-') && arg !== '-') throw new CheckUsageError(`unknown option ${arg} for check`);
         a.files.push(arg);
     }
-  }
+  });
   if (!a.files.length) throw new CheckUsageError('check needs at least one capture file');
   return a;
 }

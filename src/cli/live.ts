@@ -21,6 +21,7 @@ import {
   type BackendName, type LiveCapture,
 } from '../io/live.js';
 import { TOOL_VERSION } from '../version.js';
+import { forEachArg } from './args.js';
 
 // ------------------------------------------------------------------ the pipeline
 
@@ -147,16 +148,7 @@ export function isLiveReport(argv: string[]): boolean {
 export function parseLiveArgs(argv: string[]): LiveArgs {
   const a: LiveArgs = { iface: '', backend: 'auto', noColor: false, format: 'html', output: null, lang: defaultLang(), reportExtra: [] };
   const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new LiveUsageError(`${arg} needs a value`);
-      return v;
-    };
+  forEachArg(argv, (message) => new LiveUsageError(message), (name, arg, value) => {
     switch (name) {
       case '--iface': case '--interface': case '-i': a.iface = value(); break;
       case '--filter': a.filter = value(); break;
@@ -196,7 +188,7 @@ export function parseLiveArgs(argv: string[]): LiveArgs {
         if (arg.startsWith('-') && arg !== '-') throw new LiveUsageError(`unknown option ${arg}`);
         files.push(arg);
     }
-  }
+  });
   if (files.length) throw new LiveUsageError(`live mode reads an interface, not files (${files.join(' ')}): use either --iface or capture files`);
   if (!a.iface) throw new LiveUsageError('live needs --iface IF (the interface to capture on)');
   return a;

@@ -1,5 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { decodeCarp, looksLikeCarp, CARP_LENGTH } from '../../src/decoders/carp.js';
+import { robust } from '../support/mutate.js';
+
+/** The bytes that matter to this decoder, written at random places by the mutations. */
+const MUTATION = { special: [0x00, 0xff, 0x21, 0x07, 0x31, 0x80], maxEdits: 4 };
 
 // No public CARP capture was found, so the CARP advertisement is hand-built from OpenBSD's
 // struct carp_header (netinet/ip_carp.h) with a correct checksum. Wrapped in a pcap (text2pcap -i 112,
@@ -78,38 +82,12 @@ describe('decodeCarp', () => {
   });
 });
 
-// Deterministic PRNG (mulberry32) so a failure reproduces.
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** Every prefix, then 2000 mutations (random bytes, interesting bytes, cut ends); nothing may throw. */
-function robust(sample: Uint8Array, run: (b: Uint8Array, o: number, e: number) => unknown, seed: number): void {
-  for (let len = 0; len <= sample.length; len++) run(sample, 0, len);
-  const rnd = prng(seed);
-  const special = [0x00, 0xff, 0x21, 0x07, 0x31, 0x80];
-  for (let i = 0; i < 2000; i++) {
-    const b = Uint8Array.from(sample);
-    const edits = 1 + Math.floor(rnd() * 4);
-    for (let k = 0; k < edits; k++) {
-      const pos = Math.floor(rnd() * b.length);
-      b[pos] = rnd() < 0.5 ? special[Math.floor(rnd() * special.length)] : Math.floor(rnd() * 256);
-    }
-    const start = rnd() < 0.1 ? Math.floor(rnd() * b.length) : 0;
-    const end = rnd() < 0.3 ? start + Math.floor(rnd() * (b.length - start + 1)) : b.length;
-    run(b, start, end);
-  }
-}
 
 describe('decodeCarp and looksLikeCarp never throw', () => {
   [CARP, VRRP2_FRAME1, VRRP2_FIVE].forEach((h, i) => {
     it(`sample ${i}: every prefix and 2000 mutations`, () => {
-      expect(() => robust(hex(h), (b, o, e) => { looksLikeCarp(b, o, e); decodeCarp(b, o, e); }, 7000 + i)).not.toThrow();
+      expect(() => robust(hex(h), (b, o, e) => { looksLikeCarp(b, o, e); decodeCarp(b, o, e); }, 7000 + i, MUTATION)).not.toThrow();
     });
   });
   it('bad arguments', () => {

@@ -1,5 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { decodeHsrp } from '../../src/decoders/hsrp.js';
+import { robust } from '../support/mutate.js';
+
+/** The bytes that matter to this decoder, written at random places by the mutations. */
+const MUTATION = { special: [0x00, 0xff, 0x01, 0x02, 0x03, 0x04, 0x28, 0x06], maxEdits: 6 };
 
 // UDP payloads. Expected values from tshark 4.0.17 (hsrp.* / hsrp2.* fields) and, for version 0, from
 // tcpdump's own test oracle tcpdump/hsrp_1-v.out (which this decoder reproduces for all 118 hello/coup
@@ -122,38 +126,12 @@ describe('decodeHsrp dispatch', () => {
   });
 });
 
-// Deterministic PRNG (mulberry32) so a failure reproduces.
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** Every prefix, then 2000 mutations (random bytes, interesting bytes, cut ends); nothing may throw. */
-function robust(sample: Uint8Array, run: (b: Uint8Array, o: number, e: number) => unknown, seed: number): void {
-  for (let len = 0; len <= sample.length; len++) run(sample, 0, len);
-  const rnd = prng(seed);
-  const special = [0x00, 0xff, 0x01, 0x02, 0x03, 0x04, 0x28, 0x06];
-  for (let i = 0; i < 2000; i++) {
-    const b = Uint8Array.from(sample);
-    const edits = 1 + Math.floor(rnd() * 6);
-    for (let k = 0; k < edits; k++) {
-      const pos = Math.floor(rnd() * b.length);
-      b[pos] = rnd() < 0.5 ? special[Math.floor(rnd() * special.length)] : Math.floor(rnd() * 256);
-    }
-    const start = rnd() < 0.1 ? Math.floor(rnd() * b.length) : 0;
-    const end = rnd() < 0.3 ? start + Math.floor(rnd() * (b.length - start + 1)) : b.length;
-    run(b, start, end);
-  }
-}
 
 describe('decodeHsrp never throws', () => {
   [V0_HELLO_ACTIVE, V0_ADVERT, V2_HELLO_SPEAK, SYN_V2_IPV6, SYN_V2_MD5].forEach((h, i) => {
     it(`sample ${i}: every prefix and 2000 mutations, on both ports`, () => {
-      expect(() => robust(hex(h), (b, o, e) => { decodeHsrp(b, o, e, 1985); decodeHsrp(b, o, e, 2029); }, 6000 + i)).not.toThrow();
+      expect(() => robust(hex(h), (b, o, e) => { decodeHsrp(b, o, e, 1985); decodeHsrp(b, o, e, 2029); }, 6000 + i, MUTATION)).not.toThrow();
     });
   });
   it('bad arguments', () => {

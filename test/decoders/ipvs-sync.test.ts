@@ -1,5 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { decodeIpvsSync, type IpvsSyncConnection } from '../../src/decoders/ipvs-sync.js';
+import { robust } from '../support/mutate.js';
+
+/** The bytes that matter to this decoder, written at random places by the mutations. */
+const MUTATION = { special: [0x00, 0xff, 0x01, 0x06, 0x0f, 0x24, 0x40, 0x80], maxEdits: 8 };
 
 // UDP payloads to 224.0.0.81:8848 (TTL 1) from the lab's kernel sync daemon (Debian 6.1 kernel, keepalived
 // 2.2.7 `lvs_sync_daemon`, syncid 51). Expected values from tshark 4.0.17's ipvs.syncid, ipvs.size,
@@ -160,38 +164,12 @@ describe('decodeIpvsSync on damaged messages', () => {
   });
 });
 
-// Deterministic PRNG (mulberry32) so a failure reproduces.
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** Every prefix, then 2000 mutations (random bytes, interesting bytes, cut ends); nothing may throw. */
-function robust(sample: Uint8Array, run: (b: Uint8Array, o: number, e: number) => unknown, seed: number): void {
-  for (let len = 0; len <= sample.length; len++) run(sample, 0, len);
-  const rnd = prng(seed);
-  const special = [0x00, 0xff, 0x01, 0x06, 0x0f, 0x24, 0x40, 0x80];
-  for (let i = 0; i < 2000; i++) {
-    const b = Uint8Array.from(sample);
-    const edits = 1 + Math.floor(rnd() * 8);
-    for (let k = 0; k < edits; k++) {
-      const pos = rnd() < 0.5 ? Math.floor(rnd() * Math.min(b.length, 48)) : Math.floor(rnd() * b.length);
-      b[pos] = rnd() < 0.5 ? special[Math.floor(rnd() * special.length)] : Math.floor(rnd() * 256);
-    }
-    const start = rnd() < 0.1 ? Math.floor(rnd() * b.length) : 0;
-    const end = rnd() < 0.3 ? start + Math.floor(rnd() * (b.length - start + 1)) : b.length;
-    run(b, start, end);
-  }
-}
 
 describe('decodeIpvsSync never throws', () => {
   [NAT_253, FAILOVER_887, SYN_V0, SYN_V1].forEach((h, i) => {
     it(`sample ${i}: every prefix and 2000 mutations`, () => {
-      expect(() => robust(hex(h), (b, o, e) => decodeIpvsSync(b, o, e), 5000 + i)).not.toThrow();
+      expect(() => robust(hex(h), (b, o, e) => decodeIpvsSync(b, o, e), 5000 + i, MUTATION)).not.toThrow();
     });
   });
   it('bad arguments', () => {

@@ -11,15 +11,8 @@ import { layersOf } from '../../src/report/layers.js';
 import { openCaptures, parserFor } from '../../src/io/reader.js';
 import { Frame } from '../../src/io/frame.js';
 import { HAVE_SHARED, sharedCaptures } from '../support/captures.js';
+import { prng } from '../support/mutate.js';
 
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(data: Uint8Array, rnd: () => number): Uint8Array {
   const b = Uint8Array.from(data);
