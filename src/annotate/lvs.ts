@@ -287,7 +287,9 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     } else if (svc.sorry && svc.sorry.end === null) {
       this.closeSorry(svc, t, n, ctx);
     }
-    if (rs.state === 'out') this.poolChange(svc, rs, 'in', t, n, ctx);
+    // A connection reaching a server whose check still fails is keepalived not having removed it yet
+    // (retries), not a return to the pool.
+    if (rs.state === 'out' && !this.checks.isFailing(rs.id)) this.poolChange(svc, rs, 'in', t, n, ctx);
     rs.lastIndex = index;
     // A server the scheduler skipped for a full round while its check fails, or for two rounds
     // without any check telling why, has left the pool.
