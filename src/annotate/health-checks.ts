@@ -433,14 +433,16 @@ export class HealthChecks implements Analyzer, FlowListener {
 
   /** The state of every series (for LVS pool-change correlation). */
   seriesOf(target: string): readonly { checker: Checker; director: string; state: Verdict | null; stateEvents: VrrpscopeEvent[] }[] {
-    return this.byTarget.get(target) ?? NO_SERIES;
+    const withPort = this.byTarget.get(target);
+    // PING_CHECK probes an address, not a port: it checks every real server at that address.
+    const bare = this.byTarget.get(target.slice(0, target.lastIndexOf(':')));
+    if (!bare) return withPort ?? NO_SERIES;
+    return withPort ? [...withPort, ...bare] : bare;
   }
 
   /** Is any director's check of this target failing now? */
   isFailing(target: string): boolean {
-    const list = this.byTarget.get(target);
-    if (!list) return false;
-    for (const s of list) if (s.state === 'down') return true;
+    for (const s of this.seriesOf(target)) if (s.state === 'down') return true;
     return false;
   }
 }

@@ -18,6 +18,8 @@ const MAX_PENDING = 20_000;
 const MAX_SERVICES = 256;
 const MAX_FRAMES = 40;
 const NAT_MATCH_WINDOW_S = 3;
+/** UDP virtual services are kept apart from TCP ones of the same port: port + this. */
+const UDP_PORT = 100_000;
 
 interface RealServer {
   id: string;
@@ -88,7 +90,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly clients = new Set<string>();
   private readonly pendingFront = new Map<string, PendingFront>();
   private readonly pendingBack = new Map<string, { flow: Flow; time: number; frame: number }>();
-  private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string }>();
+  private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
   private lastExpiry = 0;
   /** client ip:port → the service and real server its connection was forwarded to (for sync checks). */
   private forwarded = new Map<string, { service: string; server: string }>();
@@ -154,6 +156,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
     if (pkt.ipvsSync && pkt.net && !pkt.frame.noTimestamp) this.onSync(pkt, frameTime(pkt.frame), ctx);
     if (!pkt.frame.noTimestamp && ((pkt.icmp && (pkt.icmp.type === 8 || pkt.icmp.type === 0)) || (pkt.icmpv6 && (pkt.icmpv6.type === 128 || pkt.icmpv6.type === 129)))) this.onEcho(pkt, frameTime(pkt.frame), ctx);
+    if (pkt.udp && !pkt.frame.noTimestamp && this.vips.size && !pkt.ipvsSync) this.onUdp(pkt, frameTime(pkt.frame), ctx);
     // LVS-TUN: the client's SYN to the VIP inside IP-in-IP from the director to the real server.
     if (pkt.inner && pkt.tcp && (pkt.tcp.flags & 0x12) === 0x02 && pkt.ip && !pkt.frame.noTimestamp) {
       const inner = pkt.inner;
@@ -243,11 +246,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     return !!svc && svc.servers.size > 0 && !this.isDirector(flow.serverIp);
   }
 
-  /** Port -1 stands for ICMP echo to the VIP (clients pinging it). */
+  /** Port -1 stands for ICMP echo to the VIP (clients pinging it); UDP services are port + UDP_PORT. */
   private service(vip: string | null, port: number): Service | null {
     const last = this.lastService;
     if (last && last.vip === vip && last.port === port) return last;
-    const id = port === -1 ? `${vip} (ping)` : `${vip ?? '?'}:${port}`;
+    const id = port === -1 ? `${vip} (ping)` : port >= UDP_PORT ? `${vip ?? '?'}:${port - UDP_PORT}/udp` : `${vip ?? '?'}:${port}`;
     let s = this.services.get(id);
     if (!s) {
       if (this.services.size >= MAX_SERVICES) return null;
@@ -309,7 +312,9 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     for (let i = this.recentEvents.length - 1; i >= 0; i--) {
       const e = this.recentEvents[i];
       if (e.time > t + 0.5 || t - e.time > 15) continue;
-      if (e.kind === 'hc.state' && e.target === server && e.state === (state === 'out' ? 'down' : 'up')) return e;
+      const target = String(e.target);
+      const sameServer = target === server || (!target.includes(':') && server.startsWith(target + ':'));
+      if (e.kind === 'hc.state' && sameServer && e.state === (state === 'out' ? 'down' : 'up')) return e;
     }
     return null;
   }
@@ -399,7 +404,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const { i18n } = ctx;
     ctx.emit({
       kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
-      summary: i18n.t(svc.port === -1 ? 'svc.outage.ping' : end === null ? 'svc.outage.open' : 'svc.outage', {
+      summary: i18n.t(svc.port === -1 ? 'svc.outage.ping' : svc.port >= UDP_PORT ? 'svc.outage.udp' : end === null ? 'svc.outage.open' : 'svc.outage', {
         service: svc.port === -1 ? String(svc.vip) : svc.id, duration: i18n.fmt.seconds((stop - f.start) * 1000), count: f.count,
       }) + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: String(cause.summary) }) : ''),
       vip: svc.id, start: f.start, end: stop, durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
@@ -438,11 +443,23 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
   }
 
-  private pingOutcome(p: { time: number; frame: number; vip: string }, ok: boolean, ctx: EngineContext): void {
-    const svc = this.service(p.vip, -1);
+  private pingOutcome(p: { time: number; frame: number; vip: string; port?: number }, ok: boolean, ctx: EngineContext): void {
+    const svc = this.service(p.vip, p.port ?? -1);
     if (!svc) return;
     if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: p.time, frame: p.frame, ok, end: p.time });
     if (p.time - svc.lastRead > 5) { svc.lastRead = p.time; this.readOutcomes(svc, p.time - 15, ctx); }
+  }
+
+  /** Clients' UDP requests to a VIP (DNS through LVS…): a request with no answer within 2 s failed. */
+  private onUdp(pkt: Packet, t: number, ctx: EngineContext): void {
+    const ip = pkt.net!, u = pkt.udp!;
+    if (this.vips.has(ip.dst) && !ip.isMulticast && !this.isDirector(ip.src)) {
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, vip: ip.dst, port: UDP_PORT + u.dstPort });
+    } else if (this.vips.has(ip.src)) {
+      const k = `udp|${ip.dst}|${u.dstPort}|${ip.src}|${u.srcPort}`;
+      const p = this.pendingPings.get(k);
+      if (p) { this.pendingPings.delete(k); this.pingOutcome(p, true, ctx); }
+    }
   }
 
   // --- IPVS connection sync ---

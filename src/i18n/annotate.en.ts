@@ -118,5 +118,6 @@ export const annotateEn = {
   'svc.outage.open': 'Clients cannot reach {service} at the end of the capture: {count} new connections failed over {duration}.',
   'svc.outage.arp': 'For {duration}, clients asked who has {vip} and nobody answered: no director held the VIP.',
   'svc.outage.ping': 'Clients pinging {service} got no answer for {duration}: {count} echo requests unanswered.',
+  'svc.outage.udp': 'Clients got no answer from {service} for {duration}: {count} requests unanswered.',
   'svc.outage.cause': 'Why: {cause}',
 };

@@ -111,5 +111,6 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'svc.outage.open': 'Les clients ne peuvent pas joindre {service} à la fin de la capture : {count} nouvelles connexions ont échoué en {duration}.',
   'svc.outage.arp': 'Pendant {duration}, les clients ont demandé qui a {vip} sans réponse : aucun directeur ne portait la VIP.',
   'svc.outage.ping': 'Les clients qui pinguent {service} n\'ont pas eu de réponse pendant {duration} : {count} requêtes d\'écho sans réponse.',
+  'svc.outage.udp': 'Les clients n\'ont pas eu de réponse de {service} pendant {duration} : {count} requêtes sans réponse.',
   'svc.outage.cause': 'Cause : {cause}',
 };

@@ -5,25 +5,30 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SHARED } from '../support/captures.js';
 import { reportJson } from '../support/ours.js';
 import { virtualServers } from '../support/keepalived-conf.js';
 
 const LABS = join(SHARED, 'captures/lab');
+// The second set of the same QEMU lab (DR, TUN, other checkers, sorry variant), recorded for the project.
+const OWN = fileURLToPath(new URL('../../captures/ivs', import.meta.url));
 const CHECKER: Record<string, string> = { TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'ssl', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc', PING_CHECK: 'ping', UDP_CHECK: 'udp', DNS_CHECK: 'dns' };
 
 interface Change { t: number; director: string; action: string; real_server?: string; sorry_server?: boolean; virtual_server: string }
 
-const labs = existsSync(LABS) ? readdirSync(LABS).filter((d) => existsSync(join(LABS, d, 'ground-truth.json'))) : [];
+const labDirs = (root: string) => (existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, 'ground-truth.json'))).map((d) => join(root, d)) : []);
+const labs = [...labDirs(LABS), ...labDirs(OWN)].filter((dir) => JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')).real_server_changes !== undefined);
 
 describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived\'s logs', () => {
-  for (const lab of labs) {
-    const dir = join(LABS, lab);
+  for (const dir of labs) {
+    const lab = dir.split('/').slice(-2).join('/');
     const g = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8'));
     // d1-any repeats d1's view of both links: the bridges' captures hold everything.
     const files = readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f) && !f.includes('-any')).map((f) => join(dir, f));
     const vss = virtualServers(g.keepalived_conf.d1);
-    const backIp = (d: string): string => g.topology.hosts[d].eth1[0];
+    // The address a director checks from: its server-side interface (eth1), or its only one.
+    const backIp = (d: string): string => (g.topology.hosts[d].eth1 ?? g.topology.hosts[d].eth0)[0];
     const window = (vs: string) => 2 * (vss.find((v) => `${v.vip}:${v.port}` === vs)?.delayLoop ?? 2);
     const doc = reportJson(files);
     const ev = (kind: string) => doc.events.filter((e) => e.kind === kind);
@@ -32,12 +37,12 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
 
     it(`${lab}: every checker of the configuration is recognised, per director, with its delay_loop`, () => {
       const probes = ev('hc.probe');
-      for (const vs of vss) for (const rs of vs.realServers) for (const c of rs.checkers) for (const d of ['d1', 'd2']) {
-        const p = probes.find((e) => e.director === backIp(d) && e.target === `${rs.ip}:${rs.port}` && e.checker === CHECKER[c]);
+      for (const vs of vss) for (const rs of vs.realServers) for (const c of rs.checkers) for (const d of Object.keys(g.keepalived_conf).filter((k) => /^d\d/.test(k))) {
+        const p = probes.find((e) => e.director === backIp(d) && (e.target === `${rs.ip}:${rs.port}` || (c === 'PING_CHECK' && e.target === rs.ip)) && e.checker === CHECKER[c]);
         expect(p, `${c} of ${rs.ip}:${rs.port} from ${d}`).toBeDefined();
         expect(Math.abs(p!.intervalMs - vs.delayLoop * 1000), `delay_loop of ${c} ${rs.ip}:${rs.port}`).toBeLessThan(vs.delayLoop * 100);
       }
-      const configured = new Set(vss.flatMap((vs) => vs.realServers.flatMap((rs) => rs.checkers.map((c) => `${rs.ip}:${rs.port}|${CHECKER[c]}`))));
+      const configured = new Set(vss.flatMap((vs) => vs.realServers.flatMap((rs) => rs.checkers.map((c) => `${c === 'PING_CHECK' ? rs.ip : `${rs.ip}:${rs.port}`}|${CHECKER[c]}`))));
       expect(probes.filter((p) => !configured.has(`${p.target}|${p.checker}`)).map((p) => `${p.checker} ${p.target}`), 'probes of no configured checker').toEqual([]);
     });
 
@@ -47,7 +52,9 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
       const unmatched = [...states];
       for (const c of expected) {
         const want = c.action === 'removing' ? 'down' : 'up';
-        const i = unmatched.findIndex((e) => e.director === backIp(c.director) && e.target === c.real_server && e.state === want && within(e.time, c.t, window(c.virtual_server)));
+        // PING_CHECK's target is an address: it stands for the real server at that address.
+        const sameTarget = (t: string) => t === c.real_server || (!t.includes(':') && c.real_server!.startsWith(t + ':'));
+        const i = unmatched.findIndex((e) => e.director === backIp(c.director) && sameTarget(String(e.target)) && e.state === want && within(e.time, c.t, window(c.virtual_server)));
         expect(i, `hc.state ${want} of ${c.real_server} from ${c.director} near ${c.t}`).toBeGreaterThanOrEqual(0);
         unmatched.splice(i, 1);
       }
@@ -84,10 +91,18 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
         if (seen.has(key + '|' + Math.round(c.t / 10))) continue; // the other director's line for the same change
         seen.add(key + '|' + Math.round(c.t / 10));
         const w = window(c.virtual_server);
-        if ((c.action === 'removing' || c.action === 'adding') && !c.sorry_server) take(c.real_server!, c.action === 'removing' ? 'out' : 'in', c.t, w, 'its check');
+        // While the sorry server serves (quorum lost), a server's own change moves no traffic: the
+        // quorum's return brings the alive servers back all at once.
+        const sorryServing = (t: number) => {
+          const marks = changes.filter((x) => x.sorry_server && x.virtual_server === c.virtual_server && x.t < t - 0.5);
+          return marks.length > 0 && marks[marks.length - 1].action === 'adding';
+        };
+        if ((c.action === 'removing' || c.action === 'adding') && !c.sorry_server && !(c.action === 'adding' && sorryServing(c.t))) take(c.real_server!, c.action === 'removing' ? 'out' : 'in', c.t, w, 'its check');
         if (c.action === 'removing_alive_servers_pool' || c.action === 'adding_alive_servers_pool') {
           // Quorum: the alive servers leave (or come back) with it; the failed ones were handled above.
-          const alive = vsOf(c.virtual_server).realServers.map((r) => `${r.ip}:${r.port}`).filter((s) => !changes.some((x) => x.real_server === s && x.action === (c.action.startsWith('removing') ? 'removing' : 'adding') && within(x.t, c.t, 1)));
+          // Alive: the servers whose own last change (up to this moment) was not a removal.
+          const lastChange = (srv: string) => changes.filter((x) => x.real_server === srv && !x.sorry_server && (x.action === 'removing' || x.action === 'adding') && x.t <= c.t + 1).pop();
+          const alive = vsOf(c.virtual_server).realServers.map((r) => `${r.ip}:${r.port}`).filter((srv) => lastChange(srv)?.action !== 'removing' || (c.action.startsWith('adding') && within(lastChange(srv)!.t, c.t, w)));
           for (const s of alive) take(s, c.action.startsWith('removing') ? 'out' : 'in', c.t, w, 'quorum');
         }
         if (c.sorry_server && c.action === 'adding') expect(sorry.some((e) => e.sorryServer === c.real_server && within(Number(e.start), c.t, w)), `lvs.sorry from ${c.t}`).toBe(true);
@@ -99,11 +114,13 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
 
     it(`${lab}: client outages of the ground truth appear, none invented`, () => {
       const outages = ev('svc.outage');
-      const truth = Object.values(g.client.by_kind as Record<string, { outages: { from: number; to: number; next_success: number }[] }>).flatMap((k) => k.outages ?? []);
+      // Each kind of client (HTTP, DNS over UDP…) against the outages of its kind of service.
+      const truth = Object.entries(g.client.by_kind as Record<string, { outages: { from: number; to: number; next_success: number }[] }>)
+        .flatMap(([kind, k]) => (k.outages ?? []).map((o) => ({ ...o, udp: kind === 'dns' })));
       const unmatched = [...outages];
       for (const o of truth) {
         const from = g.t0 + o.from;
-        const i = unmatched.findIndex((e) => Math.abs(Number(e.start) - from) <= 1.5);
+        const i = unmatched.findIndex((e) => String(e.vip).endsWith('/udp') === o.udp && Math.abs(Number(e.start) - from) <= 1.5);
         expect(i, `svc.outage from ${o.from} (rel)`).toBeGreaterThanOrEqual(0);
         unmatched.splice(i, 1);
       }

@@ -35,8 +35,13 @@ export function expectedMasters(path: string): ExpectedMaster[] {
   const ownInstance = (inst: string) => (g.vrrp?.instances as { name: string; vrid: number; family: string }[] | undefined)?.find((i) => i.name === inst);
   const vridOf = (inst: string): number => g.topology?.vrrp?.[inst]?.vrid ?? ownInstance(inst)?.vrid ?? (g.vrrp?.instance === inst ? g.vrrp.vrid : g.vrrp?.[inst]?.vrid);
   const ifaceOf = (inst: string): string => g.topology?.vrrp?.[inst]?.interface ?? 'eth0';
-  const ipOf = (d: string, inst: string): string => g.topology?.hosts?.[d]?.[ifaceOf(inst)]?.[0]
-    ?? (ownInstance(inst)?.family === 'ipv6' ? g.hosts?.[d]?.ipv6_link_local : g.hosts?.[d]?.ipv4);
+  // VRRPv3 over IPv6 adverts come from the link-local address (RFC 5798 §5.1.2.1).
+  const v6 = (inst: string) => ownInstance(inst)?.family === 'ipv6' || /ipv6/i.test(String(g.topology?.vrrp?.[inst]?.family ?? ''));
+  const ipOf = (d: string, inst: string): string => {
+    const addrs: string[] | undefined = g.topology?.hosts?.[d]?.[ifaceOf(inst)];
+    if (addrs) return (v6(inst) ? addrs.find((a) => a.startsWith('fe80:')) : addrs[0]) ?? addrs[0];
+    return v6(inst) ? g.hosts?.[d]?.ipv6_link_local : g.hosts?.[d]?.ipv4;
+  };
   const advertInt = (d: string): number => { const a = g.vrrp?.advert_int; return typeof a === 'object' && a ? Number(a[d]) : Number(a ?? 1); };
   const intervalOf = (d: string, inst: string): number => Number(/advert_int\s+(\S+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? advertInt(d));
   const priorityOf = (d: string, inst: string): number => Number(/priority\s+(\d+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? g.vrrp?.priorities?.[d] ?? 100);
