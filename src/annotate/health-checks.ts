@@ -353,7 +353,8 @@ export class HealthChecks implements Analyzer, FlowListener {
       const list = this.byTarget.get(target);
       if (list) list.push(s); else this.byTarget.set(target, [s]);
       ctx.host(director, null, 'director');
-      ctx.host(target.slice(0, target.lastIndexOf(':')), null, 'real-server');
+      // PING_CHECK's target is a bare address; the others are address:port.
+      ctx.host(checker === 'ping' ? target : target.slice(0, target.lastIndexOf(':')), null, 'real-server');
     } else {
       const gap = (probe.time - s.last.time) * 1000;
       if (gap > 0) { if (s.gaps.length < 512) s.gaps.push(gap); else s.gaps[s.count % 512] = gap; }

@@ -90,6 +90,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly clients = new Set<string>();
   private readonly pendingFront = new Map<string, PendingFront>();
   private readonly pendingBack = new Map<string, { flow: Flow; time: number; frame: number }>();
+  /** Tunnelled SYNs already counted (client, port, sequence), bounded. */
+  private readonly tunnelled = new Set<string>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
   private lastExpiry = 0;
   /** client ip:port → the service and real server its connection was forwarded to (for sync checks). */
@@ -160,6 +162,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     // LVS-TUN: the client's SYN to the VIP inside IP-in-IP from the director to the real server.
     if (pkt.inner && pkt.tcp && (pkt.tcp.flags & 0x12) === 0x02 && pkt.ip && !pkt.frame.noTimestamp) {
       const inner = pkt.inner;
+      // One tunnelled SYN crosses two links (director → router → real server): count it once.
+      const key = `${inner.src}|${pkt.tcp.srcPort}|${pkt.tcp.seq}`;
+      if (this.tunnelled.has(key)) return;
+      if (this.tunnelled.size >= 4096) this.tunnelled.clear();
+      this.tunnelled.add(key);
       this.vips.add(inner.dst);
       this.directors.add(pkt.ip.src);
       this.forward('tun', inner.src, pkt.tcp.srcPort, `${inner.dst}:${pkt.tcp.dstPort}`, inner.dst, pkt.tcp.dstPort, `${pkt.ip.dst}:${pkt.tcp.dstPort}`, pkt.ip.src, frameTime(pkt.frame), pkt.frame.n, ctx);
@@ -400,7 +407,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (w.vip === svc.vip && w.from < f.start && w.to >= f.start - 1) { f.start = w.from; f.frames.unshift(w.frame); w.used = true; }
     }
     const stop = end ?? f.last;
-    const cause = this.outageCause(f.start, stop, svc.vip);
+    const cause = this.outageCause(f.start, stop, svc.vip, svc.port === -1 ? null : svc.port >= UDP_PORT ? svc.port - UDP_PORT : svc.port);
     const { i18n } = ctx;
     ctx.emit({
       kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
@@ -412,12 +419,14 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   /** The event nearest the outage's start that explains it (director events of that VIP preferred). */
-  private outageCause(start: number, end: number, vip: string | null): VrrpscopeEvent | null {
+  private outageCause(start: number, end: number, vip: string | null, port: number | null): VrrpscopeEvent | null {
     let best: VrrpscopeEvent | null = null, bestScore = Infinity;
     for (const e of this.recentEvents) {
       if (e.time < start - 10 || e.time > end + 1) continue;
       if (e.kind === 'vrrp.master' && e.reason === 'initial') continue;
       if (vip && e.kind.startsWith('vrrp') && !this.vipsOfVrid.get(`${e.family}:${e.vrid}`)?.has(vip)) continue;
+      // A failing check explains an outage of a service on the same port only (a DNS outage is no web server's doing).
+      if (e.kind === 'hc.state' && port !== null && !String(e.target).endsWith(`:${port}`)) continue;
       const score = Math.abs(e.time - start) + (e.kind.startsWith('vrrp') ? 0 : 3);
       if (score < bestScore) { best = e; bestScore = score; }
     }

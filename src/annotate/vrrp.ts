@@ -143,7 +143,7 @@ export class VrrpAnalyzer implements Analyzer {
     const skew = skewMs(this.bestBackupPriority(inst, r), r.profile.intervalMs, r.profile.version);
     const e = ctx.emit({
       kind: 'vrrp.resign', time: t, frames: [n], severity: 'notice',
-      summary: i18n.t('vrrp.resign', { router: r.ip, vrid: inst.vrid }),
+      summary: i18n.t('vrrp.resign', { router: r.ip, vrid: inst.vrid, rfc: rfcOf(r.profile.version) }),
       vrid: inst.vrid, family: inst.family, router: r.ip,
     });
     ctx.comment(n, i18n.t('vrrp.comment.resign', { router: r.ip, vrid: inst.vrid, skew: i18n.fmt.seconds(skew) }));
@@ -191,6 +191,7 @@ export class VrrpAnalyzer implements Analyzer {
       gap: gapMs === null ? '' : fmt.seconds(gapMs), expected: expectedMs === null ? '' : fmt.seconds(expectedMs),
       interval: fmt.seconds(prev?.profile.intervalMs ?? interval), skew: fmt.seconds(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
       vips: r.profile.addresses.join(', '), excess: gapMs !== null && expectedMs !== null ? fmt.seconds(gapMs - expectedMs) : '',
+      rfc: rfcOf(r.profile.version),
     };
     let summary = i18n.t(
       resumed ? (reason === 'resignation' ? 'vrrp.master.restarted' : 'vrrp.master.resumed')
@@ -453,6 +454,11 @@ export class VrrpAnalyzer implements Analyzer {
       for (const o of inst.overlaps) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime, ctx);
     }
   }
+}
+
+/** The RFC of the VRRP version spoken (the section numbers of the timers are the same in both). */
+function rfcOf(version: number): string {
+  return version === 3 ? 'RFC 5798' : 'RFC 3768';
 }
 
 function round(ms: number): number {
