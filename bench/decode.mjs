@@ -13,7 +13,7 @@ function run(decode) {
   const streams = new HeadReassembler();
   let n = 0, bytes = 0, f, vrrp = 0, tcp = 0;
   while ((f = source.next())) {
-    n++; bytes += f.data.length;
+    n++; bytes += f.caplen;
     if (decode) { const p = decodePacket(f, streams); if (p.vrrp) vrrp++; if (p.tcp) tcp++; }
   }
   source.close();
