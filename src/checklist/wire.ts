@@ -48,6 +48,8 @@ export class WireLedger {
   private readonly lastSeen = new Map<string, number>();
   private readonly returnsOf = new Map<string, { time: number; frame: number }[]>();
   private readonly routerMacs = new Map<string, string>();
+  /** The IPv4 routers' addresses as numbers (the per-frame presence check). */
+  private readonly routerNums = new Set<number>();
   /** Addresses the adverts announce (VIPs), and clients' connection attempts to them per second. */
   private readonly vips = new Set<string>();
   private readonly synsPerSecond = new Map<number, number>();
@@ -60,18 +62,24 @@ export class WireLedger {
     if (pkt.eth) this.ethernetFrames++;
     else if (pkt.cooked) this.cookedFrames++;
     const net = pkt.ip ?? pkt.ipv6;
-    const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
     // Any frame from a known router (its address, or its MAC for ARP and IGMP) tells it is there.
-    const who = (net && this.lastSeen.has(net.src) ? net.src : null) ?? (mac ? this.routerMacs.get(mac) ?? null : null)
-      ?? (pkt.arp?.senderIp && this.lastSeen.has(pkt.arp.senderIp) ? pkt.arp.senderIp : null);
+    // Checked by number for IPv4: this runs for every frame of the capture.
+    let who: string | null = null;
+    if (pkt.ip) { if (this.routerNums.has(pkt.ip.srcNum)) who = pkt.ip.src; }
+    else if (pkt.ipv6 && this.lastSeen.has(pkt.ipv6.src)) who = pkt.ipv6.src;
+    if (!who && (pkt.arp || pkt.igmp)) {
+      const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
+      who = (mac ? this.routerMacs.get(mac) ?? null : null) ?? (pkt.arp?.senderIp && this.lastSeen.has(pkt.arp.senderIp) ? pkt.arp.senderIp : null);
+    }
     if (who) this.seen(who, t, pkt.frame.n);
     const tcp = pkt.tcp;
-    if (tcp && net && (tcp.flags & 0x12) === 0x02 && this.vips.has(net.dst)) {
+    if (tcp && net && (tcp.flags & 0x12) === 0x02 && this.vips.size && this.vips.has(net.dst)) {
       const sec = Math.floor(t);
       if (this.synsPerSecond.has(sec) || this.synsPerSecond.size < MAX_SYN_SECONDS) this.synsPerSecond.set(sec, (this.synsPerSecond.get(sec) ?? 0) + 1);
     }
     const v = pkt.vrrp;
     if (!v || !net || (v.version !== 2 && v.version !== 3)) return;
+    const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
     const key = `${v.vrid}|${v.family}|${net.src}`;
     let r = this.routers.get(key);
     if (!r) {
@@ -82,6 +90,7 @@ export class WireLedger {
       };
       this.routers.set(key, r);
       if (!this.lastSeen.has(net.src)) this.lastSeen.set(net.src, t);
+      if (pkt.ip) this.routerNums.add(pkt.ip.srcNum);
       if (mac && !this.routerMacs.has(mac)) this.routerMacs.set(mac, net.src);
     }
     r.adverts++;
