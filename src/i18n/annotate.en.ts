@@ -98,6 +98,7 @@ export const annotateEn = {
   'lvs.forward.tun': 'LVS-TUN: {count} connections to {service} tunnelled (IP-in-IP) by {director} to real server {server}.',
   'lvs.service.rr': 'Virtual service {service}: {count} new connections, taken in turn by {servers}: round robin.',
   'lvs.service.wrr': 'Virtual service {service}: {count} new connections, shared unevenly by {servers}: weighted scheduling (wrr/wlc) or weights differ.',
+  'lvs.service.wrr-cycle': 'Virtual service {service}: {count} new connections, taken in turn by {servers} in a repeating cycle of {cycle} connections where some servers get more turns: weighted round robin (wrr).',
   'lvs.service.spread': 'Virtual service {service}: {count} new connections, spread over {servers}.',
   'lvs.service.single': 'Virtual service {service}: {count} new connections, all to {servers}.',
   'lvs.realserver.out.hc': 'Real server {server} leaves the pool of {service}: new connections stop going to it after its {checker} failed ({reason}).',

@@ -91,6 +91,7 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'lvs.forward.tun': 'LVS-TUN : {count} connexions vers {service} tunnelées (IP dans IP) par {director} vers le serveur réel {server}.',
   'lvs.service.rr': 'Service virtuel {service} : {count} nouvelles connexions, prises à tour de rôle par {servers} : tourniquet (rr).',
   'lvs.service.wrr': 'Service virtuel {service} : {count} nouvelles connexions, partagées inégalement entre {servers} : ordonnancement pondéré (wrr/wlc) ou poids différents.',
+  'lvs.service.wrr-cycle': 'Service virtuel {service} : {count} nouvelles connexions, prises à tour de rôle par {servers} selon un cycle répété de {cycle} connexions où certains serveurs ont plus de tours : tourniquet pondéré (wrr).',
   'lvs.service.spread': 'Service virtuel {service} : {count} nouvelles connexions, réparties sur {servers}.',
   'lvs.service.single': 'Service virtuel {service} : {count} nouvelles connexions, toutes vers {servers}.',
   'lvs.realserver.out.hc': 'Le serveur réel {server} sort du pool de {service} : les nouvelles connexions ne lui parviennent plus depuis l\'échec de son test {checker} ({reason}).',

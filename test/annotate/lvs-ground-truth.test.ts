@@ -61,6 +61,17 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
       expect(unmatched.map((e) => `${e.director} ${e.target} ${e.state} at ${e.time}`), 'invented hc.state').toEqual([]);
     });
 
+    it(`${lab}: the scheduler named for each virtual service is the configured one (rr, or wrr when weights differ)`, () => {
+      for (const e of ev('lvs.service')) {
+        const vs = vss.find((v) => `${v.vip}:${v.port}` === e.vip);
+        if (!vs?.lbAlgo || Number(e.connections) < 20 || e.scheduling === 'single') continue;
+        // A wrr service whose weights are all equal schedules like rr.
+        const weights = new Set([...g.keepalived_conf.d1.matchAll(/weight\s+(\d+)/g)].map((m: RegExpMatchArray) => m[1]));
+        const want = vs.lbAlgo === 'wrr' && weights.size > 1 ? 'wrr' : vs.lbAlgo === 'rr' || vs.lbAlgo === 'wrr' ? 'rr' : null;
+        if (want) expect(e.scheduling, `${e.vip} (lb_algo ${vs.lbAlgo})`).toBe(want);
+      }
+    });
+
     it(`${lab}: pool changes and sorry-server windows, within two delay_loops, none invented`, () => {
       const served = new Set(ev('lvs.service').map((e) => e.vip));
       // What the master director did (both directors log the same changes; traffic follows the master).

@@ -2,7 +2,7 @@
 // server's checkers.
 
 export interface ConfRealServer { ip: string; port: number; checkers: string[] }
-export interface ConfVirtualServer { vip: string; port: number; delayLoop: number; quorum: number | null; sorry: string | null; realServers: ConfRealServer[] }
+export interface ConfVirtualServer { vip: string; port: number; delayLoop: number; lbAlgo: string | null; quorum: number | null; sorry: string | null; realServers: ConfRealServer[] }
 
 function blocks(text: string, keyword: string): { head: string; body: string }[] {
   const out: { head: string; body: string }[] = [];
@@ -23,6 +23,7 @@ export function virtualServers(conf: string): ConfVirtualServer[] {
     return {
       vip, port: Number(port),
       delayLoop: Number(/delay_loop\s+(\d+)/.exec(body)?.[1] ?? 60),
+      lbAlgo: /lb_algo\s+(\S+)/.exec(body)?.[1] ?? null,
       quorum: /quorum\s+(\d+)/.test(body) ? Number(/quorum\s+(\d+)/.exec(body)![1]) : null,
       sorry: sorry ? `${sorry[1]}:${sorry[2]}` : null,
       realServers: blocks(body, 'real_server').map((rs) => {
