@@ -81,6 +81,10 @@ console.log('what'.padEnd(46) + 'seconds'.padStart(9) + 'frames/s'.padStart(13) 
 for (const [what, s, fps, rss] of rows) console.log(what.padEnd(46) + s.toFixed(3).padStart(9) + fps.toLocaleString('en').padStart(13) + String(rss).padStart(13));
 const ratio = tshark ? tshark.seconds / report.seconds : null;
 if (ratio) console.log(`\nvrrpscope report is ${ratio.toFixed(1)}x faster than tshark -r on this file.`);
+// Decoding alone is timed in process (Node's start-up, ~0.05 s, not counted; tshark's is): the foundation's
+// share of the work, beside the whole command above that also runs every analyser.
+const decodeRatio = tshark ? tshark.seconds / decode.decode.seconds : null;
+if (decodeRatio) console.log(`reader + decoders alone are ${decodeRatio.toFixed(1)}x faster than tshark -r (in process, no rules).`);
 
 const targets = [
   ['decoding >= 4 M frames/s', decode.decode.framesPerSecond >= 4e6],
@@ -88,4 +92,4 @@ const targets = [
   ['report >= 10x faster than tshark', ratio === null ? null : ratio >= 10],
 ];
 console.log('\ntargets: ' + targets.map(([t, ok]) => `${t}: ${ok === null ? 'not measured (no tshark)' : ok ? 'met' : 'MISSED'}`).join('; '));
-writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), file: big, frames, sizeMB, read: read.read, decode: decode.decode, report, tshark, ratio, targets }, null, 2));
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), file: big, frames, sizeMB, read: read.read, decode: decode.decode, report, tshark, ratio, decodeRatio, targets }, null, 2));
