@@ -6,25 +6,19 @@
 // sync and forwarding methods when configured or seen).
 
 import type { VrrpscopeEvent } from '../annotate/events.js';
-import { CHECKER_KIND, DEFAULT_DELAY_LOOP_S, effectiveDelayLoop, type KeepalivedConfig, type Where } from '../config/model.js';
-import type { I18n, MessageKey } from '../i18n/index.js';
+import { CHECKER_KIND, DEFAULT_DELAY_LOOP_S, effectiveDelayLoop, type Where } from '../config/model.js';
+import type { MessageKey } from '../i18n/index.js';
 import { BEHAVIOURS, CHECKER_NAME, VRRP_BEHAVIOURS, type BehaviourId, type CheckerKind } from './behaviours.js';
-import type { DirectorMap } from './directors.js';
 import type { ChecklistItem, Evidence } from './types.js';
-import type { WireLedger } from './wire.js';
+import type { CrossCheckContext } from './crosscheck.js';
 
 /** Most events an item lists as evidence (the rest are in the event list). */
 const MAX_EVIDENCE = 12;
 /** Frames of one event an item lists (a probe series names 40). */
 const MAX_FRAMES_PER_EVENT = 6;
 
-export interface ItemContext {
-  events: readonly VrrpscopeEvent[];
-  wire: WireLedger;
-  configs: KeepalivedConfig[];
-  directors: DirectorMap;
-  i18n: I18n;
-  display: (file: string) => string;
+/** What the cross-check reads, and the behaviours the user asked for. */
+export interface ItemContext extends CrossCheckContext {
   /** --expect ids, or null for automatic. */
   expected: BehaviourId[] | null;
 }
