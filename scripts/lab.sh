@@ -1422,18 +1422,44 @@ cleanup() {
   exit "$rc"
 }
 
-cmd_record() {
-  local scen=${1:-failover} outdir=${2:-$REPO/captures} fn
+# load_scenario SCENARIO: check the name, then set SCEN, OUT_BASE and the scenario's topology and defaults.
+load_scenario() {
+  local scen=$1
   [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen' (see: lab.sh list)"
-  need ip keepalived tcpdump jq ping
-  fn=sc_${scen//-/_}
   SCEN=$scen
   OUT_BASE=vrrp-$scen
+  reset_defaults
+  if declare -F "sc_${scen//-/_}_topo" >/dev/null; then "sc_${scen//-/_}_topo"; fi
+  finish_defaults
+}
+
+# play_scenario: the scenario on the lab that is up, between its marks; then stop the client, capture
+# 1 s more, and stop the rest outside the capture (keepalived with SIGTERM, noted in events.jsonl).
+play_scenario() {
+  local h
+  write_hosts_json
+  mark scenario_begin "$SCEN"
+  "sc_${SCEN//-/_}"
+  ping_stop_all
+  mark scenario_end "$SCEN"
+  sleep 1
+  cap_stop
+  neigh_watch_stop_all
+  for h in $DIRECTORS; do
+    if [ -n "$(ka_pids "$h")" ]; then
+      printf '{"t": %s, "event": "teardown", "detail": "%s keepalived stopped with SIGTERM after the capture"}\n' "$(now)" "$h" >> "$S_DIR/events.jsonl"
+      kill -TERM "$(cat "$RUN/ka-$h.pid" 2>/dev/null || cat "$RUN/job-ka-$h")" 2>/dev/null || true
+    fi
+  done
+  for h in $DIRECTORS; do ka_reap "$h"; done
+}
+
+cmd_record() {
+  local scen=${1:-failover} outdir=${2:-$REPO/captures}
+  need ip keepalived tcpdump jq ping
+  load_scenario "$scen"
   mkdir -p "$outdir"
   outdir=$(cd "$outdir" && pwd)
-  reset_defaults
-  if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
-  finish_defaults
   # shellcheck disable=SC2086
   need $NEEDS
 
@@ -1448,23 +1474,7 @@ cmd_record() {
   : > "$S_DIR/events.jsonl"
   say "scenario $scen, namespaces ${P}{${NODES// /,}}, staging in $STAGE"
   topo_up
-  write_hosts_json
-  mark scenario_begin "$scen"
-  "$fn"
-  # end of scenario: stop the client, capture 1 s more, then stop the rest outside the capture
-  local h
-  ping_stop_all
-  mark scenario_end "$scen"
-  sleep 1
-  cap_stop
-  neigh_watch_stop_all
-  for h in $DIRECTORS; do
-    if [ -n "$(ka_pids "$h")" ]; then
-      printf '{"t": %s, "event": "teardown", "detail": "%s keepalived stopped with SIGTERM after the capture"}\n' "$(now)" "$h" >> "$S_DIR/events.jsonl"
-      kill -TERM "$(cat "$RUN/ka-$h.pid" 2>/dev/null || cat "$RUN/job-ka-$h")" 2>/dev/null || true
-    fi
-  done
-  for h in $DIRECTORS; do ka_reap "$h"; done
+  play_scenario
   down
   write_ground_truth
   write_readme
@@ -1476,15 +1486,9 @@ cmd_record() {
 }
 
 cmd_rebuild() { # rebuild SCENARIO [OUTDIR]: recompute ground-truth.json and README.md of an existing recording
-  local scen=${1:-} outdir=${2:-$REPO/captures} fn
-  [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen'"
+  local scen=${1:-} outdir=${2:-$REPO/captures}
   need jq tcpdump
-  fn=sc_${scen//-/_}
-  SCEN=$scen
-  OUT_BASE=vrrp-$scen
-  reset_defaults
-  if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
-  finish_defaults
+  load_scenario "$scen"
   S_DIR=$outdir/$OUT_BASE
   PCAP=$outdir/$OUT_BASE.pcap
   if ! [ -f "$PCAP" ] || ! [ -f "$S_DIR/events.jsonl" ]; then die "no recording $PCAP + $S_DIR/"; fi
@@ -1503,16 +1507,10 @@ cmd_rebuild() { # rebuild SCENARIO [OUTDIR]: recompute ground-truth.json and REA
 # the pings, the capture and keepalived are stopped; the topology and the caller's own processes stay
 # until `down`. If the scenario fails, everything is torn down (`down`), the caller's processes too.
 cmd_play() {
-  local scen=${1:-} outdir=${2:-} fn h
-  [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen' (see: lab.sh list)"
+  local scen=${1:-} outdir=${2:-} h
   [ -n "$outdir" ] || die "play needs an output directory: lab.sh play SCENARIO OUTDIR"
   need ip keepalived tcpdump jq ping
-  fn=sc_${scen//-/_}
-  SCEN=$scen
-  OUT_BASE=vrrp-$scen
-  reset_defaults
-  if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
-  finish_defaults
+  load_scenario "$scen"
   # shellcheck disable=SC2086
   need $NEEDS
   for h in $NODES; do
@@ -1529,21 +1527,7 @@ cmd_play() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   say "playing $scen on ${P}{${NODES// /,}}, output in $outdir"
-  write_hosts_json
-  mark scenario_begin "$scen"
-  "$fn"
-  ping_stop_all
-  mark scenario_end "$scen"
-  sleep 1
-  cap_stop
-  neigh_watch_stop_all
-  for h in $DIRECTORS; do
-    if [ -n "$(ka_pids "$h")" ]; then
-      printf '{"t": %s, "event": "teardown", "detail": "%s keepalived stopped with SIGTERM after the capture"}\n' "$(now)" "$h" >> "$S_DIR/events.jsonl"
-      kill -TERM "$(cat "$RUN/ka-$h.pid" 2>/dev/null || cat "$RUN/job-ka-$h")" 2>/dev/null || true
-    fi
-  done
-  for h in $DIRECTORS; do ka_reap "$h"; done
+  play_scenario
   STAGE=$(mktemp -d "${TMPDIR:-/tmp}/vrrpscope-lab.XXXXXX")
   write_ground_truth
   write_readme
@@ -1553,12 +1537,8 @@ cmd_play() {
 }
 
 cmd_up() {
-  local scen=${1:-failover} fn
-  [ -n "${SC_DESC[$scen]:-}" ] || die "unknown scenario '$scen'"
-  fn=sc_${scen//-/_}
-  reset_defaults
-  if declare -F "${fn}_topo" >/dev/null; then "${fn}_topo"; fi
-  finish_defaults
+  local scen=${1:-failover}
+  load_scenario "$scen"
   topo_check_free                       # (before the trap: never tear down a lab that was already up)
   trap 'rc=$?; [ $rc = 0 ] || down; exit $rc' EXIT
   topo_up
