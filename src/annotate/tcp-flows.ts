@@ -88,13 +88,6 @@ export interface FlowListener {
   onFlowEnd?(flow: Flow, ctx: EngineContext): void;
 }
 
-/** Is the packet's source the lower end of the canonical key? (Same rule as in onPacket.) */
-function sa_lt(ip: IPv4 | IPv6, tcp: Tcp): boolean {
-  const sa = ip instanceof IPv4 ? ip.srcNum : hash16(ip.bytes, (ip as IPv6).srcAt);
-  const da = ip instanceof IPv4 ? ip.dstNum : hash16(ip.bytes, (ip as IPv6).dstAt);
-  return sa < da || (sa === da && tcp.srcPort <= tcp.dstPort);
-}
-
 function hash16(b: Uint8Array, o: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[o + i], 0x01000193);
@@ -181,7 +174,7 @@ export class TcpFlows implements Analyzer {
       // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
       // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
       if (!(tcp.flags & SYN) && tcp.payloadEnd === tcp.payloadAt) return;
-      flow = this.create(k0, k1, k2, pkt, ip, tcp, t, ctx);
+      flow = this.create(k0, k1, k2, forward, pkt, ip, tcp, t, ctx);
     }
     // Direction from the canonical key: cheaper than comparing address strings.
     const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
@@ -196,7 +189,8 @@ export class TcpFlows implements Analyzer {
     }
   }
 
-  private create(k0: number, k1: number, k2: number, pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, t: number, ctx: EngineContext): Flow {
+  /** `srcLow`: the packet's source is the lower end of the canonical key (as onPacket found it). */
+  private create(k0: number, k1: number, k2: number, srcLow: boolean, pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, t: number, ctx: EngineContext): Flow {
     if (this.count >= this.maxFlows && this.head) {
       const old = this.head;
       this.end(old, old.ended === 'open' ? 'idle' : old.ended, ctx);
@@ -215,7 +209,7 @@ export class TcpFlows implements Analyzer {
     const srcIp = ip.src, dstIp = ip.dst;
     f.clientIp = srcIsClient ? srcIp : dstIp; f.clientPort = srcIsClient ? tcp.srcPort : tcp.dstPort; f.clientMac = srcIsClient ? mac : dstMac;
     f.serverIp = srcIsClient ? dstIp : srcIp; f.serverPort = srcIsClient ? tcp.dstPort : tcp.srcPort; f.serverMac = srcIsClient ? dstMac : mac;
-    f.clientLow = srcIsClient === (sa_lt(ip, tcp));
+    f.clientLow = srcIsClient === srcLow;
     f.firstTime = t;
     f.firstFrame = pkt.frame.n;
     f.link = pkt.frame.fileIndex + ':' + pkt.frame.iface;
