@@ -11,6 +11,7 @@ import type { Analyzer, EngineContext } from './engine.js';
 import type { VrrpscopeEvent } from './events.js';
 import type { HealthChecks } from './health-checks.js';
 import type { Flow, FlowListener, TcpFlows } from './tcp-flows.js';
+import { isOpeningSyn } from '../decoders/tcp.js';
 
 export type Method = 'nat' | 'dr' | 'tun';
 
@@ -160,7 +161,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     if (!pkt.frame.noTimestamp && ((pkt.icmp && (pkt.icmp.type === 8 || pkt.icmp.type === 0)) || (pkt.icmpv6 && (pkt.icmpv6.type === 128 || pkt.icmpv6.type === 129)))) this.onEcho(pkt, frameTime(pkt.frame), ctx);
     if (pkt.udp && !pkt.frame.noTimestamp && this.vips.size && !pkt.ipvsSync) this.onUdp(pkt, frameTime(pkt.frame), ctx);
     // LVS-TUN: the client's SYN to the VIP inside IP-in-IP from the director to the real server.
-    if (pkt.inner && pkt.tcp && (pkt.tcp.flags & 0x12) === 0x02 && pkt.ip && !pkt.frame.noTimestamp) {
+    if (pkt.inner && pkt.tcp && isOpeningSyn(pkt.tcp.flags) && pkt.ip && !pkt.frame.noTimestamp) {
       const inner = pkt.inner;
       // One tunnelled SYN crosses two links (director → router → real server): count it once.
       const key = `${inner.src}|${pkt.tcp.srcPort}|${pkt.tcp.seq}`;
@@ -178,7 +179,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     if (pkt.inner) return;
     // The server answered the client: the connection worked, whatever happens to it later.
     if (flow.lvsClient && !fromClient && !flow.lvsOutcome && tcp.payloadEnd > tcp.payloadAt) this.outcome(flow, 'ok', ctx);
-    const syn = (tcp.flags & 0x12) === 0x02;
+    const syn = isOpeningSyn(tcp.flags);
     if (!syn || !fromClient) return;
     const t = frameTime(pkt.frame);
     const key = `${flow.clientIp}|${flow.clientPort}|${tcp.seq}`;

@@ -7,11 +7,11 @@
 import type { Packet } from '../decoders/packet.js';
 import { IPv4 } from '../decoders/ipv4.js';
 import type { IPv6 } from '../decoders/ipv6.js';
-import type { Tcp } from '../decoders/tcp.js';
+import { TcpFlag, isOpeningSyn, type Tcp } from '../decoders/tcp.js';
 import { frameTime } from '../io/frame.js';
 import type { Analyzer, EngineContext } from './engine.js';
 
-const SYN = 0x02, FIN = 0x01, RST = 0x04, ACK = 0x10;
+const { SYN, FIN, RST, ACK, PSH, ECE, CWR } = TcpFlag;
 
 export type FlowEnd = 'fin' | 'rst' | 'refused' | 'unanswered' | 'idle' | 'open';
 
@@ -155,7 +155,7 @@ export class TcpFlows implements Analyzer {
     const k0 = forward ? sa : da, k1 = forward ? da : sa;
     const k2 = ((forward ? tcp.srcPort : tcp.dstPort) << 16 | (forward ? tcp.dstPort : tcp.srcPort)) >>> 0;
     let flow = this.find(k0, k1, k2, v4 ? null : ip.src + '|' + ip.dst);
-    const syn = (tcp.flags & (SYN | ACK)) === SYN;
+    const syn = isOpeningSyn(tcp.flags);
     // A new SYN on a closed or ended flow with the same ports: the ports were reused.
     if (flow && syn && (flow.ended !== 'open' || (flow.sawSyn && tcp.seq !== flow.clientIsn && flow.established))) {
       this.end(flow, flow.ended === 'open' ? 'idle' : flow.ended, ctx);
@@ -164,7 +164,7 @@ export class TcpFlows implements Analyzer {
     }
     // A pure ACK on an established flow changes nothing but the time: the common case, kept short
     // (no listener cares about it: health checks look at data, LVS at SYNs and answers).
-    if (flow && flow.established && (tcp.flags & ~(ACK | 0x08 | 0xc0)) === 0 && tcp.payloadEnd === tcp.payloadAt) {
+    if (flow && flow.established && (tcp.flags & ~(ACK | PSH | ECE | CWR)) === 0 && tcp.payloadEnd === tcp.payloadAt) {
       flow.lastTime = t;
       flow.lastFrame = pkt.frame.n;
       this.touch(flow);
@@ -205,7 +205,7 @@ export class TcpFlows implements Analyzer {
     const dstMac = pkt.eth?.dst ?? null;
     // The initiator is the SYN's sender; a SYN/ACK's receiver; otherwise the higher port (ephemeral) side.
     const synAck = (tcp.flags & (SYN | ACK)) === (SYN | ACK);
-    const srcIsClient = (tcp.flags & (SYN | ACK)) === SYN || (!synAck && tcp.srcPort > tcp.dstPort);
+    const srcIsClient = isOpeningSyn(tcp.flags) || (!synAck && tcp.srcPort > tcp.dstPort);
     const srcIp = ip.src, dstIp = ip.dst;
     f.clientIp = srcIsClient ? srcIp : dstIp; f.clientPort = srcIsClient ? tcp.srcPort : tcp.dstPort; f.clientMac = srcIsClient ? mac : dstMac;
     f.serverIp = srcIsClient ? dstIp : srcIp; f.serverPort = srcIsClient ? tcp.dstPort : tcp.srcPort; f.serverMac = srcIsClient ? dstMac : mac;
@@ -224,7 +224,7 @@ export class TcpFlows implements Analyzer {
     const len = tcp.payloadLength;
     if (fromClient && !f.clientMac) f.clientMac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
     if (!fromClient && !f.serverMac) f.serverMac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
-    if ((flags & (SYN | ACK)) === SYN && fromClient) {
+    if (isOpeningSyn(flags) && fromClient) {
       if (!f.sawSyn) { f.sawSyn = true; f.synTime = t; f.synFrame = n; f.clientIsn = tcp.seq; f.clientSeqMax = (tcp.seq + 1) >>> 0; }
       f.syns++;
     } else if ((flags & (SYN | ACK)) === (SYN | ACK) && !fromClient) {

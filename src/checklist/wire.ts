@@ -5,6 +5,7 @@
 // Bounded: a router's values and frames are capped, so a week-long capture stays small.
 
 import type { Packet } from '../decoders/packet.js';
+import { isOpeningSyn } from '../decoders/tcp.js';
 import { frameTime } from '../io/frame.js';
 
 export type AdvertField = 'priority' | 'interval' | 'auth' | 'version' | 'addresses' | 'destination';
@@ -73,7 +74,7 @@ export class WireLedger {
     }
     if (who) this.seen(who, t, pkt.frame.n);
     const tcp = pkt.tcp;
-    if (tcp && net && (tcp.flags & 0x12) === 0x02 && this.vips.size && this.vips.has(net.dst)) {
+    if (tcp && net && isOpeningSyn(tcp.flags) && this.vips.size && this.vips.has(net.dst)) {
       const sec = Math.floor(t);
       if (this.synsPerSecond.has(sec) || this.synsPerSecond.size < MAX_SYN_SECONDS) this.synsPerSecond.set(sec, (this.synsPerSecond.get(sec) ?? 0) + 1);
     }

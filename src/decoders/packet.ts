@@ -20,7 +20,7 @@ import { decodeCarp, looksLikeCarp } from './carp.js';
 import type { HeadReassembler } from './reassembly.js';
 import { CookedHeader, decodeSll, decodeSll2 } from './sll.js';
 import { decodeSmtpLine } from './smtp.js';
-import { decodeTcp, Tcp } from './tcp.js';
+import { decodeTcp, Tcp, TcpFlag } from './tcp.js';
 import { decodeTlsHandshake, looksLikeTlsHandshake } from './tls.js';
 import type { Problem } from './types.js';
 import { decodeUdp, Udp } from './udp.js';
@@ -174,7 +174,7 @@ function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | I
       if (!tcp) { pkt.addProblem({ layer: 'tcp', message: `TCP header truncated (${end - at} bytes)` }); return; }
       pkt.tcp = tcp;
       pkt.addProblem(tcp.problem);
-      if (streams && (tcp.flags & 0x02) !== 0) streams.synSeen(ip, tcp);
+      if (streams && (tcp.flags & TcpFlag.SYN) !== 0) streams.synSeen(ip, tcp);
       if (tcp.payloadEnd > tcp.payloadAt && !tcp.problem) decodeTcpPayload(pkt, b, ip, tcp, streams);
       return;
     }

@@ -4,6 +4,10 @@ import { u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
 
 export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80, AE: 0x100 } as const;
+/** A connection's opening segment: SYN without ACK (a SYN/ACK answers one). */
+export function isOpeningSyn(flags: number): boolean {
+  return (flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+}
 const FLAG_NAMES: [number, string][] = [[0x100, 'AE'], [0x80, 'CWR'], [0x40, 'ECE'], [0x20, 'URG'], [0x10, 'ACK'], [0x08, 'PSH'], [0x04, 'RST'], [0x02, 'SYN'], [0x01, 'FIN']];
 
 export class Tcp {
