@@ -11,10 +11,6 @@ export function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
 }
 
-export function u16le(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
-}
-
 export function u32le(b: Uint8Array, o: number): number {
   return ((b[o + 3] << 24) >>> 0) + ((b[o + 2] << 16) | (b[o + 1] << 8) | b[o]);
 }
@@ -95,16 +91,6 @@ export function onesSum(b: Uint8Array, o: number, end: number, initial = 0): num
 export function foldChecksum(sum: number): number {
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
   return (~sum) & 0xffff;
-}
-
-/** Printable ASCII of b[o..end), non-printables as '.', for logs and warnings. */
-export function asciiString(b: Uint8Array, o: number, end: number): string {
-  let s = '';
-  for (let i = o; i < end; i++) {
-    const c = b[i];
-    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-  }
-  return s;
 }
 
 const nativeLatin1 = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, s: number, e: number) => string }).latin1Slice;
