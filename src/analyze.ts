@@ -2,7 +2,7 @@
 // renderer reads. Rendering frames happens in a second pass over the files (replayFrames), so that
 // analysis keeps only events and small per-frame notes in memory, whatever the capture's size.
 
-import { openCaptures, type CaptureFile } from './io/reader.js';
+import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type FrameSource } from './io/reader.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
 import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
@@ -67,6 +67,8 @@ export interface Analysis {
    * frames alone and applies these, so it need not decode every frame again.
    */
   httpOverrides: Map<number, HttpOverride>;
+  /** Where the files stood every few thousand frames: the second pass reads only around the frames it wants. */
+  resumeIndex: ResumeIndex;
 }
 
 export interface AnalyzeOptions {
@@ -75,6 +77,8 @@ export interface AnalyzeOptions {
   lang?: Lang;
   /** Called every ~64k frames with the bytes read so far and the total (progress display). */
   progress?: (read: number, total: number) => void;
+  /** Frames between resume points (a power of two; tests make it small). */
+  resumeInterval?: number;
 }
 
 class WarningList {
@@ -87,7 +91,8 @@ class WarningList {
 }
 
 export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analysis {
-  const { files, source } = openCaptures(paths);
+  const resumeIndex = new ResumeIndex(opts.resumeInterval);
+  const { files, source } = openCaptures(paths, resumeIndex);
   const engine = new Engine(opts.analyzers ?? [], new I18n(opts.lang ?? 'en'));
   const streams = new HeadReassembler();
   const warnings = new WarningList();
@@ -150,6 +155,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     start: starts.length ? Math.min(...starts) : null,
     end: ends.length ? Math.max(...ends) : null,
     httpOverrides,
+    resumeIndex,
   };
 }
 
@@ -165,25 +171,47 @@ function captureInfo(file: CaptureFile, c: { frames: number; start: number | nul
   };
 }
 
+/** A resume point is worth a seek when it skips at least this many frames. */
+const SEEK_GAIN = 256;
+
 /**
  * Second pass: the frames again, in the same order and with the same numbers; those `wanted` are
  * decoded (alone, with what the first pass concluded about reassembled or repeated HTTP heads).
+ * `wanted` is a test, or the frame numbers in increasing order: then the reader jumps over the frames
+ * between them (through the resume index), so a report of a few frames of a big capture reads little.
  */
-export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides'>, wanted: (n: number) => boolean, each: (f: Frame, pkt: Packet) => void): void {
-  const { source } = openCaptures(a.paths);
+export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides'> & Partial<Pick<Analysis, 'resumeIndex'>>, wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
+  let source: FrameSource = openCaptures(a.paths).source;
+  const give = (f: Frame): void => {
+    const pkt = decodePacket(f);
+    const head = a.httpOverrides.get(f.n);
+    if (head !== undefined) {
+      pkt.http = typeof head === 'string' ? null : head;
+      pkt.retransmittedHead = head === 'repeated';
+      pkt.headSegment = head === 'segment';
+      pkt.reassembledHead = typeof head !== 'string';
+    }
+    each(f, pkt);
+  };
   try {
     let f: Frame | null;
-    while ((f = source.next())) {
-      if (!wanted(f.n)) continue;
-      const pkt = decodePacket(f);
-      const head = a.httpOverrides.get(f.n);
-      if (head !== undefined) {
-        pkt.http = typeof head === 'string' ? null : head;
-        pkt.retransmittedHead = head === 'repeated';
-        pkt.headSegment = head === 'segment';
-        pkt.reassembledHead = typeof head !== 'string';
+    if (typeof wanted === 'function') {
+      while ((f = source.next())) if (wanted(f.n)) give(f);
+      return;
+    }
+    let next = 1; // number of the frame the source gives next
+    for (const n of wanted) {
+      if (n < next) continue;
+      const point = a.resumeIndex?.before(n);
+      if (point && point.n >= next + SEEK_GAIN) {
+        source.close();
+        source = openCapturesAt(a.paths, point);
+        next = point.n;
       }
-      each(f, pkt);
+      while ((f = source.next()) && f.n < n) { /* skipped */ }
+      if (!f) return;
+      next = f.n + 1;
+      give(f);
     }
   } finally {
     source.close();

@@ -53,6 +53,15 @@ export class ByteQueue {
     return n;
   }
 
+  /** Forgets every byte: the next refill reads from file offset `base` (a reader seeking back). */
+  reset(base: number): void {
+    this.buf = new Uint8Array(0);
+    this.view = new DataView(this.buf.buffer);
+    this.pos = 0;
+    this.base = base;
+    this.ended = false;
+  }
+
   available(): number {
     return this.buf.length - this.pos;
   }

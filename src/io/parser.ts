@@ -24,4 +24,14 @@ export interface CaptureParser {
   readonly q: import('./byte-queue.js').ByteQueue;
   finish(): void;
   next(): Frame | null;
+  /**
+   * What the parser knows beside the bytes (file header, byte order, interfaces): taken just after a
+   * frame was returned, it lets a new parser of the same file resume at that frame's record.
+   */
+  resumeState(): ParserResumeState;
+  /** Takes a state from resumeState(); the next bytes pushed start a record whose frame number is `fileFrame`. */
+  resume(state: ParserResumeState, fileFrame: number): void;
 }
+
+/** Opaque to everyone but the parser that made it. */
+export type ParserResumeState = { readonly format: 'pcap' | 'pcapng' };

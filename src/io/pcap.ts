@@ -4,7 +4,11 @@
 import { ByteQueue } from './byte-queue.js';
 import { Frame } from './frame.js';
 import type { CaptureWarning } from './warning.js';
-import { MAX_FRAME_BYTES, type CaptureParser } from './parser.js';
+import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+
+interface PcapResumeState extends ParserResumeState {
+  little: boolean; nanosecond: boolean; recordHeader: number; linkType: number; snaplen: number;
+}
 
 const GLOBAL_HEADER = 24;
 
@@ -91,6 +95,20 @@ export class PcapParser implements CaptureParser {
     }
     q.pos = p + total;
     return frame;
+  }
+
+  resumeState(): ParserResumeState {
+    const s: PcapResumeState = { format: 'pcap', little: this.little, nanosecond: this.nanosecond, recordHeader: this.recordHeader, linkType: this.linkType, snaplen: this.snaplen };
+    return s;
+  }
+
+  resume(state: ParserResumeState, fileFrame: number): void {
+    const s = state as PcapResumeState;
+    this.little = s.little; this.nanosecond = s.nanosecond; this.timeDigits = s.nanosecond ? 9 : 6;
+    this.recordHeader = s.recordHeader; this.linkType = s.linkType; this.linkTypes = [s.linkType]; this.snaplen = s.snaplen;
+    this.headerRead = true;
+    this.stopped = false;
+    this.frameCount = fileFrame - 1;
   }
 
   private readGlobalHeader(): boolean {

@@ -5,7 +5,11 @@
 import { ByteQueue } from './byte-queue.js';
 import { CUSTOM_BLOCK_LINKTYPE, Frame } from './frame.js';
 import type { CaptureWarning } from './warning.js';
-import { MAX_FRAME_BYTES, type CaptureParser } from './parser.js';
+import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+
+interface PcapngResumeState extends ParserResumeState {
+  little: boolean; interfaces: Interface[]; timeDigits: number; linkTypes: number[];
+}
 
 const SHB = 0x0a0d0d0a;
 const IDB = 1, OPB = 2, SPB = 3, EPB = 6;
@@ -121,6 +125,20 @@ export class PcapngParser implements CaptureParser {
       if (frame) return frame;
     }
     return null;
+  }
+
+  resumeState(): ParserResumeState {
+    // An interface is never changed once read (its timestamp cache is only a cache); the list grows.
+    const s: PcapngResumeState = { format: 'pcapng', little: this.little, interfaces: [...this.interfaces], timeDigits: this.timeDigits, linkTypes: [...this.linkTypes] };
+    return s;
+  }
+
+  resume(state: ParserResumeState, fileFrame: number): void {
+    const s = state as PcapngResumeState;
+    this.little = s.little; this.interfaces = [...s.interfaces]; this.timeDigits = s.timeDigits; this.linkTypes = [...s.linkTypes];
+    this.inSection = true;
+    this.stopped = false;
+    this.frameCount = fileFrame - 1;
   }
 
   private readSectionHeader(p: number, len: number): void {

@@ -4,12 +4,14 @@ import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Frame } from './frame.js';
 import { compareFrameTime } from './frame.js';
-import type { CaptureParser } from './parser.js';
+import type { CaptureParser, ParserResumeState } from './parser.js';
 import { PcapParser, isPcapMagic } from './pcap.js';
 import { PcapngParser, isPcapngMagic } from './pcapng.js';
 import type { CaptureWarning } from './warning.js';
 
 const CHUNK = 4 * 1024 * 1024;
+/** Reads after a seek are short: a resumed reader usually wants a few frames, not the rest of the file. */
+const SEEK_CHUNK = 256 * 1024;
 
 /** A capture that cannot be read at all: the CLI prints `message` on one line and exits non-zero. */
 export class CaptureError extends Error {}
@@ -19,6 +21,8 @@ export interface FrameSource {
   next(): Frame | null;
   readonly warnings: CaptureWarning[];
   close(): void;
+  /** The parser's state just after the frame last returned (see CaptureParser.resumeState). */
+  resumeState?(): ParserResumeState;
 }
 
 /** Makes the parser for a file whose first bytes are `head`, or null when it is no capture we know. */
@@ -42,8 +46,11 @@ export class CaptureFile implements FrameSource {
   readonly name: string;
   readonly size: number;
   bytesRead = 0;
+  private chunk = CHUNK;
+  /** After a seek, reads name their file offset (until then the file is read in order, pipes too). */
+  private filePos: number | null = null;
 
-  constructor(readonly path: string, readonly fileIndex: number) {
+  constructor(readonly path: string, readonly fileIndex: number, firstRead = CHUNK) {
     this.name = basename(path);
     try {
       this.fd = openSync(path, 'r');
@@ -54,7 +61,7 @@ export class CaptureFile implements FrameSource {
     const st = fstatSync(this.fd);
     if (st.isDirectory()) { closeSync(this.fd); throw new CaptureError(`${path}: is a directory, not a capture file`); }
     this.size = st.size;
-    const first = this.read();
+    const first = this.read(firstRead);
     if (first.length === 0) { this.close(); throw new CaptureError(`${path}: the file is empty`); }
     const parser = parserFor(first, fileIndex);
     if (!parser) { this.close(); throw new CaptureError(`${path}: ${describeUnknown(first)}`); }
@@ -62,18 +69,34 @@ export class CaptureFile implements FrameSource {
     parser.push(first);
   }
 
-  private read(): Uint8Array {
+  private read(size: number): Uint8Array {
     if (this.eof) return new Uint8Array(0);
-    const buf = Buffer.allocUnsafeSlow(CHUNK);
+    const buf = Buffer.allocUnsafeSlow(size);
     let n = 0;
     try {
-      n = readSync(this.fd, buf, 0, CHUNK, null);
+      n = readSync(this.fd, buf, 0, size, null);
     } catch (e) {
       this.parser?.warnings.push({ fileIndex: this.fileIndex, offset: this.bytesRead, message: `read error: ${(e as Error).message}` });
     }
     if (n === 0) { this.eof = true; return new Uint8Array(0); }
     this.bytesRead += n;
-    return n === CHUNK ? buf : buf.subarray(0, n);
+    return n === size ? buf : buf.subarray(0, n);
+  }
+
+  /**
+   * Goes to the record at `offset`, whose frame is number `fileFrame` of the file, with the parser in
+   * `state` (taken by resumeState() when that frame was read before).
+   */
+  seek(offset: number, fileFrame: number, state: ParserResumeState): void {
+    this.parser.q.reset(offset);
+    this.parser.resume(state, fileFrame);
+    this.filePos = offset;
+    this.eof = false;
+    this.chunk = SEEK_CHUNK;
+  }
+
+  resumeState(): ParserResumeState {
+    return this.parser.resumeState();
   }
 
   get warnings(): CaptureWarning[] {
@@ -95,9 +118,11 @@ export class CaptureFile implements FrameSource {
 
   private refill(): number {
     if (this.eof) return 0;
-    const n = this.parser.q.refill(CHUNK, (buf, offset, length) => {
+    const n = this.parser.q.refill(this.chunk, (buf, offset, length) => {
       try {
-        return readSync(this.fd, buf, offset, length, null);
+        const n = readSync(this.fd, buf, offset, length, this.filePos);
+        if (this.filePos !== null) this.filePos += n;
+        return n;
       } catch (e) {
         this.parser.warnings.push({ fileIndex: this.fileIndex, offset: this.bytesRead, message: `read error: ${(e as Error).message}` });
         return 0;
@@ -105,6 +130,8 @@ export class CaptureFile implements FrameSource {
     });
     if (n === 0) this.eof = true;
     this.bytesRead += n;
+    // Reading on in order after a seek: back to full-size chunks.
+    if (this.chunk < CHUNK) this.chunk = Math.min(CHUNK, this.chunk * 4);
     return n;
   }
 
@@ -120,10 +147,16 @@ export class CaptureFile implements FrameSource {
  */
 export class MergedSource implements FrameSource {
   private heads: (Frame | null)[];
-  private count = 0;
+  private count: number;
 
-  constructor(readonly sources: FrameSource[]) {
+  /**
+   * `index`: resume points are recorded into it as frames go by. `first`: the number the first frame
+   * gets (a source resumed at a point).
+   */
+  constructor(readonly sources: FrameSource[], private readonly index: ResumeIndex | null = null, first = 1) {
     this.heads = sources.map((s) => s.next());
+    this.count = first - 1;
+    if (index && sources.some((s) => !s.resumeState)) this.index = null;
   }
 
   get warnings(): CaptureWarning[] {
@@ -141,10 +174,20 @@ export class MergedSource implements FrameSource {
       }
     }
     if (best < 0) return null;
+    const index = this.index;
+    if (index && (this.count & (index.interval - 1)) === 0) this.mark(index);
     const f = heads[best]!;
     heads[best] = this.sources[best].next();
     f.n = ++this.count;
     return f;
+  }
+
+  /** Records where every file stands before frame count + 1 is handed out. */
+  private mark(index: ResumeIndex): void {
+    index.add({
+      n: this.count + 1,
+      files: this.heads.map((h, i) => h ? { offset: h.offset, fileFrame: h.fileFrame, state: this.sources[i].resumeState!() } : null),
+    });
   }
 
   close(): void {
@@ -152,7 +195,52 @@ export class MergedSource implements FrameSource {
   }
 }
 
-export function openCaptures(paths: string[]): { files: CaptureFile[]; source: MergedSource } {
+/** Where each file stood when frame `n` of the merged sequence came next: enough to read on from there. */
+export interface ResumePoint {
+  n: number;
+  /** Per file: the next frame's record (null when the file had no frame left). */
+  files: ({ offset: number; fileFrame: number; state: ParserResumeState } | null)[];
+}
+
+/**
+ * A sparse index of resume points, one every `interval` frames (a power of two), so that a second pass
+ * wanting a few frames of a big capture reads only around them. Bounded: past `max` points, every other
+ * one is dropped and the interval doubles.
+ */
+export class ResumeIndex {
+  readonly points: ResumePoint[] = [];
+
+  constructor(public interval = 1024, private readonly max = 4096) {}
+
+  add(p: ResumePoint): void {
+    this.points.push(p);
+    if (this.points.length <= this.max) return;
+    this.interval *= 2;
+    let k = 0;
+    for (const q of this.points) if (((q.n - 1) & (this.interval - 1)) === 0) this.points[k++] = q;
+    this.points.length = k;
+  }
+
+  /** The last point at or before frame `n`, or null. */
+  before(n: number): ResumePoint | null {
+    const ps = this.points;
+    let lo = 0, hi = ps.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ps[mid].n <= n) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return best < 0 ? null : ps[best];
+  }
+}
+
+/** A file with no frames left (at a resume point). */
+class Exhausted implements FrameSource {
+  readonly warnings: CaptureWarning[] = [];
+  next(): Frame | null { return null; }
+  close(): void { /* nothing open */ }
+}
+
+export function openCaptures(paths: string[], index: ResumeIndex | null = null): { files: CaptureFile[]; source: MergedSource } {
   const files: CaptureFile[] = [];
   try {
     paths.forEach((p, i) => files.push(new CaptureFile(p, i)));
@@ -160,5 +248,23 @@ export function openCaptures(paths: string[]): { files: CaptureFile[]; source: M
     for (const f of files) f.close();
     throw e;
   }
-  return { files, source: new MergedSource(files) };
+  return { files, source: new MergedSource(files, index) };
+}
+
+/** The files read again from a resume point recorded by openCaptures (same paths, same order). */
+export function openCapturesAt(paths: string[], point: ResumePoint): MergedSource {
+  const sources: FrameSource[] = [];
+  try {
+    paths.forEach((p, i) => {
+      const at = point.files[i];
+      if (!at) { sources.push(new Exhausted()); return; }
+      const file = new CaptureFile(p, i, 4096);
+      sources.push(file);
+      file.seek(at.offset, at.fileFrame, at.state);
+    });
+  } catch (e) {
+    for (const s of sources) s.close();
+    throw e;
+  }
+  return new MergedSource(sources, null, point.n);
 }

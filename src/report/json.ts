@@ -61,7 +61,7 @@ export function writeJson(a: Analysis, sink: OutputSink, opts: JsonOptions): voi
   sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
   let first = true;
-  const listed = (n: number) => opts.allFrames || a.frameEvents.has(n) || a.frameComments.has(n);
+  const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameComments.keys()])].sort((x, y) => x - y);
   replayFrames(a, listed, (f, pkt) => {
     sink.write((first ? '\n' : ',\n') + frameJson(f, true, a, summarize(pkt), pkt));
     first = false;

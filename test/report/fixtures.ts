@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../src/analyze.js';
+import { ResumeIndex } from '../../src/io/reader.js';
 import type { VrrpscopeEvent } from '../../src/annotate/events.js';
 import type { Lang } from '../../src/i18n/index.js';
 import { checksum, pcapBytes, vrrpFrame } from '../support/build.js';
@@ -82,6 +83,7 @@ export function syntheticAnalysis(path: string, events: VrrpscopeEvent[], opts: 
     start: T0,
     end,
     httpOverrides: new Map(),
+    resumeIndex: new ResumeIndex(),
     facts: {},
     commentsDropped: 0,
   };
