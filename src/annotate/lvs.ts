@@ -55,8 +55,15 @@ interface PendingFront {
   flow: Flow;
   time: number;
   frame: number;
-  service: string;
-  link: string;
+  service: Service;
+}
+
+/**
+ * A SYN's (client port, initial sequence number) as one exact number: what ties a client's connection to
+ * the director's forwarded copy of it (the client address is compared on a match).
+ */
+function synKey(port: number, seq: number): number {
+  return seq * 65536 + port;
 }
 
 interface SyncSender {
@@ -89,8 +96,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private lastService: Service | null = null;
   /** Clients already registered as hosts (ctx.host once per address). */
   private readonly clients = new Set<string>();
-  private readonly pendingFront = new Map<string, PendingFront>();
-  private readonly pendingBack = new Map<string, { flow: Flow; time: number; frame: number }>();
+  private readonly pendingFront = new Map<number, PendingFront>();
+  private readonly pendingBack = new Map<number, { flow: Flow; time: number; frame: number }>();
   /** Tunnelled SYNs already counted (client, port, sequence), bounded. */
   private readonly tunnelled = new Set<string>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
@@ -182,7 +189,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const syn = isOpeningSyn(tcp.flags);
     if (!syn || !fromClient) return;
     const t = frameTime(pkt.frame);
-    const key = `${flow.clientIp}|${flow.clientPort}|${tcp.seq}`;
+    const key = synKey(flow.clientPort, tcp.seq);
     if (this.vips.has(flow.serverIp)) {
       if (flow.syns > 1) {
         // The same SYN again to a different MAC on one link: LVS-DR re-sends it to a real server's MAC.
@@ -199,9 +206,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (!service) return;
       service.clientFlows++;
       flow.lvsClient = true;
-      const pending: PendingFront = { flow, time: t, frame: pkt.frame.n, service: service.id, link: flow.link };
+      flow.lvsService = service;
+      const pending: PendingFront = { flow, time: t, frame: pkt.frame.n, service };
       const back = this.pendingBack.get(key);
-      if (back && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
+      if (back && back.flow.clientIp === flow.clientIp && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
         this.pendingBack.delete(key);
         this.natMatched(pending, back.flow, back.time, back.frame, ctx);
       } else if (this.pendingFront.size < MAX_PENDING) this.pendingFront.set(key, pending);
@@ -213,7 +221,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     // Captures of two links need not be in time order (dumpcap writes each interface's blocks as they
     // come), so either side may be seen first.
     const front = this.pendingFront.get(key);
-    if (front && Math.abs(t - front.time) < NAT_MATCH_WINDOW_S && front.flow !== flow) {
+    if (front && front.flow.clientIp === flow.clientIp && Math.abs(t - front.time) < NAT_MATCH_WINDOW_S && front.flow !== flow) {
       this.pendingFront.delete(key);
       this.natMatched(front, flow, t, pkt.frame.n, ctx);
     } else if (this.pendingBack.size < MAX_PENDING) {
@@ -222,8 +230,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   private natMatched(front: PendingFront, back: Flow, t: number, n: number, ctx: EngineContext): void {
-    const [vip, vport] = splitHostPort(front.service);
-    this.forward('nat', back.clientIp, back.clientPort, front.service, vip, vport, `${back.serverIp}:${back.serverPort}`, (vip && this.masters.get(vip)) ?? null, t, n, ctx);
+    const { vip, port: vport } = front.service;
+    this.forward('nat', back.clientIp, back.clientPort, front.service.id, vip, vport, `${back.serverIp}:${back.serverPort}`, (vip && this.masters.get(vip)) ?? null, t, n, ctx);
     back.lvsForwarded = true;
   }
 
@@ -376,7 +384,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private outcome(flow: Flow, result: 'ok' | 'failed' | null, ctx: EngineContext): void {
     if (!result) return;
     flow.lvsOutcome = result;
-    const svc = this.services.get(`${flow.serverIp}:${flow.serverPort}`);
+    const svc = flow.lvsService as Service | null;
     if (!svc) return;
     if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: flow.synTime, frame: flow.synFrame, ok: result === 'ok', end: flow.lastTime });
     // Read in batches, every 5 s of capture time, what is older than 15 s (all outcomes are known by then).
@@ -602,10 +610,4 @@ function cycleRatio(choices: string[], period: number): number {
   let same = 0;
   for (let i = period; i < choices.length; i++) if (choices[i] === choices[i - period]) same++;
   return same / (choices.length - period);
-}
-
-function splitHostPort(id: string): [string | null, number] {
-  const i = id.lastIndexOf(':');
-  const host = id.slice(0, i);
-  return [host === '?' ? null : host, Number(id.slice(i + 1))];
 }

@@ -52,8 +52,6 @@ export class Flow {
   firstTime = 0;
   firstFrame = 0;
   ended: FlowEnd = 'open';
-  /** Capture link (file:interface) the flow was first seen on. */
-  link = '';
   /** Free slot for the analysers (LVS matching); made on first use. */
   notes: Record<string, unknown> | null = null;
   /** The health-check analyser's observation: undefined = not decided yet, null = not a probe. */
@@ -64,6 +62,8 @@ export class Flow {
   lvsClient = false;
   lvsForwarded = false;
   lvsOutcome: 'ok' | 'failed' | null = null;
+  /** LVS: the virtual service a client's connection is to (the LVS analyser's own record). */
+  lvsService: object | null = null;
   // bookkeeping
   key0 = 0; key1 = 0; key2 = 0;
   clientSeqMax = 0;
@@ -212,7 +212,6 @@ export class TcpFlows implements Analyzer {
     f.clientLow = srcIsClient === srcLow;
     f.firstTime = t;
     f.firstFrame = pkt.frame.n;
-    f.link = pkt.frame.fileIndex + ':' + pkt.frame.iface;
     this.insert(f);
     this.flowsSeen++;
     return f;
