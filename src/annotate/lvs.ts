@@ -24,6 +24,8 @@ const UDP_PORT = 100_000;
 
 interface RealServer {
   id: string;
+  /** The virtual service's id. */
+  service: string;
   connections: number;
   lastIndex: number;
   state: 'in' | 'out';
@@ -41,6 +43,8 @@ interface Service {
   port: number;
   connections: number;
   servers: Map<string, RealServer>;
+  /** The same servers as a list (walked on every forwarded connection). */
+  serverList: RealServer[];
   /** Sequence of real servers chosen, bounded, for the scheduling read-out. */
   choices: string[];
   sorry: { server: string; start: number; startFrame: number; end: number | null; event: VrrpscopeEvent | null } | null;
@@ -56,6 +60,28 @@ interface PendingFront {
   time: number;
   frame: number;
   service: Service;
+}
+
+/**
+ * Client connection (address, port) → the real server it was forwarded to. Bounded: two generations of
+ * 50 000; looked up by address first (a handful of clients in a lab), then by port (a number).
+ */
+class ForwardedConnections {
+  private current = new Map<string, Map<number, RealServer>>();
+  private previous = new Map<string, Map<number, RealServer>>();
+  private count = 0;
+
+  set(ip: string, port: number, rs: RealServer): void {
+    if (this.count >= 50_000) { this.previous = this.current; this.current = new Map(); this.count = 0; }
+    let ports = this.current.get(ip);
+    if (!ports) { ports = new Map(); this.current.set(ip, ports); }
+    if (!ports.has(port)) this.count++;
+    ports.set(port, rs);
+  }
+
+  get(ip: string, port: number): RealServer | undefined {
+    return this.current.get(ip)?.get(port) ?? this.previous.get(ip)?.get(port);
+  }
 }
 
 /**
@@ -102,10 +128,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly tunnelled = new Set<string>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
   private lastExpiry = 0;
-  /** client ip:port → the service and real server its connection was forwarded to (for sync checks). */
-  private forwarded = new Map<string, { service: string; server: string }>();
-  /** The previous generation of `forwarded` (bounded: two generations of 50 000). */
-  private forwardedOld = new Map<string, { service: string; server: string }>();
+  /** Which real server each client connection (ip, port) was forwarded to (for sync checks). */
+  private readonly forwarded = new ForwardedConnections();
   private readonly syncs = new Map<string, SyncSender>();
   private readonly takeovers: Takeover[] = [];
   private readonly macToIp = new Map<string, string>();
@@ -270,7 +294,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     let s = this.services.get(id);
     if (!s) {
       if (this.services.size >= MAX_SERVICES) return null;
-      s = { id, vip, port, connections: 0, servers: new Map(), choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
+      s = { id, vip, port, connections: 0, servers: new Map(), serverList: [], choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
       this.services.set(id, s);
     }
     this.lastService = s;
@@ -280,19 +304,19 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private forward(method: Method, cip: string, cport: number, serviceId: string, vip: string | null, vport: number, server: string, director: string | null, t: number, n: number, ctx: EngineContext): void {
     const svc = this.service(vip, vport);
     if (!svc) return;
-    if (this.forwarded.size >= 50_000) { this.forwardedOld = this.forwarded; this.forwarded = new Map(); }
-    this.forwarded.set(`${cip}:${cport}`, { service: svc.id, server });
     const index = ++svc.connections;
     let rs = svc.servers.get(server);
     if (!rs) {
       const checked = this.checks.seriesOf(server).length > 0;
-      const anyChecked = checked || [...svc.servers.values()].some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0);
+      const anyChecked = checked || svc.serverList.some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0);
       // keepalived never checks the sorry server: a destination nobody checks, beside checked ones.
       const sorry = !checked && anyChecked && svc.servers.size > 0;
-      rs = { id: server, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, forwardEvent: null, firstTime: t };
+      rs = { id: server, service: svc.id, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, forwardEvent: null, firstTime: t };
       svc.servers.set(server, rs);
+      svc.serverList.push(rs);
       ctx.host(server.slice(0, server.lastIndexOf(':')), null, sorry ? 'sorry-server' : 'real-server');
     }
+    this.forwarded.set(cip, cport, rs);
     if (svc.choices.length < 4096) svc.choices.push(server);
     rs.connections++;
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
@@ -313,14 +337,16 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     // A server the scheduler skipped for a full round while its check fails, or for two rounds
     // without any check telling why, has left the pool.
     let activeCount = 0;
-    for (const x of svc.servers.values()) if (x.state === 'in' && !x.sorry) activeCount++;
+    const list = svc.serverList;
+    for (let i = 0; i < list.length; i++) if (list[i].state === 'in' && !list[i].sorry) activeCount++;
     const round = Math.max(2, activeCount);
-    for (const other of svc.servers.values()) {
+    for (let i = 0; i < list.length; i++) {
+      const other = list[i];
       if (other === rs || other.sorry || other.state !== 'in') continue;
       const failing = this.checks.isFailing(other.id);
       if (failing ? index - other.lastIndex >= round : index - other.lastIndex > 2 * round) this.poolChange(svc, other, 'out', t, n, ctx);
     }
-    if (rs.sorry) for (const other of svc.servers.values()) if (!other.sorry && other.state === 'in') this.poolChange(svc, other, 'out', t, n, ctx);
+    if (rs.sorry) for (const other of list) if (!other.sorry && other.state === 'in') this.poolChange(svc, other, 'out', t, n, ctx);
   }
 
   /** What explains a pool change: the health-check transition, a quorum loss (sorry server), a takeover. */
@@ -500,9 +526,9 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const isMaster = [...this.masters.values()].includes(sender);
     if (isMaster) s.whileMaster++; else s.whileBackup++;
     for (const c of m.connections) {
-      const seen = this.forwarded.get(`${c.client}:${c.clientPort}`) ?? this.forwardedOld.get(`${c.client}:${c.clientPort}`);
+      const seen = this.forwarded.get(c.client, c.clientPort);
       if (!seen) { s.unknown++; continue; }
-      const same = seen.server === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);
+      const same = seen.id === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);
       if (same) s.matched++; else s.mismatched++;
     }
     const { i18n } = ctx;
