@@ -112,9 +112,11 @@ export class TcpFlows implements Analyzer {
   private readonly idleTimeout: number;
   private readonly synTimeout: number;
   private readonly linger: number;
-  private readonly mask: number;
-  private readonly keys: Uint32Array;
-  private readonly slots: (Flow | null)[];
+  /** The table starts small and doubles as flows accumulate (a small table stays in the CPU cache). */
+  private mask: number;
+  private readonly maxMask: number;
+  private keys: Uint32Array;
+  private slots: (Flow | null)[];
   private head: Flow | null = null; // least recently active
   private tail: Flow | null = null;
   private count = 0;
@@ -131,9 +133,11 @@ export class TcpFlows implements Analyzer {
     this.linger = opts.linger ?? 1;
     let cap = 1;
     while (cap < this.maxFlows * 2) cap <<= 1;
-    this.mask = cap - 1;
-    this.keys = new Uint32Array(cap * 3);
-    this.slots = new Array(cap).fill(null);
+    this.maxMask = cap - 1;
+    const start = Math.min(cap, 4096);
+    this.mask = start - 1;
+    this.keys = new Uint32Array(start * 3);
+    this.slots = new Array(start).fill(null);
   }
 
   subscribe(l: FlowListener): void {
@@ -319,16 +323,30 @@ export class TcpFlows implements Analyzer {
   }
 
   private insert(f: Flow): void {
+    if ((this.count + 1) * 2 > this.mask + 1 && this.mask < this.maxMask) this.grow();
+    this.place(f);
+    this.count++;
+    f.prev = this.tail; f.next = null;
+    if (this.tail) this.tail.next = f; else this.head = f;
+    this.tail = f;
+  }
+
+  /** Doubles the table: every flow is placed again. */
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    this.mask = cap - 1;
+    this.keys = new Uint32Array(cap * 3);
+    this.slots = new Array(cap).fill(null);
+    for (let f = this.head; f; f = f.next) if (f.slot >= 0) this.place(f);
+  }
+
+  private place(f: Flow): void {
     let i = this.hashOf(f.key0, f.key1, f.key2);
     while (this.slots[i]) i = (i + 1) & this.mask;
     this.slots[i] = f;
     f.slot = i;
     const k = i * 3;
     this.keys[k] = f.key0; this.keys[k + 1] = f.key1; this.keys[k + 2] = f.key2;
-    this.count++;
-    f.prev = this.tail; f.next = null;
-    if (this.tail) this.tail.next = f; else this.head = f;
-    this.tail = f;
   }
 
   /** Removes a flow: backward-shift deletion keeps linear probing correct without tombstones. */
