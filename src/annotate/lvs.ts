@@ -153,7 +153,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       for (const v of e.addresses as string[]) set.add(v);
       if (this.vipsOfVrid.size < 1024) this.vipsOfVrid.set(key, set);
       for (const v of e.addresses as string[]) { this.vips.add(v); this.masters.set(v, String(e.router)); if (e.mac) this.vipMacs.set(v, String(e.mac)); }
-      if (e.reason !== 'initial') {
+      // (A master advertising again after its own silence, nobody in between, took nothing over.)
+      if (e.reason !== 'initial' && e.previous) {
         // Connections open across a director takeover: did they survive (IPVS sync) or were they reset?
         const open: Flow[] = [];
         this.flows.forEachOpen((f) => { if (open.length < 2000 && f.established && this.vips.has(f.serverIp)) open.push(f); });

@@ -121,8 +121,9 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
 }
 
 function failovers(events: readonly VrrpscopeEvent[]): VrrpscopeEvent[] {
-  // A router advertising beside a live master that outranks it is no failover (a split brain tells it).
-  return events.filter((e) => e.kind === 'vrrp.master' && !['initial', 'unknown'].includes(str(e, 'reason') ?? 'unknown'));
+  // A router advertising beside a live master that outranks it is no failover (a split brain tells it);
+  // nor is a master advertising again after its own silence with nobody in between (no previous master).
+  return events.filter((e) => e.kind === 'vrrp.master' && !['initial', 'unknown'].includes(str(e, 'reason') ?? 'unknown') && str(e, 'previous') !== null);
 }
 
 function listText(i18n: I18n, items: string[]): string {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAnalyzers } from '../../src/annotate/index.js';
 import { I18n } from '../../src/i18n/index.js';
-import { advert, byTime, connection, run, type Timed } from '../support/frames.js';
+import { advert, adverts, byTime, connection, run, type Timed } from '../support/frames.js';
 
 const d1 = '10.1.0.11', rs1 = '10.1.0.21', rs2 = '10.1.0.22', client = '10.0.0.50', vip = '10.0.0.100';
 const analyzers = () => defaultAnalyzers(new I18n('en'));
@@ -67,5 +67,26 @@ describe('LVS-NAT', () => {
       ['nat', `${vip}:80`, `${rs1}:80`, 4], ['nat', `${vip}:80`, `${rs2}:80`, 4],
     ]);
     expect(events.find((e) => e.kind === 'lvs.service')).toMatchObject({ scheduling: 'rr', connections: 8 });
+  });
+
+  describe('connections open across a change of master', () => {
+    /** A client connection through the director opened at 1 s, its request and close at 12 s. */
+    function longConnection(): Timed[] {
+      const legs = [vip, rs1].map((server) => connection({ client, server, cport: 51000, sport: 80, at: 1, isn: 7000, request: 'GET / HTTP/1.1\r\n\r\n', response: ok }));
+      return legs.flatMap((leg) => leg.map(([t, b], i): Timed => [i < 3 ? t : t + 11, b]));
+    }
+
+    it('a backup taking over: were they kept or reset?', () => {
+      const frames = [...adverts({ src: '10.0.0.11', priority: 150, vips: [vip] }, 0, 4), ...adverts({ src: '10.0.0.12', priority: 100, vips: [vip] }, 7.5, 15), ...longConnection()];
+      const { events } = run(analyzers(), frames.sort(byTime));
+      expect(events.find((e) => e.kind === 'lvs.failover-connections')).toMatchObject({ survived: 1, reset: 0 });
+    });
+
+    it('the same master advertising again after its own silence took nothing over', () => {
+      const frames = [...adverts({ src: '10.0.0.11', priority: 150, vips: [vip] }, 0, 4), ...adverts({ src: '10.0.0.11', priority: 150, vips: [vip] }, 9, 15), ...longConnection()];
+      const { events } = run(analyzers(), frames.sort(byTime));
+      expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => [e.router, e.previous])).toEqual([['10.0.0.11', null], ['10.0.0.11', null]]);
+      expect(events.filter((e) => e.kind === 'lvs.failover-connections')).toEqual([]);
+    });
   });
 });

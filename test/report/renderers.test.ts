@@ -63,6 +63,14 @@ describe('report model', () => {
     expect(lines[4]).toMatch(/^2 outages: 10\.0\.0\.100:80 unanswered for 1\.50\u00a0s from 8\.000 s; split brain on VRID 51 \(10\.0\.0\.11, 10\.0\.0\.12\) for 1\.50\u00a0s from 12\.000 s\.$/);
   });
 
+  it('does not count a master advertising again after its own silence as a failover', () => {
+    const resumed = { kind: 'vrrp.master', time: T0 + 19, frames: [38], severity: 'notice', summary: '10.0.0.12 advertises again after 9 s.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: null, gapMs: 9000, id: 'e99' } as const;
+    const a = { ...analysis, events: [...analysis.events, resumed] };
+    const lines = summaryLines(a, i18n, new ReportFormat(i18n, a.start));
+    expect(lines[2]).toMatch(/^3 failovers: /);
+    expect(lines[2]).not.toContain('? →');
+  });
+
   it('draws one timeline per VRID with master bands, GARP ticks, other VRRP events and the split-brain window', () => {
     const t = model.vridTimelines;
     expect(t.map((x) => x.title)).toEqual(['VRID 51: who was master when']);
