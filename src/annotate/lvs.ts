@@ -84,6 +84,14 @@ class ForwardedConnections {
   }
 }
 
+/** A UDP datagram's client port and first four payload bytes (a DNS query's id and flags) as one exact number. */
+function udpKey(pkt: Packet): number {
+  const u = pkt.udp!, b = pkt.frame.buf, at = u.payloadAt, len = u.payloadEnd - at;
+  let head = 0;
+  for (let i = 0; i < 4; i++) head = head * 256 + (i < len ? b[at + i] : 0);
+  return head * 65536 + u.srcPort;
+}
+
 /**
  * A SYN's (client port, initial sequence number) as one exact number: what ties a client's connection to
  * the director's forwarded copy of it (the client address is compared on a match).
@@ -127,6 +135,9 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Tunnelled SYNs already counted (client, port, sequence), bounded. */
   private readonly tunnelled = new Set<string>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
+  /** UDP-NAT: clients' datagrams to a virtual service, and datagrams from clients to other hosts, by (client port, first payload bytes). */
+  private readonly udpFront = new Map<number, { client: string; mac: string | null; vip: string; port: number; length: number; time: number }>();
+  private readonly udpBack = new Map<number, { client: string; server: string; port: number; length: number; time: number; frame: number }>();
   private lastExpiry = 0;
   /** Which real server each client connection (ip, port) was forwarded to (for sync checks). */
   private readonly forwarded = new ForwardedConnections();
@@ -323,7 +334,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
     rs.director ??= director;
     const { i18n } = ctx;
-    if (ctx.routineComments) ctx.comment(n, i18n.t(`lvs.comment.${method}` as MessageKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
+    const commentKey: MessageKey = vport >= UDP_PORT ? 'lvs.comment.nat-udp' : `lvs.comment.${method}`;
+    if (ctx.routineComments) ctx.comment(n, i18n.t(commentKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
     else ctx.comment(n, '', true);
 
     if (rs.sorry) {
@@ -500,11 +512,59 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const ip = pkt.net!, u = pkt.udp!;
     if (this.vips.has(ip.dst) && !ip.isMulticast && !this.isDirector(ip.src)) {
       if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, vip: ip.dst, port: UDP_PORT + u.dstPort });
+      this.udpNatFront(pkt, t, ctx);
+    } else if (!this.vips.has(ip.src) && !ip.isMulticast && !this.isDirector(ip.src) && !this.isDirector(ip.dst)) {
+      this.udpNatBack(pkt, t, ctx);
     } else if (this.vips.has(ip.src)) {
       const k = `udp|${ip.dst}|${u.dstPort}|${ip.src}|${u.srcPort}`;
       const p = this.pendingPings.get(k);
       if (p) { this.pendingPings.delete(k); this.pingOutcome(p, true, ctx); }
     }
+  }
+
+  // UDP-NAT: the director sends the client's datagram on to a real server with the destination
+  // rewritten: same client address and port, same payload. Each (client, port) is one IPVS connection;
+  // its first datagram is what the scheduler placed. Either side may be captured first.
+
+  private udpNatFront(pkt: Packet, t: number, ctx: EngineContext): void {
+    const ip = pkt.net!, u = pkt.udp!;
+    const key = udpKey(pkt);
+    const back = this.udpBack.get(key);
+    if (back && back.client === ip.src && back.port === u.dstPort && back.length === u.payloadEnd - u.payloadAt && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
+      this.udpBack.delete(key);
+      this.udpForward(ip.src, pkt.eth?.src ?? null, u.srcPort, ip.dst, u.dstPort, back.server, back.time, back.frame, ctx);
+      return;
+    }
+    this.expireUdp(t);
+    if (this.udpFront.size < MAX_PENDING) this.udpFront.set(key, { client: ip.src, mac: pkt.eth?.src ?? null, vip: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t });
+  }
+
+  private udpNatBack(pkt: Packet, t: number, ctx: EngineContext): void {
+    const ip = pkt.net!, u = pkt.udp!;
+    const key = udpKey(pkt);
+    const front = this.udpFront.get(key);
+    if (front && front.client === ip.src && front.port === u.dstPort && front.length === u.payloadEnd - u.payloadAt && Math.abs(front.time - t) < NAT_MATCH_WINDOW_S) {
+      this.udpFront.delete(key);
+      this.udpForward(ip.src, front.mac, u.srcPort, front.vip, u.dstPort, ip.dst, t, pkt.frame.n, ctx);
+      return;
+    }
+    this.expireUdp(t);
+    if (this.udpBack.size < MAX_PENDING) this.udpBack.set(key, { client: ip.src, server: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t, frame: pkt.frame.n });
+  }
+
+  /** A matched pair: a new IPVS connection when the client's (address, port) was not forwarded before. */
+  private udpForward(client: string, clientMac: string | null, cport: number, vip: string, port: number, server: string, t: number, n: number, ctx: EngineContext): void {
+    const seen = this.forwarded.get(client, cport);
+    const svcId = `${vip}:${port}/udp`;
+    if (seen && seen.service === svcId) return; // a later datagram of the same connection
+    if (!this.clients.has(client) && this.clients.size < 10_000) { this.clients.add(client); ctx.host(client, clientMac, 'client'); }
+    this.forward('nat', client, cport, svcId, vip, UDP_PORT + port, `${server}:${port}`, this.masters.get(vip) ?? null, t, n, ctx);
+  }
+
+  private expireUdp(t: number): void {
+    // Insertion order is time order: the old ones are at the front.
+    for (const [k, f] of this.udpFront) { if (t - f.time <= NAT_MATCH_WINDOW_S) break; this.udpFront.delete(k); }
+    for (const [k, b] of this.udpBack) { if (t - b.time <= NAT_MATCH_WINDOW_S) break; this.udpBack.delete(k); }
   }
 
   // --- IPVS connection sync ---

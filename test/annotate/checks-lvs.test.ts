@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAnalyzers } from '../../src/annotate/index.js';
 import { I18n } from '../../src/i18n/index.js';
-import { advert, adverts, byTime, connection, run, type Timed } from '../support/frames.js';
+import { advert, adverts, byTime, connection, run, udp, type Timed } from '../support/frames.js';
 
 const d1 = '10.1.0.11', rs1 = '10.1.0.21', rs2 = '10.1.0.22', client = '10.0.0.50', vip = '10.0.0.100';
 const analyzers = () => defaultAnalyzers(new I18n('en'));
@@ -88,5 +88,20 @@ describe('LVS-NAT', () => {
       expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => [e.router, e.previous])).toEqual([['10.0.0.11', null], ['10.0.0.11', null]]);
       expect(events.filter((e) => e.kind === 'lvs.failover-connections')).toEqual([]);
     });
+  });
+
+  it('UDP-NAT: a client\'s datagram to the VIP and the director\'s copy to a real server, either captured first; other DNS traffic is not LVS', () => {
+    const rs4 = '10.1.0.24';
+    const query = (id: number) => Uint8Array.from([id >> 8, id & 255, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1]);
+    const frames: Timed[] = [[0, advert({ src: '10.0.0.11', vips: [vip] })]];
+    // Two queries forwarded (the second captured back side first), one to a DNS server outside LVS.
+    frames.push([1, udp({ src: client, dst: vip, sport: 40001, dport: 53, payload: query(0x1234) })], [1.0004, udp({ src: client, dst: rs4, sport: 40001, dport: 53, payload: query(0x1234) })]);
+    frames.push([3, udp({ src: client, dst: rs4, sport: 40002, dport: 53, payload: query(0x5678) })], [3.0002, udp({ src: client, dst: vip, sport: 40002, dport: 53, payload: query(0x5678) })]);
+    frames.push([5, udp({ src: client, dst: '10.9.9.9', sport: 40003, dport: 53, payload: query(0x9abc) })]);
+    // A second datagram of the first connection (same client port) is no new connection.
+    frames.push([6, udp({ src: client, dst: vip, sport: 40001, dport: 53, payload: query(0x1235) })], [6.0004, udp({ src: client, dst: rs4, sport: 40001, dport: 53, payload: query(0x1235) })]);
+    const { events, comments } = run(analyzers(), frames);
+    expect(events.filter((e) => e.kind === 'lvs.forward').map((e) => [e.method, e.vip, e.realServer, e.connections])).toEqual([['nat', `${vip}:53/udp`, `${rs4}:53`, 2]]);
+    expect(comments.get(3)).toMatch(/^LVS-NAT: the director forwards 10\.0\.0\.50:40001 → 10\.0\.0\.100:53\/udp to real server 10\.1\.0\.24:53 \(destination rewritten, same client port and the same datagram\)/);
   });
 });

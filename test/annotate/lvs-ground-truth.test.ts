@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { SHARED } from '../support/captures.js';
 import { reportJson } from '../support/ours.js';
 import { virtualServers } from '../support/keepalived-conf.js';
+import { HAVE_TSHARK } from '../support/tshark.js';
+import { execFileSync } from 'node:child_process';
 
 const LABS = join(SHARED, 'captures/lab');
 // The second set of the same QEMU lab (DR, TUN, other checkers, sorry variant), recorded for the project.
@@ -121,6 +123,33 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
       }
       expect(unmatched.map((e) => `${e.realServer} ${e.state} at ${e.time}`), 'invented pool changes').toEqual([]);
       void byServer;
+    });
+
+    it(`${lab}: every forwarding seen is a configured virtual service to one of its servers, by its lb_kind`, () => {
+      const kinds: Record<string, string> = { NAT: 'nat', DR: 'dr', TUN: 'tun' };
+      const forwards = ev('lvs.forward');
+      for (const e of forwards) {
+        const vs = vss.find((v) => `${v.vip}:${v.port}${v.protocol === 'UDP' ? '/udp' : ''}` === e.vip);
+        expect(vs, `${e.vip} is a configured virtual_server`).toBeDefined();
+        expect([...vs!.realServers.map((r) => `${r.ip}:${r.port}`), vs!.sorry], `${e.realServer} serves ${e.vip}`).toContain(e.realServer);
+        expect(e.method, `${e.vip} → ${e.realServer}`).toBe(kinds[vs!.lbKind ?? 'NAT']);
+      }
+    });
+
+    it.skipIf(!HAVE_TSHARK || !g.client?.by_kind?.dns)(`${lab}: clients' DNS over UDP through LVS-NAT: one forwarded connection per client port the real server received`, () => {
+      const udp = vss.filter((v) => v.protocol === 'UDP' && v.port === 53);
+      expect(udp.length).toBeGreaterThan(0);
+      for (const vs of udp) for (const rs of vs.realServers) {
+        // What the real server received from clients (not from the directors' checks), by tshark.
+        const ports = new Set<string>();
+        for (const f of files) {
+          const out = execFileSync('tshark', ['-r', f, '-n', '-Y', `udp.dstport==${rs.port} && ip.dst==${rs.ip} && ip.src==${g.topology.hosts.cl.eth0[0]}`, '-T', 'fields', '-e', 'udp.srcport'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+          for (const p of out.split('\n')) if (p) ports.add(p);
+        }
+        const fw = ev('lvs.forward').find((e) => e.vip === `${vs.vip}:${vs.port}/udp` && e.realServer === `${rs.ip}:${rs.port}`);
+        expect(ports.size).toBeGreaterThan(0);
+        expect(fw, `lvs.forward ${vs.vip}:${vs.port}/udp → ${rs.ip}:${rs.port}`).toMatchObject({ method: 'nat', connections: ports.size });
+      }
     });
 
     it(`${lab}: client outages of the ground truth appear, none invented`, () => {

@@ -107,6 +107,19 @@ export function tcp(o: TcpOpts): Uint8Array {
   return Uint8Array.from([...mac(o.dstMac ?? macOf(o.dst)), ...mac(o.srcMac ?? macOf(o.src)), 0x08, 0x00, ...ip, ...t]);
 }
 
+/** An Ethernet/IPv4/UDP frame (checksum 0: not computed, as IPv4 allows). */
+export function udp(o: { src: string; dst: string; sport: number; dport: number; payload: Uint8Array | string }): Uint8Array {
+  const payload = typeof o.payload === 'string' ? Buffer.from(o.payload, 'latin1') : o.payload;
+  const u = new Uint8Array(8 + payload.length);
+  u[0] = o.sport >> 8; u[1] = o.sport & 255; u[2] = o.dport >> 8; u[3] = o.dport & 255; u[4] = u.length >> 8; u[5] = u.length & 255;
+  u.set(payload, 8);
+  const ip = new Uint8Array(20);
+  ip[0] = 0x45; ip[2] = (20 + u.length) >> 8; ip[3] = (20 + u.length) & 255; ip[8] = 64; ip[9] = 17;
+  ip.set(ip4(o.src), 12); ip.set(ip4(o.dst), 16);
+  const c = checksum(ip); ip[10] = c >> 8; ip[11] = c & 255;
+  return Uint8Array.from([...mac(macOf(o.dst)), ...mac(macOf(o.src)), 0x08, 0x00, ...ip, ...u]);
+}
+
 /**
  * A whole TCP connection as frames from `at`: handshake, the client's request, the server's answer,
  * then the close. `refused` answers the SYN with RST; `unanswered` sends SYNs only.

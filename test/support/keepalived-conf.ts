@@ -2,7 +2,7 @@
 // server's checkers.
 
 export interface ConfRealServer { ip: string; port: number; checkers: string[] }
-export interface ConfVirtualServer { vip: string; port: number; delayLoop: number; lbAlgo: string | null; quorum: number | null; sorry: string | null; realServers: ConfRealServer[] }
+export interface ConfVirtualServer { vip: string; port: number; protocol: 'TCP' | 'UDP'; lbKind: string | null; delayLoop: number; lbAlgo: string | null; quorum: number | null; sorry: string | null; realServers: ConfRealServer[] }
 
 function blocks(text: string, keyword: string): { head: string; body: string }[] {
   const out: { head: string; body: string }[] = [];
@@ -22,6 +22,8 @@ export function virtualServers(conf: string): ConfVirtualServer[] {
     const sorry = /sorry_server\s+(\S+)\s+(\d+)/.exec(body);
     return {
       vip, port: Number(port),
+      protocol: /protocol\s+UDP/i.test(body) ? 'UDP' : 'TCP',
+      lbKind: /lb_kind\s+(\S+)/.exec(body)?.[1]?.toUpperCase() ?? null,
       delayLoop: Number(/delay_loop\s+(\d+)/.exec(body)?.[1] ?? 60),
       lbAlgo: /lb_algo\s+(\S+)/.exec(body)?.[1] ?? null,
       quorum: /quorum\s+(\d+)/.test(body) ? Number(/quorum\s+(\d+)/.exec(body)![1]) : null,
