@@ -132,6 +132,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   } finally {
     source.close();
   }
+  for (const w of engine.warnings) warnings.add(w);
   for (const file of files) for (const w of file.warnings) {
     warnings.add({ file: file.name, fileFrame: w.fileFrame, offset: w.offset, message: w.message });
   }

@@ -20,6 +20,8 @@ export interface EngineContext {
   comment(frame: number, text: string, routine?: boolean): void;
   /** False once routine comments are no longer stored: callers skip building them. */
   readonly routineComments: boolean;
+  /** A warning for the report (analysis left incomplete: a table full, state dropped), in the report's language. */
+  warn(message: string, frame?: number): void;
   /** Records a host, its MAC and a role. */
   host(ip: string, mac?: string | null, role?: Role): void;
   /** Events of the other analysers, as they are emitted (an analyser reacts in its own onEvent). */
@@ -47,6 +49,8 @@ interface HostEntry { ip: string; macs: Set<string>; roles: Set<Role> }
 export class Engine implements EngineContext {
   readonly events: VrrpscopeEvent[] = [];
   readonly frameComments = new Map<number, string>();
+  /** Warnings of the analysers (see EngineContext.warn). */
+  readonly warnings: { frame?: number; message: string }[] = [];
   /** Routine comments not stored because the cap was reached. */
   routineCommentsDropped = 0;
   private routineCount = 0;
@@ -75,6 +79,10 @@ export class Engine implements EngineContext {
       this.routineCount++;
     }
     this.frameComments.set(frame, prev ? prev + '; ' + text : text);
+  }
+
+  warn(message: string, frame?: number): void {
+    if (this.warnings.length < 100) this.warnings.push(frame === undefined ? { message } : { frame, message });
   }
 
   host(ip: string, mac?: string | null, role?: Role): void {

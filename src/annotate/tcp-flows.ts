@@ -125,6 +125,8 @@ export class TcpFlows implements Analyzer {
   /** Flows evicted because the table was full (reported as a warning-level count). */
   evicted = 0;
   flowsSeen = 0;
+  /** Most connections open at once. */
+  maxOpen = 0;
 
   constructor(opts: FlowOptions = {}) {
     this.maxFlows = opts.maxFlows ?? 100_000;
@@ -218,6 +220,7 @@ export class TcpFlows implements Analyzer {
     f.firstFrame = pkt.frame.n;
     this.insert(f);
     this.flowsSeen++;
+    if (this.count > this.maxOpen) this.maxOpen = this.count;
     return f;
   }
 
@@ -300,6 +303,11 @@ export class TcpFlows implements Analyzer {
       if (!f.closedAt) this.end(f, f.sawSyn && !f.synAckFrame && lastTime - f.lastTime > 1 ? 'unanswered' : 'open', ctx);
       f = next;
     }
+    if (this.evicted) ctx.warn(ctx.i18n.t('flows.evicted', { count: this.evicted, max: this.maxFlows }));
+  }
+
+  facts(): Record<string, unknown> {
+    return { tcp: { connections: this.flowsSeen, maxOpen: this.maxOpen, evicted: this.evicted } };
   }
 
   // --- table and activity list ---

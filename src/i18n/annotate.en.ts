@@ -90,6 +90,7 @@ export const annotateEn = {
   'hc.genhash.changed': 'The page changed during the capture; genhash gave {all} in turn.',
   // LVS
   'lvs.comment.nat': 'LVS-NAT: the director forwards {client} → {service} to real server {server} (destination rewritten, same client port and sequence number)',
+  'flows.evicted': '{count} TCP connections were dropped from tracking because {max} were already open: what happened to them (health-check verdicts, forwarding, outages) is not in this report.',
   'lvs.comment.nat-udp': 'LVS-NAT: the director forwards {client} → {service} to real server {server} (destination rewritten, same client port and the same datagram)',
   'lvs.comment.dr': 'LVS-DR: the director re-sends {client} → {service} unchanged to real server {server}\'s MAC',
   'lvs.comment.tun': 'LVS-TUN: the director wraps {client} → {service} in IP-in-IP to real server {server}',

@@ -83,6 +83,7 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'hc.genhash': 'genhash de la page : {md5} (la valeur pour digest).',
   'hc.genhash.changed': 'La page a changé pendant la capture ; genhash a donné successivement {all}.',
   'lvs.comment.nat': 'LVS-NAT : le directeur transmet {client} → {service} au serveur réel {server} (destination réécrite, même port client et même numéro de séquence)',
+  'flows.evicted': '{count} connexions TCP n\'ont plus été suivies car {max} étaient déjà ouvertes : ce qui leur est arrivé (verdicts des tests de santé, transmission, coupures) manque à ce rapport.',
   'lvs.comment.nat-udp': 'LVS-NAT : le directeur transmet {client} → {service} au serveur réel {server} (destination réécrite, même port client et même datagramme)',
   'lvs.comment.dr': 'LVS-DR : le directeur renvoie {client} → {service} tel quel vers l\'adresse MAC du serveur réel {server}',
   'lvs.comment.tun': 'LVS-TUN : le directeur encapsule {client} → {service} en IP dans IP vers le serveur réel {server}',

@@ -34,9 +34,11 @@ describe('TCP flows', () => {
       const t = 1 + i * 1e-4;
       frames.push([t, tcp({ ...c, flags: 'FA', seq: i + 1, ack: 8 })], [t + 5e-5, tcp({ ...s, flags: 'FA', seq: 8, ack: i + 2 })]);
     }
-    run([flows], frames);
+    const { engine } = run([flows], frames);
     expect(flows.flowsSeen).toBe(N);
     expect(flows.evicted).toBe(0);
+    expect(engine.warnings).toEqual([]);
+    expect(engine.facts()).toEqual({ tcp: { connections: N, maxOpen: N, evicted: 0 } });
     expect(flows.size).toBe(0);
     expect(r.ended.length).toBe(N);
     for (const f of r.ended) {
@@ -53,10 +55,13 @@ describe('TCP flows', () => {
     const r = recorder(flows);
     const frames: Timed[] = [];
     for (let i = 0; i < 150; i++) frames.push(...connection({ client: '10.0.0.50', server: '10.0.0.21', cport: 30000 + i, sport: 80, at: i * 0.001, clientCloses: true }).slice(0, 3));
-    run([flows], frames.sort(byTime));
+    const { engine } = run([flows], frames.sort(byTime));
     expect(flows.flowsSeen).toBe(150);
     expect(flows.evicted).toBe(50);
     expect(flows.size).toBe(100);
+    // The report says so, and the JSON carries the counts.
+    expect(engine.warnings.map((w) => w.message)).toEqual(['50 TCP connections were dropped from tracking because 100 were already open: what happened to them (health-check verdicts, forwarding, outages) is not in this report.']);
+    expect(engine.facts()).toEqual({ tcp: { connections: 150, maxOpen: 100, evicted: 50 } });
     // The first 50 were evicted (ended as idle), in the order they were opened; all 150 end by the finish.
     expect(r.ended.slice(0, 50).map((f) => f.clientPort)).toEqual(Array.from({ length: 50 }, (_, i) => 30000 + i));
     expect(r.ended.length).toBe(150);
