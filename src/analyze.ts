@@ -133,6 +133,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     source.close();
   }
   for (const w of engine.warnings) warnings.add(w);
+  if (streams.dropped) warnings.add({ message: `${streams.dropped} HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than ${streams.maxFlows} pending at once): their fields are missing` });
   for (const file of files) for (const w of file.warnings) {
     warnings.add({ file: file.name, fileFrame: w.fileFrame, offset: w.offset, message: w.message });
   }
