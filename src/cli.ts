@@ -1,24 +1,21 @@
 #!/usr/bin/env node
 // vrrpscope command line. Errors end in one line on stderr and a non-zero exit, never a stack trace
-// (set VRRPSCOPE_DEBUG=1 to see one).
+// (set VRRPSCOPE_DEBUG=1 to see one). The HTML/Markdown renderers (handlebars), the pcapng writer and
+// live mode are loaded only by the commands that use them: start-up is a good part of a small report.
 
 import { resolve, basename, extname } from 'node:path';
 import { analyzeFiles } from './analyze.js';
 import { CaptureError } from './io/reader.js';
 import { writeJson } from './report/json.js';
-import { writeHtml } from './report/html.js';
-import { writeMarkdown } from './report/markdown.js';
-import { writeAnnotatedPcapng } from './report/pcapng.js';
 import { buildModel } from './report/model.js';
 import { OutputSink } from './report/sink.js';
-import { TemplateError, TemplateSet } from './report/templates.js';
+import { TemplateError } from './report/template-error.js';
 import { ReportFormat, plural } from './report/format.js';
 import { colourLevel, Progress, summaryText } from './report/terminal.js';
 import { TOOL_VERSION } from './version.js';
 import { I18n } from './i18n/index.js';
-import { isLiveReport, runLive } from './cli/live.js';
 import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
-import { forEachArg } from './cli/args.js';
+import { forEachArg, isLiveReport } from './cli/args.js';
 
 const USAGE = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
 
@@ -127,13 +124,19 @@ function outputPath(args: ReportArgs): string {
   return (extname(first) ? first.slice(0, -extname(first).length) : first) + '.' + args.format;
 }
 
-function runReport(argv: string[]): number {
+async function runReport(argv: string[]): Promise<number> {
   const args = parseReportArgs(argv);
   const output = outputPath(args);
   if (output !== '-' && args.files.some((f) => resolve(f) === resolve(output))) throw new UsageError(`${output} is one of the input captures; choose another -o`);
   const i18n = new I18n(args.lang);
+  const html = args.format === 'html' ? await import('./report/html.js') : null;
+  const md = args.format === 'md' ? await import('./report/markdown.js') : null;
+  const pcapng = args.format === 'pcapng' ? await import('./report/pcapng.js') : null;
   // Broken templates are reported before the captures are read and before any output is written.
-  if (args.format === 'html' || args.format === 'md') new TemplateSet({ kind: args.format, i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
+  if (html || md) {
+    const { TemplateSet } = await import('./report/templates.js');
+    new TemplateSet({ kind: args.format as 'html' | 'md', i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
+  }
   const progress = new Progress(i18n);
   const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`)), lang: args.lang, progress: progress.update });
   progress.done();
@@ -143,10 +146,10 @@ function runReport(argv: string[]): number {
   try {
     switch (args.format) {
       case 'json': writeJson(analysis, sink, { allFrames: args.allFrames }); break;
-      case 'html': writeHtml(analysis, sink, { allFrames: args.allFrames, templateDir: args.templateDir }); break;
-      case 'md': writeMarkdown(analysis, sink, { allFrames: args.allFrames, templateDir: args.templateDir }); break;
+      case 'html': html!.writeHtml(analysis, sink, { allFrames: args.allFrames, templateDir: args.templateDir }); break;
+      case 'md': md!.writeMarkdown(analysis, sink, { allFrames: args.allFrames, templateDir: args.templateDir }); break;
       case 'pcapng': {
-        const r = writeAnnotatedPcapng(analysis, (bytes) => sink.writeBytes(bytes));
+        const r = pcapng!.writeAnnotatedPcapng(analysis, (bytes) => sink.writeBytes(bytes));
         extra.push(plural(i18n, 'term.annotated', r.annotated));
         break;
       }
@@ -162,13 +165,17 @@ function runReport(argv: string[]): number {
   return 0;
 }
 
-export function main(argv: string[]): number {
+/** The exit status, or null when live mode runs on and sets it when it ends. */
+export async function main(argv: string[]): Promise<number | null> {
   try {
     const [cmd, ...rest] = argv;
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2; }
     if (cmd === '--version' || cmd === '-V') { process.stdout.write(TOOL_VERSION + '\n'); return 0; }
-    if (cmd === 'live' || (cmd === 'report' && isLiveReport(rest))) return runLive(rest, (argv) => main(['report', ...argv]));
-    if (cmd === 'report') return runReport(rest);
+    if (cmd === 'live' || (cmd === 'report' && isLiveReport(rest))) {
+      const { runLive } = await import('./cli/live.js');
+      return runLive(rest, (argv) => main(['report', ...argv]));
+    }
+    if (cmd === 'report') return await runReport(rest);
     if (cmd === 'check') return runCheck(rest, defaultLang());
     throw new UsageError(`unknown command "${cmd}" (try vrrpscope --help)`);
   } catch (e) {
@@ -187,4 +194,5 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+const status = await main(process.argv.slice(2));
+if (status !== null) process.exitCode = status;

@@ -17,3 +17,8 @@ export function forEachArg(argv: string[], fail: (message: string) => Error, eac
     });
   }
 }
+
+/** `report --iface IF …` is live mode under another name. */
+export function isLiveReport(argv: string[]): boolean {
+  return argv.some((a) => a === '--iface' || a.startsWith('--iface='));
+}

@@ -141,9 +141,6 @@ function defaultLang(): Lang {
 }
 
 /** `report --iface IF …` is live mode. */
-export function isLiveReport(argv: string[]): boolean {
-  return argv.some((a) => a === '--iface' || a.startsWith('--iface='));
-}
 
 export function parseLiveArgs(argv: string[]): LiveArgs {
   const a: LiveArgs = { iface: '', backend: 'auto', noColor: false, format: 'html', output: null, lang: defaultLang(), reportExtra: [] };
@@ -210,11 +207,11 @@ const say = (text: string): void => {
 };
 
 /**
- * Starts live mode. Usage errors are reported at once (exit status 2); the capture then runs
- * asynchronously and sets process.exitCode when it is over. `renderReport` is the report command
+ * Starts live mode. Usage errors are reported at once (exit status 2); otherwise null: the capture
+ * runs asynchronously and sets process.exitCode when it is over. `renderReport` is the report command
  * (argv after "report"): the report is made from the saved capture exactly as `vrrpscope report` would.
  */
-export function runLive(argv: string[], renderReport: (argv: string[]) => number): number {
+export function runLive(argv: string[], renderReport: (argv: string[]) => Promise<number | null>): number | null {
   let args: LiveArgs;
   try {
     args = parseLiveArgs(argv);
@@ -230,10 +227,10 @@ export function runLive(argv: string[], renderReport: (argv: string[]) => number
       process.exitCode = 70;
     },
   );
-  return 0;
+  return null;
 }
 
-async function live(args: LiveArgs, renderReport: (argv: string[]) => number): Promise<number> {
+async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<number | null>): Promise<number> {
   process.stderr.on('error', () => { /* a closed stderr must not end the capture */ });
 
   // Which backend, and is there such an interface: before anything is created.
@@ -406,7 +403,7 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => number): P
   let code = 0;
   if (reportPath === '-' && outClosed) say(`no report written: standard output is closed (vrrpscope report ${capturePath})`);
   else {
-    code = renderReport([capturePath, '--format', args.format, '-o', reportPath, '--lang', args.lang, ...args.reportExtra, ...(args.noColor ? ['--no-color'] : [])]);
+    code = (await renderReport([capturePath, '--format', args.format, '-o', reportPath, '--lang', args.lang, ...args.reportExtra, ...(args.noColor ? ['--no-color'] : [])])) ?? 0;
   }
   return captureError ? code || 1 : code;
 }

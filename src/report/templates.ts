@@ -16,7 +16,9 @@ export type TemplateKind = 'html' | 'md';
 /** templates/ of the package, from src/report or dist/report alike. */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
 
-export class TemplateError extends Error {}
+import { TemplateError } from './template-error.js';
+
+export { TemplateError };
 
 export interface TemplateSetOptions {
   kind: TemplateKind;

@@ -17,7 +17,8 @@ import { I18n } from '../../src/i18n/index.js';
 import { CaptureFile } from '../../src/io/reader.js';
 import { CaptureStream, LiveError, checkInterface, chooseBackend, classifyCaptureError } from '../../src/io/live.js';
 import { LiveCaptureFile } from '../../src/io/live-file.js';
-import { LiveSession, clockTime, colourLevel, eventLine, framesText, isLiveReport, parseLiveArgs } from '../../src/cli/live.js';
+import { LiveSession, clockTime, colourLevel, eventLine, framesText, parseLiveArgs } from '../../src/cli/live.js';
+import { isLiveReport } from '../../src/cli/args.js';
 import { SHARED } from '../support/captures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
