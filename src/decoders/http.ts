@@ -80,7 +80,9 @@ export function looksLikeHttpStart(bytes: Uint8Array, offset: number, end: numbe
  */
 export function hasHeadEnd(bytes: Uint8Array, offset: number, end: number): boolean {
   const limit = Math.min(end, offset + HTTP_HEAD_SCAN_LIMIT, bytes.length);
-  for (let i = offset + 1; i < limit; i++) {
+  // Whether such a line exists at all, not where: a head has no empty line before its end, so any one
+  // is it. Searched from the back, where it is in a request and a few body bytes away in a response.
+  for (let i = limit - 1; i > offset; i--) {
     if (bytes[i] !== LF) continue;
     const p = bytes[i - 1];
     if (p === LF || (p === CR && i >= offset + 2 && bytes[i - 2] === LF)) return true;

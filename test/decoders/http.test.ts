@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decodeHttpHead, looksLikeHttpStart, HTTP_HEAD_SCAN_LIMIT } from '../../src/decoders/http.js';
+import { decodeHttpHead, hasHeadEnd, looksLikeHttpStart, HTTP_HEAD_SCAN_LIMIT } from '../../src/decoders/http.js';
 import { robust } from '../support/mutate.js';
 
 /** The bytes that matter to this decoder, written at random places by the mutations. */
@@ -294,3 +294,29 @@ describe('decodeHttpHead never throws', () => {
     expect(decodeHttpHead(b, 10, 5)).toBeNull();
   });
 });
+
+describe('hasHeadEnd (does a segment complete its head, or must it wait for the next?)', () => {
+  const b = (s: string) => Buffer.from(s, 'latin1');
+  const at = (s: string) => hasHeadEnd(b(s), 0, s.length);
+  it('finds the empty line: CRLF CRLF, bare LF LF, and with a body after it', () => {
+    expect(at('GET / HTTP/1.0\r\nHost: x\r\n\r\n')).toBe(true);
+    expect(at('GET / HTTP/1.0\nHost: x\n\n')).toBe(true);
+    expect(at('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello')).toBe(true);
+  });
+  it('a head cut before its end is not complete', () => {
+    expect(at('GET / HTTP/1.0\r\nHost: x\r\n')).toBe(false);
+    expect(at('GET / HTTP/1.0\r\nHost: x\r\n\r')).toBe(false);
+  });
+  it('looks only inside [offset, end): an empty line outside does not count', () => {
+    const s = '\r\n\r\nGET / HTTP/1.0\r\nHost: x\r\n\r\n';
+    expect(hasHeadEnd(b(s), 4, s.length - 2)).toBe(false);
+    expect(hasHeadEnd(b(s), 4, s.length)).toBe(true);
+    // The first byte of the range cannot end a head on its own (no line before it).
+    expect(hasHeadEnd(b('\n\nX'), 1, 3)).toBe(false);
+  });
+  it('looks no further than the scan limit', () => {
+    const long = 'GET / HTTP/1.0\r\nX: ' + 'a'.repeat(HTTP_HEAD_SCAN_LIMIT) + '\r\n\r\n';
+    expect(at(long)).toBe(false);
+  });
+});
+
