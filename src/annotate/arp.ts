@@ -8,7 +8,7 @@
 
 import type { Packet } from '../decoders/packet.js';
 import { frameTime } from '../io/frame.js';
-import type { Analyzer, EngineContext } from './engine.js';
+import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 import type { VrrpscopeEvent } from './events.js';
 import type { MessageKey } from '../i18n/index.js';
 
@@ -63,7 +63,6 @@ export class ArpAnalyzer implements Analyzer {
   private sawArp = false;
   private sawNa = false;
   private nextCheck = Infinity;
-  private lastTime = 0;
 
   onEvent(e: VrrpscopeEvent): void {
     if (e.kind === 'vrrp.master') {
@@ -76,11 +75,23 @@ export class ArpAnalyzer implements Analyzer {
     }
   }
 
+  readonly wants = PacketKind.ARP | PacketKind.ICMPV6;
+
   onPacket(pkt: Packet, ctx: EngineContext): void {
+    this.onAnnouncement(pkt, ctx);
+    ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /** Between ARP and ND packets: the time, to close bursts and judge MAC changes when due. */
+  tick(t: number, ctx: EngineContext): void {
+    if (t >= this.nextCheck) this.judgeDue(t, ctx);
+    ctx.wakeAt(this, this.nextCheck);
+  }
+
+  private onAnnouncement(pkt: Packet, ctx: EngineContext): void {
     if (pkt.frame.noTimestamp) return;
     const t = frameTime(pkt.frame);
-    this.lastTime = t;
-    if (t >= this.nextCheck) this.tick(t, ctx);
+    if (t >= this.nextCheck) this.judgeDue(t, ctx);
     const a = pkt.arp;
     if (a && a.complete && a.hwLen === 6 && a.protoLen === 4) {
       this.sawArp = true;
@@ -138,7 +149,7 @@ export class ArpAnalyzer implements Analyzer {
     if (at < this.nextCheck) this.nextCheck = at;
   }
 
-  private tick(t: number, ctx: EngineContext): void {
+  private judgeDue(t: number, ctx: EngineContext): void {
     this.nextCheck = Infinity;
     for (const b of [...this.bursts.values()]) {
       if (t - b.last > BURST_GAP_S) this.closeBurst(b, ctx);
@@ -236,13 +247,13 @@ export class ArpAnalyzer implements Analyzer {
     return { vips: [...this.vipHolders].map(([ip, holders]) => ({ ip, holders })) };
   }
 
-  finish(ctx: EngineContext): void {
+  finish(ctx: EngineContext, lastTime: number): void {
     for (const b of [...this.bursts.values()]) this.closeBurst(b, ctx);
-    this.judgeChanges(this.lastTime, ctx, true);
+    this.judgeChanges(lastTime, ctx, true);
     // Takeovers not announced: only where the capture shows ARP (or ND) at all, and lasts long enough.
     for (const tk of this.takeovers) {
       const sees = tk.family === 6 ? this.sawNa : this.sawArp;
-      if (!sees || tk.bursts.length > 0 || this.lastTime - tk.time < 3) continue;
+      if (!sees || tk.bursts.length > 0 || lastTime - tk.time < 3) continue;
       // The same takeover seen on another capture of the link (merged files): announced there.
       if (this.takeovers.some((o) => o !== tk && o.bursts.length > 0 && o.event.router === tk.event.router && o.event.vrid === tk.event.vrid && Math.abs(o.time - tk.time) < 1)) continue;
       ctx.emit({

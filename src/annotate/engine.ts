@@ -4,10 +4,19 @@
 // and the bounded store of frame comments.
 
 import type { Packet } from '../decoders/packet.js';
+import { frameTime } from '../io/frame.js';
 import type { I18n } from '../i18n/index.js';
 import type { VrrpscopeEvent } from './events.js';
 
 export type Role = 'director' | 'backup-director' | 'real-server' | 'sorry-server' | 'client' | 'vip';
+
+/** What a packet carries, for the analysers that look at some kinds only (Analyzer.wants). */
+export const PacketKind = { TCP: 1, UDP: 2, ARP: 4, VRRP: 8, ICMP: 16, ICMPV6: 32, TUNNEL: 64 } as const;
+
+function kindOf(pkt: Packet): number {
+  return (pkt.tcp ? PacketKind.TCP : 0) | (pkt.udp ? PacketKind.UDP : 0) | (pkt.arp ? PacketKind.ARP : 0) | (pkt.vrrp ? PacketKind.VRRP : 0)
+    | (pkt.icmp ? PacketKind.ICMP : 0) | (pkt.icmpv6 ? PacketKind.ICMPV6 : 0) | (pkt.inner ? PacketKind.TUNNEL : 0);
+}
 
 export interface EngineContext {
   readonly i18n: I18n;
@@ -22,6 +31,8 @@ export interface EngineContext {
   readonly routineComments: boolean;
   /** A warning for the report (analysis left incomplete: a table full, state dropped), in the report's language. */
   warn(message: string, frame?: number): void;
+  /** Asks for `analyzer.tick` on the first frame at or after time `t` that the analyser does not look at. */
+  wakeAt(analyzer: Analyzer, t: number): void;
   /** Records a host, its MAC and a role. */
   host(ip: string, mac?: string | null, role?: Role): void;
   /** Events of the other analysers, as they are emitted (an analyser reacts in its own onEvent). */
@@ -31,6 +42,13 @@ export interface EngineContext {
 export interface Analyzer {
   readonly name: string;
   onPacket(pkt: Packet, ctx: EngineContext): void;
+  /** The kinds of packet onPacket looks at (PacketKind bits); every packet when absent. */
+  readonly wants?: number;
+  /**
+   * Time-driven work (a silence to notice, pending state to expire) between the packets it looks at:
+   * called with a frame's time once that reaches what the analyser asked for with EngineContext.wakeAt.
+   */
+  tick?(t: number, ctx: EngineContext): void;
   /** Another analyser emitted an event (called synchronously from emit). */
   onEvent?(event: VrrpscopeEvent, ctx: EngineContext): void;
   /** End of input: close open episodes. `lastTime` is the time of the last frame. */
@@ -57,8 +75,19 @@ export class Engine implements EngineContext {
   private nextId = 1;
   private readonly hostTable = new Map<string, HostEntry>();
   private emitting: Analyzer | null = null;
+  /** Per analyser: the PacketKind bits it looks at (-1: every packet), and when it asked to tick. */
+  private readonly wants: number[];
+  private readonly wakes: number[];
 
-  constructor(readonly analyzers: Analyzer[], readonly i18n: I18n) {}
+  constructor(readonly analyzers: Analyzer[], readonly i18n: I18n) {
+    this.wants = analyzers.map((a) => a.wants ?? -1);
+    this.wakes = analyzers.map(() => Infinity);
+  }
+
+  wakeAt(analyzer: Analyzer, t: number): void {
+    const i = this.analyzers.indexOf(analyzer);
+    if (i >= 0 && t < this.wakes[i]) this.wakes[i] = t;
+  }
 
   emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent {
     const e = { id: 'e' + this.nextId++, ...event } as VrrpscopeEvent;
@@ -102,10 +131,25 @@ export class Engine implements EngineContext {
       .map((h) => ({ ip: h.ip, macs: [...h.macs], roles: [...h.roles] }));
   }
 
+  /**
+   * Each analyser gets the packet if it looks at that kind; one that does not gets only the time, when
+   * it asked for it (wakeAt), so that most analysers cost nothing on the bulk of a busy capture.
+   */
   onPacket(pkt: Packet): void {
-    for (const a of this.analyzers) {
-      this.emitting = a;
-      a.onPacket(pkt, this);
+    const kind = kindOf(pkt);
+    const t = pkt.frame.noTimestamp ? NaN : frameTime(pkt.frame);
+    const list = this.analyzers, wants = this.wants, wakes = this.wakes;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      const w = wants[i];
+      if (w === -1 || (w & kind) !== 0) {
+        this.emitting = a;
+        a.onPacket(pkt, this);
+      } else if (t >= wakes[i]) {
+        wakes[i] = Infinity;
+        this.emitting = a;
+        a.tick?.(t, this);
+      }
     }
     this.emitting = null;
   }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Packet } from '../decoders/packet.js';
 import { frameTime } from '../io/frame.js';
 import type { MessageKey } from '../i18n/index.js';
-import type { Analyzer, EngineContext } from './engine.js';
+import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 import type { VrrpscopeEvent } from './events.js';
 import type { Flow, FlowListener, TcpFlows } from './tcp-flows.js';
 
@@ -99,6 +99,8 @@ function median(xs: number[]): number {
 
 export class HealthChecks implements Analyzer, FlowListener {
   readonly name = 'health-checks';
+  /** TCP probes come through the flow table; ICMP, UDP and DNS ones as packets. */
+  readonly wants = PacketKind.ICMP | PacketKind.ICMPV6 | PacketKind.UDP;
   private readonly directors = new Set<string>();
   private readonly series = new Map<string, Series>();
   /** Series by target (ip:port), for the LVS analyser's per-connection questions. */

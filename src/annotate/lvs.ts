@@ -7,7 +7,7 @@
 import type { Packet } from '../decoders/packet.js';
 import { frameTime } from '../io/frame.js';
 import type { MessageKey } from '../i18n/index.js';
-import type { Analyzer, EngineContext } from './engine.js';
+import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 import type { VrrpscopeEvent } from './events.js';
 import type { HealthChecks } from './health-checks.js';
 import type { Flow, FlowListener, TcpFlows } from './tcp-flows.js';
@@ -179,11 +179,22 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     void ctx;
   }
 
+  readonly wants = PacketKind.ARP | PacketKind.UDP | PacketKind.ICMP | PacketKind.ICMPV6 | PacketKind.TUNNEL;
+
+  /** Between the packets it looks at (the TCP segments come through the flow table): the time, to expire pending SYNs. */
+  tick(t: number, ctx: EngineContext): void {
+    this.expireDue(t, ctx);
+  }
+
+  /** Once a second of capture time while SYNs wait for their other side. */
+  private expireDue(now: number, ctx: EngineContext): void {
+    if (!this.pendingBack.size && !this.pendingFront.size) return;
+    if (now - this.lastExpiry > 1) { this.lastExpiry = now; this.expirePending(now, ctx); }
+    if (this.pendingBack.size || this.pendingFront.size) ctx.wakeAt(this, this.lastExpiry + 1);
+  }
+
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    if (!pkt.frame.noTimestamp && (this.pendingBack.size || this.pendingFront.size)) {
-      const now = frameTime(pkt.frame);
-      if (now - this.lastExpiry > 1) { this.lastExpiry = now; this.expirePending(now, ctx); }
-    }
+    if (!pkt.frame.noTimestamp) this.expireDue(frameTime(pkt.frame), ctx);
     const arp = pkt.arp;
     if (arp && arp.complete && arp.senderIp && arp.senderMac && arp.senderIp !== '0.0.0.0' && !pkt.frame.noTimestamp) {
       if (!this.vips.has(arp.senderIp)) this.macToIp.set(arp.senderMac, arp.senderIp);
@@ -248,7 +259,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (back && back.flow.clientIp === flow.clientIp && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
         this.pendingBack.delete(key);
         this.natMatched(pending, back.flow, back.time, back.frame, ctx);
-      } else if (this.pendingFront.size < MAX_PENDING) this.pendingFront.set(key, pending);
+      } else if (this.pendingFront.size < MAX_PENDING) { this.pendingFront.set(key, pending); ctx.wakeAt(this, this.lastExpiry + 1); }
       if (!this.clients.has(flow.clientIp) && this.clients.size < 10_000) { this.clients.add(flow.clientIp); ctx.host(flow.clientIp, flow.clientMac, 'client'); }
       return;
     }
@@ -262,6 +273,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       this.natMatched(front, flow, t, pkt.frame.n, ctx);
     } else if (this.pendingBack.size < MAX_PENDING) {
       this.pendingBack.set(key, { flow, time: t, frame: pkt.frame.n });
+      ctx.wakeAt(this, this.lastExpiry + 1);
     }
   }
 

@@ -9,7 +9,7 @@ import { IPv4 } from '../decoders/ipv4.js';
 import type { IPv6 } from '../decoders/ipv6.js';
 import { TcpFlag, isOpeningSyn, type Tcp } from '../decoders/tcp.js';
 import { frameTime } from '../io/frame.js';
-import type { Analyzer, EngineContext } from './engine.js';
+import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 
 const { SYN, FIN, RST, ACK, PSH, ECE, CWR } = TcpFlag;
 
@@ -107,6 +107,7 @@ export interface FlowOptions {
 
 export class TcpFlows implements Analyzer {
   readonly name = 'tcp-flows';
+  readonly wants = PacketKind.TCP;
   private readonly listeners: FlowListener[] = [];
   private readonly maxFlows: number;
   private readonly idleTimeout: number;

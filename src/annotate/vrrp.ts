@@ -5,7 +5,7 @@
 
 import type { Packet } from '../decoders/packet.js';
 import { frameTime } from '../io/frame.js';
-import type { Analyzer, EngineContext } from './engine.js';
+import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { VrrpscopeEvent } from './events.js';
 import {
@@ -92,10 +92,22 @@ export class VrrpAnalyzer implements Analyzer {
   readonly name = 'vrrp';
   private readonly instances = new Map<string, Instance>();
   private nextCheck = Infinity;
+  readonly wants = PacketKind.VRRP;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
+    this.onAdvert(pkt, ctx);
+    ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /** Between adverts: the time, when a router may have gone silent. */
+  tick(t: number, ctx: EngineContext): void {
+    if (t >= this.nextCheck) this.checkSilences(t, ctx);
+    ctx.wakeAt(this, this.nextCheck);
+  }
+
+  private onAdvert(pkt: Packet, ctx: EngineContext): void {
     const t = pkt.frame.noTimestamp ? null : frameTime(pkt.frame);
-    if (t !== null && t >= this.nextCheck) this.tick(t, ctx);
+    if (t !== null && t >= this.nextCheck) this.checkSilences(t, ctx);
     const v = pkt.vrrp;
     if (!v || t === null || (v.version !== 2 && v.version !== 3)) return;
     const net = pkt.ip ?? pkt.ipv6;
@@ -427,7 +439,7 @@ export class VrrpAnalyzer implements Analyzer {
   }
 
   /** Time passed: routers whose adverts stopped for more than Master_Down_Interval are silent. */
-  private tick(t: number, ctx: EngineContext): void {
+  private checkSilences(t: number, ctx: EngineContext): void {
     let next = Infinity;
     for (const inst of this.instances.values()) {
       if (t >= inst.nextCheck) {
