@@ -82,7 +82,11 @@ export class Flow {
 }
 
 export interface FlowListener {
-  /** A segment of a flow (after the flow's state was updated). `fromClient` tells its direction. */
+  /**
+   * A segment of a flow that opens it (SYN) or carries data, after the flow's state was updated;
+   * `fromClient` tells its direction. Other segments (ACKs, FINs, RSTs) only change the flow's state,
+   * which onFlowEnd tells.
+   */
   onSegment?(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void;
   /** The flow ended (FIN both ways or RST, refused, SYNs unanswered, idle) or the capture ended. */
   onFlowEnd?(flow: Flow, ctx: EngineContext): void;
@@ -187,7 +191,7 @@ export class TcpFlows implements Analyzer {
     const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
     this.update(flow, pkt, tcp, fromClient, t, ctx);
     this.touch(flow);
-    for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
+    if (syn || tcp.payloadEnd > tcp.payloadAt) for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
     if (flow.ended !== 'open' && !flow.closedAt) {
       flow.closedAt = t;
       for (const l of this.listeners) l.onFlowEnd?.(flow, ctx);

@@ -32,7 +32,7 @@ describe('TCP flows', () => {
       const c = { src: `10.1.${i >> 8}.${i & 255}`, dst: '10.0.0.100', sport: 40000 + (i % 20000), dport: 80 };
       const s = { src: c.dst, dst: c.src, sport: 80, dport: c.sport };
       const t = 1 + i * 1e-4;
-      frames.push([t, tcp({ ...c, flags: 'FA', seq: i + 1, ack: 8 })], [t + 5e-5, tcp({ ...s, flags: 'FA', seq: 8, ack: i + 2 })]);
+      frames.push([t, tcp({ ...c, flags: 'PA', seq: i + 1, ack: 8, payload: 'x' })], [t + 2e-5, tcp({ ...c, flags: 'FA', seq: i + 2, ack: 8 })], [t + 5e-5, tcp({ ...s, flags: 'FA', seq: 8, ack: i + 3 })]);
     }
     const { engine } = run([flows], frames);
     expect(flows.flowsSeen).toBe(N);
@@ -46,8 +46,11 @@ describe('TCP flows', () => {
       expect(f.established).toBe(true);
       expect(f.syns).toBe(1);
     }
-    // Every segment reached its own flow's listeners: SYN, SYN/ACK, the ACK completing the handshake, two FINs.
-    expect(new Set(r.segments.values())).toEqual(new Set([5]));
+    // Listeners get the segments that open a flow or carry data: each flow's own SYN and its data
+    // segment, sent once all 6000 were open.
+    expect(r.segments.size).toBe(N);
+    expect(new Set(r.segments.values())).toEqual(new Set([2]));
+    for (const f of r.ended) expect(f.clientBytes).toBe(1);
   });
 
   it('evicts the least recently active flow beyond its cap, and counts it', () => {
