@@ -10,9 +10,19 @@ export type Params = Record<string, string | number>;
 
 export const catalogues: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
+/** Templates split once into literal text (even places) and placeholder names (odd places). */
+const compiled = new Map<string, string[]>();
+
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
   const template = catalogues[lang][key] ?? en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  let parts = compiled.get(template);
+  if (!parts) { parts = template.split(/\{(\w+)\}/); compiled.set(template, parts); }
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i];
+    out += (name in params ? String(params[name]) : '{' + name + '}') + parts[i + 1];
+  }
+  return out;
 }
 
 /** Number and duration formatting in the report's language. */

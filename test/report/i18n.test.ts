@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { en } from '../../src/i18n/en.js';
+import { translate } from '../../src/i18n/index.js';
 import { fr } from '../../src/i18n/fr.js';
 import { reportEn } from '../../src/i18n/report.en.js';
 import { reportFr } from '../../src/i18n/report.fr.js';
@@ -85,6 +86,15 @@ describe('message catalogues', () => {
       for (const f of row[1].matchAll(/(?:^|, |; )`(\w+)`/g)) expect(Object.keys(en), 'field ' + f[1]).toContain('field.' + f[1]);
     }
     for (const r of ['initial', 'preemption', 'master-down', 'resignation', 'unknown']) expect(Object.keys(en)).toContain('reason.' + r);
+  });
+});
+
+describe('filling a sentence', () => {
+  it('puts each value in its placeholder, every time it appears, and leaves an unknown one as it is', () => {
+    expect(translate('en', 'lvs.comment.nat', { client: '10.0.0.50:40000', service: '10.0.0.100:80', server: '10.1.0.21:80' }))
+      .toBe('LVS-NAT: the director forwards 10.0.0.50:40000 → 10.0.0.100:80 to real server 10.1.0.21:80 (destination rewritten, same client port and sequence number)');
+    expect(translate('fr', 'flows.evicted', { count: 3, max: 100 })).toMatch(/^3 connexions TCP .* car 100 étaient déjà ouvertes/);
+    expect(translate('en', 'flows.evicted', { count: 3 })).toMatch(/because \{max\} were already open/);
   });
 });
 
