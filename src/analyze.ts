@@ -173,9 +173,6 @@ function captureInfo(file: CaptureFile, c: { frames: number; start: number | nul
   };
 }
 
-/** A resume point is worth a seek when it skips at least this many frames. */
-const SEEK_GAIN = 256;
-
 /**
  * Second pass: the frames again, in the same order and with the same numbers; those `wanted` are
  * decoded (alone, with what the first pass concluded about reassembled or repeated HTTP heads).
@@ -204,8 +201,9 @@ export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides'> & Part
     let next = 1; // number of the frame the source gives next
     for (const n of wanted) {
       if (n < next) continue;
+      // A jump is worth it when it skips at least the distance between two resume points.
       const point = a.resumeIndex?.before(n);
-      if (point && point.n >= next + SEEK_GAIN) {
+      if (point && point.n >= next + a.resumeIndex!.interval) {
         source.close();
         source = openCapturesAt(a.paths, point);
         next = point.n;

@@ -35,6 +35,20 @@ describe.skipIf(!HAVE_SHARED)('second pass through resume points', () => {
     expect(r.seeks).toBeGreaterThan(100);
   });
 
+  it('pcapng with three sections, each with its own interfaces, and both byte orders merged', () => {
+    const gen = join(SHARED, 'captures', 'public', 'pcapng-test-generator');
+    // One resume point per frame (interval 1 through the index): every jump crosses section state.
+    const files = [join(gen, 'output_le', 'difficult', 'test202.pcapng'), join(gen, 'output_be', 'difficult', 'test202.pcapng')];
+    const a = analyzeFiles(files, { resumeInterval: 1 });
+    expect(a.frames).toBe(22);
+    const wanted = [3, 9, 14, 22];
+    const whole: string[] = [], jumped: string[] = [];
+    replayFrames(a, (n) => wanted.includes(n), (f) => whole.push(frameText(f)));
+    replayFrames(a, wanted, (f) => jumped.push(frameText(f)));
+    expect(jumped).toEqual(whole);
+    expect(jumped).toHaveLength(4);
+  });
+
   it('several pcap files merged by time (microsecond and Linux cooked)', () => {
     compareReplays([
       join(LAB, 'lvs-nat-basic', 'lvs-nat-basic-back.pcap'),
