@@ -280,7 +280,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private natMatched(front: PendingFront, back: Flow, t: number, n: number, ctx: EngineContext): void {
     const { vip, port: vport } = front.service;
     this.forward('nat', back.clientIp, back.clientPort, front.service.id, vip, vport, `${back.serverIp}:${back.serverPort}`, (vip && this.masters.get(vip)) ?? null, t, n, ctx);
-    back.lvsForwarded = true;
   }
 
   /** Back-side connections no front-side SYN matched: only the real-server side is in the capture. */
@@ -295,7 +294,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (this.isDirector(flow.clientIp) || flow.probe) continue;
       if (this.checks.seriesOf(server).length || this.isSorryCandidate(flow)) {
         this.forward('nat', flow.clientIp, flow.clientPort, `?:${flow.serverPort}`, null, flow.serverPort, server, null, b.time, b.frame, ctx);
-        flow.lvsForwarded = true;
       }
     }
   }

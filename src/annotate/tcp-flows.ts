@@ -8,6 +8,7 @@ import type { Packet } from '../decoders/packet.js';
 import { IPv4 } from '../decoders/ipv4.js';
 import type { IPv6 } from '../decoders/ipv6.js';
 import { TcpFlag, isOpeningSyn, type Tcp } from '../decoders/tcp.js';
+import { FlowTable } from '../decoders/flow-table.js';
 import { frameTime } from '../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 
@@ -52,15 +53,12 @@ export class Flow {
   firstTime = 0;
   firstFrame = 0;
   ended: FlowEnd = 'open';
-  /** Free slot for the analysers (LVS matching); made on first use. */
-  notes: Record<string, unknown> | null = null;
   /** The health-check analyser's observation: undefined = not decided yet, null = not a probe. */
   probe: unknown = undefined;
   /** First SMTP reply code the server sent (the banner), kept before the client's first data. */
   serverSmtpBanner = 0;
   /** LVS: a client's connection to a virtual service, or the director's forwarded copy of one. */
   lvsClient = false;
-  lvsForwarded = false;
   lvsOutcome: 'ok' | 'failed' | null = null;
   /** LVS: the virtual service a client's connection is to (the LVS analyser's own record). */
   lvsService: object | null = null;
@@ -90,12 +88,6 @@ export interface FlowListener {
   onSegment?(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void;
   /** The flow ended (FIN both ways or RST, refused, SYNs unanswered, idle) or the capture ended. */
   onFlowEnd?(flow: Flow, ctx: EngineContext): void;
-}
-
-function hash16(b: Uint8Array, o: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[o + i], 0x01000193);
-  return h >>> 0;
 }
 
 export interface FlowOptions {
@@ -160,8 +152,7 @@ export class TcpFlows implements Analyzer {
 
     // Canonical key: the lower (address, port) first, so both directions find the same flow.
     const v4 = ip instanceof IPv4;
-    const sa = v4 ? ip.srcNum : hash16(ip.bytes, (ip as IPv6).srcAt);
-    const da = v4 ? ip.dstNum : hash16(ip.bytes, (ip as IPv6).dstAt);
+    const sa = FlowTable.address(ip, 'src'), da = FlowTable.address(ip, 'dst');
     const forward = sa < da || (sa === da && tcp.srcPort <= tcp.dstPort);
     const k0 = forward ? sa : da, k1 = forward ? da : sa;
     const k2 = ((forward ? tcp.srcPort : tcp.dstPort) << 16 | (forward ? tcp.dstPort : tcp.srcPort)) >>> 0;
@@ -189,7 +180,7 @@ export class TcpFlows implements Analyzer {
     }
     // Direction from the canonical key: cheaper than comparing address strings.
     const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
-    this.update(flow, pkt, tcp, fromClient, t, ctx);
+    this.update(flow, pkt, tcp, fromClient, t);
     this.touch(flow);
     if (syn || tcp.payloadEnd > tcp.payloadAt) for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
     if (flow.ended !== 'open' && !flow.closedAt) {
@@ -229,7 +220,7 @@ export class TcpFlows implements Analyzer {
     return f;
   }
 
-  private update(f: Flow, pkt: Packet, tcp: Tcp, fromClient: boolean, t: number, ctx: EngineContext): void {
+  private update(f: Flow, pkt: Packet, tcp: Tcp, fromClient: boolean, t: number): void {
     const n = pkt.frame.n;
     const flags = tcp.flags;
     const len = tcp.payloadLength;
@@ -264,12 +255,10 @@ export class TcpFlows implements Analyzer {
     } else if (flags & FIN) {
       if (!f.finFrom) { f.finFrom = fromClient ? 'client' : 'server'; f.finFrame = n; }
       else if ((f.finFrom === 'client') !== fromClient) f.ended = 'fin';
-    } else if (f.finFrom && (flags & ACK) && f.ended === 'open' && f.finFrom !== (fromClient ? 'client' : 'server') && len === 0) {
-      // ACK of the first FIN: half-closed; the flow ends with the second FIN (or idles out).
     }
+    // (An ACK of the first FIN leaves the flow half-closed: it ends with the second FIN, or idles out.)
     f.lastTime = t;
     f.lastFrame = n;
-    void ctx;
   }
 
   /** Expires idle flows, unanswered SYNs and closed flows past their linger time. */
