@@ -84,6 +84,9 @@ class ForwardedConnections {
   }
 }
 
+/** A client's datagram, to the VIP (front side) or to a real server (back side), waiting for the other side. */
+interface UdpDatagram { client: string; mac: string | null; cport: number; to: string; port: number; length: number; time: number; frame: number }
+
 /** A UDP datagram's client port and first four payload bytes (a DNS query's id and flags) as one exact number. */
 function udpKey(pkt: Packet): number {
   const u = pkt.udp!, b = pkt.frame.buf, at = u.payloadAt, len = u.payloadEnd - at;
@@ -136,8 +139,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly tunnelled = new Set<string>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
   /** UDP-NAT: clients' datagrams to a virtual service, and datagrams from clients to other hosts, by (client port, first payload bytes). */
-  private readonly udpFront = new Map<number, { client: string; mac: string | null; vip: string; port: number; length: number; time: number }>();
-  private readonly udpBack = new Map<number, { client: string; server: string; port: number; length: number; time: number; frame: number }>();
+  private readonly udpFront = new Map<number, UdpDatagram>();
+  private readonly udpBack = new Map<number, UdpDatagram>();
   private lastExpiry = 0;
   /** Which real server each client connection (ip, port) was forwarded to (for sync checks). */
   private readonly forwarded = new ForwardedConnections();
@@ -522,9 +525,9 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const ip = pkt.net!, u = pkt.udp!;
     if (this.vips.has(ip.dst) && !ip.isMulticast && !this.isDirector(ip.src)) {
       if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, vip: ip.dst, port: UDP_PORT + u.dstPort });
-      this.udpNatFront(pkt, t, ctx);
+      this.udpNat(pkt, true, t, ctx);
     } else if (!this.vips.has(ip.src) && !ip.isMulticast && !this.isDirector(ip.src) && !this.isDirector(ip.dst)) {
-      this.udpNatBack(pkt, t, ctx);
+      this.udpNat(pkt, false, t, ctx);
     } else if (this.vips.has(ip.src)) {
       const k = `udp|${ip.dst}|${u.dstPort}|${ip.src}|${u.srcPort}`;
       const p = this.pendingPings.get(k);
@@ -536,39 +539,31 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   // rewritten: same client address and port, same payload. Each (client, port) is one IPVS connection;
   // its first datagram is what the scheduler placed. Either side may be captured first.
 
-  private udpNatFront(pkt: Packet, t: number, ctx: EngineContext): void {
+  /** A datagram from a client: to the VIP (`toVip`, the front side) or to another host (maybe the back side). */
+  private udpNat(pkt: Packet, toVip: boolean, t: number, ctx: EngineContext): void {
     const ip = pkt.net!, u = pkt.udp!;
     const key = udpKey(pkt);
-    const back = this.udpBack.get(key);
-    if (back && back.client === ip.src && back.port === u.dstPort && back.length === u.payloadEnd - u.payloadAt && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
-      this.udpBack.delete(key);
-      this.udpForward(ip.src, pkt.eth?.src ?? null, u.srcPort, ip.dst, u.dstPort, back.server, back.time, back.frame, ctx);
+    const me: UdpDatagram = { client: ip.src, mac: pkt.eth?.src ?? null, cport: u.srcPort, to: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t, frame: pkt.frame.n };
+    const [mine, others] = toVip ? [this.udpFront, this.udpBack] : [this.udpBack, this.udpFront];
+    const other = others.get(key);
+    if (other && other.client === me.client && other.port === me.port && other.length === me.length && Math.abs(other.time - t) < NAT_MATCH_WINDOW_S) {
+      others.delete(key);
+      const [front, back] = toVip ? [me, other] : [other, me];
+      this.udpForward(front, back, ctx);
       return;
     }
     this.expireUdp(t);
-    if (this.udpFront.size < MAX_PENDING) this.udpFront.set(key, { client: ip.src, mac: pkt.eth?.src ?? null, vip: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t });
-  }
-
-  private udpNatBack(pkt: Packet, t: number, ctx: EngineContext): void {
-    const ip = pkt.net!, u = pkt.udp!;
-    const key = udpKey(pkt);
-    const front = this.udpFront.get(key);
-    if (front && front.client === ip.src && front.port === u.dstPort && front.length === u.payloadEnd - u.payloadAt && Math.abs(front.time - t) < NAT_MATCH_WINDOW_S) {
-      this.udpFront.delete(key);
-      this.udpForward(ip.src, front.mac, u.srcPort, front.vip, u.dstPort, ip.dst, t, pkt.frame.n, ctx);
-      return;
-    }
-    this.expireUdp(t);
-    if (this.udpBack.size < MAX_PENDING) this.udpBack.set(key, { client: ip.src, server: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t, frame: pkt.frame.n });
+    if (mine.size < MAX_PENDING) mine.set(key, me);
   }
 
   /** A matched pair: a new IPVS connection when the client's (address, port) was not forwarded before. */
-  private udpForward(client: string, clientMac: string | null, cport: number, vip: string, port: number, server: string, t: number, n: number, ctx: EngineContext): void {
+  private udpForward(front: UdpDatagram, back: UdpDatagram, ctx: EngineContext): void {
+    const { client, cport, to: vip, port } = front;
     const seen = this.forwarded.get(client, cport);
     const svcId = `${vip}:${port}/udp`;
     if (seen && seen.service === svcId) return; // a later datagram of the same connection
-    if (!this.clients.has(client) && this.clients.size < 10_000) { this.clients.add(client); ctx.host(client, clientMac, 'client'); }
-    this.forward('nat', client, cport, svcId, vip, UDP_PORT + port, `${server}:${port}`, this.masters.get(vip) ?? null, t, n, ctx);
+    if (!this.clients.has(client) && this.clients.size < 10_000) { this.clients.add(client); ctx.host(client, front.mac, 'client'); }
+    this.forward('nat', client, cport, svcId, vip, UDP_PORT + port, `${back.to}:${port}`, this.masters.get(vip) ?? null, back.time, back.frame, ctx);
   }
 
   private expireUdp(t: number): void {
