@@ -179,7 +179,7 @@ function captureInfo(file: CaptureFile, c: { frames: number; start: number | nul
  * `wanted` is a test, or the frame numbers in increasing order: then the reader jumps over the frames
  * between them (through the resume index), so a report of a few frames of a big capture reads little.
  */
-export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides'> & Partial<Pick<Analysis, 'resumeIndex'>>, wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
+export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides' | 'resumeIndex'>, wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
   let source: FrameSource = openCaptures(a.paths).source;
   const give = (f: Frame): void => {
     const pkt = decodePacket(f);
@@ -202,8 +202,8 @@ export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides'> & Part
     for (const n of wanted) {
       if (n < next) continue;
       // A jump is worth it when it skips at least the distance between two resume points.
-      const point = a.resumeIndex?.before(n);
-      if (point && point.n >= next + a.resumeIndex!.interval) {
+      const point = a.resumeIndex.before(n);
+      if (point && point.n >= next + a.resumeIndex.interval) {
         source.close();
         source = openCapturesAt(a.paths, point);
         next = point.n;
