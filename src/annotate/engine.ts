@@ -137,7 +137,7 @@ export class Engine implements EngineContext {
    */
   onPacket(pkt: Packet): void {
     const kind = kindOf(pkt);
-    const t = pkt.frame.noTimestamp ? NaN : frameTime(pkt.frame);
+    let t: number | undefined; // the frame's time, worked out only if an analyser waits for one
     const list = this.analyzers, wants = this.wants, wakes = this.wakes;
     for (let i = 0; i < list.length; i++) {
       const a = list[i];
@@ -145,7 +145,9 @@ export class Engine implements EngineContext {
       if (w === -1 || (w & kind) !== 0) {
         this.emitting = a;
         a.onPacket(pkt, this);
-      } else if (t >= wakes[i]) {
+      } else if (wakes[i] !== Infinity) {
+        t ??= pkt.frame.noTimestamp ? NaN : frameTime(pkt.frame);
+        if (!(t >= wakes[i])) continue; // (a frame without a time never is)
         wakes[i] = Infinity;
         this.emitting = a;
         a.tick?.(t, this);

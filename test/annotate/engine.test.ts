@@ -2,7 +2,10 @@
 // those, and between them only the times it asked for (wakeAt); one that declares nothing gets all.
 
 import { describe, expect, it } from 'vitest';
-import { PacketKind, type Analyzer, type EngineContext } from '../../src/annotate/engine.js';
+import { Engine, PacketKind, type Analyzer, type EngineContext } from '../../src/annotate/engine.js';
+import { Frame } from '../../src/io/frame.js';
+import { decodePacket } from '../../src/decoders/packet.js';
+import { I18n } from '../../src/i18n/index.js';
 import type { Packet } from '../../src/decoders/packet.js';
 import { advert, run, tcp, type Timed } from '../support/frames.js';
 
@@ -40,4 +43,17 @@ describe('engine dispatch', () => {
     expect(waking.ticks).toEqual([4]);
     expect(quiet.ticks).toEqual([]);
   });
+
+  it('a frame without a time (pcapng simple packet block) wakes nobody', () => {
+    const waking = new Recorder(PacketKind.VRRP, 0.5);
+    const engine = new Engine([waking], new I18n('en'));
+    engine.onPacket(decodePacket(Frame.of(advert({ src: '10.0.0.11' }), 1, 1795550000, 0, 1)));
+    const untimed = Frame.of(segment(1), 1, 1795550009, 0, 2);
+    untimed.noTimestamp = true;
+    engine.onPacket(decodePacket(untimed));
+    expect(waking.ticks).toEqual([]);
+    engine.onPacket(decodePacket(Frame.of(segment(2), 1, 1795550001, 0, 3)));
+    expect(waking.ticks).toEqual([1]);
+  });
 });
+
