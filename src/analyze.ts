@@ -6,6 +6,7 @@ import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type Frame
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
 import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
+import { BareSegment, peekBareSegment } from './decoders/bare-segment.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
 import { I18n, type Lang } from './i18n/index.js';
@@ -100,6 +101,9 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   const unknownLink = new Set<string>();
   const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
+  // TCP segments without data or SYN skip the decode when the analysers can take them bare (most
+  // frames of a busy capture: see decoders/bare-segment.ts); they have no problems to warn of.
+  const bare = engine.takesBareSegments ? new BareSegment() : null;
   let frames = 0, lastTime = 0;
   try {
     let f: Frame | null;
@@ -120,12 +124,16 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
           warnings.add({ frame: f.n, file: files[f.fileIndex].name, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
         }
       }
-      const pkt = decodePacket(f, streams);
-      if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
-      if ((pkt.reassembledHead || pkt.retransmittedHead || pkt.headSegment) && httpOverrides.size < MAX_HTTP_OVERRIDES) {
-        httpOverrides.set(f.n, pkt.reassembledHead && pkt.http ? pkt.http : pkt.retransmittedHead ? 'repeated' : 'segment');
+      if (bare && peekBareSegment(f, bare)) {
+        engine.onBareSegment(bare);
+      } else {
+        const pkt = decodePacket(f, streams);
+        if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
+        if ((pkt.reassembledHead || pkt.retransmittedHead || pkt.headSegment) && httpOverrides.size < MAX_HTTP_OVERRIDES) {
+          httpOverrides.set(f.n, pkt.reassembledHead && pkt.http ? pkt.http : pkt.retransmittedHead ? 'repeated' : 'segment');
+        }
+        engine.onPacket(pkt);
       }
-      engine.onPacket(pkt);
       if (opts.progress && (frames & 0xffff) === 0) opts.progress(files.reduce((s, x) => s + x.bytesRead, 0), totalBytes);
     }
     engine.finish(lastTime);

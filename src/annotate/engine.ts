@@ -4,6 +4,7 @@
 // and the bounded store of frame comments.
 
 import type { Packet } from '../decoders/packet.js';
+import type { BareSegment } from '../decoders/bare-segment.js';
 import { frameTime } from '../io/frame.js';
 import type { I18n } from '../i18n/index.js';
 import type { VrrpscopeEvent } from './events.js';
@@ -49,6 +50,12 @@ export interface Analyzer {
    * called with a frame's time once that reaches what the analyser asked for with EngineContext.wakeAt.
    */
   tick?(t: number, ctx: EngineContext): void;
+  /**
+   * A bare TCP segment (no data, no SYN: decoders/bare-segment.ts) at time `t`, in place of onPacket,
+   * for an analyser that looks at TCP. The engine is given bare segments only when every analyser that
+   * looks at TCP has this method (Engine.takesBareSegments); otherwise such frames come as packets.
+   */
+  onBareSegment?(seg: BareSegment, t: number, ctx: EngineContext): void;
   /** Another analyser emitted an event (called synchronously from emit). */
   onEvent?(event: VrrpscopeEvent, ctx: EngineContext): void;
   /** End of input: close open episodes. `lastTime` is the time of the last frame. */
@@ -79,9 +86,13 @@ export class Engine implements EngineContext {
   private readonly wants: number[];
   private readonly wakes: number[];
 
+  /** Every analyser that looks at TCP takes bare segments: the caller may pass them without decoding. */
+  readonly takesBareSegments: boolean;
+
   constructor(readonly analyzers: Analyzer[], readonly i18n: I18n) {
     this.wants = analyzers.map((a) => a.wants ?? -1);
     this.wakes = analyzers.map(() => Infinity);
+    this.takesBareSegments = analyzers.every((a, i) => (this.wants[i] !== -1 && (this.wants[i] & PacketKind.TCP) === 0) || typeof a.onBareSegment === 'function');
   }
 
   wakeAt(analyzer: Analyzer, t: number): void {
@@ -147,13 +158,30 @@ export class Engine implements EngineContext {
         a.onPacket(pkt, this);
       } else if (wakes[i] !== Infinity) {
         t ??= pkt.frame.noTimestamp ? NaN : frameTime(pkt.frame);
-        if (!(t >= wakes[i])) continue; // (a frame without a time never is)
-        wakes[i] = Infinity;
-        this.emitting = a;
-        a.tick?.(t, this);
+        if (t >= wakes[i]) this.wake(i, t); // (a frame without a time never is)
       }
     }
     this.emitting = null;
+  }
+
+  /** A bare TCP segment (only when takesBareSegments): as onPacket, to the onBareSegment of those looking at TCP. */
+  onBareSegment(seg: BareSegment): void {
+    const t = frameTime(seg.frame);
+    const list = this.analyzers, wants = this.wants;
+    for (let i = 0; i < list.length; i++) {
+      const w = wants[i];
+      if (w === -1 || (w & PacketKind.TCP) !== 0) {
+        this.emitting = list[i];
+        list[i].onBareSegment!(seg, t, this);
+      } else if (t >= this.wakes[i]) this.wake(i, t);
+    }
+    this.emitting = null;
+  }
+
+  private wake(i: number, t: number): void {
+    this.wakes[i] = Infinity;
+    this.emitting = this.analyzers[i];
+    this.analyzers[i].tick?.(t, this);
   }
 
   finish(lastTime: number): void {

@@ -9,6 +9,7 @@ import { IPv4 } from '../decoders/ipv4.js';
 import type { IPv6 } from '../decoders/ipv6.js';
 import { TcpFlag, isOpeningSyn, type Tcp } from '../decoders/tcp.js';
 import { FlowTable } from '../decoders/flow-table.js';
+import type { BareSegment } from '../decoders/bare-segment.js';
 import { frameTime } from '../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 
@@ -164,31 +165,65 @@ export class TcpFlows implements Analyzer {
       this.remove(flow);
       flow = null;
     }
-    // A pure ACK on an established flow changes nothing but the time: the common case, kept short
-    // (no listener cares about it: health checks look at data, LVS at SYNs and answers).
-    if (flow && flow.established && (tcp.flags & ~(ACK | PSH | ECE | CWR)) === 0 && tcp.payloadEnd === tcp.payloadAt) {
-      flow.lastTime = t;
-      flow.lastFrame = pkt.frame.n;
-      this.touch(flow);
-      return;
-    }
+    const len = tcp.payloadLength;
     if (!flow) {
       // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
       // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
-      if (!(tcp.flags & SYN) && tcp.payloadEnd === tcp.payloadAt) return;
+      if (!(tcp.flags & SYN) && len === 0) return;
       flow = this.create(k0, k1, k2, forward, pkt, ip, tcp, t, ctx);
     }
     // Direction from the canonical key: cheaper than comparing address strings.
     const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
-    this.update(flow, pkt, tcp, fromClient, t);
-    this.touch(flow);
-    if (syn || tcp.payloadEnd > tcp.payloadAt) for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
-    if (flow.ended !== 'open' && !flow.closedAt) {
-      flow.closedAt = t;
-      for (const l of this.listeners) l.onFlowEnd?.(flow, ctx);
-      // Gone at once: closed flows then die young in the garbage collector's eyes.
-      this.remove(flow);
+    if (fromClient ? !flow.clientMac : !flow.serverMac) this.learnMac(flow, fromClient, pkt.eth?.src ?? pkt.cooked?.src ?? null);
+    if (this.segment(flow, pkt.frame.n, tcp.flags, tcp.seq, len, fromClient, t)) return;
+    if (syn || len > 0) for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
+    this.closeIfEnded(flow, t, ctx);
+  }
+
+  /**
+   * A segment without data or SYN (most ACKs, FINs and RSTs of a busy capture), read without a Packet:
+   * what onPacket does with such a segment, which no listener is told of (they look at SYNs and data).
+   */
+  onBareSegment(seg: BareSegment, t: number, ctx: EngineContext): void {
+    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
+    const sa = seg.srcNum, da = seg.dstNum;
+    const forward = sa < da || (sa === da && seg.srcPort <= seg.dstPort);
+    const k0 = forward ? sa : da, k1 = forward ? da : sa;
+    const k2 = ((forward ? seg.srcPort : seg.dstPort) << 16 | (forward ? seg.dstPort : seg.srcPort)) >>> 0;
+    const flow = this.find(k0, k1, k2, null);
+    if (!flow) return; // (the tail of a flow that ended, as in onPacket)
+    const fromClient = flow.clientPort === seg.srcPort && (flow.clientLow === forward);
+    if (fromClient ? !flow.clientMac : !flow.serverMac) this.learnMac(flow, fromClient, seg.srcMac);
+    if (this.segment(flow, seg.frame.n, seg.flags, seg.seq, 0, fromClient, t)) return;
+    this.closeIfEnded(flow, t, ctx);
+  }
+
+  private learnMac(f: Flow, fromClient: boolean, mac: string | null): void {
+    if (fromClient) f.clientMac = mac; else f.serverMac = mac;
+  }
+
+  /**
+   * A segment's effect on its flow; true when that was all (a pure ACK on an established flow, the
+   * common case, kept short: it changes nothing but the time).
+   */
+  private segment(f: Flow, n: number, flags: number, seq: number, len: number, fromClient: boolean, t: number): boolean {
+    if (f.established && (flags & ~(ACK | PSH | ECE | CWR)) === 0 && len === 0) {
+      f.lastTime = t;
+      f.lastFrame = n;
+      this.touch(f);
+      return true;
     }
+    this.update(f, n, flags, seq, len, fromClient, t);
+    this.touch(f);
+    return false;
+  }
+
+  /** A flow that the segment ended: its listeners told, and gone at once (closed flows then die young in the garbage collector's eyes). */
+  private closeIfEnded(f: Flow, t: number, ctx: EngineContext): void {
+    if (f.ended === 'open' || f.closedAt) return;
+    f.closedAt = t;
+    for (const l of this.listeners) l.onFlowEnd?.(f, ctx);
+    this.remove(f);
   }
 
   /** `srcLow`: the packet's source is the lower end of the canonical key (as onPacket found it). */
@@ -220,22 +255,17 @@ export class TcpFlows implements Analyzer {
     return f;
   }
 
-  private update(f: Flow, pkt: Packet, tcp: Tcp, fromClient: boolean, t: number): void {
-    const n = pkt.frame.n;
-    const flags = tcp.flags;
-    const len = tcp.payloadLength;
-    if (fromClient && !f.clientMac) f.clientMac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
-    if (!fromClient && !f.serverMac) f.serverMac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
+  private update(f: Flow, n: number, flags: number, seq: number, len: number, fromClient: boolean, t: number): void {
     if (isOpeningSyn(flags) && fromClient) {
-      if (!f.sawSyn) { f.sawSyn = true; f.synTime = t; f.synFrame = n; f.clientIsn = tcp.seq; f.clientSeqMax = (tcp.seq + 1) >>> 0; }
+      if (!f.sawSyn) { f.sawSyn = true; f.synTime = t; f.synFrame = n; f.clientIsn = seq; f.clientSeqMax = (seq + 1) >>> 0; }
       f.syns++;
     } else if ((flags & (SYN | ACK)) === (SYN | ACK) && !fromClient) {
-      if (!f.synAckFrame) { f.synAckFrame = n; f.synAckTime = t; f.serverIsn = tcp.seq; f.serverSeqMax = (tcp.seq + 1) >>> 0; }
+      if (!f.synAckFrame) { f.synAckFrame = n; f.synAckTime = t; f.serverIsn = seq; f.serverSeqMax = (seq + 1) >>> 0; }
     } else if ((flags & ACK) && fromClient && f.synAckFrame && !f.established) {
       f.established = true;
     }
     if (len > 0) {
-      const end = (tcp.seq + len) >>> 0;
+      const end = (seq + len) >>> 0;
       if (fromClient) {
         if (f.clientSegments > 0 && ((end - f.clientSeqMax) | 0) <= 0) f.retransmissions++;
         else { f.clientBytes += len; f.clientSeqMax = end; }

@@ -6,6 +6,8 @@
 
 import type { Packet } from '../decoders/packet.js';
 import { isOpeningSyn } from '../decoders/tcp.js';
+import type { BareSegment } from '../decoders/bare-segment.js';
+import { ipv4FromU32 } from '../decoders/bytes.js';
 import { frameTime } from '../io/frame.js';
 
 export type AdvertField = 'priority' | 'interval' | 'auth' | 'version' | 'addresses' | 'destination';
@@ -105,6 +107,14 @@ export class WireLedger {
     for (const a of v.addresses) if (this.vips.size < 1024) this.vips.add(a);
     add(r.values.destination, multicast ? 'multicast' : net.dst, t, n);
     if (v.version === 2) add(r.values.auth, authText(v.authType, v.authString), t, n);
+  }
+
+  /** A bare TCP segment (decoders/bare-segment.ts): what onPacket does with one, without a Packet. */
+  onBareSegment(seg: BareSegment, t: number): void {
+    if (this.firstTime === null) this.firstTime = t;
+    this.lastTime = t;
+    this.ethernetFrames++;
+    if (this.routerNums.has(seg.srcNum)) this.seen(ipv4FromU32(seg.srcNum), t, seg.frame.n);
   }
 
   private seen(ip: string, t: number, n: number): void {
