@@ -13,9 +13,11 @@ function hash16(b: Uint8Array, o: number): number {
 }
 
 export class FlowTable {
-  private readonly keys: Uint32Array;
-  private readonly values: Uint32Array;
-  private readonly gens: Uint32Array;
+  /**
+   * Per slot, five words side by side: the key (three words), the generation that wrote it and the
+   * value. One array rather than three, so a lookup touches one cache line, not three.
+   */
+  private readonly slots: Uint32Array;
   private gen = 1;
   private count = 0;
   private readonly mask: number;
@@ -23,20 +25,19 @@ export class FlowTable {
   constructor(capacityLog2 = 15) {
     const cap = 1 << capacityLog2;
     this.mask = cap - 1;
-    this.keys = new Uint32Array(cap * 3);
-    this.values = new Uint32Array(cap);
-    this.gens = new Uint32Array(cap);
+    this.slots = new Uint32Array(cap * 5);
   }
 
+  /** Index (in words) of the slot holding the key, or of the free slot where it goes (-1 when absent and !insert). */
   private slot(a: number, b: number, c: number, insert: boolean): number {
     let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77), 0xc2b2ae3d);
     h ^= h >>> 15;
     let i = h & this.mask;
-    const keys = this.keys, gens = this.gens, gen = this.gen;
+    const s = this.slots, gen = this.gen;
     for (;;) {
-      if (gens[i] !== gen) return insert ? i : -1;
-      const k = i * 3;
-      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c) return i;
+      const k = i * 5;
+      if (s[k + 3] !== gen) return insert ? k : -1;
+      if (s[k] === a && s[k + 1] === b && s[k + 2] === c) return k;
       i = (i + 1) & this.mask;
     }
   }
@@ -47,19 +48,18 @@ export class FlowTable {
   }
 
   get(a: number, b: number, c: number): number | undefined {
-    const i = this.slot(a, b, c, false);
-    return i < 0 ? undefined : this.values[i];
+    const k = this.slot(a, b, c, false);
+    return k < 0 ? undefined : this.slots[k + 4];
   }
 
   set(a: number, b: number, c: number, value: number): void {
     if (this.count >= (this.mask + 1) >> 1) { this.gen++; this.count = 0; }
-    const i = this.slot(a, b, c, true);
-    if (this.gens[i] !== this.gen) {
-      this.gens[i] = this.gen;
-      const k = i * 3;
-      this.keys[k] = a; this.keys[k + 1] = b; this.keys[k + 2] = c;
+    const k = this.slot(a, b, c, true);
+    const s = this.slots;
+    if (s[k + 3] !== this.gen) {
+      s[k] = a; s[k + 1] = b; s[k + 2] = c; s[k + 3] = this.gen;
       this.count++;
     }
-    this.values[i] = value >>> 0;
+    s[k + 4] = value >>> 0;
   }
 }
