@@ -7,6 +7,7 @@ import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io
 import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
 import { BareSegment, peekBareSegment } from './decoders/bare-segment.js';
+import { TcpFlag } from './decoders/tcp.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
 import { I18n, type Lang } from './i18n/index.js';
@@ -101,7 +102,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   const unknownLink = new Set<string>();
   const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
-  // TCP segments without data or SYN skip the decode when the analysers can take them bare (most
+  // TCP segments without data that open nothing skip the decode when the analysers can take them bare (most
   // frames of a busy capture: see decoders/bare-segment.ts); they have no problems to warn of.
   const bare = engine.takesBareSegments ? new BareSegment() : null;
   let frames = 0, lastTime = 0;
@@ -125,6 +126,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
         }
       }
       if (bare && peekBareSegment(f, bare)) {
+        if (bare.flags & TcpFlag.SYN) streams.bareSynSeen(bare);
         engine.onBareSegment(bare);
       } else {
         const pkt = decodePacket(f, streams);

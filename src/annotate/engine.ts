@@ -51,7 +51,7 @@ export interface Analyzer {
    */
   tick?(t: number, ctx: EngineContext): void;
   /**
-   * A bare TCP segment (no data, no SYN: decoders/bare-segment.ts) at time `t`, in place of onPacket,
+   * A bare TCP segment (no data, not an opening SYN: decoders/bare-segment.ts) at time `t`, in place of onPacket,
    * for an analyser that looks at TCP. The engine is given bare segments only when every analyser that
    * looks at TCP has this method (Engine.takesBareSegments); otherwise such frames come as packets.
    */

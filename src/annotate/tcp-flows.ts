@@ -7,8 +7,9 @@
 import type { Packet } from '../decoders/packet.js';
 import { IPv4 } from '../decoders/ipv4.js';
 import type { IPv6 } from '../decoders/ipv6.js';
-import { TcpFlag, isOpeningSyn, type Tcp } from '../decoders/tcp.js';
+import { TcpFlag, isOpeningSyn } from '../decoders/tcp.js';
 import { FlowTable } from '../decoders/flow-table.js';
+import { ipv4FromU32 } from '../decoders/bytes.js';
 import type { BareSegment } from '../decoders/bare-segment.js';
 import { frameTime } from '../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
@@ -170,7 +171,8 @@ export class TcpFlows implements Analyzer {
       // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
       // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
       if (!(tcp.flags & SYN) && len === 0) return;
-      flow = this.create(k0, k1, k2, forward, pkt, ip, tcp, t, ctx);
+      flow = this.create(k0, k1, k2, forward, ip.src, ip.dst, tcp.srcPort, tcp.dstPort, tcp.flags, pkt.eth?.src ?? pkt.cooked?.src ?? null,
+        pkt.eth?.dst ?? null, v4 ? null : [ip.src, ip.dst].sort().join('|'), pkt.frame.n, t, ctx);
     }
     // Direction from the canonical key: cheaper than comparing address strings.
     const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
@@ -181,8 +183,9 @@ export class TcpFlows implements Analyzer {
   }
 
   /**
-   * A segment without data or SYN (most ACKs, FINs and RSTs of a busy capture), read without a Packet:
-   * what onPacket does with such a segment, which no listener is told of (they look at SYNs and data).
+   * A segment without data that opens nothing (SYN/ACKs, ACKs, FINs and RSTs: most of a busy capture),
+   * read without a Packet: what onPacket does with such a segment, which no listener is told of (they
+   * look at opening SYNs and data).
    */
   onBareSegment(seg: BareSegment, t: number, ctx: EngineContext): void {
     if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
@@ -190,8 +193,12 @@ export class TcpFlows implements Analyzer {
     const forward = sa < da || (sa === da && seg.srcPort <= seg.dstPort);
     const k0 = forward ? sa : da, k1 = forward ? da : sa;
     const k2 = ((forward ? seg.srcPort : seg.dstPort) << 16 | (forward ? seg.dstPort : seg.srcPort)) >>> 0;
-    const flow = this.find(k0, k1, k2, null);
-    if (!flow) return; // (the tail of a flow that ended, as in onPacket)
+    let flow = this.find(k0, k1, k2, null);
+    if (!flow) {
+      // A SYN/ACK starts a flow whose SYN was not seen (as in onPacket); anything else is the tail of one that ended.
+      if (!(seg.flags & SYN)) return;
+      flow = this.create(k0, k1, k2, forward, ipv4FromU32(sa), ipv4FromU32(da), seg.srcPort, seg.dstPort, seg.flags, seg.srcMac, seg.dstMac, null, seg.frame.n, t, ctx);
+    }
     const fromClient = flow.clientPort === seg.srcPort && (flow.clientLow === forward);
     if (fromClient ? !flow.clientMac : !flow.serverMac) this.learnMac(flow, fromClient, seg.srcMac);
     if (this.segment(flow, seg.frame.n, seg.flags, seg.seq, 0, fromClient, t)) return;
@@ -227,7 +234,9 @@ export class TcpFlows implements Analyzer {
   }
 
   /** `srcLow`: the packet's source is the lower end of the canonical key (as onPacket found it). */
-  private create(k0: number, k1: number, k2: number, srcLow: boolean, pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, t: number, ctx: EngineContext): Flow {
+  /** A new flow from its first segment (`srcLow`: the segment's source is the lower end of the canonical key). */
+  private create(k0: number, k1: number, k2: number, srcLow: boolean, srcIp: string, dstIp: string, srcPort: number, dstPort: number,
+    flags: number, srcMac: string | null, dstMac: string | null, v6key: string | null, n: number, t: number, ctx: EngineContext): Flow {
     if (this.count >= this.maxFlows && this.head) {
       const old = this.head;
       this.end(old, old.ended === 'open' ? 'idle' : old.ended, ctx);
@@ -237,18 +246,15 @@ export class TcpFlows implements Analyzer {
     const f = new Flow();
     f.id = this.nextId++;
     f.key0 = k0; f.key1 = k1; f.key2 = k2;
-    if (!(ip instanceof IPv4)) f.v6key = [ip.src, ip.dst].sort().join('|');
-    const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
-    const dstMac = pkt.eth?.dst ?? null;
+    f.v6key = v6key;
     // The initiator is the SYN's sender; a SYN/ACK's receiver; otherwise the higher port (ephemeral) side.
-    const synAck = (tcp.flags & (SYN | ACK)) === (SYN | ACK);
-    const srcIsClient = isOpeningSyn(tcp.flags) || (!synAck && tcp.srcPort > tcp.dstPort);
-    const srcIp = ip.src, dstIp = ip.dst;
-    f.clientIp = srcIsClient ? srcIp : dstIp; f.clientPort = srcIsClient ? tcp.srcPort : tcp.dstPort; f.clientMac = srcIsClient ? mac : dstMac;
-    f.serverIp = srcIsClient ? dstIp : srcIp; f.serverPort = srcIsClient ? tcp.dstPort : tcp.srcPort; f.serverMac = srcIsClient ? dstMac : mac;
+    const synAck = (flags & (SYN | ACK)) === (SYN | ACK);
+    const srcIsClient = isOpeningSyn(flags) || (!synAck && srcPort > dstPort);
+    f.clientIp = srcIsClient ? srcIp : dstIp; f.clientPort = srcIsClient ? srcPort : dstPort; f.clientMac = srcIsClient ? srcMac : dstMac;
+    f.serverIp = srcIsClient ? dstIp : srcIp; f.serverPort = srcIsClient ? dstPort : srcPort; f.serverMac = srcIsClient ? dstMac : srcMac;
     f.clientLow = srcIsClient === srcLow;
     f.firstTime = t;
-    f.firstFrame = pkt.frame.n;
+    f.firstFrame = n;
     this.insert(f);
     this.flowsSeen++;
     if (this.count > this.maxOpen) this.maxOpen = this.count;

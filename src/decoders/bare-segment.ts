@@ -1,9 +1,9 @@
-// Most frames of a busy capture are TCP segments that carry no data and open nothing: the ACKs, FINs
-// and RSTs of connections already under way. The flow table needs a handful of numbers from them, not
+// Most frames of a busy capture are TCP segments that carry no data and open nothing: the SYN/ACKs,
+// ACKs, FINs and RSTs of connections. The flow table needs a handful of numbers from them, not
 // a decoded Packet (four objects a frame). peekBareSegment reads those numbers straight from an
 // Ethernet + IPv4 frame, and declines anything else, and anything in which decodePacket would find a
-// problem (tags, options are fine; fragments, truncation, data, SYN flags are not): such frames take
-// the full decode. Pure, never throws.
+// problem (no tags; IP and TCP options are fine; fragments, truncation, data, opening SYNs are not):
+// such frames take the full decode. Pure, never throws.
 
 import type { Frame } from '../io/frame.js';
 import { macCached, u16, u32 } from './bytes.js';
@@ -19,9 +19,13 @@ export class BareSegment {
   flags = 0;
   seq = 0;
 
-  /** The Ethernet source address (made on demand: the flow table wants it once per side). */
+  /** The Ethernet addresses (made on demand: the flow table wants them once per side). */
   get srcMac(): string {
     return macCached(this.frame.buf, this.frame.start + 6);
+  }
+
+  get dstMac(): string {
+    return macCached(this.frame.buf, this.frame.start);
   }
 }
 
@@ -46,7 +50,7 @@ export function peekBareSegment(f: Frame, s: BareSegment): boolean {
   // No data: the TCP header ends where the IP packet does (which also rules out a header cut short).
   if (hl < 20 || ihl + hl !== total) return false;
   const flags = ((b[tcp + 12] & 0x0f) << 8) | b[tcp + 13];
-  if (flags & TcpFlag.SYN) return false;
+  if ((flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) return false; // an opening SYN (a SYN/ACK is bare)
   s.frame = f;
   s.srcNum = u32(b, ip + 12);
   s.dstNum = u32(b, ip + 16);

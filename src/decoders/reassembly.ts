@@ -10,6 +10,7 @@ import type { IPv4 } from './ipv4.js';
 import type { IPv6 } from './ipv6.js';
 import type { Packet, HttpHead } from './packet.js';
 import type { Tcp } from './tcp.js';
+import type { BareSegment } from './bare-segment.js';
 
 interface PendingHead {
   bytes: Uint8Array;
@@ -33,6 +34,11 @@ export class HeadReassembler {
   /** A SYN opens a (possibly reused) flow: its first data byte is at ISN + 1, so nothing before counts. */
   synSeen(ip: IPv4 | IPv6, tcp: Tcp): void {
     this.headEnds.set(FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'), (tcp.srcPort << 16 | tcp.dstPort) >>> 0, tcp.seq + 1);
+  }
+
+  /** synSeen for a SYN/ACK read bare (IPv4: the addresses are the flow table's numbers already). */
+  bareSynSeen(seg: BareSegment): void {
+    this.headEnds.set(seg.srcNum, seg.dstNum, (seg.srcPort << 16 | seg.dstPort) >>> 0, seg.seq + 1);
   }
 
   /**

@@ -1,6 +1,6 @@
-// Bare TCP segments (no data, no SYN) skip the decode in the first pass: peekBareSegment must say yes
+// Bare TCP segments (no data, not an opening SYN) skip the decode in the first pass: peekBareSegment must say yes
 // to exactly the frames that decodePacket would decode as Ethernet + IPv4 + TCP without a problem,
-// data or SYN, with the same numbers, on every shared capture and on mutated frames of them; and an
+// data or opening SYN, with the same numbers, on every shared capture and on mutated frames of them; and an
 // analysis that takes them bare must conclude exactly what one that decodes every frame concludes.
 
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { defaultAnalyzers } from '../../src/annotate/index.js';
 import type { Analyzer } from '../../src/annotate/engine.js';
 import { BareSegment, peekBareSegment } from '../../src/decoders/bare-segment.js';
 import { decodePacket, type Packet } from '../../src/decoders/packet.js';
-import { TcpFlag } from '../../src/decoders/tcp.js';
+import { isOpeningSyn } from '../../src/decoders/tcp.js';
 import { I18n } from '../../src/i18n/index.js';
 import { Frame } from '../../src/io/frame.js';
 import { openCaptures } from '../../src/io/reader.js';
@@ -22,7 +22,7 @@ function decodesBare(f: Frame, p: Packet): boolean {
   return f.linkType === 1 && !f.noTimestamp && p.problems === null && p.eth !== null && p.eth.vlans === null && p.eth.type === 0x0800
     && p.ip !== null && p.inner === null && p.tcp !== null && (p.ip.fragField & 0x3fff) === 0
     && ((f.buf[f.start + 16] << 8) | f.buf[f.start + 17]) !== 0
-    && p.tcp.payloadLength === 0 && (p.tcp.flags & TcpFlag.SYN) === 0;
+    && p.tcp.payloadLength === 0 && !isOpeningSyn(p.tcp.flags);
 }
 
 function agree(f: Frame, s: BareSegment, where: string): boolean {
@@ -30,8 +30,8 @@ function agree(f: Frame, s: BareSegment, where: string): boolean {
   const bare = peekBareSegment(f, s);
   expect(bare, where).toBe(decodesBare(f, p));
   if (bare) {
-    expect([s.srcNum, s.dstNum, s.srcPort, s.dstPort, s.flags, s.seq, s.srcMac], where)
-      .toEqual([p.ip!.srcNum, p.ip!.dstNum, p.tcp!.srcPort, p.tcp!.dstPort, p.tcp!.flags, p.tcp!.seq, p.eth!.src]);
+    expect([s.srcNum, s.dstNum, s.srcPort, s.dstPort, s.flags, s.seq, s.srcMac, s.dstMac], where)
+      .toEqual([p.ip!.srcNum, p.ip!.dstNum, p.tcp!.srcPort, p.tcp!.dstPort, p.tcp!.flags, p.tcp!.seq, p.eth!.src, p.eth!.dst]);
     expect(s.frame).toBe(f);
   }
   return bare;
@@ -89,7 +89,7 @@ describe.skipIf(!HAVE_SHARED)('bare TCP segments', () => {
     const i18n = new I18n('en');
     const summary = (path: string, extra: Analyzer[]) => {
       const a = analyzeFiles([path], { analyzers: [...defaultAnalyzers(i18n), ...extra, new ChecklistAnalyzer()] });
-      return { events: a.events, comments: [...a.frameComments], hosts: a.hosts, facts: a.facts, warnings: a.warnings };
+      return { events: a.events, comments: [...a.frameComments], hosts: a.hosts, facts: a.facts, warnings: a.warnings, http: [...a.httpOverrides] };
     };
     for (const path of files.filter((p) => p.includes('/lab/'))) {
       expect(summary(path, []), path).toEqual(summary(path, [everyPacket]));

@@ -34,4 +34,22 @@ describe('HTTP head reassembly in the analysis', () => {
     const a = analyzeFiles([capture(['GET / HTTP/1.1\r\n', ...Array(13).fill(filler), 'Host: x\r\n\r\n'])]);
     expect(a.warnings.map((w) => w.message)).toEqual(['1 HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than 4096 pending at once): their fields are missing']);
   });
+
+  it('a connection reusing the ports starts afresh both ways: its response head is not taken for a retransmission', () => {
+    // The server's ISN is lower the second time: only its SYN/ACK (read bare, without a decode) tells
+    // that the response head at ISN + 1 is new, not a repeat of the first connection's.
+    const s = { src: c.dst, dst: c.src, sport: c.dport, dport: c.sport };
+    const request = 'GET / HTTP/1.0\r\n\r\n', response = 'HTTP/1.0 200 OK\r\n\r\n';
+    const once = (serverIsn: number) => [
+      tcp({ ...c, flags: 'S', seq: 99 }), tcp({ ...s, flags: 'SA', seq: serverIsn, ack: 100 }), tcp({ ...c, flags: 'A', seq: 100, ack: serverIsn + 1 }),
+      tcp({ ...c, flags: 'PA', seq: 100, payload: request }), tcp({ ...s, flags: 'PA', seq: serverIsn + 1, payload: response }),
+      tcp({ ...s, flags: 'FA', seq: serverIsn + 1 + response.length }), tcp({ ...c, flags: 'FA', seq: 100 + request.length }),
+    ];
+    const frames = [...once(50_000), ...once(40_000)];
+    const path = join(mkdtempSync(join(tmpdir(), 'vrrpscope-reasm-')), 'reuse.pcap');
+    writeFileSync(path, pcapBytes(frames.map((data, i) => ({ sec: T + i, frac: 0, data }))));
+    const a = analyzeFiles([path]);
+    expect(a.httpOverrides.get(12)).toBeUndefined(); // the second response: decoded as usual, not 'repeated'
+    expect(a.httpOverrides.get(11)).toBeUndefined();
+  });
 });
