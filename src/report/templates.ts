@@ -6,15 +6,15 @@
 import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { I18n, MessageKey } from '../i18n/index.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { FRAMES_SLOT } from './model.js';
 import { ReportFormat } from './format.js';
 
 export type TemplateKind = 'html' | 'md';
 
-/** templates/ of the package, from src/report or dist/report alike. */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
+/** templates/ of the package, from the modules and from the bundle alike. */
+export const BUILTIN_TEMPLATES = join(PACKAGE_ROOT, 'templates');
 
 import { TemplateError } from './template-error.js';
 

@@ -1,0 +1,201 @@
+// vrrpscope command line (started by cli.ts). Errors end in one line on stderr and a non-zero exit,
+// never a stack trace (set VRRPSCOPE_DEBUG=1 to see one). The HTML/Markdown renderers (handlebars),
+// the pcapng writer and live mode are loaded only by the commands that use them: start-up is a good
+// part of a small report.
+
+import { resolve, basename, extname } from 'node:path';
+import { analyzeFiles } from './analyze.js';
+import { CaptureError } from './io/reader.js';
+import { writeJson } from './report/json.js';
+import { buildModel } from './report/model.js';
+import { OutputSink } from './report/sink.js';
+import { TemplateError } from './report/template-error.js';
+import { ReportFormat, plural } from './report/format.js';
+import { colourLevel, Progress, summaryText } from './report/terminal.js';
+import { TOOL_VERSION } from './version.js';
+import { I18n } from './i18n/index.js';
+import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
+import { forEachArg, isLiveReport } from './cli/args.js';
+
+const USAGE = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
+
+Usage:
+  vrrpscope report FILE... [--format html|md|json|pcapng] [-o OUT|-] [--lang en|fr]
+                           [--all-frames] [--template DIR] [--no-color]
+                           [--config keepalived.conf]... [--expect LIST|FILE]
+${CHECK_USAGE}
+  vrrpscope live --iface IF [--filter BPF] [--write FILE.pcapng] [--duration S]
+                 [--backend cap|tcpdump] [--format …] [-o OUT|-] [--no-color]
+  vrrpscope --version | --help
+
+report      Analyse one or more pcap/pcapng files (merged by time) and write a report.
+  --format    html (default): one self-contained page (summary, timelines, events, frames)
+              md: GitHub/GitLab Markdown with a Mermaid diagram, for a lab write-up
+              json: the events.md contract
+              pcapng: the input frames, unchanged, with the comments as pcapng frame comments
+  -o, --output OUT   file to write, or - for standard output. Without -o: json goes to standard
+                     output; html and md go to standard output when it is redirected, else to
+                     <first capture's name>.html / .md in the current directory; pcapng goes to
+                     standard output only when it is redirected (give -o on a terminal)
+  --all-frames       list every frame, not only commented ones (html, md, json)
+  --lang en|fr       report language (default from LC_ALL / LC_MESSAGES / LANG)
+  --template DIR     html/md layout from DIR/html/*.hbs or DIR/md/*.hbs (missing files: built-in)
+  --no-color         no colour in the summary on stderr (also NO_COLOR=1)
+  --config, --expect the lab checklist's configuration cross-check and required behaviours (see check)
+
+${CHECK_HELP}
+
+live        Capture on an interface (root or CAP_NET_RAW), print each event as it is recognised;
+            on Ctrl-C / SIGTERM / after --duration save the capture and write the report from it.
+            \`report --iface IF\` is the same. Report options (--format, -o, --lang, --all-frames,
+            --template, --config, --expect) as for report; the report goes next to the capture
+            unless -o is given.
+  --iface IF         interface to capture on (in the current network namespace)
+  --filter BPF       capture filter (tcpdump syntax), e.g. "vrrp or arp"
+  --write FILE       where to save the capture (pcapng; default: a new temporary directory)
+  --duration S       stop after S seconds
+  --backend B        cap (libpcap binding, optional npm module) or tcpdump; default: cap when it
+                     loads, else tcpdump (VRRPSCOPE_TCPDUMP names another tcpdump)
+
+Exit status: 0 on success (warnings about damaged input are in the report), 2 on usage errors or
+unreadable input.`;
+
+class UsageError extends Error {}
+
+const FORMATS = ['html', 'md', 'json', 'pcapng'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface ReportArgs {
+  files: string[];
+  format: Format;
+  /** null: not given (the format's default applies). */
+  output: string | null;
+  allFrames: boolean;
+  lang: 'en' | 'fr';
+  templateDir?: string;
+  noColor: boolean;
+  configs: string[];
+  expect: string | null;
+}
+
+function defaultLang(): 'en' | 'fr' {
+  const l = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+  return l.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+function parseReportArgs(argv: string[]): ReportArgs {
+  const a: ReportArgs = { files: [], format: 'html', output: null, allFrames: false, lang: defaultLang(), noColor: false, configs: [], expect: null };
+  forEachArg(argv, (message) => new UsageError(message), (name, arg, value) => {
+    switch (name) {
+      case '--format': case '-f': {
+        const f = value();
+        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (${FORMATS.join(', ')})`);
+        a.format = f as Format;
+        break;
+      }
+      case '--output': case '-o': a.output = value(); break;
+      case '--all-frames': a.allFrames = true; break;
+      case '--template': a.templateDir = value(); break;
+      case '--lang': {
+        const l = value();
+        if (l !== 'en' && l !== 'fr') throw new UsageError(`--lang takes en or fr, not "${l}"`);
+        a.lang = l;
+        break;
+      }
+      case '--no-color': case '--no-colour': a.noColor = true; break;
+      case '--config': a.configs.push(value()); break;
+      case '--expect': a.expect = value(); break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        a.files.push(arg);
+    }
+  });
+  if (a.files.length === 0) throw new UsageError('report needs at least one capture file');
+  if (a.templateDir !== undefined && a.format !== 'html' && a.format !== 'md') throw new UsageError(`--template applies to the html and md formats, not ${a.format}`);
+  return a;
+}
+
+/** Where the report goes: a path, or '-' for standard output (see USAGE for the defaults). */
+function outputPath(args: ReportArgs): string {
+  if (args.output !== null) return args.output;
+  if (args.format === 'json' || !process.stdout.isTTY) return '-';
+  if (args.format === 'pcapng') throw new UsageError('an annotated pcapng is binary: give -o FILE (or redirect standard output)');
+  const first = basename(args.files[0]);
+  return (extname(first) ? first.slice(0, -extname(first).length) : first) + '.' + args.format;
+}
+
+async function runReport(argv: string[]): Promise<number> {
+  const args = parseReportArgs(argv);
+  const output = outputPath(args);
+  if (output !== '-' && args.files.some((f) => resolve(f) === resolve(output))) throw new UsageError(`${output} is one of the input captures; choose another -o`);
+  const i18n = new I18n(args.lang);
+  const html = args.format === 'html' ? await import('./report/html.js') : null;
+  const md = args.format === 'md' ? await import('./report/markdown.js') : null;
+  const pcapng = args.format === 'pcapng' ? await import('./report/pcapng.js') : null;
+  // Broken templates are reported before the captures are read and before any output is written.
+  if (html || md) {
+    const { TemplateSet } = await import('./report/templates.js');
+    new TemplateSet({ kind: args.format as 'html' | 'md', i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
+  }
+  const progress = new Progress(i18n);
+  const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`)), lang: args.lang, progress: progress.update });
+  progress.done();
+  const extra: string[] = [];
+  if (output !== '-') progress.message(i18n.t('term.writing', { path: output }));
+  const sink = new OutputSink(output);
+  try {
+    switch (args.format) {
+      case 'json': writeJson(analysis, sink, { allFrames: args.allFrames }); break;
+      case 'html': html!.writeHtml(analysis, sink, { allFrames: args.allFrames, templateDir: args.templateDir }); break;
+      case 'md': md!.writeMarkdown(analysis, sink, { allFrames: args.allFrames, templateDir: args.templateDir }); break;
+      case 'pcapng': {
+        const r = pcapng!.writeAnnotatedPcapng(analysis, (bytes) => sink.writeBytes(bytes));
+        extra.push(plural(i18n, 'term.annotated', r.annotated));
+        break;
+      }
+    }
+  } finally {
+    sink.close();
+    progress.done();
+  }
+  if (output !== '-') {
+    const model = buildModel(analysis, i18n, { allFrames: args.allFrames });
+    process.stderr.write(summaryText(model, i18n, { format: args.format, path: output, extra }, colourLevel({ noColor: args.noColor })));
+  }
+  return 0;
+}
+
+/** The exit status, or null when live mode runs on and sets it when it ends. */
+export async function main(argv: string[]): Promise<number | null> {
+  try {
+    const [cmd, ...rest] = argv;
+    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2; }
+    if (cmd === '--version' || cmd === '-V') { process.stdout.write(TOOL_VERSION + '\n'); return 0; }
+    if (cmd === 'live' || (cmd === 'report' && isLiveReport(rest))) {
+      const { runLive } = await import('./cli/live.js');
+      return runLive(rest, (argv) => main(['report', ...argv]));
+    }
+    if (cmd === 'report') return await runReport(rest);
+    if (cmd === 'check') return runCheck(rest, defaultLang());
+    throw new UsageError(`unknown command "${cmd}" (try vrrpscope --help)`);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof CaptureError || e instanceof TemplateError || isCheckInputError(e)) {
+      process.stderr.write(`vrrpscope: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') && err.path) {
+      process.stderr.write(`vrrpscope: cannot write ${err.path}: ${err.code}\n`);
+      return 2;
+    }
+    process.stderr.write(`vrrpscope: internal error: ${err?.message ?? String(e)} (please report it with the capture; VRRPSCOPE_DEBUG=1 shows details)\n`);
+    if (process.env.VRRPSCOPE_DEBUG) process.stderr.write(String(err?.stack) + '\n');
+    return 70;
+  }
+}
+
+/** Runs the command line of this process; its status becomes the exit code. */
+export async function run(argv = process.argv.slice(2)): Promise<void> {
+  const status = await main(argv);
+  if (status !== null) process.exitCode = status;
+}
