@@ -118,7 +118,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
         info.end = t;
         lastTime = t;
       }
-      if (!KNOWN_LINK_TYPES.has(f.linkType)) {
+      if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
         const k = f.fileIndex + ':' + f.linkType;
         if (!unknownLink.has(k)) {
           unknownLink.add(k);

@@ -88,11 +88,14 @@ export class Engine implements EngineContext {
 
   /** Every analyser that looks at TCP takes bare segments: the caller may pass them without decoding. */
   readonly takesBareSegments: boolean;
+  /** Per analyser: it looks at TCP segments. */
+  private readonly takesTcp: boolean[];
 
   constructor(readonly analyzers: Analyzer[], readonly i18n: I18n) {
     this.wants = analyzers.map((a) => a.wants ?? -1);
     this.wakes = analyzers.map(() => Infinity);
-    this.takesBareSegments = analyzers.every((a, i) => (this.wants[i] !== -1 && (this.wants[i] & PacketKind.TCP) === 0) || typeof a.onBareSegment === 'function');
+    this.takesTcp = this.wants.map((w) => w === -1 || (w & PacketKind.TCP) !== 0);
+    this.takesBareSegments = analyzers.every((a, i) => !this.takesTcp[i] || typeof a.onBareSegment === 'function');
   }
 
   wakeAt(analyzer: Analyzer, t: number): void {
@@ -167,13 +170,12 @@ export class Engine implements EngineContext {
   /** A bare TCP segment (only when takesBareSegments): as onPacket, to the onBareSegment of those looking at TCP. */
   onBareSegment(seg: BareSegment): void {
     const t = frameTime(seg.frame);
-    const list = this.analyzers, wants = this.wants;
+    const list = this.analyzers, takes = this.takesTcp, wakes = this.wakes;
     for (let i = 0; i < list.length; i++) {
-      const w = wants[i];
-      if (w === -1 || (w & PacketKind.TCP) !== 0) {
+      if (takes[i]) {
         this.emitting = list[i];
         list[i].onBareSegment!(seg, t, this);
-      } else if (t >= this.wakes[i]) this.wake(i, t);
+      } else if (t >= wakes[i]) this.wake(i, t);
     }
     this.emitting = null;
   }
