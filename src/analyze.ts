@@ -4,9 +4,9 @@
 
 import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type FrameSource } from './io/reader.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
-import { decodePacket, type Packet, type HttpHead } from './decoders/packet.js';
+import { decodePacket, Payload, payloadKind, type Packet, type HttpHead } from './decoders/packet.js';
 import { HeadReassembler } from './decoders/reassembly.js';
-import { BareSegment, peekBareSegment } from './decoders/bare-segment.js';
+import { TcpSegment, peekTcpSegment } from './decoders/tcp-segment.js';
 import { TcpFlag } from './decoders/tcp.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
@@ -102,9 +102,10 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   const unknownLink = new Set<string>();
   const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
-  // TCP segments without data that open nothing skip the decode when the analysers can take them bare (most
-  // frames of a busy capture: see decoders/bare-segment.ts); they have no problems to warn of.
-  const bare = engine.takesBareSegments ? new BareSegment() : null;
+  // Plain TCP segments (Ethernet, IPv4, no problem) go to the analysers as numbers, without a decode,
+  // when every analyser that looks at TCP can take them so (see decoders/tcp-segment.ts): most frames
+  // of a busy capture. Only HTTP heads split over segments need the decode with the reassembler.
+  const seg = engine.takesTcpSegments ? new TcpSegment() : null;
   let frames = 0, lastTime = 0;
   try {
     let f: Frame | null;
@@ -125,9 +126,8 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
           warnings.add({ frame: f.n, file: files[f.fileIndex].name, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
         }
       }
-      if (bare && peekBareSegment(f, bare)) {
-        if (bare.flags & TcpFlag.SYN) streams.bareSynSeen(bare);
-        engine.onBareSegment(bare);
+      if (seg && peekTcpSegment(f, seg) && plainSegment(seg, streams, httpOverrides)) {
+        engine.onTcpSegment(seg);
       } else {
         const pkt = decodePacket(f, streams);
         if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
@@ -169,6 +169,26 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     httpOverrides,
     resumeIndex,
   };
+}
+
+/**
+ * What decodePacket does with the reassembler for a segment read as numbers, done on the numbers when
+ * that is simple; false when the frame must be decoded with the reassembler instead (a head pending,
+ * or an HTTP head that does not end in this segment). A repeated head is marked on the segment (its
+ * packet() tells) and among the HTTP overrides, as the decode would.
+ */
+function plainSegment(seg: TcpSegment, streams: HeadReassembler, httpOverrides: Map<number, HttpOverride>): boolean {
+  if (seg.flags & TcpFlag.SYN) streams.synSeenAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq);
+  const at = seg.payloadAt, end = seg.payloadEnd;
+  if (end === at) return true;
+  if (streams.pending > 0) return false;
+  const kind = payloadKind(seg.frame.buf, at, end, seg.srcPort, seg.dstPort);
+  if (kind === Payload.HTTP_PART) return false;
+  if (kind === Payload.HTTP_WHOLE && streams.isRepeatedHeadAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq, end - at)) {
+    seg.repeatedHead = true;
+    if (httpOverrides.size < MAX_HTTP_OVERRIDES) httpOverrides.set(seg.frame.n, 'repeated');
+  }
+  return true;
 }
 
 function captureInfo(file: CaptureFile, c: { frames: number; start: number | null; end: number | null }): CaptureInfo {

@@ -4,7 +4,7 @@
 // and the bounded store of frame comments.
 
 import type { Packet } from '../decoders/packet.js';
-import type { BareSegment } from '../decoders/bare-segment.js';
+import type { TcpSegment } from '../decoders/tcp-segment.js';
 import { frameTime } from '../io/frame.js';
 import type { I18n } from '../i18n/index.js';
 import type { VrrpscopeEvent } from './events.js';
@@ -51,11 +51,11 @@ export interface Analyzer {
    */
   tick?(t: number, ctx: EngineContext): void;
   /**
-   * A bare TCP segment (no data, not an opening SYN: decoders/bare-segment.ts) at time `t`, in place of onPacket,
-   * for an analyser that looks at TCP. The engine is given bare segments only when every analyser that
-   * looks at TCP has this method (Engine.takesBareSegments); otherwise such frames come as packets.
+   * A TCP segment read straight from the bytes (decoders/tcp-segment.ts) at time `t`, in place of
+   * onPacket, for an analyser that looks at TCP. The engine is given such segments only when every
+   * analyser that looks at TCP has this method (Engine.takesTcpSegments); otherwise they come as packets.
    */
-  onBareSegment?(seg: BareSegment, t: number, ctx: EngineContext): void;
+  onTcpSegment?(seg: TcpSegment, t: number, ctx: EngineContext): void;
   /** Another analyser emitted an event (called synchronously from emit). */
   onEvent?(event: VrrpscopeEvent, ctx: EngineContext): void;
   /** End of input: close open episodes. `lastTime` is the time of the last frame. */
@@ -86,8 +86,8 @@ export class Engine implements EngineContext {
   private readonly wants: number[];
   private readonly wakes: number[];
 
-  /** Every analyser that looks at TCP takes bare segments: the caller may pass them without decoding. */
-  readonly takesBareSegments: boolean;
+  /** Every analyser that looks at TCP takes TcpSegments: the caller may pass them without decoding. */
+  readonly takesTcpSegments: boolean;
   /** Per analyser: it looks at TCP segments. */
   private readonly takesTcp: boolean[];
 
@@ -95,7 +95,7 @@ export class Engine implements EngineContext {
     this.wants = analyzers.map((a) => a.wants ?? -1);
     this.wakes = analyzers.map(() => Infinity);
     this.takesTcp = this.wants.map((w) => w === -1 || (w & PacketKind.TCP) !== 0);
-    this.takesBareSegments = analyzers.every((a, i) => !this.takesTcp[i] || typeof a.onBareSegment === 'function');
+    this.takesTcpSegments = analyzers.every((a, i) => !this.takesTcp[i] || typeof a.onTcpSegment === 'function');
   }
 
   wakeAt(analyzer: Analyzer, t: number): void {
@@ -167,14 +167,14 @@ export class Engine implements EngineContext {
     this.emitting = null;
   }
 
-  /** A bare TCP segment (only when takesBareSegments): as onPacket, to the onBareSegment of those looking at TCP. */
-  onBareSegment(seg: BareSegment): void {
+  /** A TCP segment read from the bytes (only when takesTcpSegments): as onPacket, to the onTcpSegment of those looking at TCP. */
+  onTcpSegment(seg: TcpSegment): void {
     const t = frameTime(seg.frame);
     const list = this.analyzers, takes = this.takesTcp, wakes = this.wakes;
     for (let i = 0; i < list.length; i++) {
       if (takes[i]) {
         this.emitting = list[i];
-        list[i].onBareSegment!(seg, t, this);
+        list[i].onTcpSegment!(seg, t, this);
       } else if (t >= wakes[i]) this.wake(i, t);
     }
     this.emitting = null;

@@ -9,7 +9,8 @@
 // PING_CHECK (ICMP echo), DNS_CHECK (SOA query), UDP_CHECK (datagram, reply or port unreachable).
 
 import { createHash } from 'node:crypto';
-import type { Packet } from '../decoders/packet.js';
+import { isSmtpPort, type Packet } from '../decoders/packet.js';
+import type { SegmentView } from '../decoders/tcp-segment.js';
 import { frameTime } from '../io/frame.js';
 import type { MessageKey } from '../i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
@@ -119,22 +120,24 @@ export class HealthChecks implements Analyzer, FlowListener {
 
   // --- TCP probes ---
 
-  onSegment(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void {
-    const tcp = pkt.tcp!;
-    const len = tcp.payloadEnd - tcp.payloadAt;
+  onSegment(flow: Flow, seg: SegmentView, fromClient: boolean, ctx: EngineContext): void {
+    const at = seg.payloadAt, end = seg.payloadEnd;
+    const len = end - at;
     let obs = flow.probe as ProbeObservation | null | undefined;
     if (obs === undefined) {
       // Decide once per flow, on its first data segment from the client, whether it may be a probe.
       if (len === 0) return;
       if (!fromClient) {
-        const code = pkt.smtp?.lines[0]?.code;
-        if (code && !flow.serverSmtpBanner) flow.serverSmtpBanner = code;
+        if (!flow.serverSmtpBanner && (isSmtpPort(seg.srcPort) || isSmtpPort(seg.dstPort))) {
+          const code = seg.packet().smtp?.lines[0]?.code;
+          if (code) flow.serverSmtpBanner = code;
+        }
         return;
       }
-      const b = pkt.frame.buf;
+      const b = seg.frame.buf;
       const fromDirector = this.directors.has(flow.clientIp);
-      const keepaliveHttp = contains(b, tcp.payloadAt, tcp.payloadEnd, KEEPALIVE_UA);
-      const smtpHelo = len >= 5 && b[tcp.payloadAt] === 0x48 && contains(b, tcp.payloadAt, Math.min(tcp.payloadEnd, tcp.payloadAt + 5), 'HELO ');
+      const keepaliveHttp = contains(b, at, end, KEEPALIVE_UA);
+      const smtpHelo = len >= 5 && b[at] === 0x48 && contains(b, at, Math.min(end, at + 5), 'HELO ');
       if (!fromDirector && !keepaliveHttp && !smtpHelo) { flow.probe = null; return; }
       if (keepaliveHttp || smtpHelo) this.directors.add(flow.clientIp);
       obs = { kind: null, smtpCodes: [], tls: false, body: [], bodyBytes: 0, headEndSeq: null, clientDataSegments: 0, serverDataAfterRequest: 0 };
@@ -145,6 +148,8 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (len === 0) return;
     if (fromClient) obs.clientDataSegments++;
     else if (obs.clientDataSegments >= 2) obs.serverDataAfterRequest++;
+    // A probe's segments: what they carry, decoded.
+    const pkt = seg.packet();
     if (fromClient) {
       const h = pkt.http;
       if (h && h.kind === 'request' && !obs.method) {
@@ -161,10 +166,10 @@ export class HealthChecks implements Analyzer, FlowListener {
       if (h && h.kind === 'response' && obs.status === undefined) {
         obs.status = h.status;
         obs.contentLength = h.contentLength;
-        obs.headEndSeq = (tcp.seq + h.headLength) >>> 0;
-        if (h.headLength < len) this.keepBody(obs, tcp.seq + h.headLength, pkt.frame.buf, tcp.payloadAt + h.headLength, tcp.payloadEnd);
+        obs.headEndSeq = (seg.seq + h.headLength) >>> 0;
+        if (h.headLength < len) this.keepBody(obs, seg.seq + h.headLength, seg.frame.buf, at + h.headLength, end);
       } else if (obs.headEndSeq !== null) {
-        this.keepBody(obs, tcp.seq, pkt.frame.buf, tcp.payloadAt, tcp.payloadEnd);
+        this.keepBody(obs, seg.seq, seg.frame.buf, at, end);
       } else if (pkt.smtp) {
         for (const l of pkt.smtp.lines) if (l.code !== undefined && !l.continued) obs.smtpCodes.push(l.code);
       } else if (pkt.tls?.handshakeType === 'server-hello') {

@@ -12,6 +12,7 @@ import type { VrrpscopeEvent } from './events.js';
 import type { HealthChecks } from './health-checks.js';
 import type { Flow, FlowListener, TcpFlows } from './tcp-flows.js';
 import { isOpeningSyn } from '../decoders/tcp.js';
+import type { SegmentView } from '../decoders/tcp-segment.js';
 
 export type Method = 'nat' | 'dr' | 'tun';
 
@@ -231,23 +232,22 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
   }
 
-  onSegment(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void {
-    const tcp = pkt.tcp!;
-    if (pkt.inner) return;
+  onSegment(flow: Flow, seg: SegmentView, fromClient: boolean, ctx: EngineContext): void {
+    if (seg.tunnelled) return;
     // The server answered the client: the connection worked, whatever happens to it later.
-    if (flow.lvsClient && !fromClient && !flow.lvsOutcome && tcp.payloadEnd > tcp.payloadAt) this.outcome(flow, 'ok', ctx);
-    const syn = isOpeningSyn(tcp.flags);
+    if (flow.lvsClient && !fromClient && !flow.lvsOutcome && seg.payloadEnd > seg.payloadAt) this.outcome(flow, 'ok', ctx);
+    const syn = isOpeningSyn(seg.flags);
     if (!syn || !fromClient) return;
-    const t = frameTime(pkt.frame);
-    const key = synKey(flow.clientPort, tcp.seq);
+    const t = frameTime(seg.frame);
+    const key = synKey(flow.clientPort, seg.seq);
     if (this.vips.has(flow.serverIp)) {
       if (flow.syns > 1) {
         // The same SYN again to a different MAC on one link: LVS-DR re-sends it to a real server's MAC.
-        const dstMac = pkt.eth?.dst;
+        const dstMac = seg.dstMac;
         const holder = this.vipMacs.get(flow.serverIp);
         if (dstMac && holder && dstMac !== holder && this.macToIp.has(dstMac) && t - flow.synTime < 0.5) {
           const rip = this.macToIp.get(dstMac)!;
-          this.forward('dr', flow.clientIp, flow.clientPort, `${flow.serverIp}:${flow.serverPort}`, flow.serverIp, flow.serverPort, `${rip}:${flow.serverPort}`, this.macToIp.get(holder) ?? null, t, pkt.frame.n, ctx);
+          this.forward('dr', flow.clientIp, flow.clientPort, `${flow.serverIp}:${flow.serverPort}`, flow.serverIp, flow.serverPort, `${rip}:${flow.serverPort}`, this.macToIp.get(holder) ?? null, t, seg.frame.n, ctx);
         }
         return;
       }
@@ -257,7 +257,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       service.clientFlows++;
       flow.lvsClient = true;
       flow.lvsService = service;
-      const pending: PendingFront = { flow, time: t, frame: pkt.frame.n, service };
+      const pending: PendingFront = { flow, time: t, frame: seg.frame.n, service };
       const back = this.pendingBack.get(key);
       if (back && back.flow.clientIp === flow.clientIp && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
         this.pendingBack.delete(key);
@@ -273,9 +273,9 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const front = this.pendingFront.get(key);
     if (front && front.flow.clientIp === flow.clientIp && Math.abs(t - front.time) < NAT_MATCH_WINDOW_S && front.flow !== flow) {
       this.pendingFront.delete(key);
-      this.natMatched(front, flow, t, pkt.frame.n, ctx);
+      this.natMatched(front, flow, t, seg.frame.n, ctx);
     } else if (this.pendingBack.size < MAX_PENDING) {
-      this.pendingBack.set(key, { flow, time: t, frame: pkt.frame.n });
+      this.pendingBack.set(key, { flow, time: t, frame: seg.frame.n });
       ctx.wakeAt(this, this.lastExpiry + 1);
     }
   }

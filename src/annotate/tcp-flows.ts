@@ -9,8 +9,7 @@ import { IPv4 } from '../decoders/ipv4.js';
 import type { IPv6 } from '../decoders/ipv6.js';
 import { TcpFlag, isOpeningSyn } from '../decoders/tcp.js';
 import { FlowTable } from '../decoders/flow-table.js';
-import { ipv4FromU32 } from '../decoders/bytes.js';
-import type { BareSegment } from '../decoders/bare-segment.js';
+import { PacketSegment, type SegmentView, type TcpSegment } from '../decoders/tcp-segment.js';
 import { frameTime } from '../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 
@@ -87,7 +86,7 @@ export interface FlowListener {
    * `fromClient` tells its direction. Other segments (ACKs, FINs, RSTs) only change the flow's state,
    * which onFlowEnd tells.
    */
-  onSegment?(flow: Flow, pkt: Packet, fromClient: boolean, ctx: EngineContext): void;
+  onSegment?(flow: Flow, seg: SegmentView, fromClient: boolean, ctx: EngineContext): void;
   /** The flow ended (FIN both ways or RST, refused, SYNs unanswered, idle) or the capture ended. */
   onFlowEnd?(flow: Flow, ctx: EngineContext): void;
 }
@@ -151,57 +150,47 @@ export class TcpFlows implements Analyzer {
     const ip = pkt.net!;
     const t = frameTime(pkt.frame);
     if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
-
     // Canonical key: the lower (address, port) first, so both directions find the same flow.
-    const v4 = ip instanceof IPv4;
     const sa = FlowTable.address(ip, 'src'), da = FlowTable.address(ip, 'dst');
     const forward = sa < da || (sa === da && tcp.srcPort <= tcp.dstPort);
-    const k0 = forward ? sa : da, k1 = forward ? da : sa;
     const k2 = ((forward ? tcp.srcPort : tcp.dstPort) << 16 | (forward ? tcp.dstPort : tcp.srcPort)) >>> 0;
-    let flow = this.find(k0, k1, k2, v4 ? null : ip.src + '|' + ip.dst);
-    const syn = isOpeningSyn(tcp.flags);
+    this.take(new PacketSegment(pkt), forward ? sa : da, forward ? da : sa, k2, forward, ip instanceof IPv4 ? null : ip.src + '|' + ip.dst, t, ctx);
+  }
+
+  /** A segment read from the bytes (Ethernet + IPv4): what onPacket does, without a Packet. */
+  onTcpSegment(seg: TcpSegment, t: number, ctx: EngineContext): void {
+    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
+    const sa = seg.srcNum, da = seg.dstNum;
+    const forward = sa < da || (sa === da && seg.srcPort <= seg.dstPort);
+    const k2 = ((forward ? seg.srcPort : seg.dstPort) << 16 | (forward ? seg.dstPort : seg.srcPort)) >>> 0;
+    this.take(seg, forward ? sa : da, forward ? da : sa, k2, forward, null, t, ctx);
+  }
+
+  /**
+   * A segment on the flow of canonical key (k0, k1, k2); `forward`: its source is the key's lower end;
+   * `v6`: the IPv6 addresses ("src|dst"), which tell flows apart beyond the hashed key.
+   */
+  private take(seg: SegmentView, k0: number, k1: number, k2: number, forward: boolean, v6: string | null, t: number, ctx: EngineContext): void {
+    let flow = this.find(k0, k1, k2, v6);
+    const flags = seg.flags, len = seg.payloadEnd - seg.payloadAt;
+    const syn = isOpeningSyn(flags);
     // A new SYN on a closed or ended flow with the same ports: the ports were reused.
-    if (flow && syn && (flow.ended !== 'open' || (flow.sawSyn && tcp.seq !== flow.clientIsn && flow.established))) {
+    if (flow && syn && (flow.ended !== 'open' || (flow.sawSyn && seg.seq !== flow.clientIsn && flow.established))) {
       this.end(flow, flow.ended === 'open' ? 'idle' : flow.ended, ctx);
       this.remove(flow);
       flow = null;
     }
-    const len = tcp.payloadLength;
     if (!flow) {
       // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
       // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
-      if (!(tcp.flags & SYN) && len === 0) return;
-      flow = this.create(k0, k1, k2, forward, ip.src, ip.dst, tcp.srcPort, tcp.dstPort, tcp.flags, pkt.eth?.src ?? pkt.cooked?.src ?? null,
-        pkt.eth?.dst ?? null, v4 ? null : [ip.src, ip.dst].sort().join('|'), pkt.frame.n, t, ctx);
+      if (!(flags & SYN) && len === 0) return;
+      flow = this.create(k0, k1, k2, forward, seg, v6 === null ? null : v6.split('|').sort().join('|'), t, ctx);
     }
     // Direction from the canonical key: cheaper than comparing address strings.
-    const fromClient = flow.clientPort === tcp.srcPort && (flow.clientLow === forward);
-    if (fromClient ? !flow.clientMac : !flow.serverMac) this.learnMac(flow, fromClient, pkt.eth?.src ?? pkt.cooked?.src ?? null);
-    if (this.segment(flow, pkt.frame.n, tcp.flags, tcp.seq, len, fromClient, t)) return;
-    if (syn || len > 0) for (const l of this.listeners) l.onSegment?.(flow, pkt, fromClient, ctx);
-    this.closeIfEnded(flow, t, ctx);
-  }
-
-  /**
-   * A segment without data that opens nothing (SYN/ACKs, ACKs, FINs and RSTs: most of a busy capture),
-   * read without a Packet: what onPacket does with such a segment, which no listener is told of (they
-   * look at opening SYNs and data).
-   */
-  onBareSegment(seg: BareSegment, t: number, ctx: EngineContext): void {
-    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
-    const sa = seg.srcNum, da = seg.dstNum;
-    const forward = sa < da || (sa === da && seg.srcPort <= seg.dstPort);
-    const k0 = forward ? sa : da, k1 = forward ? da : sa;
-    const k2 = ((forward ? seg.srcPort : seg.dstPort) << 16 | (forward ? seg.dstPort : seg.srcPort)) >>> 0;
-    let flow = this.find(k0, k1, k2, null);
-    if (!flow) {
-      // A SYN/ACK starts a flow whose SYN was not seen (as in onPacket); anything else is the tail of one that ended.
-      if (!(seg.flags & SYN)) return;
-      flow = this.create(k0, k1, k2, forward, ipv4FromU32(sa), ipv4FromU32(da), seg.srcPort, seg.dstPort, seg.flags, seg.srcMac, seg.dstMac, null, seg.frame.n, t, ctx);
-    }
     const fromClient = flow.clientPort === seg.srcPort && (flow.clientLow === forward);
     if (fromClient ? !flow.clientMac : !flow.serverMac) this.learnMac(flow, fromClient, seg.srcMac);
-    if (this.segment(flow, seg.frame.n, seg.flags, seg.seq, 0, fromClient, t)) return;
+    if (this.segment(flow, seg.frame.n, flags, seg.seq, len, fromClient, t)) return;
+    if (syn || len > 0) for (const l of this.listeners) l.onSegment?.(flow, seg, fromClient, ctx);
     this.closeIfEnded(flow, t, ctx);
   }
 
@@ -233,10 +222,8 @@ export class TcpFlows implements Analyzer {
     this.remove(f);
   }
 
-  /** `srcLow`: the packet's source is the lower end of the canonical key (as onPacket found it). */
   /** A new flow from its first segment (`srcLow`: the segment's source is the lower end of the canonical key). */
-  private create(k0: number, k1: number, k2: number, srcLow: boolean, srcIp: string, dstIp: string, srcPort: number, dstPort: number,
-    flags: number, srcMac: string | null, dstMac: string | null, v6key: string | null, n: number, t: number, ctx: EngineContext): Flow {
+  private create(k0: number, k1: number, k2: number, srcLow: boolean, seg: SegmentView, v6key: string | null, t: number, ctx: EngineContext): Flow {
     if (this.count >= this.maxFlows && this.head) {
       const old = this.head;
       this.end(old, old.ended === 'open' ? 'idle' : old.ended, ctx);
@@ -248,13 +235,15 @@ export class TcpFlows implements Analyzer {
     f.key0 = k0; f.key1 = k1; f.key2 = k2;
     f.v6key = v6key;
     // The initiator is the SYN's sender; a SYN/ACK's receiver; otherwise the higher port (ephemeral) side.
+    const flags = seg.flags, srcPort = seg.srcPort, dstPort = seg.dstPort;
     const synAck = (flags & (SYN | ACK)) === (SYN | ACK);
     const srcIsClient = isOpeningSyn(flags) || (!synAck && srcPort > dstPort);
+    const srcIp = seg.srcIp, dstIp = seg.dstIp, srcMac = seg.srcMac, dstMac = seg.dstMac;
     f.clientIp = srcIsClient ? srcIp : dstIp; f.clientPort = srcIsClient ? srcPort : dstPort; f.clientMac = srcIsClient ? srcMac : dstMac;
     f.serverIp = srcIsClient ? dstIp : srcIp; f.serverPort = srcIsClient ? dstPort : srcPort; f.serverMac = srcIsClient ? dstMac : srcMac;
     f.clientLow = srcIsClient === srcLow;
     f.firstTime = t;
-    f.firstFrame = n;
+    f.firstFrame = seg.frame.n;
     this.insert(f);
     this.flowsSeen++;
     if (this.count > this.maxOpen) this.maxOpen = this.count;

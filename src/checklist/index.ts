@@ -9,7 +9,7 @@ import type { Analysis } from '../analyze.js';
 import type { Analyzer, EngineContext } from '../annotate/engine.js';
 import type { VrrpscopeEvent } from '../annotate/events.js';
 import type { Packet } from '../decoders/packet.js';
-import type { BareSegment } from '../decoders/bare-segment.js';
+import type { TcpSegment } from '../decoders/tcp-segment.js';
 import { configName, type KeepalivedConfig } from '../config/model.js';
 import type { I18n } from '../i18n/index.js';
 import type { BehaviourId } from './behaviours.js';
@@ -80,8 +80,8 @@ export class ChecklistAnalyzer implements Analyzer {
     this.wire.onPacket(pkt);
   }
 
-  onBareSegment(seg: BareSegment, t: number): void {
-    this.wire.onBareSegment(seg, t);
+  onTcpSegment(seg: TcpSegment, t: number): void {
+    this.wire.onTcpSegment(seg, t);
   }
 
   finish(ctx: EngineContext): void {

@@ -6,7 +6,7 @@
 
 import type { Packet } from '../decoders/packet.js';
 import { isOpeningSyn } from '../decoders/tcp.js';
-import type { BareSegment } from '../decoders/bare-segment.js';
+import type { TcpSegment } from '../decoders/tcp-segment.js';
 import { ipv4FromU32 } from '../decoders/bytes.js';
 import { frameTime } from '../io/frame.js';
 
@@ -76,10 +76,7 @@ export class WireLedger {
     }
     if (who) this.seen(who, t, pkt.frame.n);
     const tcp = pkt.tcp;
-    if (tcp && net && isOpeningSyn(tcp.flags) && this.vips.size && this.vips.has(net.dst)) {
-      const sec = Math.floor(t);
-      if (this.synsPerSecond.has(sec) || this.synsPerSecond.size < MAX_SYN_SECONDS) this.synsPerSecond.set(sec, (this.synsPerSecond.get(sec) ?? 0) + 1);
-    }
+    if (tcp && net && isOpeningSyn(tcp.flags) && this.vips.size && this.vips.has(net.dst)) this.countSyn(t);
     const v = pkt.vrrp;
     if (!v || !net || (v.version !== 2 && v.version !== 3)) return;
     const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
@@ -109,12 +106,19 @@ export class WireLedger {
     if (v.version === 2) add(r.values.auth, authText(v.authType, v.authString), t, n);
   }
 
-  /** A bare TCP segment (decoders/bare-segment.ts): what onPacket does with one, without a Packet. */
-  onBareSegment(seg: BareSegment, t: number): void {
+  /** A TCP segment read from the bytes (decoders/tcp-segment.ts): what onPacket does with it, without a Packet. */
+  onTcpSegment(seg: TcpSegment, t: number): void {
     if (this.firstTime === null) this.firstTime = t;
     this.lastTime = t;
     this.ethernetFrames++;
     if (this.routerNums.has(seg.srcNum)) this.seen(ipv4FromU32(seg.srcNum), t, seg.frame.n);
+    if (isOpeningSyn(seg.flags) && this.vips.size && this.vips.has(ipv4FromU32(seg.dstNum))) this.countSyn(t);
+  }
+
+  /** A client's connection attempt to a VIP. */
+  private countSyn(t: number): void {
+    const sec = Math.floor(t);
+    if (this.synsPerSecond.has(sec) || this.synsPerSecond.size < MAX_SYN_SECONDS) this.synsPerSecond.set(sec, (this.synsPerSecond.get(sec) ?? 0) + 1);
   }
 
   private seen(ip: string, t: number, n: number): void {

@@ -35,7 +35,8 @@ export type Hsrp = NonNullable<ReturnType<typeof decodeHsrp>>;
 export type Carp = NonNullable<ReturnType<typeof decodeCarp>>;
 
 export const IpProto = { ICMP: 1, IGMP: 2, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, ICMPV6: 58, VRRP: 112 } as const;
-const isSmtpPort = (p: number) => p === 25 || p === 587 || p === 2525;
+/** The ports SMTP is decoded on. */
+export const isSmtpPort = (p: number) => p === 25 || p === 587 || p === 2525;
 /** First bytes that can start an HTTP head: the methods' initials and the H of "HTTP/". */
 const HTTP_INITIAL = new Uint8Array(256);
 for (const c of 'GHPDOCT') HTTP_INITIAL[c.charCodeAt(0)] = 1;
@@ -249,6 +250,21 @@ function decodeUdpPayload(pkt: Packet, b: Uint8Array, udp: Udp): void {
   else if (DNS_PORTS.has(d) || DNS_PORTS.has(s)) pkt.dns = decodeDns(b, at, end);
 }
 
+/** What decodeTcpPayload makes of a TCP payload (payloadKind). */
+export const Payload = { OTHER: 0, SMTP: 1, TLS: 2, HTTP_WHOLE: 3, HTTP_PART: 4 } as const;
+
+/**
+ * Which decoder a TCP payload goes to, by its ports and first bytes: SMTP lines on the SMTP ports, a
+ * TLS handshake, an HTTP head whole in the segment or started in it, or nothing decoded.
+ */
+export function payloadKind(b: Uint8Array, at: number, end: number, srcPort: number, dstPort: number): number {
+  if (isSmtpPort(srcPort) || isSmtpPort(dstPort)) return Payload.SMTP;
+  const first = b[at];
+  if (first === TLS_HANDSHAKE) return Payload.TLS;
+  if (HTTP_INITIAL[first] === 1 && looksLikeHttpStart(b, at, end)) return hasHeadEnd(b, at, end) ? Payload.HTTP_WHOLE : Payload.HTTP_PART;
+  return Payload.OTHER;
+}
+
 function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp, streams?: HeadReassembler): void {
   const at = tcp.payloadAt, end = tcp.payloadEnd;
   if (streams && streams.pending > 0) {
@@ -258,20 +274,21 @@ function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp,
       return;
     }
   }
-  if (isSmtpPort(tcp.srcPort) || isSmtpPort(tcp.dstPort)) {
-    pkt.smtp = decodeSmtpLine(b, at, end, isSmtpPort(tcp.srcPort));
-    return;
-  }
-  const first = b[at];
-  if (first === TLS_HANDSHAKE) {
-    if (looksLikeTlsHandshake(b, at, end)) pkt.tls = decodeTlsHandshake(b, at, end);
-    return;
-  }
-  if (HTTP_INITIAL[first] === 1 && looksLikeHttpStart(b, at, end)) {
-    // A retransmitted head is the same message again; tshark does not dissect it twice either.
-    if (streams && streams.isRepeatedHead(ip, tcp)) { pkt.retransmittedHead = true; return; }
-    if (hasHeadEnd(b, at, end)) pkt.setHttpBytes(b, at, end);
-    else if (streams) { streams.startHead(pkt, ip, tcp, b, at, end); pkt.headSegment = true; }
-    else pkt.http = decodeHttpHead(b, at, end);
+  switch (payloadKind(b, at, end, tcp.srcPort, tcp.dstPort)) {
+    case Payload.SMTP:
+      pkt.smtp = decodeSmtpLine(b, at, end, isSmtpPort(tcp.srcPort));
+      return;
+    case Payload.TLS:
+      if (looksLikeTlsHandshake(b, at, end)) pkt.tls = decodeTlsHandshake(b, at, end);
+      return;
+    case Payload.HTTP_WHOLE:
+      // A retransmitted head is the same message again; tshark does not dissect it twice either.
+      if (streams && streams.isRepeatedHead(ip, tcp)) { pkt.retransmittedHead = true; return; }
+      pkt.setHttpBytes(b, at, end);
+      return;
+    case Payload.HTTP_PART:
+      if (streams && streams.isRepeatedHead(ip, tcp)) { pkt.retransmittedHead = true; return; }
+      if (streams) { streams.startHead(pkt, ip, tcp, b, at, end); pkt.headSegment = true; } else pkt.http = decodeHttpHead(b, at, end);
+      return;
   }
 }

@@ -10,7 +10,6 @@ import type { IPv4 } from './ipv4.js';
 import type { IPv6 } from './ipv6.js';
 import type { Packet, HttpHead } from './packet.js';
 import type { Tcp } from './tcp.js';
-import type { BareSegment } from './bare-segment.js';
 
 interface PendingHead {
   bytes: Uint8Array;
@@ -33,12 +32,12 @@ export class HeadReassembler {
 
   /** A SYN opens a (possibly reused) flow: its first data byte is at ISN + 1, so nothing before counts. */
   synSeen(ip: IPv4 | IPv6, tcp: Tcp): void {
-    this.headEnds.set(FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'), (tcp.srcPort << 16 | tcp.dstPort) >>> 0, tcp.seq + 1);
+    this.synSeenAt(FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'), tcp.srcPort, tcp.dstPort, tcp.seq);
   }
 
-  /** synSeen for a SYN/ACK read bare (IPv4: the addresses are the flow table's numbers already). */
-  bareSynSeen(seg: BareSegment): void {
-    this.headEnds.set(seg.srcNum, seg.dstNum, (seg.srcPort << 16 | seg.dstPort) >>> 0, seg.seq + 1);
+  /** synSeen by numbers (the addresses as FlowTable.address gives them: an IPv4 address's own number). */
+  synSeenAt(src: number, dst: number, srcPort: number, dstPort: number, seq: number): void {
+    this.headEnds.set(src, dst, (srcPort << 16 | dstPort) >>> 0, seq + 1);
   }
 
   /**
@@ -46,14 +45,19 @@ export class HeadReassembler {
    * retransmission). Records the segment's end otherwise. Only called for segments that start a head.
    */
   isRepeatedHead(ip: IPv4 | IPv6, tcp: Tcp): boolean {
-    const a = FlowTable.address(ip, 'src'), b = FlowTable.address(ip, 'dst'), c = (tcp.srcPort << 16 | tcp.dstPort) >>> 0;
-    const prev = this.headEnds.get(a, b, c);
-    // Sequence comparison modulo 2^32 (RFC 9293 §3.4): does tcp.seq come before prev?
+    return this.isRepeatedHeadAt(FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'), tcp.srcPort, tcp.dstPort, tcp.seq, tcp.payloadLength);
+  }
+
+  /** isRepeatedHead by numbers (see synSeenAt). */
+  isRepeatedHeadAt(src: number, dst: number, srcPort: number, dstPort: number, seq: number, length: number): boolean {
+    const c = (srcPort << 16 | dstPort) >>> 0;
+    const prev = this.headEnds.get(src, dst, c);
+    // Sequence comparison modulo 2^32 (RFC 9293 §3.4): does seq come before prev?
     if (prev !== undefined) {
-      const d = (prev - tcp.seq) | 0;
+      const d = (prev - seq) | 0;
       if (d > 0 && d < 0x40000000) return true;
     }
-    this.headEnds.set(a, b, c, tcp.seq + tcp.payloadLength);
+    this.headEnds.set(src, dst, c, seq + length);
     return false;
   }
 
