@@ -98,7 +98,8 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   const engine = new Engine(opts.analyzers ?? [], new I18n(opts.lang ?? 'en'));
   const streams = new HeadReassembler();
   const warnings = new WarningList();
-  const perFile = files.map(() => ({ frames: 0, start: null as number | null, end: null as number | null }));
+  // Times as numbers, NaN for none (a field that was null would take a new heap number every frame).
+  const perFile = files.map(() => ({ frames: 0, start: NaN, end: NaN }));
   const unknownLink = new Set<string>();
   const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
@@ -115,7 +116,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
       info.frames++;
       if (!f.noTimestamp) {
         const t = frameTime(f);
-        if (info.start === null) info.start = t;
+        if (Number.isNaN(info.start)) info.start = t;
         info.end = t;
         lastTime = t;
       }
@@ -191,14 +192,14 @@ function plainSegment(seg: TcpSegment, streams: HeadReassembler, httpOverrides: 
   return true;
 }
 
-function captureInfo(file: CaptureFile, c: { frames: number; start: number | null; end: number | null }): CaptureInfo {
+function captureInfo(file: CaptureFile, c: { frames: number; start: number; end: number }): CaptureInfo {
   return {
     file: file.name,
     format: file.parser.format,
     linkTypes: file.parser.linkTypes.map(linkTypeName),
     frames: c.frames,
-    start: c.start,
-    end: c.end,
+    start: Number.isNaN(c.start) ? null : c.start,
+    end: Number.isNaN(c.end) ? null : c.end,
     timeDigits: file.parser.timeDigits,
   };
 }

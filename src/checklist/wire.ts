@@ -44,7 +44,10 @@ export class WireLedger {
   readonly routers = new Map<string, RouterOnWire>();
   /** Time and frame of the first frame with a timestamp. */
   firstTime: number | null = null;
-  lastTime: number | null = null;
+  /** Time of the last frame with a timestamp (NaN: none yet). A number field, not number | null: V8
+   *  keeps a double field in place, where a field that was null gets a new heap number per frame. */
+  private last = NaN;
+  get lastTime(): number | null { return Number.isNaN(this.last) ? null : this.last; }
   /** Frames with an Ethernet header, and Linux cooked frames (a capture on one host, `tcpdump -i any`). */
   ethernetFrames = 0;
   cookedFrames = 0;
@@ -61,7 +64,7 @@ export class WireLedger {
     if (pkt.frame.noTimestamp) return;
     const t = frameTime(pkt.frame);
     if (this.firstTime === null) this.firstTime = t;
-    this.lastTime = t;
+    this.last = t;
     if (pkt.eth) this.ethernetFrames++;
     else if (pkt.cooked) this.cookedFrames++;
     const net = pkt.ip ?? pkt.ipv6;
@@ -109,7 +112,7 @@ export class WireLedger {
   /** A TCP segment read from the bytes (decoders/tcp-segment.ts): what onPacket does with it, without a Packet. */
   onTcpSegment(seg: TcpSegment, t: number): void {
     if (this.firstTime === null) this.firstTime = t;
-    this.lastTime = t;
+    this.last = t;
     this.ethernetFrames++;
     if (this.routerNums.has(seg.srcNum)) this.seen(ipv4FromU32(seg.srcNum), t, seg.frame.n);
     if (isOpeningSyn(seg.flags) && this.vips.size && this.vips.has(ipv4FromU32(seg.dstNum))) this.countSyn(t);
