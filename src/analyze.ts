@@ -114,8 +114,8 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
       frames++;
       const info = perFile[f.fileIndex];
       info.frames++;
+      const t = f.noTimestamp ? NaN : frameTime(f);
       if (!f.noTimestamp) {
-        const t = frameTime(f);
         if (Number.isNaN(info.start)) info.start = t;
         info.end = t;
         lastTime = t;
@@ -128,7 +128,7 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
         }
       }
       if (seg && peekTcpSegment(f, seg) && plainSegment(seg, streams, httpOverrides)) {
-        engine.onTcpSegment(seg);
+        engine.onTcpSegment(seg, t);
       } else {
         const pkt = decodePacket(f, streams);
         if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });

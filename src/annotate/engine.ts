@@ -167,9 +167,8 @@ export class Engine implements EngineContext {
     this.emitting = null;
   }
 
-  /** A TCP segment read from the bytes (only when takesTcpSegments): as onPacket, to the onTcpSegment of those looking at TCP. */
-  onTcpSegment(seg: TcpSegment): void {
-    const t = frameTime(seg.frame);
+  /** A TCP segment read from the bytes at time `t` (only when takesTcpSegments): as onPacket, to the onTcpSegment of those looking at TCP. */
+  onTcpSegment(seg: TcpSegment, t: number): void {
     const list = this.analyzers, takes = this.takesTcp, wakes = this.wakes;
     for (let i = 0; i < list.length; i++) {
       if (takes[i]) {

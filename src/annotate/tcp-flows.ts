@@ -190,7 +190,10 @@ export class TcpFlows implements Analyzer {
     const fromClient = flow.clientPort === seg.srcPort && (flow.clientLow === forward);
     if (fromClient ? !flow.clientMac : !flow.serverMac) this.learnMac(flow, fromClient, seg.srcMac);
     if (this.segment(flow, seg.frame.n, flags, seg.seq, len, fromClient, t)) return;
-    if (syn || len > 0) for (const l of this.listeners) l.onSegment?.(flow, seg, fromClient, ctx);
+    if (syn || len > 0) {
+      const listeners = this.listeners;
+      for (let i = 0; i < listeners.length; i++) listeners[i].onSegment?.(flow, seg, fromClient, ctx);
+    }
     this.closeIfEnded(flow, t, ctx);
   }
 
