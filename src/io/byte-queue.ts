@@ -2,7 +2,7 @@
 // live pipe) or refilled from a file; frames are handed out as offsets into them, so nothing is copied
 // except the few bytes of a record that straddles two chunks.
 //
-// Pushed chunks are never reused. File refills alternate between two buffers (fresh 4 MiB buffers for
+// Pushed chunks are never reused. File refills alternate between two buffers (fresh buffers for
 // every chunk cost page faults and GC, a third of the reader's time): a frame's bytes stay valid until
 // the reader has refilled twice after it, that is for at least one more chunk. Whoever keeps bytes
 // longer than the frame it is working on copies them (the reassembler does).

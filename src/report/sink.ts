@@ -17,7 +17,7 @@ export class OutputSink {
   write(s: string): void {
     this.parts.push(s);
     this.size += s.length;
-    if (this.size >= 1 << 20) this.flush(); // 1 MiB a write: few calls, bounded memory
+    if (this.size >= 1 << 16) this.flush();
   }
 
   writeBytes(b: Uint8Array): void {
