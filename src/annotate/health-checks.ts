@@ -10,6 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import { isSmtpPort, type Packet } from '../decoders/packet.js';
+import { copyBytes } from '../decoders/bytes.js';
 import type { SegmentView } from '../decoders/tcp-segment.js';
 import { frameTime } from '../io/frame.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -182,7 +183,7 @@ export class HealthChecks implements Analyzer, FlowListener {
   private keepBody(obs: ProbeObservation, seq: number, b: Uint8Array, at: number, end: number): void {
     if (obs.bodyBytes + (end - at) > MAX_BODY) return;
     // Copied: the frame's buffer is reused by the reader.
-    obs.body.push({ seq: seq >>> 0, bytes: b.slice(at, end) });
+    obs.body.push({ seq: seq >>> 0, bytes: copyBytes(b, at, end) });
     obs.bodyBytes += end - at;
   }
 

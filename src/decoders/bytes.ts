@@ -37,6 +37,16 @@ export function macCached(b: Uint8Array, o: number): string {
   return s;
 }
 
+/**
+ * A copy of b[at..end) that outlives b. (Not b.slice: on a Node Buffer, which is what the readers hand
+ * out and reuse, slice makes a view.)
+ */
+export function copyBytes(b: Uint8Array, at: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - at);
+  out.set(b.subarray(at, end));
+  return out;
+}
+
 export function ipv4String(b: Uint8Array, o: number): string {
   return b[o] + '.' + b[o + 1] + '.' + b[o + 2] + '.' + b[o + 3];
 }

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAnalyzers } from '../../src/annotate/index.js';
 import { I18n } from '../../src/i18n/index.js';
+import { Engine } from '../../src/annotate/engine.js';
+import { decodePacket } from '../../src/decoders/packet.js';
+import { Frame } from '../../src/io/frame.js';
 import { advert, adverts, byTime, connection, run, udp, type Timed } from '../support/frames.js';
 
 const d1 = '10.1.0.11', rs1 = '10.1.0.21', rs2 = '10.1.0.22', client = '10.0.0.50', vip = '10.0.0.100';
@@ -37,6 +40,18 @@ describe('health checks', () => {
     const { events } = run(analyzers(), frames);
     expect(events.find((e) => e.kind === 'hc.probe')!.genhash).toEqual(['eff5bc1ef8ec9d03e640fc4370f5eacd', 'ec1bebaea2c042beb68f7679ddd106a4']); // md5sum of "ok\n" and "changed\n"
     expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, e.reason])).toEqual([['down', 'page changed'], ['up', 'status 200']]);
+  });
+
+  it('genhash keeps its own copy of the body: the reader reuses the buffers frames come in', () => {
+    const engine = new Engine(analyzers(), new I18n('en'));
+    const frames = [0, 2, 4].flatMap((at, i) => connection({ client: d1, server: rs1, cport: 42100 + i, sport: 80, at, request: httpProbe(rs1), response: ok }));
+    frames.forEach(([t, bytes], i) => {
+      const buf = Buffer.from(bytes); // what the readers hand out
+      engine.onPacket(decodePacket(Frame.of(buf, 1, 1795550000 + Math.floor(t), Math.round((t % 1) * 1e9), i + 1)));
+      buf.fill(0x58); // the reader's next chunk lands in the same memory
+    });
+    engine.finish(1795550005);
+    expect(engine.events.find((e) => e.kind === 'hc.probe')!.genhash).toEqual(['eff5bc1ef8ec9d03e640fc4370f5eacd']); // md5sum of "ok\n"
   });
 
   it('TCP_CHECK: connect then close, no data; a refusal is a failure', () => {

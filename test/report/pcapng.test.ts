@@ -40,7 +40,8 @@ function readAll(path: string): Frame[] {
   const out: Frame[] = [];
   let f;
   try {
-    while ((f = source.next())) out.push(Object.assign(Object.create(Object.getPrototypeOf(f)), f, { buf: f.data.slice(), start: 0 }) as Frame);
+    // (A copy of the bytes: f.data is a view of a buffer the reader reuses, and a Buffer's slice is a view too.)
+    while ((f = source.next())) out.push(Object.assign(Object.create(Object.getPrototypeOf(f)), f, { buf: new Uint8Array(f.data), start: 0 }) as Frame);
   } finally {
     source.close();
   }
