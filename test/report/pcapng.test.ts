@@ -27,7 +27,7 @@ function parse(bytes: Uint8Array): Frame[] {
   const out: Frame[] = [];
   let f;
   while ((f = p.next())) {
-    const copy = Object.assign(Object.create(Object.getPrototypeOf(f)), f, { buf: f.data.slice(), start: 0 }) as Frame;
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(f)), f, { buf: new Uint8Array(f.data), start: 0 }) as Frame;
     out.push(copy);
   }
   expect(p.warnings).toEqual([]);
