@@ -81,6 +81,8 @@ export interface AnalyzeOptions {
   progress?: (read: number, total: number) => void;
   /** Frames between resume points (a power of two; tests make it small). */
   resumeInterval?: number;
+  /** False: a new frame object for every frame (tests compare; see FramePool). */
+  reuseFrames?: boolean;
 }
 
 class WarningList {
@@ -95,6 +97,8 @@ class WarningList {
 export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analysis {
   const resumeIndex = new ResumeIndex(opts.resumeInterval);
   const { files, source } = openCaptures(paths, resumeIndex);
+  // Nothing downstream keeps a frame (analysers keep numbers): the readers may reuse frame objects.
+  if (opts.reuseFrames ?? true) source.reuseFrames();
   const engine = new Engine(opts.analyzers ?? [], new I18n(opts.lang ?? 'en'));
   const streams = new HeadReassembler();
   const warnings = new WarningList();

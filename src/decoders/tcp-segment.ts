@@ -45,6 +45,8 @@ export class TcpSegment implements SegmentView {
   /** Set by whoever read the segment when packet() must differ from a plain decode (see HeadReassembler.peekHead). */
   repeatedHead = false;
   private decoded: Packet | null = null;
+  /** The frame number `decoded` was made for (a reader may hand the same frame object out again). */
+  private decodedN = 0;
 
   get srcIp(): string { return ipv4FromU32(this.srcNum); }
   get dstIp(): string { return ipv4FromU32(this.dstNum); }
@@ -58,9 +60,10 @@ export class TcpSegment implements SegmentView {
   }
 
   packet(): Packet {
-    if (this.decoded && this.decoded.frame === this.frame) return this.decoded;
+    if (this.decoded && this.decoded.frame === this.frame && this.decodedN === this.frame.n) return this.decoded;
     const p = decodePacket(this.frame);
     if (this.repeatedHead) { p.http = null; p.retransmittedHead = true; }
+    this.decodedN = this.frame.n;
     return (this.decoded = p);
   }
 }

@@ -3,7 +3,8 @@
 /**
  * A captured frame as the readers hand it over, whatever the file format. Its bytes are
  * buf[start .. start + caplen). Valid while the frame is being worked on and for at least one more
- * chunk of reading (see ByteQueue): a stage that keeps bytes longer copies them.
+ * chunk of reading (see ByteQueue): a stage that keeps bytes longer copies them. A reader asked to
+ * reuse frame objects (FramePool) refills this object two frames later: keep numbers, not frames.
  * (`data` makes a view; hot paths use buf/start/caplen and avoid creating one per frame.)
  */
 export class Frame {
@@ -15,25 +16,25 @@ export class Frame {
   noTimestamp = false;
   constructor(
     /** Index of the input file (0-based, in command-line order). */
-    readonly fileIndex: number,
+    public fileIndex: number,
     /** 1-based frame number within its own file. */
-    readonly fileFrame: number,
+    public fileFrame: number,
     /** pcapng interface id (0 for classic pcap; -1 for a custom block). */
-    readonly iface: number,
+    public iface: number,
     /** LINKTYPE_* of the interface the frame was captured on. */
-    readonly linkType: number,
+    public linkType: number,
     /** Whole seconds since the epoch. */
     public tsSec: number,
     /** Nanoseconds within the second (0..999 999 999). */
     public tsNs: number,
-    readonly buf: Uint8Array,
-    readonly start: number,
+    public buf: Uint8Array,
+    public start: number,
     /** Captured length. */
-    readonly caplen: number,
+    public caplen: number,
     /** Length of the frame on the wire (>= caplen when the snapshot length cut it). */
-    readonly origLen: number,
+    public origLen: number,
     /** Byte offset of the frame's record or block in its file (for warnings). */
-    readonly offset: number,
+    public offset: number,
   ) {}
 
   /** The captured bytes as their own view. */
@@ -45,6 +46,25 @@ export class Frame {
   static of(data: Uint8Array, linkType = 1, tsSec = 0, tsNs = 0, n = 1): Frame {
     const f = new Frame(0, n, 0, linkType, tsSec, tsNs, data, 0, data.length, data.length, 0);
     f.n = n;
+    return f;
+  }
+}
+
+/**
+ * Two frame objects handed out in turn, for a reader asked to reuse them (FrameSource.reuseFrames):
+ * the first pass of an analysis makes a million frames a second and keeps none, so it need not
+ * allocate one each time. Two, because a merged source reads one frame ahead of the one it hands out.
+ */
+export class FramePool {
+  private readonly frames = [Frame.of(new Uint8Array(0)), Frame.of(new Uint8Array(0))];
+  private k = 0;
+
+  take(fileIndex: number, fileFrame: number, iface: number, linkType: number, tsSec: number, tsNs: number,
+    buf: Uint8Array, start: number, caplen: number, origLen: number, offset: number): Frame {
+    const f = this.frames[this.k ^= 1];
+    f.fileIndex = fileIndex; f.fileFrame = fileFrame; f.iface = iface; f.linkType = linkType; f.tsSec = tsSec; f.tsNs = tsNs;
+    f.buf = buf; f.start = start; f.caplen = caplen; f.origLen = origLen; f.offset = offset;
+    f.n = 0; f.comments = null; f.noTimestamp = false;
     return f;
   }
 }

@@ -1,4 +1,4 @@
-import type { Frame } from './frame.js';
+import type { Frame, FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 
 /** Largest frame we accept; a bigger length in a record means the file is corrupt (Wireshark's limit
@@ -19,6 +19,8 @@ export interface CaptureParser {
   fatal: string | null;
   /** Decimal digits of the timestamps' fractional part: 6 (microseconds) or 9 (finer). */
   timeDigits: number;
+  /** When set, frames come from this pool (see FramePool) instead of being made one by one. */
+  pool: FramePool | null;
   push(chunk: Uint8Array): void;
   /** The parser's byte window (file readers refill it in place, see ByteQueue.refill). */
   readonly q: import('./byte-queue.js').ByteQueue;

@@ -2,7 +2,7 @@
 // and Kuznetsov's modified format (a1b2cd34, 24-byte records). Incremental: push bytes, pull frames.
 
 import { ByteQueue } from './byte-queue.js';
-import { Frame } from './frame.js';
+import { Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
@@ -23,6 +23,7 @@ export class PcapParser implements CaptureParser {
   readonly format = 'pcap' as const;
   readonly q = new ByteQueue();
   readonly warnings: CaptureWarning[] = [];
+  pool: FramePool | null = null;
   linkTypes: number[] = [];
   fatal: string | null = null;
   nanosecond = false;
@@ -84,9 +85,9 @@ export class PcapParser implements CaptureParser {
       }
       return null;
     }
-    const start = q.buf.byteOffset + p + this.recordHeader;
-    const frame = new Frame(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000,
-      q.buf, p + this.recordHeader, caplen, origLen, q.base + p);
+    const frame = this.pool
+      ? this.pool.take(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000, q.buf, p + this.recordHeader, caplen, origLen, q.base + p)
+      : new Frame(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000, q.buf, p + this.recordHeader, caplen, origLen, q.base + p);
     if (!this.nanosecond && frac >= 1e6 || this.nanosecond && frac >= 1e9) {
       // Wireshark shows such times as they are; we normalise and say so once per frame.
       frame.tsSec += Math.floor(frame.tsNs / 1e9);

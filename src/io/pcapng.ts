@@ -3,7 +3,7 @@
 // if_tsresol and if_tsoffset are honoured; opt_comment on frames is kept.
 
 import { ByteQueue } from './byte-queue.js';
-import { CUSTOM_BLOCK_LINKTYPE, Frame } from './frame.js';
+import { CUSTOM_BLOCK_LINKTYPE, Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
@@ -38,6 +38,7 @@ export class PcapngParser implements CaptureParser {
   readonly format = 'pcapng' as const;
   readonly q = new ByteQueue();
   readonly warnings: CaptureWarning[] = [];
+  pool: FramePool | null = null;
   linkTypes: number[] = [];
   fatal: string | null = null;
   timeDigits = 6;
@@ -234,13 +235,17 @@ export class PcapngParser implements CaptureParser {
   private readCustomBlock(p: number, len: number): Frame {
     const fileFrame = ++this.frameCount;
     const q = this.q;
-    const f = new Frame(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p);
+    const f = this.pool
+      ? this.pool.take(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p)
+      : new Frame(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p);
     f.noTimestamp = true;
     return f;
   }
 
   private makeFrame(iface: Interface, ifaceId: number, p: number, dataStart: number, caplen: number, origLen: number, fileFrame: number): Frame {
-    return new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
+    return this.pool
+      ? this.pool.take(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p)
+      : new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
   }
 
   /** Splits the 64-bit unit count into seconds and nanoseconds without losing precision. */

@@ -3,7 +3,7 @@
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Frame } from './frame.js';
-import { compareFrameTime } from './frame.js';
+import { compareFrameTime, FramePool } from './frame.js';
 import type { CaptureParser, ParserResumeState } from './parser.js';
 import { PcapParser, isPcapMagic } from './pcap.js';
 import { PcapngParser, isPcapngMagic } from './pcapng.js';
@@ -24,6 +24,12 @@ export interface FrameSource {
   close(): void;
   /** The parser's state just after the frame last returned (see CaptureParser.resumeState). */
   resumeState?(): ParserResumeState;
+  /**
+   * From now on, frame objects may be reused (FramePool): a frame is valid until the next call to
+   * next() (for a merged source: until its own file has handed out two more). For a reader whose
+   * consumer keeps numbers, not frames.
+   */
+  reuseFrames?(): void;
 }
 
 /** Makes the parser for a file whose first bytes are `head`, or null when it is no capture we know. */
@@ -100,6 +106,10 @@ export class CaptureFile implements FrameSource {
     return this.parser.resumeState();
   }
 
+  reuseFrames(): void {
+    this.parser.pool ??= new FramePool();
+  }
+
   get warnings(): CaptureWarning[] {
     return this.parser.warnings;
   }
@@ -162,6 +172,10 @@ export class MergedSource implements FrameSource {
 
   get warnings(): CaptureWarning[] {
     return this.sources.flatMap((s) => s.warnings);
+  }
+
+  reuseFrames(): void {
+    for (const s of this.sources) s.reuseFrames?.();
   }
 
   next(): Frame | null {
