@@ -13,6 +13,7 @@ import type { HealthChecks } from './health-checks.js';
 import type { Flow, FlowListener, TcpFlows } from './tcp-flows.js';
 import { isOpeningSyn } from '../decoders/tcp.js';
 import type { SegmentView } from '../decoders/tcp-segment.js';
+import { NumberTable } from './number-table.js';
 
 export type Method = 'nat' | 'dr' | 'tun';
 
@@ -134,8 +135,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private lastService: Service | null = null;
   /** Clients already registered as hosts (ctx.host once per address). */
   private readonly clients = new Set<string>();
-  private readonly pendingFront = new Map<number, PendingFront>();
-  private readonly pendingBack = new Map<number, { flow: Flow; time: number; frame: number }>();
+  private readonly pendingFront = new NumberTable<PendingFront>();
+  private readonly pendingBack = new NumberTable<{ flow: Flow; time: number; frame: number }>();
   /** Tunnelled SYNs already counted (client, port, sequence), bounded. */
   private readonly tunnelled = new Set<string>();
   private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
@@ -287,9 +288,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   /** Back-side connections no front-side SYN matched: only the real-server side is in the capture. */
   private expirePending(now: number, ctx: EngineContext): void {
-    for (const [k, f] of this.pendingFront) if (now - f.time > NAT_MATCH_WINDOW_S) this.pendingFront.delete(k);
-    for (const [k, b] of this.pendingBack) {
-      if (now - b.time <= NAT_MATCH_WINDOW_S) continue;
+    for (const k of this.pendingFront.keysWhere((f) => now - f.time > NAT_MATCH_WINDOW_S)) this.pendingFront.delete(k);
+    // In the order the SYNs came.
+    const expired = this.pendingBack.keysWhere((b) => now - b.time > NAT_MATCH_WINDOW_S).map((k) => ({ k, b: this.pendingBack.get(k)! }));
+    expired.sort((x, y) => x.b.frame - y.b.frame);
+    for (const { k, b } of expired) {
       this.pendingBack.delete(k);
       const flow = b.flow;
       const server = `${flow.serverIp}:${flow.serverPort}`;
