@@ -190,7 +190,9 @@ export class HealthChecks implements Analyzer, FlowListener {
   onFlowEnd(flow: Flow, ctx: EngineContext): void {
     const obs = flow.probe as ProbeObservation | null | undefined;
     const fromDirector = this.directors.has(flow.clientIp);
-    const target = `${flow.serverIp}:${flow.serverPort}`;
+    // The target's text only for a flow that may be a probe (most flows of a busy capture are not).
+    const target = obs || fromDirector || flow.ended === 'refused' || flow.ended === 'unanswered' || (flow.clientBytes === 0 && flow.finFrom === 'client')
+      ? `${flow.serverIp}:${flow.serverPort}` : '';
     let checker: Checker | null = obs?.kind ?? null;
     let verdict: Verdict, reason: string;
     let md5: string | undefined;
