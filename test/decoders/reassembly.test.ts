@@ -36,7 +36,7 @@ describe('HTTP head reassembly in the analysis', () => {
   });
 
   it('a connection reusing the ports starts afresh both ways: its response head is not taken for a retransmission', () => {
-    // The server's ISN is lower the second time: only its SYN/ACK (read bare, without a decode) tells
+    // The server's ISN is lower the second time: only its SYN/ACK (read as numbers, without a decode) tells
     // that the response head at ISN + 1 is new, not a repeat of the first connection's.
     const s = { src: c.dst, dst: c.src, sport: c.dport, dport: c.sport };
     const request = 'GET / HTTP/1.0\r\n\r\n', response = 'HTTP/1.0 200 OK\r\n\r\n';
