@@ -42,7 +42,7 @@ export class TcpSegment implements SegmentView {
   payloadAt = 0;
   payloadEnd = 0;
   readonly tunnelled = false;
-  /** Set by whoever read the segment when packet() must differ from a plain decode (see HeadReassembler.peekHead). */
+  /** The segment repeats an HTTP head already seen on its flow (set by the first pass, plainSegment in analyze.ts): packet() says so, as the decode with the reassembler would. */
   repeatedHead = false;
   private decoded: Packet | null = null;
   /** The frame number `decoded` was made for (a reader may hand the same frame object out again). */
