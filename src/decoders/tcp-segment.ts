@@ -42,7 +42,10 @@ export class TcpSegment implements SegmentView {
   payloadAt = 0;
   payloadEnd = 0;
   readonly tunnelled = false;
-  /** The segment repeats an HTTP head already seen on its flow (set by the first pass, plainSegment in analyze.ts): packet() says so, as the decode with the reassembler would. */
+  /**
+   * The segment repeats an HTTP head already seen on its flow (set by the first pass, plainSegment in
+   * analyze.ts): packet() says so, as the decode with the reassembler would.
+   */
   repeatedHead = false;
   private decoded: Packet | null = null;
   /** The frame number `decoded` was made for (a reader may hand the same frame object out again). */
