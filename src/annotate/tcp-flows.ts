@@ -6,7 +6,6 @@
 
 import type { Packet } from '../decoders/packet.js';
 import { IPv4 } from '../decoders/ipv4.js';
-import type { IPv6 } from '../decoders/ipv6.js';
 import { TcpFlag, isOpeningSyn } from '../decoders/tcp.js';
 import { FlowTable } from '../decoders/flow-table.js';
 import { PacketSegment, type SegmentView, type TcpSegment } from '../decoders/tcp-segment.js';
@@ -72,7 +71,7 @@ export class Flow {
   slot = -1;
   closedAt = 0;
   id = 0;
-  /** IPv6 flows: the full addresses, to tell hash collisions apart. */
+  /** IPv6 flows: the two addresses, sorted ("a|b"), to tell hash collisions apart. */
   v6key: string | null = null;
   /** The client is the lower end of the canonical key (tells a segment's direction without strings). */
   clientLow = true;
@@ -148,29 +147,25 @@ export class TcpFlows implements Analyzer {
     const tcp = pkt.tcp;
     if (!tcp || pkt.frame.noTimestamp || pkt.quoted) return;
     const ip = pkt.net!;
-    const t = frameTime(pkt.frame);
-    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
-    // Canonical key: the lower (address, port) first, so both directions find the same flow.
-    const sa = FlowTable.address(ip, 'src'), da = FlowTable.address(ip, 'dst');
-    const forward = sa < da || (sa === da && tcp.srcPort <= tcp.dstPort);
-    const k2 = ((forward ? tcp.srcPort : tcp.dstPort) << 16 | (forward ? tcp.dstPort : tcp.srcPort)) >>> 0;
-    this.take(new PacketSegment(pkt), forward ? sa : da, forward ? da : sa, k2, forward, ip instanceof IPv4 ? null : ip.src + '|' + ip.dst, t, ctx);
+    this.take(new PacketSegment(pkt), FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'),
+      ip instanceof IPv4 ? null : [ip.src, ip.dst].sort().join('|'), frameTime(pkt.frame), ctx);
   }
 
   /** A segment read from the bytes (Ethernet + IPv4): what onPacket does, without a Packet. */
   onTcpSegment(seg: TcpSegment, t: number, ctx: EngineContext): void {
-    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
-    const sa = seg.srcNum, da = seg.dstNum;
-    const forward = sa < da || (sa === da && seg.srcPort <= seg.dstPort);
-    const k2 = ((forward ? seg.srcPort : seg.dstPort) << 16 | (forward ? seg.dstPort : seg.srcPort)) >>> 0;
-    this.take(seg, forward ? sa : da, forward ? da : sa, k2, forward, null, t, ctx);
+    this.take(seg, seg.srcNum, seg.dstNum, null, t, ctx);
   }
 
   /**
-   * A segment on the flow of canonical key (k0, k1, k2); `forward`: its source is the key's lower end;
-   * `v6`: the IPv6 addresses ("src|dst"), which tell flows apart beyond the hashed key.
+   * A segment from address `sa` to `da` (FlowTable.address numbers) at time `t`; `v6`: an IPv6 flow's
+   * two addresses, sorted ("a|b"), which tell flows apart beyond the hashed key.
    */
-  private take(seg: SegmentView, k0: number, k1: number, k2: number, forward: boolean, v6: string | null, t: number, ctx: EngineContext): void {
+  private take(seg: SegmentView, sa: number, da: number, v6: string | null, t: number, ctx: EngineContext): void {
+    if (t - this.lastSweep >= 1) { this.sweep(t, ctx); this.lastSweep = t; }
+    // Canonical key: the lower (address, port) first, so both directions find the same flow.
+    const forward = sa < da || (sa === da && seg.srcPort <= seg.dstPort);
+    const k0 = forward ? sa : da, k1 = forward ? da : sa;
+    const k2 = ((forward ? seg.srcPort : seg.dstPort) << 16 | (forward ? seg.dstPort : seg.srcPort)) >>> 0;
     let flow = this.find(k0, k1, k2, v6);
     const flags = seg.flags, len = seg.payloadEnd - seg.payloadAt;
     const syn = isOpeningSyn(flags);
@@ -184,7 +179,7 @@ export class TcpFlows implements Analyzer {
       // A bare ACK, FIN or RST of no known flow is the tail of one that ended (the last ACK after both
       // FINs): nothing to start. SYNs, SYN/ACKs and data start a flow (mid-connection captures too).
       if (!(flags & SYN) && len === 0) return;
-      flow = this.create(k0, k1, k2, forward, seg, v6 === null ? null : v6.split('|').sort().join('|'), t, ctx);
+      flow = this.create(k0, k1, k2, forward, seg, v6, t, ctx);
     }
     // Direction from the canonical key: cheaper than comparing address strings.
     const fromClient = flow.clientPort === seg.srcPort && (flow.clientLow === forward);
@@ -347,7 +342,7 @@ export class TcpFlows implements Analyzer {
       const f = slots[i];
       if (!f) return null;
       const k = i * 3;
-      if (keys[k] === k0 && keys[k + 1] === k1 && keys[k + 2] === k2 && (v6 === null || f.v6key === v6.split('|').sort().join('|'))) return f;
+      if (keys[k] === k0 && keys[k + 1] === k1 && keys[k + 2] === k2 && (v6 === null || f.v6key === v6)) return f;
       i = (i + 1) & this.mask;
     }
   }
