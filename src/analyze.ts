@@ -4,10 +4,9 @@
 
 import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type FrameSource } from './io/reader.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
-import { decodePacket, Payload, payloadKind, type Packet, type HttpHead } from './decoders/packet.js';
-import { HeadReassembler } from './decoders/reassembly.js';
+import { decodePacket, type Packet } from './decoders/packet.js';
+import { applyHttpOverride, HeadReassembler, type HttpOverride } from './decoders/reassembly.js';
 import { TcpSegment, peekTcpSegment } from './decoders/tcp-segment.js';
-import { TcpFlag } from './decoders/tcp.js';
 import { Engine, type Analyzer } from './annotate/engine.js';
 import type { VrrpscopeEvent } from './annotate/events.js';
 import { I18n, type Lang } from './i18n/index.js';
@@ -16,7 +15,6 @@ const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CU
 export const MAX_WARNINGS = 1000;
 const MAX_HTTP_OVERRIDES = 100_000;
 
-export type HttpOverride = HttpHead | 'segment' | 'repeated';
 
 export interface CaptureInfo {
   file: string;
@@ -131,7 +129,8 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
           warnings.add({ frame: f.n, file: files[f.fileIndex].name, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
         }
       }
-      if (seg && peekTcpSegment(f, seg) && plainSegment(seg, streams, httpOverrides)) {
+      if (seg && peekTcpSegment(f, seg) && streams.takeSegment(seg)) {
+        if (seg.head && httpOverrides.size < MAX_HTTP_OVERRIDES) httpOverrides.set(f.n, seg.head);
         engine.onTcpSegment(seg, t);
       } else {
         const pkt = decodePacket(f, streams);
@@ -176,26 +175,6 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
   };
 }
 
-/**
- * What decodePacket does with the reassembler for a segment read as numbers, done on the numbers when
- * that is simple; false when the frame must be decoded with the reassembler instead (a head pending,
- * or an HTTP head that does not end in this segment). A repeated head is marked on the segment (its
- * packet() tells) and among the HTTP overrides, as the decode would.
- */
-function plainSegment(seg: TcpSegment, streams: HeadReassembler, httpOverrides: Map<number, HttpOverride>): boolean {
-  if (seg.flags & TcpFlag.SYN) streams.synSeenAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq);
-  const at = seg.payloadAt, end = seg.payloadEnd;
-  if (end === at) return true;
-  if (streams.pending > 0) return false;
-  const kind = payloadKind(seg.frame.buf, at, end, seg.srcPort, seg.dstPort);
-  if (kind === Payload.HTTP_PART) return false;
-  if (kind === Payload.HTTP_WHOLE && streams.isRepeatedHeadAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq, end - at)) {
-    seg.repeatedHead = true;
-    if (httpOverrides.size < MAX_HTTP_OVERRIDES) httpOverrides.set(seg.frame.n, 'repeated');
-  }
-  return true;
-}
-
 function captureInfo(file: CaptureFile, c: { frames: number; start: number; end: number }): CaptureInfo {
   return {
     file: file.name,
@@ -219,12 +198,7 @@ export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides' | 'resu
   const give = (f: Frame): void => {
     const pkt = decodePacket(f);
     const head = a.httpOverrides.get(f.n);
-    if (head !== undefined) {
-      pkt.http = typeof head === 'string' ? null : head;
-      pkt.retransmittedHead = head === 'repeated';
-      pkt.headSegment = head === 'segment';
-      pkt.reassembledHead = typeof head !== 'string';
-    }
+    if (head !== undefined) applyHttpOverride(pkt, head);
     each(f, pkt);
   };
   try {

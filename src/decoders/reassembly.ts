@@ -8,8 +8,10 @@ import { decodeHttpHead } from './http.js';
 import { FlowTable } from './flow-table.js';
 import type { IPv4 } from './ipv4.js';
 import type { IPv6 } from './ipv6.js';
-import type { Packet, HttpHead } from './packet.js';
+import { Payload, payloadKind, type Packet, type HttpHead } from './packet.js';
+import { TcpFlag } from './tcp.js';
 import type { Tcp } from './tcp.js';
+import type { TcpSegment } from './tcp-segment.js';
 
 interface PendingHead {
   bytes: Uint8Array;
@@ -19,6 +21,20 @@ interface PendingHead {
 }
 
 const MAX_HEAD = 16 * 1024;
+
+/**
+ * What the reassembler concluded for a frame that a decode of the frame alone cannot: an HTTP head put
+ * together from several segments ending with it, a segment of such a head, or a repeated head.
+ */
+export type HttpOverride = HttpHead | 'segment' | 'repeated';
+
+/** Gives a packet decoded alone what the reassembler concluded for its frame. */
+export function applyHttpOverride(pkt: Packet, head: HttpOverride): void {
+  pkt.http = typeof head === 'string' ? null : head;
+  pkt.retransmittedHead = head === 'repeated';
+  pkt.headSegment = head === 'segment';
+  pkt.reassembledHead = typeof head !== 'string';
+}
 
 export class HeadReassembler {
   private heads = new Map<string, PendingHead>();
@@ -59,6 +75,23 @@ export class HeadReassembler {
     }
     this.headEnds.set(src, dst, c, seq + length);
     return false;
+  }
+
+  /**
+   * What decodePacket does with this reassembler for a plain segment (tcp-segment.ts), done on its
+   * numbers when that is simple: true then, with seg.head set when the segment repeats a head; false
+   * when the frame must be decoded with the reassembler instead (a head pending, or an HTTP head that
+   * does not end in this segment).
+   */
+  takeSegment(seg: TcpSegment): boolean {
+    if (seg.flags & TcpFlag.SYN) this.synSeenAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq);
+    const at = seg.payloadAt, end = seg.payloadEnd;
+    if (end === at) return true;
+    if (this.heads.size > 0) return false;
+    const kind = payloadKind(seg.frame.buf, at, end, seg.srcPort, seg.dstPort);
+    if (kind === Payload.HTTP_PART) return false;
+    if (kind === Payload.HTTP_WHOLE && this.isRepeatedHeadAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq, end - at)) seg.head = 'repeated';
+    return true;
   }
 
   get pending(): number {

@@ -8,6 +8,7 @@
 import type { Frame } from '../io/frame.js';
 import { ipv4FromU32, macCached, u16, u32 } from './bytes.js';
 import { decodePacket, type Packet } from './packet.js';
+import { applyHttpOverride, type HttpOverride } from './reassembly.js';
 
 /** A TCP segment as the flow table and its listeners see it, read from the bytes or from a Packet. */
 export interface SegmentView {
@@ -42,11 +43,8 @@ export class TcpSegment implements SegmentView {
   payloadAt = 0;
   payloadEnd = 0;
   readonly tunnelled = false;
-  /**
-   * The segment repeats an HTTP head already seen on its flow (set by the first pass, plainSegment in
-   * analyze.ts): packet() says so, as the decode with the reassembler would.
-   */
-  repeatedHead = false;
+  /** What the reassembler concluded for this frame (HeadReassembler.takeSegment): packet() says so too. */
+  head: HttpOverride | null = null;
   private decoded: Packet | null = null;
   /** The frame number `decoded` was made for (a reader may hand the same frame object out again). */
   private decodedN = 0;
@@ -65,7 +63,7 @@ export class TcpSegment implements SegmentView {
   packet(): Packet {
     if (this.decoded && this.decoded.frame === this.frame && this.decodedN === this.frame.n) return this.decoded;
     const p = decodePacket(this.frame);
-    if (this.repeatedHead) { p.http = null; p.retransmittedHead = true; }
+    if (this.head) applyHttpOverride(p, this.head);
     this.decodedN = this.frame.n;
     return (this.decoded = p);
   }
@@ -100,7 +98,7 @@ export function peekTcpSegment(f: Frame, s: TcpSegment): boolean {
   s.seq = u32(b, tcp + 4);
   s.payloadAt = tcp + hl;
   s.payloadEnd = ip + total;
-  s.repeatedHead = false;
+  s.head = null;
   return true;
 }
 
