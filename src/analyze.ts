@@ -2,7 +2,8 @@
 // renderer reads. Rendering frames happens in a second pass over the files (replayFrames), so that
 // analysis keeps only events and small per-frame notes in memory, whatever the capture's size.
 
-import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type FrameSource } from './io/reader.js';
+import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type FrameSource, type MergedSource } from './io/reader.js';
+import { distinctInputs, repeatedText } from './io/inputs.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
 import { decodePacket, type Packet } from './decoders/packet.js';
 import { applyHttpOverride, HeadReassembler, type HttpOverride } from './decoders/reassembly.js';
@@ -14,6 +15,8 @@ import { I18n, type Lang } from './i18n/index.js';
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
 const MAX_HTTP_OVERRIDES = 100_000;
+/** The warning for a capture with its file header and nothing after it. */
+export const NO_FRAME = 'no frame: the capture has its file header and nothing else (nothing was captured)';
 
 
 export interface CaptureInfo {
@@ -43,6 +46,10 @@ export interface Host {
 }
 
 export interface Analysis {
+  /**
+   * The files later passes read, one per analysed input: the input itself, or the copy of an input
+   * that could be read only once (a pipe, standard input). Reports name inputs by `captures[].file`.
+   */
   paths: string[];
   lang: Lang;
   captures: CaptureInfo[];
@@ -92,14 +99,17 @@ class WarningList {
   }
 }
 
-export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analysis {
+export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analysis {
   const resumeIndex = new ResumeIndex(opts.resumeInterval);
+  // A file named twice would count every frame and event twice: it is read once.
+  const { paths, repeated } = distinctInputs(given);
   const { files, source } = openCaptures(paths, resumeIndex);
   // Nothing downstream keeps a frame (analysers keep numbers): the readers may reuse frame objects.
   if (opts.reuseFrames ?? true) source.reuseFrames();
   const engine = new Engine(opts.analyzers ?? [], new I18n(opts.lang ?? 'en'));
   const streams = new HeadReassembler();
   const warnings = new WarningList();
+  for (const r of repeated) warnings.add({ message: repeatedText(r) });
   // Times as numbers, NaN for none (a field that was null would take a new heap number every frame).
   const perFile = files.map(() => ({ frames: 0, start: NaN, end: NaN }));
   const unknownLink = new Set<string>();
@@ -152,10 +162,11 @@ export function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Analys
     warnings.add({ file: file.name, fileFrame: w.fileFrame, offset: w.offset, message: w.message });
   }
   const captures = files.map((file, i) => captureInfo(file, perFile[i]));
+  captures.forEach((c, i) => { if (c.frames === 0 && !files[i].warnings.length) warnings.add({ file: c.file, message: NO_FRAME }); });
   const starts = captures.map((c) => c.start).filter((x): x is number => x !== null);
   const ends = captures.map((c) => c.end).filter((x): x is number => x !== null);
   return {
-    paths,
+    paths: files.map((f) => f.rereadPath),
     lang: opts.lang ?? 'en',
     captures,
     frames,
@@ -188,13 +199,21 @@ function captureInfo(file: CaptureFile, c: { frames: number; start: number; end:
 }
 
 /**
+ * The analysed frames again, in the same order, from the files (or the copies) the first pass read:
+ * no frame beyond those it took (a file still growing), none of an input read only once twice.
+ */
+export function reopenCaptures(a: Pick<Analysis, 'paths' | 'captures'>): MergedSource {
+  return openCaptures(a.paths, null, a.captures.map((c) => c.frames)).source;
+}
+
+/**
  * Second pass: the frames again, in the same order and with the same numbers; those `wanted` are
  * decoded (alone, with what the first pass concluded about reassembled or repeated HTTP heads).
  * `wanted` is a test, or the frame numbers in increasing order: then the reader jumps over the frames
  * between them (through the resume index), so a report of a few frames of a big capture reads little.
  */
-export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides' | 'resumeIndex'>, wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
-  let source: FrameSource = openCaptures(a.paths).source;
+export function replayFrames(a: Pick<Analysis, 'paths' | 'captures' | 'httpOverrides' | 'resumeIndex'>, wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
+  let source: FrameSource = reopenCaptures(a);
   const give = (f: Frame): void => {
     const pkt = decodePacket(f);
     const head = a.httpOverrides.get(f.n);
@@ -214,7 +233,7 @@ export function replayFrames(a: Pick<Analysis, 'paths' | 'httpOverrides' | 'resu
       const point = a.resumeIndex.before(n);
       if (point && point.n >= next + a.resumeIndex.interval) {
         source.close();
-        source = openCapturesAt(a.paths, point);
+        source = openCapturesAt(a.paths, point, a.captures.map((c) => c.frames));
         next = point.n;
       }
       while ((f = source.next()) && f.n < n) { /* skipped */ }

@@ -1,13 +1,14 @@
 // Opens capture files, detects their format, and streams frames in bounded memory.
 
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import { basename } from 'node:path';
+import { openSync, readSync, closeSync, fstatSync, type Stats } from 'node:fs';
 import type { Frame } from './frame.js';
 import { compareFrameTime, FramePool } from './frame.js';
 import type { CaptureParser, ParserResumeState } from './parser.js';
 import { PcapParser, isPcapMagic } from './pcap.js';
 import { PcapngParser, isPcapngMagic } from './pcapng.js';
 import type { CaptureWarning } from './warning.js';
+import { inputName, openErrorText, stdinFd } from './inputs.js';
+import { SpoolFile } from './spool.js';
 
 /** 256 KiB: faster than 4 MiB (a chunk stays in the CPU cache while it is parsed) and ~20 MB less resident memory. */
 const CHUNK = 256 * 1024;
@@ -45,30 +46,68 @@ function describeUnknown(head: Uint8Array): string {
   return 'not a pcap or pcapng capture (unknown magic number)';
 }
 
+/** Waits for a stream left non-blocking by whoever opened it (EAGAIN), without spinning. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** readSync that waits for data on a non-blocking descriptor instead of failing. */
+function readBlocking(fd: number, buf: Uint8Array, offset: number, length: number, position: number | null): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, offset, length, position);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(a.length + b.length);
+  c.set(a, 0);
+  c.set(b, a.length);
+  return c;
+}
+
 /** One capture file read from disk in 256 KiB chunks. */
 export class CaptureFile implements FrameSource {
   readonly parser: CaptureParser;
   private fd: number;
+  /** False for standard input: it is not ours to close. */
+  private ownsFd = true;
   private eof = false;
+  /** How reports name the file: its base name, "stdin" for "-" (see inputName). */
   readonly name: string;
   readonly size: number;
   bytesRead = 0;
   private chunk = CHUNK;
-  /** After a seek, reads name their file offset (until then the file is read in order, pipes too). */
+  /**
+   * Offset of the next read in a regular file: reads name their position, so that two readers of one
+   * file never share an offset. Null for a stream (pipe, FIFO, socket, terminal), read in order.
+   */
   private filePos: number | null = null;
+  /** A stream's bytes as they are read, for the passes after this one (see SpoolFile). */
+  private spool: SpoolFile | null = null;
+  /** Frames beyond this file frame number are not handed out (a file that grew since the first pass). */
+  private lastFrame = Infinity;
 
-  constructor(readonly path: string, readonly fileIndex: number, firstRead = CHUNK) {
-    this.name = basename(path);
+  constructor(readonly path: string, readonly fileIndex: number, firstRead = CHUNK, opts: { lastFrame?: number } = {}) {
+    this.name = inputName(path);
+    const stdin = stdinFd(path);
     try {
-      this.fd = openSync(path, 'r');
+      if (stdin !== null) { this.fd = stdin; this.ownsFd = false; } else this.fd = openSync(path, 'r');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CaptureError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot open (' + code + ')'}`);
+      throw new CaptureError(`${path}: ${openErrorText(e)}`);
     }
-    const st = fstatSync(this.fd);
-    if (st.isDirectory()) { closeSync(this.fd); throw new CaptureError(`${path}: is a directory, not a capture file`); }
+    let st: Stats;
+    try { st = fstatSync(this.fd); } catch (e) { throw new CaptureError(`${path}: ${openErrorText(e)}`); }
+    if (st.isDirectory()) { this.close(); throw new CaptureError(`${path}: is a directory, not a capture file`); }
+    if (st.isFile()) this.filePos = 0;
+    else this.spool = new SpoolFile(path === '-' ? 'standard input' : path);
     this.size = st.size;
-    const first = this.read(firstRead);
+    this.lastFrame = opts.lastFrame ?? Infinity;
+    // A stream may hand out a few bytes at a time: the magic number needs its first four.
+    let first = this.read(firstRead);
+    while (first.length > 0 && first.length < 4 && !this.eof) first = concat(first, this.read(firstRead));
     if (first.length === 0) { this.close(); throw new CaptureError(`${path}: the file is empty`); }
     const parser = parserFor(first, fileIndex);
     if (!parser) { this.close(); throw new CaptureError(`${path}: ${describeUnknown(first)}`); }
@@ -76,18 +115,32 @@ export class CaptureFile implements FrameSource {
     parser.push(first);
   }
 
+  /** The file a later pass opens: the file itself, or the copy of a stream made while it was read. */
+  get rereadPath(): string {
+    return this.spool ? this.spool.path : this.path;
+  }
+
   private read(size: number): Uint8Array {
     if (this.eof) return new Uint8Array(0);
     const buf = Buffer.allocUnsafeSlow(size);
-    let n = 0;
-    try {
-      n = readSync(this.fd, buf, 0, size, null);
-    } catch (e) {
-      this.parser?.warnings.push({ fileIndex: this.fileIndex, offset: this.bytesRead, message: `read error: ${(e as Error).message}` });
-    }
+    const n = this.readInto(buf, 0, size);
     if (n === 0) { this.eof = true; return new Uint8Array(0); }
     this.bytesRead += n;
     return n === size ? buf : buf.subarray(0, n);
+  }
+
+  /** One read at the current place; a read error ends the file with a warning (frames so far stay). */
+  private readInto(buf: Uint8Array, offset: number, length: number): number {
+    let n = 0;
+    try {
+      n = readBlocking(this.fd, buf, offset, length, this.filePos);
+    } catch (e) {
+      this.parser?.warnings.push({ fileIndex: this.fileIndex, offset: this.bytesRead, message: `read error: ${(e as Error).message}` });
+      return 0;
+    }
+    if (this.filePos !== null) this.filePos += n;
+    if (n > 0) this.spool?.append(buf, offset, n);
+    return n;
   }
 
   /**
@@ -118,7 +171,11 @@ export class CaptureFile implements FrameSource {
     const p = this.parser;
     for (;;) {
       const f = p.next();
-      if (f) return f;
+      if (f) {
+        if (f.fileFrame <= this.lastFrame) return f;
+        this.eof = true; // grown since the first pass: what follows was not analysed
+        return null;
+      }
       if (this.eof) {
         if (p.fatal) throw new CaptureError(`${this.path}: ${p.fatal}`);
         return null;
@@ -129,16 +186,7 @@ export class CaptureFile implements FrameSource {
 
   private refill(): number {
     if (this.eof) return 0;
-    const n = this.parser.q.refill(this.chunk, (buf, offset, length) => {
-      try {
-        const n = readSync(this.fd, buf, offset, length, this.filePos);
-        if (this.filePos !== null) this.filePos += n;
-        return n;
-      } catch (e) {
-        this.parser.warnings.push({ fileIndex: this.fileIndex, offset: this.bytesRead, message: `read error: ${(e as Error).message}` });
-        return 0;
-      }
-    });
+    const n = this.parser.q.refill(this.chunk, (buf, offset, length) => this.readInto(buf, offset, length));
     if (n === 0) this.eof = true;
     this.bytesRead += n;
     // Reading on in order after a seek: back to full-size chunks.
@@ -146,8 +194,10 @@ export class CaptureFile implements FrameSource {
     return n;
   }
 
+  /** Closes the file; a stream's copy stays open for the passes after this one, until the process ends. */
   close(): void {
-    if (this.fd >= 0) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = -1; }
+    if (this.fd >= 0 && this.ownsFd) { try { closeSync(this.fd); } catch { /* already closed */ } }
+    this.fd = -1;
   }
 }
 
@@ -255,10 +305,14 @@ class Exhausted implements FrameSource {
   close(): void { /* nothing open */ }
 }
 
-export function openCaptures(paths: string[], index: ResumeIndex | null = null): { files: CaptureFile[]; source: MergedSource } {
+/**
+ * The files of a first pass, or of a later one: `lastFrames` (per file) are the frames the first pass
+ * took, so that a file grown since is read no further.
+ */
+export function openCaptures(paths: string[], index: ResumeIndex | null = null, lastFrames?: readonly number[]): { files: CaptureFile[]; source: MergedSource } {
   const files: CaptureFile[] = [];
   try {
-    paths.forEach((p, i) => files.push(new CaptureFile(p, i)));
+    paths.forEach((p, i) => files.push(new CaptureFile(p, i, CHUNK, { lastFrame: lastFrames?.[i] })));
   } catch (e) {
     for (const f of files) f.close();
     throw e;
@@ -267,13 +321,13 @@ export function openCaptures(paths: string[], index: ResumeIndex | null = null):
 }
 
 /** The files read again from a resume point recorded by openCaptures (same paths, same order). */
-export function openCapturesAt(paths: string[], point: ResumePoint): MergedSource {
+export function openCapturesAt(paths: string[], point: ResumePoint, lastFrames?: readonly number[]): MergedSource {
   const sources: FrameSource[] = [];
   try {
     paths.forEach((p, i) => {
       const at = point.files[i];
       if (!at) { sources.push(new Exhausted()); return; }
-      const file = new CaptureFile(p, i, 4096);
+      const file = new CaptureFile(p, i, 4096, { lastFrame: lastFrames?.[i] });
       sources.push(file);
       file.seek(at.offset, at.fileFrame, at.state);
     });

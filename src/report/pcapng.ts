@@ -9,7 +9,7 @@ import type { Analysis } from '../analyze.js';
 import { I18n } from '../i18n/index.js';
 import { CUSTOM_BLOCK_LINKTYPE, type Frame } from '../io/frame.js';
 import { PcapngWriter, type ByteSink } from '../io/pcapng-writer.js';
-import { openCaptures } from '../io/reader.js';
+import { reopenCaptures } from '../analyze.js';
 import { TOOL_VERSION } from '../version.js';
 import { frameNote, indexEvents, noteTexts } from './annotations.js';
 
@@ -49,7 +49,7 @@ export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResu
     return id;
   };
   let frames = 0, annotated = 0;
-  const { source } = openCaptures(a.paths);
+  const source = reopenCaptures(a);
   try {
     let f: Frame | null;
     while ((f = source.next())) {
