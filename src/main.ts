@@ -3,12 +3,13 @@
 // the pcapng writer and live mode are loaded only by the commands that use them: start-up is a good
 // part of a small report.
 
-import { resolve, basename, extname } from 'node:path';
-import { analyzeFiles } from './analyze.js';
+import { basename, extname } from 'node:path';
+import { analyzeFiles, NO_FRAME } from './analyze.js';
 import { CaptureError } from './io/reader.js';
+import { distinctInputs, openErrorText, repeatedText } from './io/inputs.js';
 import { writeJson } from './report/json.js';
 import { buildModel } from './report/model.js';
-import { OutputSink } from './report/sink.js';
+import { OutputError, OutputSink, planOutput } from './report/sink.js';
 import { TemplateError } from './report/template-error.js';
 import { ReportFormat, plural } from './report/format.js';
 import { colourLevel, Progress, summaryText } from './report/terminal.js';
@@ -120,14 +121,16 @@ function outputPath(args: ReportArgs): string {
   if (args.output !== null) return args.output;
   if (args.format === 'json' || !process.stdout.isTTY) return '-';
   if (args.format === 'pcapng') throw new UsageError('an annotated pcapng is binary: give -o FILE (or redirect standard output)');
-  const first = basename(args.files[0]);
+  const first = args.files[0] === '-' ? 'stdin' : basename(args.files[0]);
   return (extname(first) ? first.slice(0, -extname(first).length) : first) + '.' + args.format;
 }
 
 async function runReport(argv: string[]): Promise<number> {
   const args = parseReportArgs(argv);
   const output = outputPath(args);
-  if (output !== '-' && args.files.some((f) => resolve(f) === resolve(output))) throw new UsageError(`${output} is one of the input captures; choose another -o`);
+  // Before any capture is read: an -o that is an input (by any name) or cannot be written.
+  const plan = planOutput(output, args.files);
+  for (const r of distinctInputs(args.files).repeated) process.stderr.write(`vrrpscope: ${repeatedText(r)}\n`);
   const i18n = new I18n(args.lang);
   const html = args.format === 'html' ? await import('./report/html.js') : null;
   const md = args.format === 'md' ? await import('./report/markdown.js') : null;
@@ -140,9 +143,10 @@ async function runReport(argv: string[]): Promise<number> {
   const progress = new Progress(i18n);
   const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`)), lang: args.lang, progress: progress.update });
   progress.done();
+  for (const w of analysis.warnings) if (w.message === NO_FRAME) process.stderr.write(`vrrpscope: ${w.file}: ${NO_FRAME}\n`);
   const extra: string[] = [];
   if (output !== '-') progress.message(i18n.t('term.writing', { path: output }));
-  const sink = new OutputSink(output);
+  const sink = new OutputSink(plan);
   try {
     switch (args.format) {
       case 'json': writeJson(analysis, sink, { allFrames: args.allFrames }); break;
@@ -154,8 +158,11 @@ async function runReport(argv: string[]): Promise<number> {
         break;
       }
     }
+    sink.finish();
+  } catch (e) {
+    sink.discard();
+    throw e;
   } finally {
-    sink.close();
     progress.done();
   }
   if (output !== '-') {
@@ -179,13 +186,13 @@ export async function main(argv: string[]): Promise<number | null> {
     if (cmd === 'check') return runCheck(rest, defaultLang());
     throw new UsageError(`unknown command "${cmd}" (try vrrpscope --help)`);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof CaptureError || e instanceof TemplateError || isCheckInputError(e)) {
+    if (e instanceof UsageError || e instanceof CaptureError || e instanceof OutputError || e instanceof TemplateError || isCheckInputError(e)) {
       process.stderr.write(`vrrpscope: ${e.message}\n`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
     if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') && err.path) {
-      process.stderr.write(`vrrpscope: cannot write ${err.path}: ${err.code}\n`);
+      process.stderr.write(`vrrpscope: cannot open ${err.path}: ${openErrorText(err)}\n`);
       return 2;
     }
     process.stderr.write(`vrrpscope: internal error: ${err?.message ?? String(e)} (please report it with the capture; VRRPSCOPE_DEBUG=1 shows details)\n`);
