@@ -57,7 +57,7 @@ export function planOutput(output: string, inputs: readonly string[]): OutputPla
   const ids = inputs.map((given) => ({ given, id: inputStats(given) }));
   const refuseInput = (st: Stats, shown: string): void => {
     const hit = ids.find((i) => sameFile(i.id, st));
-    if (hit) throw new OutputError(`${shown} is the input capture ${hit.given} (the same file); choose another -o`);
+    if (hit) throw new OutputError(`${shown} is one of the input captures (the same file as ${hit.given}); choose another -o`);
   };
   const std = output === '-' || output === '/dev/stdout' ? 1 : output === '/dev/stderr' ? 2 : null;
   if (std !== null) {
