@@ -31,7 +31,7 @@ function run(args: string[], opts: { cwd?: string; shell?: string; stdout?: numb
 const oneLine = (stderr: string) => expect(stderr.trim().split('\n')).toHaveLength(1);
 const events = (json: string) => JSON.parse(json).events as { kind: string }[];
 
-describe('-o never writes over an input', () => {
+describe('-o never writes over an input', { timeout: 60_000 }, () => {
   it.each([
     ['a symbolic link to it', (dir: string) => { symlinkSync('in.pcap', join(dir, 'out.html')); return join(dir, 'out.html'); }],
     ['a hard link to it', (dir: string) => { linkSync(join(dir, 'in.pcap'), join(dir, 'out.html')); return join(dir, 'out.html'); }],
@@ -60,7 +60,7 @@ describe('-o never writes over an input', () => {
   });
 });
 
-describe('a report is complete or absent', () => {
+describe('a report is complete or absent', { timeout: 60_000 }, () => {
   it('a write that fails half-way (file size limit) leaves the old report and no temporary file', () => {
     const { dir, input } = lab();
     const out = join(dir, 'r.html');
@@ -118,7 +118,7 @@ describe('a report is complete or absent', () => {
   });
 });
 
-describe('what the user gave', () => {
+describe('what the user gave', { timeout: 60_000 }, () => {
   it('the same file twice, or under a second name, is read once with a warning', () => {
     const { dir, input } = lab();
     const again = join(dir, 'again.pcap');

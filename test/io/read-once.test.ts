@@ -1,0 +1,159 @@
+// Inputs that can be read only once (standard input, a pipe, a FIFO, a process substitution) give the
+// report the file itself gives; the copy kept for the second pass never shows in TMPDIR and is gone
+// however the run ends; a file that grows after the first pass is not read further by later passes.
+
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeFiles, replayFrames } from '../../src/analyze.js';
+import { openCaptures } from '../../src/io/reader.js';
+import { writeAnnotatedPcapng } from '../../src/report/pcapng.js';
+import { CLI } from '../support/ours.js';
+import { pcapBytes, vrrpFrame } from '../support/build.js';
+
+const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-once-'));
+
+/**
+ * ~650 KB, more than two 256 KiB reads: master 10.0.0.11 advertises for 6000 s, falls silent, and
+ * 10.0.0.12 takes over, so the events name frames far into the stream (the second pass seeks there).
+ */
+const BIG = join(dir, 'takeover.pcap');
+const T = 1795550331;
+writeFileSync(BIG, pcapBytes([
+  ...Array.from({ length: 6000 }, (_, i) => ({ sec: T + i, frac: 0, data: vrrpFrame({ src: [10, 0, 0, 11], priority: 150 }) })),
+  ...Array.from({ length: 3000 }, (_, i) => ({ sec: T + 6004 + i, frac: 0, data: vrrpFrame({ src: [10, 0, 0, 12], priority: 100 }) })),
+]));
+
+function cli(args: string[], opts: { input?: Buffer; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync('node', [CLI, ...args], { input: opts.input, env: opts.env ?? process.env, maxBuffer: 1 << 30, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+function sh(script: string) {
+  const r = spawnSync('bash', ['-c', script], { cwd: dir, maxBuffer: 1 << 30, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/** The report with the input's name replaced: it is the only thing that may differ. */
+const named = (out: Buffer | string, name: string) => out.toString().split(name).join('INPUT');
+
+const fileReports = new Map<string, string>();
+const fromFile = (format: string, extra: string[] = []) => {
+  const key = [format, ...extra].join(' ');
+  if (!fileReports.has(key)) {
+    const r = cli(['report', BIG, '--format', format, ...extra]);
+    expect(r.status).toBe(0);
+    fileReports.set(key, named(r.stdout, 'takeover.pcap'));
+  }
+  return fileReports.get(key)!;
+};
+
+describe('inputs read once', { timeout: 120_000 }, () => {
+  it('the events of the test capture are far into it (else the seeks below prove nothing)', () => {
+    const doc = JSON.parse(fromFile('json'));
+    expect(doc.frames.length).toBeGreaterThan(1);
+    expect(Math.max(...doc.frames.map((f: { n: number }) => f.n))).toBeGreaterThan(6000);
+  });
+
+  it.each([['json', []], ['json', ['--all-frames']], ['md', []], ['html', []]] as const)('"-" (standard input) gives the report of the file: %s %s', (format, extra) => {
+    const r = cli(['report', '-', '--format', format, ...extra], { input: readFileSync(BIG) });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(named(r.stdout, 'stdin')).toBe(fromFile(format, [...extra]));
+  });
+
+  it('/dev/stdin from a shell pipe, as `cat f | vrrpscope report /dev/stdin`', () => {
+    const r = sh(`cat '${BIG}' | timeout 30 node '${CLI}' report /dev/stdin --format json`);
+    expect(r.stderr).toBe('');
+    expect(named(r.stdout, '/dev/stdin')).toBe(fromFile('json'));
+  });
+
+  it('a process substitution, as `vrrpscope report <(cat f)`', () => {
+    const r = sh(`timeout 30 node '${CLI}' report <(cat '${BIG}') --format json --all-frames`);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout.toString());
+    expect(doc.captures[0].file).toMatch(/^\/(dev|proc\/self)\/fd\/\d+$/);
+    expect(named(r.stdout, doc.captures[0].file)).toBe(fromFile('json', ['--all-frames']));
+  });
+
+  it('a FIFO does not hang: read once, same report', () => {
+    const r = sh(`rm -f fifo.pcap && mkfifo fifo.pcap && { cat '${BIG}' > fifo.pcap & } && timeout 30 node '${CLI}' report fifo.pcap --format json`);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(named(r.stdout, 'fifo.pcap')).toBe(fromFile('json'));
+  });
+
+  it('an annotated pcapng from standard input holds every input frame, unchanged', () => {
+    const out = join(dir, 'from-stdin.pcapng');
+    const r = cli(['report', '-', '--format', 'pcapng', '-o', out], { input: readFileSync(BIG) });
+    expect(r.status).toBe(0);
+    expect(frameBytes(out)).toEqual(frameBytes(BIG));
+  });
+
+  it('an input that is not a capture, from a pipe, is one line and exit 2', () => {
+    const r = cli(['report', '-'], { input: Buffer.from('GET / HTTP/1.0\r\n\r\n') });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('vrrpscope: -: not a pcap or pcapng capture (unknown magic number)\n');
+    const empty = cli(['report', '-'], { input: Buffer.alloc(0) });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toBe('vrrpscope: -: the file is empty\n');
+  });
+});
+
+describe('the copy of a stream', { timeout: 60_000 }, () => {
+  it('never shows in TMPDIR: not while the stream is read, not after a SIGTERM', async () => {
+    const tmp = mkdtempSync(join(dir, 'tmpdir-'));
+    const child = spawn('node', [CLI, 'report', '-', '--format', 'json'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => { stderr += b; });
+    const ended = new Promise<NodeJS.Signals | number | null>((done) => child.on('close', (code, signal) => done(signal ?? code)));
+    // Half the stream, and the pipe left open: the tool waits for the rest.
+    const bytes = readFileSync(BIG);
+    child.stdin.write(bytes.subarray(0, bytes.length >> 1));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(readdirSync(tmp)).toEqual([]);
+    child.kill('SIGTERM');
+    expect(await ended).toBe('SIGTERM');
+    expect(stderr).toBe('');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('an unusable TMPDIR is one sentence and exit 2', () => {
+    const r = cli(['report', '-', '--format', 'json'], { input: readFileSync(BUNDLED), env: { ...process.env, TMPDIR: join(dir, 'no-such-dir') } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vrrpscope: standard input: cannot keep a copy of it in .*no-such-dir \(.*\); set TMPDIR to a directory with room\n$/);
+  });
+});
+
+describe('a file that grows after the first pass', () => {
+  it('later passes hand out only the frames the first pass analysed', () => {
+    const path = join(dir, 'growing.pcap');
+    copyFileSync(BUNDLED, path);
+    const a = analyzeFiles([path]);
+    expect(a.frames).toBe(202);
+    // More frames appended after the analysis, as a capture still being written.
+    appendFileSync(path, pcapBytes([{ sec: T, frac: 0, data: vrrpFrame() }, { sec: T + 1, frac: 0, data: vrrpFrame() }]).subarray(24));
+    let replayed = 0;
+    replayFrames(a, () => true, () => { replayed++; });
+    expect(replayed).toBe(202);
+    const seen: number[] = [];
+    replayFrames(a, [1, 202, 203, 204], (f) => seen.push(f.n));
+    expect(seen).toEqual([1, 202]);
+    expect(writeAnnotatedPcapng(a, () => {}).frames).toBe(202);
+  });
+});
+
+function frameBytes(path: string): string[] {
+  const { source } = openCaptures([path]);
+  const out: string[] = [];
+  try {
+    for (let f = source.next(); f; f = source.next()) out.push(`${f.tsSec}.${f.tsNs} ${Buffer.from(f.data).toString('hex')}`);
+  } finally {
+    source.close();
+  }
+  return out;
+}
