@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI } from '../support/ours.js';
+import { fakeTcpdump } from '../live/support.js';
 
 const CAPTURE = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 const ORIGINAL = readFileSync(CAPTURE);
@@ -145,5 +146,17 @@ describe('what the user gave', { timeout: 60_000 }, () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.captures[0].frames).toBe(0);
     expect(doc.warnings).toEqual([expect.objectContaining({ file: 'header-only.pcap', message: expect.stringMatching(/^no frame/) })]);
+  });
+});
+
+describe('live mode checks its -o before it captures', { timeout: 60_000 }, () => {
+  it('a missing report directory ends a 30 s capture at once, with no capture file left', () => {
+    const { dir, input } = lab();
+    const cap = join(dir, 'cap.pcapng');
+    const r = spawnSync('node', [CLI, 'live', '--iface', 'lo', '--backend', 'tcpdump', '--duration', '30', '--write', cap, '--format', 'json', '-o', join(dir, 'missing', 'r.json')],
+      { encoding: 'utf8', timeout: 15_000, env: { ...process.env, VRRPSCOPE_TCPDUMP: fakeTcpdump(), FAKE_PCAP: input } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vrrpscope: cannot write .*missing\/r\.json: no such directory$/m);
+    expect(readdirSync(dir)).toEqual(['in.pcap']);
   });
 });
