@@ -58,8 +58,12 @@ live        Capture on an interface (root or CAP_NET_RAW), print each event as i
   --backend B        cap (libpcap binding, optional npm module) or tcpdump; default: cap when it
                      loads, else tcpdump (VRRPSCOPE_TCPDUMP names another tcpdump)
 
-Exit status: 0 on success (warnings about damaged input are in the report), 2 on usage errors or
-unreadable input.`;
+FILE may be - (standard input), a FIFO or <(command): streams are read once, and a copy kept in
+$TMPDIR for the report's second pass. A file named twice is read once. -o is never an input (links
+are followed); a report file is renamed into place only when complete.
+
+Exit status: 0 on success (warnings about damaged input are in the report), 2 on usage errors,
+unreadable input or an output that cannot be written.`;
 
 class UsageError extends Error {}
 
