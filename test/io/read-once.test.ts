@@ -87,6 +87,31 @@ describe('inputs read once', { timeout: 120_000 }, () => {
     expect(named(r.stdout, 'fifo.pcap')).toBe(fromFile('json'));
   });
 
+  it.skipIf(!have('tcpdump'))('tcpdump\'s own output through a pipe, as `tcpdump -w - | vrrpscope report -`', () => {
+    const r = sh(`tcpdump -r '${BIG}' -w - 2>/dev/null | timeout 30 node '${CLI}' report - --format json`);
+    expect(r.stderr).toBe('');
+    expect(named(r.stdout, 'stdin')).toBe(fromFile('json'));
+  });
+
+  it.skipIf(!have('python3'))('a standard input left non-blocking by the parent, fed slowly: waits for data, loses no frame', () => {
+    // Node cannot make such a pipe; Python can (os.set_blocking).
+    const feed = `
+import os, subprocess, sys, time
+data = open(sys.argv[2], 'rb').read()
+r, w = os.pipe()
+os.set_blocking(r, False)
+p = subprocess.Popen(['node', sys.argv[1], 'report', '-', '--format', 'json'], stdin=r)
+os.close(r)
+for i in range(0, len(data), 200_000):
+    os.write(w, data[i:i + 200_000]); time.sleep(0.1)
+os.close(w)
+sys.exit(p.wait())`;
+    const r = spawnSync('python3', ['-c', feed, CLI, BIG], { maxBuffer: 1 << 30, timeout: 60_000 });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    expect(named(r.stdout, 'stdin')).toBe(fromFile('json'));
+  });
+
   it('an annotated pcapng from standard input holds every input frame, unchanged', () => {
     const out = join(dir, 'from-stdin.pcapng');
     const r = cli(['report', '-', '--format', 'pcapng', '-o', out], { input: readFileSync(BIG) });
@@ -147,6 +172,10 @@ describe('a file that grows after the first pass', () => {
     expect(writeAnnotatedPcapng(a, () => {}).frames).toBe(202);
   });
 });
+
+function have(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
 
 function frameBytes(path: string): string[] {
   const { source } = openCaptures([path]);
