@@ -20,6 +20,8 @@ const SHB = 0x0a0d0d0a;
 const IDB = 1, OPB = 2, SPB = 3, EPB = 6;
 const BOM = 0x1a2b3c4d;
 const MAX_BLOCK = MAX_FRAME_BYTES + 64 * 1024;
+/** Type, length, original length and trailing length. */
+const SPB_MIN = 16;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 interface Interface {
@@ -225,14 +227,24 @@ export class PcapngParser implements CaptureParser {
 
   private readSimplePacket(p: number, len: number): Frame | null {
     const fileFrame = ++this.frameCount;
+    if (len < SPB_MIN) {
+      this.warn(fileFrame, this.q.base + p, `simple packet block of ${len} bytes, shorter than the ${SPB_MIN} of its header and trailer; frame skipped`);
+      return null;
+    }
     const iface = this.interfaces[0];
     if (!iface) {
       this.warn(fileFrame, this.q.base + p, 'simple packet block before any interface description; frame skipped');
       return null;
     }
     const origLen = this.q.view.getUint32(p + 8, this.little);
-    let caplen = Math.min(origLen, len - 16);
-    if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
+    // An SPB has no captured-length field: it holds the frame cut to the interface's snapshot length.
+    const expected = iface.snaplen > 0 ? Math.min(origLen, iface.snaplen) : origLen;
+    const held = len - SPB_MIN;
+    let caplen = expected;
+    if (held < expected) {
+      this.warn(fileFrame, this.q.base + p, `simple packet block of ${len} bytes holds ${held} of the frame's ${expected} captured bytes; frame cut to fit`);
+      caplen = held;
+    }
     // SPBs carry no timestamp (Wireshark shows none).
     const frame = this.makeFrame(iface, 0, p, p + 12, caplen, origLen, fileFrame);
     frame.noTimestamp = true;
