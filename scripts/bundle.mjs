@@ -10,6 +10,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { sizeHeap } from '../dist/heap-size.js';
+
+// The command's heap flags (src/heap-size.ts), set before compiling: V8 takes a cache only when its flags match.
+sizeHeap();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'vrrpscope.cjs');

@@ -10,6 +10,9 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { sizeHeap } from './heap-size.js';
+
+sizeHeap();
 
 const bundle = fileURLToPath(new URL('./vrrpscope.cjs', import.meta.url));
 const debug = (line: string) => { if (process.env.VRRPSCOPE_DEBUG) process.stderr.write(`vrrpscope: ${line}\n`); };

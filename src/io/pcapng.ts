@@ -7,14 +7,21 @@ import { CUSTOM_BLOCK_LINKTYPE, Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
+/**
+ * Interfaces and link types only grow within a section (a new section starts a new interface list), so
+ * a state shares the parser's lists and records their lengths: a resume point costs a few numbers, not
+ * a copy of a list that a hostile file can make 65 535 entries long.
+ */
 interface PcapngResumeState extends ParserResumeState {
-  little: boolean; interfaces: Interface[]; timeDigits: number; linkTypes: number[];
+  little: boolean; interfaces: Interface[]; interfaceCount: number; timeDigits: number; linkTypes: number[]; linkTypeCount: number;
 }
 
 const SHB = 0x0a0d0d0a;
 const IDB = 1, OPB = 2, SPB = 3, EPB = 6;
 const BOM = 0x1a2b3c4d;
 const MAX_BLOCK = MAX_FRAME_BYTES + 64 * 1024;
+/** Type, length, original length and trailing length. */
+const SPB_MIN = 16;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 interface Interface {
@@ -42,11 +49,10 @@ export class PcapngParser implements CaptureParser {
   linkTypes: number[] = [];
   fatal: string | null = null;
   timeDigits = 6;
-  /** Comments on the section header blocks (capture-wide notes). */
-  sectionComments: string[] = [];
   private little = true;
   private inSection = false;
   private interfaces: Interface[] = [];
+  private linkTypeSeen = new Set<number>();
   private frameCount = 0;
   private stopped = false;
 
@@ -115,7 +121,7 @@ export class PcapngParser implements CaptureParser {
       q.pos = p + len;
       let frame: Frame | null = null;
       switch (type) {
-        case SHB: this.readSectionHeader(p, len); break;
+        case SHB: this.readSectionHeader(); break;
         case IDB: this.readInterface(p, len); break;
         case EPB: frame = this.readEnhancedPacket(p, len, false); break;
         case OPB: frame = this.readEnhancedPacket(p, len, true); break;
@@ -129,28 +135,32 @@ export class PcapngParser implements CaptureParser {
   }
 
   resumeState(): ParserResumeState {
-    // An interface is never changed once read (its timestamp cache is only a cache); the list grows.
-    const s: PcapngResumeState = { format: 'pcapng', little: this.little, interfaces: [...this.interfaces], timeDigits: this.timeDigits, linkTypes: [...this.linkTypes] };
+    // An interface is never changed once read (its timestamp cache is only a cache); the lists grow.
+    const s: PcapngResumeState = {
+      format: 'pcapng', little: this.little, interfaces: this.interfaces, interfaceCount: this.interfaces.length,
+      timeDigits: this.timeDigits, linkTypes: this.linkTypes, linkTypeCount: this.linkTypes.length,
+    };
     return s;
   }
 
   resume(state: ParserResumeState, fileFrame: number): void {
     const s = state as PcapngResumeState;
-    this.little = s.little; this.interfaces = [...s.interfaces]; this.timeDigits = s.timeDigits; this.linkTypes = [...s.linkTypes];
+    // Copies: the lists shared with the state may have grown since (the parser that made it read on).
+    this.little = s.little; this.timeDigits = s.timeDigits;
+    this.interfaces = s.interfaces.slice(0, s.interfaceCount);
+    this.linkTypes = s.linkTypes.slice(0, s.linkTypeCount);
+    this.linkTypeSeen = new Set(this.linkTypes);
     this.inSection = true;
     this.stopped = false;
     this.frameCount = fileFrame - 1;
   }
 
-  private readSectionHeader(p: number, len: number): void {
+  private readSectionHeader(): void {
     this.inSection = true;
+    // A new list, not a cleared one: resume states taken in the previous section keep theirs.
+    // The section's options (comments, hardware, OS) are not read: no report shows them, and a file can
+    // hold thousands of sections each with a 64 KiB comment.
     this.interfaces = [];
-    // 8 (type, len) + 4 BOM + 2+2 version + 8 section length = 24 before options
-    if (len >= 28) {
-      this.readOptions(p + 24, p + len - 4, (code, o, l) => {
-        if (code === 1) this.sectionComments.push(this.text(o, l));
-      });
-    }
   }
 
   private readInterface(p: number, len: number): void {
@@ -176,7 +186,8 @@ export class PcapngParser implements CaptureParser {
     });
     this.interfaces.push(iface);
     if (iface.unitsPerSecond > 1e6) this.timeDigits = 9;
-    if (!this.linkTypes.includes(iface.linkType)) this.linkTypes.push(iface.linkType);
+    // A set beside the list: a file may describe thousands of interfaces, each of another link type.
+    if (!this.linkTypeSeen.has(iface.linkType)) { this.linkTypeSeen.add(iface.linkType); this.linkTypes.push(iface.linkType); }
   }
 
   private readEnhancedPacket(p: number, len: number, obsolete: boolean): Frame | null {
@@ -216,14 +227,24 @@ export class PcapngParser implements CaptureParser {
 
   private readSimplePacket(p: number, len: number): Frame | null {
     const fileFrame = ++this.frameCount;
+    if (len < SPB_MIN) {
+      this.warn(fileFrame, this.q.base + p, `simple packet block of ${len} bytes, shorter than the ${SPB_MIN} of its header and trailer; frame skipped`);
+      return null;
+    }
     const iface = this.interfaces[0];
     if (!iface) {
       this.warn(fileFrame, this.q.base + p, 'simple packet block before any interface description; frame skipped');
       return null;
     }
     const origLen = this.q.view.getUint32(p + 8, this.little);
-    let caplen = Math.min(origLen, len - 16);
-    if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
+    // An SPB has no captured-length field: it holds the frame cut to the interface's snapshot length.
+    const expected = iface.snaplen > 0 ? Math.min(origLen, iface.snaplen) : origLen;
+    const held = len - SPB_MIN;
+    let caplen = expected;
+    if (held < expected) {
+      this.warn(fileFrame, this.q.base + p, `simple packet block of ${len} bytes holds ${held} of the frame's ${expected} captured bytes; frame cut to fit`);
+      caplen = held;
+    }
     // SPBs carry no timestamp (Wireshark shows none).
     const frame = this.makeFrame(iface, 0, p, p + 12, caplen, origLen, fileFrame);
     frame.noTimestamp = true;
