@@ -95,7 +95,7 @@ function parseCheckArgs(argv: string[], lang: Lang): CheckArgs {
 export function runCheck(argv: string[], defaultLang: Lang): number {
   const args = parseCheckArgs(argv, defaultLang);
   const i18n = new I18n(args.lang);
-  const analyzers = reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`));
+  const analyzers = reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${terminalText(line)}\n`));
   const analysis = analyzeFiles(args.files, { analyzers, lang: args.lang });
   const checklist = checklistOf(analysis)!;
   if (args.format === 'json') process.stdout.write(JSON.stringify(checklist, null, 2) + '\n');

@@ -4,7 +4,7 @@
 
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,18 @@ describe('on a terminal', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('lab\\x1b]0;PWN\\x07\\u202egnpcap.pcap');
     expect(r.stderr).not.toMatch(RAW_TERMINAL);
+  });
+
+  it('the one-line error for a file that is not a capture escapes its name', () => {
+    const path = join(dir, 'notes\x1b[2J\u202e.pcap');
+    writeFileSync(path, 'GET / HTTP/1.0\r\n');
+    for (const cmd of ['report', 'check']) {
+      const r = run([cmd, path, '--format', 'json']);
+      expect(r.status, cmd).toBe(2);
+      expect(r.stderr).toContain('notes\\x1b[2J\\u202e.pcap');
+      expect(r.stderr).not.toMatch(RAW_TERMINAL);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
 
