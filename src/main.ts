@@ -13,6 +13,7 @@ import { OutputError, OutputSink, planOutput } from './report/sink.js';
 import { TemplateError } from './report/template-error.js';
 import { ReportFormat, plural } from './report/format.js';
 import { colourLevel, Progress, summaryText } from './report/terminal.js';
+import { terminalText } from './report/escape.js';
 import { TOOL_VERSION } from './version.js';
 import { I18n } from './i18n/index.js';
 import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
@@ -145,7 +146,7 @@ async function runReport(argv: string[]): Promise<number> {
     new TemplateSet({ kind: args.format as 'html' | 'md', i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
   }
   const progress = new Progress(i18n);
-  const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`)), lang: args.lang, progress: progress.update });
+  const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${terminalText(line)}\n`)), lang: args.lang, progress: progress.update });
   progress.done();
   for (const w of analysis.warnings) if (w.message === NO_FRAME) process.stderr.write(`vrrpscope: ${w.file}: ${NO_FRAME}\n`);
   const extra: string[] = [];
@@ -191,12 +192,12 @@ export async function main(argv: string[]): Promise<number | null> {
     throw new UsageError(`unknown command "${cmd}" (try vrrpscope --help)`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof CaptureError || e instanceof OutputError || e instanceof TemplateError || isCheckInputError(e)) {
-      process.stderr.write(`vrrpscope: ${e.message}\n`);
+      process.stderr.write(`vrrpscope: ${terminalText(e.message)}\n`); // names a file: escaped
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
     if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') && err.path) {
-      process.stderr.write(`vrrpscope: cannot open ${err.path}: ${openErrorText(err)}\n`);
+      process.stderr.write(`vrrpscope: cannot open ${terminalText(err.path)}: ${openErrorText(err)}\n`);
       return 2;
     }
     process.stderr.write(`vrrpscope: internal error: ${err?.message ?? String(e)} (please report it with the capture; VRRPSCOPE_DEBUG=1 shows details)\n`);

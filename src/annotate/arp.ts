@@ -93,14 +93,14 @@ export class ArpAnalyzer implements Analyzer {
     const t = frameTime(pkt.frame);
     if (t >= this.nextCheck) this.judgeDue(t, ctx);
     const a = pkt.arp;
-    if (a && a.complete && a.hwLen === 6 && a.protoLen === 4) {
+    const addr = a?.ethIpv4;
+    if (a && addr) {
       this.sawArp = true;
-      const ip = a.senderIp!, mac = a.senderMac!;
+      const ip = addr.senderIp, mac = addr.senderMac, tha = addr.targetMac;
       if (ip !== '0.0.0.0') this.bind(ip, mac, t, pkt.frame.n);
       // A reply also tells where its target is (what Wireshark's duplicate-address check uses).
-      const tha = a.targetMac!;
-      if (a.op === 2 && a.targetIp !== '0.0.0.0' && !isBroadcastOrZero(tha) && a.targetIp !== ip) this.bind(a.targetIp!, tha, t, pkt.frame.n);
-      if (a.isGratuitous && (a.op === 1 || announcesToAll(pkt))) this.addToBurst('arp', ip, mac, a.op, t, pkt.frame.n, ctx);
+      if (a.op === 2 && addr.targetIp !== '0.0.0.0' && !isBroadcastOrZero(tha) && addr.targetIp !== ip) this.bind(addr.targetIp, tha, t, pkt.frame.n);
+      if (a.isGratuitous && (a.op === 1 || announcesToAll(pkt, tha))) this.addToBurst('arp', ip, mac, a.op, t, pkt.frame.n, ctx);
       return;
     }
     const na = pkt.icmpv6;
@@ -271,9 +271,9 @@ function isBroadcastOrZero(mac: string): boolean {
 
 /** A gratuitous reply announces only when sent to everyone (broadcast or multicast Ethernet destination);
  *  a reply to one host (the old master answering the new one's GARP) is an ordinary answer. */
-function announcesToAll(pkt: Packet): boolean {
+function announcesToAll(pkt: Packet, targetMac: string): boolean {
   if (pkt.eth) return (pkt.eth.bytes[pkt.eth.at] & 1) === 1;
-  return isBroadcastOrZero(pkt.arp!.targetMac ?? '');
+  return isBroadcastOrZero(targetMac);
 }
 
 /** 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6), RFC 3768 §7.3 / RFC 5798 §7.3. */

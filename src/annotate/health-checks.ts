@@ -302,14 +302,15 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (this.pending.size && (pkt.icmp || pkt.icmpv6 || pkt.udp)) this.matchReply(pkt, t, ctx);
     const net = pkt.net;
     if (!net || !this.directors.has(net.src)) return;
-    if (pkt.icmp && pkt.icmp.type === 8 || pkt.icmpv6 && pkt.icmpv6.type === 128) {
-      const id = pkt.icmp?.id ?? pkt.icmpv6!.id, seq = pkt.icmp?.seq ?? pkt.icmpv6!.seq;
-      this.expect(`echo|${net.dst}|${net.src}|${id}|${seq}`, `${net.src}|${net.dst}|ping`, 'ping', t, pkt.frame.n, 'ICMP echo');
+    const echo = pkt.icmp?.echo ?? pkt.icmpv6?.echo;
+    if (echo?.request) {
+      this.expect(`echo|${net.dst}|${net.src}|${echo.id}|${echo.seq}`, `${net.src}|${net.dst}|ping`, 'ping', t, pkt.frame.n, 'ICMP echo');
     } else if (pkt.udp && !pkt.ipvsSync && !pkt.hsrp) {
       const u = pkt.udp;
       if (u.dstPort === 8848 || net.isMulticast) return;
       const checker: Checker = pkt.dns && !pkt.dns.qr ? 'dns' : 'udp';
-      const detail = checker === 'dns' ? `${pkt.dns!.question?.typeName ?? ''} ${pkt.dns!.question?.name ?? ''}`.trim() : `UDP ${u.dstPort}`;
+      const q = checker === 'dns' ? pkt.dns?.question : null;
+      const detail = q ? `${q.typeName} ${q.name}`.trim() : checker === 'dns' ? '' : `UDP ${u.dstPort}`;
       this.expect(`udp|${net.dst}|${u.dstPort}|${net.src}|${u.srcPort}`, `${net.src}|${net.dst}:${u.dstPort}|${checker}`, checker, t, pkt.frame.n, detail);
     }
     this.expire(t, ctx);
@@ -321,14 +322,17 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   private matchReply(pkt: Packet, t: number, ctx: EngineContext): void {
-    const net = pkt.net!;
+    const net = pkt.net;
+    if (!net) return;
     let key: string | null = null;
     let verdict: Verdict = 'up', reason = 'reply';
-    if (pkt.icmp?.type === 0 || pkt.icmpv6?.type === 129) key = `echo|${net.src}|${net.dst}|${pkt.icmp?.id ?? pkt.icmpv6!.id}|${pkt.icmp?.seq ?? pkt.icmpv6!.seq}`;
-    else if (pkt.udp) key = `udp|${net.src}|${pkt.udp.srcPort}|${net.dst}|${pkt.udp.dstPort}`;
-    else if (pkt.quoted?.udp && (pkt.icmp?.type === 3 || pkt.icmpv6?.type === 1)) {
-      const q = pkt.quoted;
-      key = `udp|${q.net!.dst}|${q.udp!.dstPort}|${q.net!.src}|${q.udp!.srcPort}`;
+    const echo = pkt.icmp?.echo ?? pkt.icmpv6?.echo;
+    const quotedNet = pkt.quoted?.net, quotedUdp = pkt.quoted?.udp;
+    if (echo) {
+      if (!echo.request) key = `echo|${net.src}|${net.dst}|${echo.id}|${echo.seq}`;
+    } else if (pkt.udp) key = `udp|${net.src}|${pkt.udp.srcPort}|${net.dst}|${pkt.udp.dstPort}`;
+    else if (quotedNet && quotedUdp && (pkt.icmp?.type === 3 || pkt.icmpv6?.type === 1)) {
+      key = `udp|${quotedNet.dst}|${quotedUdp.dstPort}|${quotedNet.src}|${quotedUdp.srcPort}`;
       verdict = 'down'; reason = 'ICMP unreachable';
     }
     if (!key) return;

@@ -4,7 +4,11 @@
 // observed, real servers leaving and rejoining the pool, the sorry server under the quorum, IPVS
 // connection sync between directors, and the outages clients saw. Facts: protocol-notes §3.6-3.7.
 
-import type { Packet } from '../decoders/packet.js';
+import type { IpvsSyncMessage, Packet } from '../decoders/packet.js';
+import type { IPv4 } from '../decoders/ipv4.js';
+import type { IPv6 } from '../decoders/ipv6.js';
+import type { Udp } from '../decoders/udp.js';
+import type { Echo } from '../decoders/types.js';
 import { frameTime } from '../io/frame.js';
 import type { MessageKey } from '../i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
@@ -90,8 +94,8 @@ class ForwardedConnections {
 interface UdpDatagram { client: string; mac: string | null; cport: number; to: string; port: number; length: number; time: number; frame: number }
 
 /** A UDP datagram's client port and first four payload bytes (a DNS query's id and flags) as one exact number. */
-function udpKey(pkt: Packet): number {
-  const u = pkt.udp!, b = pkt.frame.buf, at = u.payloadAt, len = u.payloadEnd - at;
+function udpKey(u: Udp, b: Uint8Array): number {
+  const at = u.payloadAt, len = u.payloadEnd - at;
   let head = 0;
   for (let i = 0; i < 4; i++) head = head * 256 + (i < len ? b[at + i] : 0);
   return head * 65536 + u.srcPort;
@@ -200,27 +204,32 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
     if (!pkt.frame.noTimestamp) this.expireDue(frameTime(pkt.frame), ctx);
-    const arp = pkt.arp;
-    if (arp && arp.complete && arp.senderIp && arp.senderMac && arp.senderIp !== '0.0.0.0' && !pkt.frame.noTimestamp) {
-      if (!this.vips.has(arp.senderIp)) this.macToIp.set(arp.senderMac, arp.senderIp);
+    const arp = pkt.arp, addr = arp?.ethIpv4;
+    if (arp && addr && addr.senderIp !== '0.0.0.0' && !pkt.frame.noTimestamp) {
+      const sender = addr.senderIp, target = addr.targetIp;
+      if (!this.vips.has(sender)) this.macToIp.set(addr.senderMac, sender);
       const t = frameTime(pkt.frame);
-      const target = arp.targetIp!;
       // Any address may turn out to be a VIP once its first master shows: requests are kept (bounded).
-      if (arp.op === 1 && target !== arp.senderIp && !this.isDirector(arp.senderIp)) {
+      if (arp.op === 1 && target !== sender && !this.isDirector(sender)) {
         if (!this.vipArpWait.has(target) && this.vipArpWait.size < 1024) this.vipArpWait.set(target, { from: t, frame: pkt.frame.n });
       } else {
-        const w = this.vipArpWait.get(arp.senderIp);
+        const w = this.vipArpWait.get(sender);
         if (w) {
-          this.vipArpWait.delete(arp.senderIp);
-          if (this.vips.has(arp.senderIp) && t - w.from > 0.5 && this.vipArpWindows.length < 256) this.vipArpWindows.push({ vip: arp.senderIp, from: w.from, to: t, frame: w.frame, used: false });
+          this.vipArpWait.delete(sender);
+          if (this.vips.has(sender) && t - w.from > 0.5 && this.vipArpWindows.length < 256) this.vipArpWindows.push({ vip: sender, from: w.from, to: t, frame: w.frame, used: false });
         }
       }
     }
-    if (pkt.ipvsSync && pkt.net && !pkt.frame.noTimestamp) this.onSync(pkt, frameTime(pkt.frame), ctx);
-    if (!pkt.frame.noTimestamp && ((pkt.icmp && (pkt.icmp.type === 8 || pkt.icmp.type === 0)) || (pkt.icmpv6 && (pkt.icmpv6.type === 128 || pkt.icmpv6.type === 129)))) this.onEcho(pkt, frameTime(pkt.frame), ctx);
-    if (pkt.udp && !pkt.frame.noTimestamp && this.vips.size && !pkt.ipvsSync) this.onUdp(pkt, frameTime(pkt.frame), ctx);
+    const net = pkt.net;
+    if (!net || pkt.frame.noTimestamp) return;
+    const t = frameTime(pkt.frame);
+    if (pkt.ipvsSync) this.onSync(pkt.ipvsSync, net.src, pkt, t, ctx);
+    // Only an echo whose identifier was captured can be matched with its reply.
+    const echo = pkt.icmp?.echo ?? pkt.icmpv6?.echo;
+    if (echo) this.onEcho(echo, net, pkt, t, ctx);
+    if (pkt.udp && this.vips.size && !pkt.ipvsSync) this.onUdp(pkt.udp, net, pkt, t, ctx);
     // LVS-TUN: the client's SYN to the VIP inside IP-in-IP from the director to the real server.
-    if (pkt.inner && pkt.tcp && isOpeningSyn(pkt.tcp.flags) && pkt.ip && !pkt.frame.noTimestamp) {
+    if (pkt.inner && pkt.tcp && isOpeningSyn(pkt.tcp.flags) && pkt.ip) {
       const inner = pkt.inner;
       // One tunnelled SYN crosses two links (director → router → real server): count it once.
       const key = `${inner.src}|${pkt.tcp.srcPort}|${pkt.tcp.seq}`;
@@ -229,7 +238,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       this.tunnelled.add(key);
       this.vips.add(inner.dst);
       this.directors.add(pkt.ip.src);
-      this.forward('tun', inner.src, pkt.tcp.srcPort, `${inner.dst}:${pkt.tcp.dstPort}`, inner.dst, pkt.tcp.dstPort, `${pkt.ip.dst}:${pkt.tcp.dstPort}`, pkt.ip.src, frameTime(pkt.frame), pkt.frame.n, ctx);
+      this.forward('tun', inner.src, pkt.tcp.srcPort, `${inner.dst}:${pkt.tcp.dstPort}`, inner.dst, pkt.tcp.dstPort, `${pkt.ip.dst}:${pkt.tcp.dstPort}`, pkt.ip.src, t, pkt.frame.n, ctx);
     }
   }
 
@@ -498,10 +507,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   /** Clients pinging a VIP: an echo request without reply within 2 s is a failed attempt. */
-  private onEcho(pkt: Packet, t: number, ctx: EngineContext): void {
-    const ip = pkt.net!;
-    const request = pkt.icmp ? pkt.icmp.type === 8 : pkt.icmpv6!.type === 128;
-    const id = pkt.icmp ? pkt.icmp.id : pkt.icmpv6!.id, seq = pkt.icmp ? pkt.icmp.seq : pkt.icmpv6!.seq;
+  private onEcho({ request, id, seq }: Echo, ip: IPv4 | IPv6, pkt: Packet, t: number, ctx: EngineContext): void {
     if (request && this.vips.has(ip.dst) && !this.isDirector(ip.src)) {
       if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${id}|${seq}`, { time: t, frame: pkt.frame.n, vip: ip.dst });
     } else if (!request && this.vips.has(ip.src)) {
@@ -524,13 +530,12 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   /** Clients' UDP requests to a VIP (DNS through LVS…): a request with no answer within 2 s failed. */
-  private onUdp(pkt: Packet, t: number, ctx: EngineContext): void {
-    const ip = pkt.net!, u = pkt.udp!;
+  private onUdp(u: Udp, ip: IPv4 | IPv6, pkt: Packet, t: number, ctx: EngineContext): void {
     if (this.vips.has(ip.dst) && !ip.isMulticast && !this.isDirector(ip.src)) {
       if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, vip: ip.dst, port: UDP_PORT + u.dstPort });
-      this.udpNat(pkt, true, t, ctx);
+      this.udpNat(u, ip, pkt, true, t, ctx);
     } else if (!this.vips.has(ip.src) && !ip.isMulticast && !this.isDirector(ip.src) && !this.isDirector(ip.dst)) {
-      this.udpNat(pkt, false, t, ctx);
+      this.udpNat(u, ip, pkt, false, t, ctx);
     } else if (this.vips.has(ip.src)) {
       const k = `udp|${ip.dst}|${u.dstPort}|${ip.src}|${u.srcPort}`;
       const p = this.pendingPings.get(k);
@@ -543,9 +548,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   // its first datagram is what the scheduler placed. Either side may be captured first.
 
   /** A datagram from a client: to the VIP (`toVip`, the front side) or to another host (maybe the back side). */
-  private udpNat(pkt: Packet, toVip: boolean, t: number, ctx: EngineContext): void {
-    const ip = pkt.net!, u = pkt.udp!;
-    const key = udpKey(pkt);
+  private udpNat(u: Udp, ip: IPv4 | IPv6, pkt: Packet, toVip: boolean, t: number, ctx: EngineContext): void {
+    const key = udpKey(u, pkt.frame.buf);
     const me: UdpDatagram = { client: ip.src, mac: pkt.eth?.src ?? null, cport: u.srcPort, to: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t, frame: pkt.frame.n };
     const [mine, others] = toVip ? [this.udpFront, this.udpBack] : [this.udpBack, this.udpFront];
     const other = others.get(key);
@@ -577,9 +581,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   // --- IPVS connection sync ---
 
-  private onSync(pkt: Packet, t: number, ctx: EngineContext): void {
-    const m = pkt.ipvsSync!;
-    const sender = pkt.net!.src;
+  private onSync(m: IpvsSyncMessage, sender: string, pkt: Packet, t: number, ctx: EngineContext): void {
     const key = `${sender}|${m.syncid}|${m.version}`;
     let s = this.syncs.get(key);
     if (!s) {

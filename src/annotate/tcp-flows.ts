@@ -144,10 +144,9 @@ export class TcpFlows implements Analyzer {
   }
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    const tcp = pkt.tcp;
-    if (!tcp || pkt.frame.noTimestamp || pkt.quoted) return;
-    const ip = pkt.net!;
-    this.take(new PacketSegment(pkt), FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'),
+    const tcp = pkt.tcp, ip = pkt.net;
+    if (!tcp || !ip || pkt.frame.noTimestamp || pkt.quoted) return;
+    this.take(new PacketSegment(pkt, tcp, ip), FlowTable.address(ip, 'src'), FlowTable.address(ip, 'dst'),
       ip instanceof IPv4 ? null : [ip.src, ip.dst].sort().join('|'), frameTime(pkt.frame), ctx);
   }
 

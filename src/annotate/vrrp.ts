@@ -4,6 +4,7 @@
 // router acts as master". Facts live in vrrp-rules.ts; this file applies them to the advert stream.
 
 import type { Packet } from '../decoders/packet.js';
+import type { Vrrp } from '../decoders/vrrp.js';
 import { frameTime } from '../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from './engine.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -78,8 +79,7 @@ interface Instance {
   nextCheck: number;
 }
 
-function profileOf(p: Packet): AdvertProfile {
-  const v = p.vrrp!;
+function profileOf(v: Vrrp, p: Packet): AdvertProfile {
   const ttl = p.ip ? p.ip.ttl : p.ipv6 ? p.ipv6.hopLimit : 255;
   const multicast = p.ip ? p.ip.isMulticast : p.ipv6 ? p.ipv6.isMulticast : true;
   return {
@@ -124,9 +124,9 @@ export class VrrpAnalyzer implements Analyzer {
     const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
     ctx.host(ip, mac, 'director');
     for (const a of v.addresses) ctx.host(a, null, 'vip');
-    this.checkInvalid(inst, ip, pkt, t, ctx);
+    this.checkInvalid(inst, ip, v, pkt, t, ctx);
     let r = inst.routers.get(ip);
-    const profile = profileOf(pkt);
+    const profile = profileOf(v, pkt);
     if (!r) {
       r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null };
       inst.routers.set(ip, r);
@@ -317,8 +317,7 @@ export class VrrpAnalyzer implements Analyzer {
   }
 
   /** Adverts a receiver must drop (RFC 3768 §7.1; keepalived vrrp_check_packet), once per router and problem. */
-  private checkInvalid(inst: Instance, ip: string, pkt: Packet, t: number, ctx: EngineContext): void {
-    const v = pkt.vrrp!;
+  private checkInvalid(inst: Instance, ip: string, v: Vrrp, pkt: Packet, t: number, ctx: EngineContext): void {
     for (const problem of v.problems) {
       const kind = problem.split(/[:\d]/)[0].trim();
       const k = ip + '|' + kind;
@@ -329,7 +328,7 @@ export class VrrpAnalyzer implements Analyzer {
         continue;
       }
       const field = /TTL/.test(problem) ? 'ttl' : /checksum/.test(problem) ? 'checksum' : /version/.test(problem) ? 'version' : /type/.test(problem) ? 'type' : 'length';
-      const profile = profileOf(pkt);
+      const profile = profileOf(v, pkt);
       const log = keepalivedLog(field as 'ttl', { ...profile, ttl: 255, version: v.version === 3 ? 3 : 2 }, profile);
       inst.invalid.set(k, ctx.emit({
         kind: 'vrrp.invalid', time: t, frames: [pkt.frame.n], severity: 'warning',

@@ -99,7 +99,7 @@ export class WireLedger {
     r.adverts++;
     r.mac ??= mac;
     const n = pkt.frame.n;
-    const multicast = pkt.ip ? pkt.ip.isMulticast : pkt.ipv6!.isMulticast;
+    const multicast = (pkt.ip ?? pkt.ipv6 ?? net).isMulticast;
     add(r.values.priority, String(v.priority), t, n);
     add(r.values.interval, String(v.intervalMs), t, n);
     add(r.values.version, String(v.version), t, n);

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { analyzeFiles } from '../analyze.js';
 import { defaultAnalyzers } from '../annotate/index.js';
+import { mapStrings, terminalText } from '../report/escape.js';
 import { ChecklistAnalyzer, checklistOf, ExpectError, parseExpect, type Expectation } from '../checklist/index.js';
 import { checklistText } from '../checklist/text.js';
 import { ConfigFileError, loadConfigs, problemLines } from '../config/index.js';
@@ -94,11 +95,12 @@ function parseCheckArgs(argv: string[], lang: Lang): CheckArgs {
 export function runCheck(argv: string[], defaultLang: Lang): number {
   const args = parseCheckArgs(argv, defaultLang);
   const i18n = new I18n(args.lang);
-  const analyzers = reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${line}\n`));
+  const analyzers = reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${terminalText(line)}\n`));
   const analysis = analyzeFiles(args.files, { analyzers, lang: args.lang });
   const checklist = checklistOf(analysis)!;
   if (args.format === 'json') process.stdout.write(JSON.stringify(checklist, null, 2) + '\n');
-  else process.stdout.write(checklistText(checklist, i18n, { captures: args.files.map((f) => basename(f)), colour: !!process.stdout.isTTY && !process.env.NO_COLOR }));
+  // Packet text (URIs, user agents, SNI…) and file names escaped: the text is read on a terminal.
+  else process.stdout.write(checklistText(mapStrings(checklist, terminalText), i18n, { captures: args.files.map((f) => terminalText(basename(f))), colour: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   return checklist.counts.missing > 0 ? 1 : 0;
 }
 

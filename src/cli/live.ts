@@ -21,6 +21,7 @@ import {
   type BackendName, type LiveCapture,
 } from '../io/live.js';
 import { TOOL_VERSION } from '../version.js';
+import { terminalText } from '../report/escape.js';
 import { forEachArg } from './args.js';
 
 // ------------------------------------------------------------------ the pipeline
@@ -102,7 +103,7 @@ export function framesText(frames: readonly number[]): string {
 /** One line per event: time, kind, the frames that show it, the sentence. */
 export function eventLine(e: VrrpscopeEvent, c: ChalkInstance): string {
   const paint = e.severity === 'warning' ? c.red : e.severity === 'notice' ? c.yellow : c.green;
-  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${e.summary.replace(/\s*\n\s*/g, ' ')}`;
+  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${terminalText(e.summary.replace(/\s*\n\s*/g, ' '))}`;
 }
 
 /** Colour on a terminal only; never with NO_COLOR (no-color.org), --no-color or FORCE_COLOR=0. */
@@ -202,9 +203,12 @@ function stamp(d = new Date()): string {
 
 // ------------------------------------------------------------------ the command
 
-const say = (text: string): void => {
+/** A line as is: its variable parts escaped by the caller (it holds colour). */
+const sayPainted = (text: string): void => {
   try { process.stderr.write(`vrrpscope: ${text}\n`); } catch { /* stderr gone */ }
 };
+/** Paths, interface names and the capture program's own words may hold control characters: escaped. */
+const say = (text: string): void => sayPainted(terminalText(text));
 
 /**
  * Starts live mode. Usage errors are reported at once (exit status 2); otherwise null: the capture
@@ -380,9 +384,9 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
     writeFailure ??= e as NodeJS.ErrnoException;
   }
   const dropped = capture.dropped;
-  say(`${file.frames} frame${file.frames === 1 ? '' : 's'} captured on ${args.iface}${dropped ? errChalk.yellow(` (${dropped} more dropped by the kernel: they are not in the capture)`) : ''} → ${capturePath}`);
+  sayPainted(`${file.frames} frame${file.frames === 1 ? '' : 's'} captured on ${terminalText(args.iface)}${dropped ? errChalk.yellow(` (${dropped} more dropped by the kernel: they are not in the capture)`) : ''} → ${terminalText(capturePath)}`);
   if (capture.captured !== null && capture.captured !== file.frames && !writeFailure) {
-    say(errChalk.yellow(`${backend} reports ${capture.captured} frames captured but ${file.frames} reached vrrpscope`));
+    sayPainted(errChalk.yellow(`${backend} reports ${capture.captured} frames captured but ${file.frames} reached vrrpscope`));
   }
   if (writeFailure) {
     const err = writeFailure as NodeJS.ErrnoException;

@@ -3,6 +3,8 @@
 import { ipv4String, macString, u16 } from './bytes.js';
 import type { Problem } from './types.js';
 
+export interface EthIpv4Addresses { senderMac: string; senderIp: string; targetMac: string; targetIp: string }
+
 export class Arp {
   problem: Problem | null = null;
   /** All four addresses are within the captured bytes. */
@@ -24,6 +26,12 @@ export class Arp {
   get senderIp(): string | null { return this.ok ? ipv4String(this.bytes, this.at + 8 + this.hwLen) : null; }
   get targetMac(): string | null { return this.complete && this.hwLen === 6 ? macString(this.bytes, this.at + 8 + this.hwLen + this.protoLen, 6) : null; }
   get targetIp(): string | null { return this.ok ? ipv4String(this.bytes, this.at + 8 + 2 * this.hwLen + this.protoLen) : null; }
+  /** The four addresses of an Ethernet/IPv4 ARP, all captured; null for any other (a cut or foreign ARP). */
+  get ethIpv4(): EthIpv4Addresses | null {
+    if (!this.ok || this.hwLen !== 6) return null;
+    const b = this.bytes, at = this.at;
+    return { senderMac: macString(b, at + 8, 6), senderIp: ipv4String(b, at + 14), targetMac: macString(b, at + 18, 6), targetIp: ipv4String(b, at + 24) };
+  }
   /** Sender and target protocol addresses are equal: a gratuitous ARP (request or reply). */
   get isGratuitous(): boolean {
     if (!this.ok) return false;

@@ -1,6 +1,7 @@
 // ICMP for IPv4 (RFC 792): echo, unreachable and friends. PING_CHECK is an echo request from a director.
 
 import { u16 } from './bytes.js';
+import type { Echo, Problem } from './types.js';
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 3: 'Destination unreachable', 5: 'Redirect', 8: 'Echo (ping) request',
@@ -14,20 +15,22 @@ const UNREACH: Record<number, string> = {
 export interface Icmp {
   type: number;
   code: number;
-  /** Echo identifier and sequence number (echo request/reply only). */
-  id: number | null;
-  seq: number | null;
+  /** Echo request/reply with its identifier and sequence number; null for other types and cut echoes. */
+  echo: Echo | null;
   /** For errors: offset of the quoted IP header of the packet that caused it. */
   quotedAt: number | null;
   end: number;
+  problem: Problem | null;
 }
 
 export function decodeIcmp(b: Uint8Array, o: number, end: number): Icmp | null {
   if (end - o < 4) return null;
   const type = b[o], code = b[o + 1];
-  const echo = (type === 0 || type === 8) && end - o >= 8;
+  const isEcho = type === 0 || type === 8;
+  const echo = isEcho && end - o >= 8 ? { request: type === 8, id: u16(b, o + 4), seq: u16(b, o + 6) } : null;
+  const problem = isEcho && !echo ? { layer: 'icmp', message: `ICMP echo ${type === 8 ? 'request' : 'reply'} truncated: ${end - o} of 8 bytes` } : null;
   const error = (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) && end - o >= 28;
-  return { type, code, id: echo ? u16(b, o + 4) : null, seq: echo ? u16(b, o + 6) : null, quotedAt: error ? o + 8 : null, end };
+  return { type, code, echo, quotedAt: error ? o + 8 : null, end, problem };
 }
 
 export function icmpTypeText(type: number, code: number): string {

@@ -2,6 +2,7 @@
 // unsolicited Neighbour Advertisement to ff02::1, Override flag set (vrrp_ndisc.c).
 
 import { ipv6String, macString, u16 } from './bytes.js';
+import type { Echo, Problem } from './types.js';
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
@@ -20,8 +21,9 @@ export class Icmpv6 {
   /** Link-layer address option (source for NS/RS/RA, target for NA) offset and length, or -1. */
   linkAddrAt = -1;
   linkAddrLen = 0;
-  id: number | null = null;
-  seq: number | null = null;
+  /** Echo request/reply with its identifier and sequence number; null for other types and cut echoes. */
+  echo: Echo | null = null;
+  problem: Problem | null = null;
   constructor(readonly bytes: Uint8Array, readonly type: number, readonly code: number) {}
   get typeName(): string { return TYPES[this.type] ?? `ICMPv6 type ${this.type}`; }
   get target(): string | null { return this.targetAt >= 0 ? ipv6String(this.bytes, this.targetAt) : null; }
@@ -31,7 +33,11 @@ export class Icmpv6 {
 export function decodeIcmpv6(b: Uint8Array, o: number, end: number): Icmpv6 | null {
   if (end - o < 4) return null;
   const m = new Icmpv6(b, b[o], b[o + 1]);
-  if ((m.type === 128 || m.type === 129) && end - o >= 8) { m.id = u16(b, o + 4); m.seq = u16(b, o + 6); }
+  if (m.type === 128 || m.type === 129) {
+    const request = m.type === 128;
+    if (end - o >= 8) m.echo = { request, id: u16(b, o + 4), seq: u16(b, o + 6) };
+    else m.problem = { layer: 'icmpv6', message: `ICMPv6 echo ${request ? 'request' : 'reply'} truncated: ${end - o} of 8 bytes` };
+  }
   if ((m.type === 135 || m.type === 136) && end - o >= 24) {
     if (m.type === 136) {
       m.router = (b[o + 4] & 0x80) !== 0;

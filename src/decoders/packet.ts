@@ -204,10 +204,12 @@ function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | I
     }
     case IpProto.ICMP:
       pkt.icmp = decodeIcmp(b, at, end);
+      pkt.addProblem(pkt.icmp ? pkt.icmp.problem : { layer: 'icmp', message: `ICMP header truncated (${end - at} bytes)` });
       if (pkt.icmp?.quotedAt != null && depth === 0) pkt.quoted = decodeQuoted(pkt.frame, b, EtherType.IPV4, pkt.icmp.quotedAt, end);
       return;
     case IpProto.ICMPV6:
       pkt.icmpv6 = decodeIcmpv6(b, at, end);
+      pkt.addProblem(pkt.icmpv6 ? pkt.icmpv6.problem : { layer: 'icmpv6', message: `ICMPv6 header truncated (${end - at} bytes)` });
       // Error messages (types 1-4) quote the offending packet after 8 bytes.
       if (pkt.icmpv6 && pkt.icmpv6.type < 128 && end - at >= 48 && depth === 0) pkt.quoted = decodeQuoted(pkt.frame, b, EtherType.IPV6, at + 8, end);
       return;

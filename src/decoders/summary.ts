@@ -7,6 +7,8 @@ import { icmpTypeText } from './icmp.js';
 import { IPv4 } from './ipv4.js';
 import type { Packet } from './packet.js';
 import { tlsVersionName } from './tls.js';
+import type { Arp } from './arp.js';
+import type { Vrrp } from './vrrp.js';
 
 export interface FrameSummary {
   protocol: string;
@@ -15,8 +17,7 @@ export interface FrameSummary {
   info: string;
 }
 
-function vrrpInfo(p: Packet): string {
-  const v = p.vrrp!;
+function vrrpInfo(v: Vrrp): string {
   const interval = v.version === 3 ? `${v.intervalMs / 1000} s (${v.intervalMs / 10} cs)` : `${v.intervalMs / 1000} s`;
   let s = `Advertisement v${v.version}, VRID ${v.vrid}, priority ${v.priority}`;
   if (v.priority === 0) s += ' (master stopping)';
@@ -30,8 +31,7 @@ function vrrpInfo(p: Packet): string {
   return s;
 }
 
-function arpInfo(p: Packet): string {
-  const a = p.arp!;
+function arpInfo(a: Arp): string {
   if (a.problem && !a.complete) return `ARP [${a.problem.message}]`;
   if (a.hwLen !== 6 || a.protoLen !== 4) return `ARP opcode ${a.op} [${a.problem?.message ?? 'not Ethernet/IPv4'}]`;
   if (a.isGratuitous) return `Gratuitous ARP for ${a.senderIp} (${a.op === 1 ? 'Request' : 'Reply'})`;
@@ -49,9 +49,9 @@ export function summarize(p: Packet): FrameSummary {
   if (p.arp && !net) { src = p.eth?.src ?? p.cooked?.src ?? ''; dst = p.eth?.dst ?? ''; }
   const out = (protocol: string, info: string): FrameSummary => ({ protocol, src, dst, info });
   if (f.linkType === -1) return out('pcapng', 'custom block');
-  if (p.vrrp) return out('VRRP', vrrpInfo(p));
+  if (p.vrrp) return out('VRRP', vrrpInfo(p.vrrp));
   if (p.carp) return out('CARP', `CARP advertisement, vhid ${p.carp.vhid}, advbase ${p.carp.advbase}, advskew ${p.carp.advskew} (not VRRP)`);
-  if (p.arp) return out('ARP', arpInfo(p));
+  if (p.arp) return out('ARP', arpInfo(p.arp));
   if (p.hsrp) {
     const h = p.hsrp;
     return out(h.version >= 2 ? 'HSRPv2' : 'HSRP', `${h.opcodeName ?? 'HSRP'} (state ${h.stateName ?? '?'}), group ${h.group}, priority ${h.priority}${h.virtualIp ? ', virtual IP ' + h.virtualIp : ''}`);
@@ -85,7 +85,7 @@ export function summarize(p: Packet): FrameSummary {
     return out('TCP', `${t.srcPort} → ${t.dstPort} [${tcpFlagsText(t.flags)}] Seq=${t.seq} Ack=${t.ack} Win=${t.window} Len=${t.payloadLength}`);
   }
   if (p.udp) return out('UDP', `${p.udp.srcPort} → ${p.udp.dstPort} Len=${p.udp.payloadEnd - p.udp.payloadAt}`);
-  if (p.icmp) return out('ICMP', icmpTypeText(p.icmp.type, p.icmp.code) + (p.icmp.id !== null ? ` id=${p.icmp.id}, seq=${p.icmp.seq}` : ''));
+  if (p.icmp) return out('ICMP', icmpTypeText(p.icmp.type, p.icmp.code) + (p.icmp.echo ? ` id=${p.icmp.echo.id}, seq=${p.icmp.echo.seq}` : ''));
   if (p.icmpv6) {
     const m = p.icmpv6;
     let info = m.typeName;

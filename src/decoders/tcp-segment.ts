@@ -9,6 +9,9 @@ import type { Frame } from '../io/frame.js';
 import { ipv4FromU32, macCached, u16, u32 } from './bytes.js';
 import { decodePacket, type Packet } from './packet.js';
 import { applyHttpOverride, type HttpOverride } from './reassembly.js';
+import type { IPv4 } from './ipv4.js';
+import type { IPv6 } from './ipv6.js';
+import type { Tcp } from './tcp.js';
 
 /** A TCP segment as the flow table and its listeners see it, read from the bytes or from a Packet. */
 export interface SegmentView {
@@ -104,17 +107,17 @@ export function peekTcpSegment(f: Frame, s: TcpSegment): boolean {
 
 /** A Packet's TCP segment as a SegmentView (the frames that took the full decode). */
 export class PacketSegment implements SegmentView {
-  constructor(private readonly pkt: Packet) {}
+  constructor(private readonly pkt: Packet, private readonly tcp: Tcp, private readonly net: IPv4 | IPv6) {}
   get frame(): Frame { return this.pkt.frame; }
-  get srcPort(): number { return this.pkt.tcp!.srcPort; }
-  get dstPort(): number { return this.pkt.tcp!.dstPort; }
-  get srcIp(): string { return this.pkt.net!.src; }
-  get dstIp(): string { return this.pkt.net!.dst; }
+  get srcPort(): number { return this.tcp.srcPort; }
+  get dstPort(): number { return this.tcp.dstPort; }
+  get srcIp(): string { return this.net.src; }
+  get dstIp(): string { return this.net.dst; }
   get srcMac(): string | null { return this.pkt.eth?.src ?? this.pkt.cooked?.src ?? null; }
-  get flags(): number { return this.pkt.tcp!.flags; }
-  get seq(): number { return this.pkt.tcp!.seq; }
-  get payloadAt(): number { return this.pkt.tcp!.payloadAt; }
-  get payloadEnd(): number { return this.pkt.tcp!.payloadEnd; }
+  get flags(): number { return this.tcp.flags; }
+  get seq(): number { return this.tcp.seq; }
+  get payloadAt(): number { return this.tcp.payloadAt; }
+  get payloadEnd(): number { return this.tcp.payloadEnd; }
   get tunnelled(): boolean { return this.pkt.inner !== null; }
   get dstMac(): string | null { return this.pkt.eth?.dst ?? null; }
   packet(): Packet { return this.pkt; }

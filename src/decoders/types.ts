@@ -12,3 +12,11 @@ export interface Problem {
   /** Plain-English sentence: "VRRP advertisement truncated: 12 of 20 bytes". */
   message: string;
 }
+
+/** An ICMP or ICMPv6 echo (ping) whose identifier and sequence number were captured. A truncated echo has
+ *  none: its decoder gives `echo: null` and a problem, so no one matches a ping on a missing identifier. */
+export interface Echo {
+  request: boolean;
+  id: number;
+  seq: number;
+}

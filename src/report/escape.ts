@@ -2,14 +2,51 @@
 // places a report puts it. HTML is escaped by Handlebars ({{ }}); Markdown and Mermaid are not HTML, so
 // their renderers escape here, before the text reaches a template.
 
+/** Characters that act instead of showing: C0 and C1 controls, DEL, and the format characters
+ *  (bidi embeddings, overrides and isolates, marks, zero-width joiners, BOM), plus the line and
+ *  paragraph separators. In packet text they retitle or clear a terminal, or reorder what is read. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/** The same without tab, line feed and carriage return: plain whitespace in HTML (Markdown makes them spaces). */
+const INVISIBLE_BUT_WHITESPACE = /(?![\t\n\r])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** `\x1b`, `\u202e`: the escape the decoders already use for bytes of a TLS SNI. */
+function visibleEscape(c: string): string {
+  const n = c.codePointAt(0) ?? 0;
+  return n <= 0xff ? '\\x' + n.toString(16).padStart(2, '0') : '\\u' + n.toString(16).padStart(4, '0');
+}
+
+/** Packet or file text for a terminal: every control and format character shown as an escape, so
+ *  none reaches the terminal (ESC ]0; … BEL retitles it, ESC [2J clears it, CR overwrites a line). */
+export function terminalText(s: string): string {
+  return s.replace(INVISIBLE, visibleEscape);
+}
+
+/** Packet text for a page (HTML, Markdown): controls and bidi overrides shown as escapes; tab, CR and
+ *  LF kept (whitespace there). */
+export function visibleText(s: string): string {
+  return s.replace(INVISIBLE_BUT_WHITESPACE, visibleEscape);
+}
+
+/** A copy of a view (objects, arrays) with `f` applied to every string but those under `rawKeys`. */
+export function mapStrings<T>(v: T, f: (s: string) => string, rawKeys: ReadonlySet<string> = new Set(), key = ''): T {
+  if (typeof v === 'string') return (rawKeys.has(key) ? v : f(v)) as T;
+  if (Array.isArray(v)) return (rawKeys.has(key) ? v : v.map((x) => mapStrings(x, f, rawKeys))) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = mapStrings(x, f, rawKeys, k);
+    return out as T;
+  }
+  return v;
+}
+
 /**
  * Text safe in a GitHub/GitLab Markdown paragraph or table cell: no HTML (entities for < > &), no
  * emphasis, code, link or table syntax (backslash escapes), one line.
  */
 export function mdText(s: string): string {
   return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
     .replace(/\r\n|\r|\n|\t/g, ' ')
+    .replace(INVISIBLE, visibleEscape) // before the backslash escapes below, which keep it visible
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -31,7 +68,7 @@ export function mdText(s: string): string {
  */
 export function mermaidText(s: string, opts: { colon?: boolean } = {}): string {
   let out = '';
-  for (const ch of s.replace(/[\r\n\t\u00a0\u202f]+/g, ' ')) {
+  for (const ch of terminalText(s.replace(/[\r\n\t\u00a0\u202f]+/g, ' '))) { // Mermaid would print an entity's control as such
     if (/[\p{L}\p{N} .,()+\-–→×/'’«»…=@]/u.test(ch) || (ch === ':' && opts.colon)) out += ch;
     else out += `#${ch.codePointAt(0)};`;
   }

@@ -33,7 +33,7 @@ export function layersOf(p: Packet): Layers {
   if (p.ip) L.ip = ipFields(p.ip);
   if (p.ipv6) L.ipv6 = { src: p.ipv6.src, dst: p.ipv6.dst, next: p.ipv6.next, hopLimit: p.ipv6.hopLimit };
   if (p.inner) L.innerIp = p.inner instanceof IPv4 ? ipFields(p.inner) : { src: p.inner.src, dst: p.inner.dst, next: p.inner.next, hopLimit: p.inner.hopLimit };
-  if (p.icmp) L.icmp = { type: p.icmp.type, code: p.icmp.code, id: p.icmp.id, seq: p.icmp.seq };
+  if (p.icmp) L.icmp = { type: p.icmp.type, code: p.icmp.code, id: p.icmp.echo?.id ?? null, seq: p.icmp.echo?.seq ?? null };
   if (p.quoted) L.quoted = layersOf(p.quoted);
   if (p.icmpv6) {
     const m = p.icmpv6;

@@ -5,6 +5,7 @@
 import { Chalk, supportsColorStderr } from 'chalk';
 import type { I18n } from '../i18n/index.js';
 import type { ReportModel } from './model.js';
+import { terminalText } from './escape.js';
 
 export interface TerminalOptions {
   noColor: boolean;
@@ -30,13 +31,14 @@ export interface WrittenReport {
 
 export function summaryText(model: ReportModel, i18n: I18n, out: WrittenReport, level: 0 | 1 | 2 | 3): string {
   const c = new Chalk({ level });
-  const lines = [c.bold(`vrrpscope: ${i18n.t('term.wrote', { format: out.format, path: out.path })}`)];
+  // File names and packet text in the summary are escaped: a name with ESC in it must not drive the terminal.
+  const lines = [c.bold(`vrrpscope: ${terminalText(i18n.t('term.wrote', { format: out.format, path: out.path }))}`)];
   model.summary.forEach((line, i) => {
     const plain = (x: string) => x;
     const paint = i === 4 && model.counts.outages > 0 ? c.red : i === 2 && model.counts.failovers > 0 ? c.yellow : i === 0 && model.counts.warnings > 0 ? c.yellow : plain;
-    lines.push('  ' + paint(line));
+    lines.push('  ' + paint(terminalText(line)));
   });
-  for (const x of out.extra ?? []) lines.push('  ' + c.cyan(x));
+  for (const x of out.extra ?? []) lines.push('  ' + c.cyan(terminalText(x)));
   return lines.join('\n') + '\n';
 }
 
@@ -60,7 +62,7 @@ export class Progress {
   }
 
   private line(text: string): void {
-    this.stream.write('\r\x1b[2K' + text);
+    this.stream.write('\r\x1b[2K' + terminalText(text));
     this.shown = true;
   }
 
