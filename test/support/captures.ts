@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
-export const SHARED = fileURLToPath(new URL('../../../shared', import.meta.url));
+/** The team's shared folder: ../shared beside the repository, or $VRRPSCOPE_SHARED. */
+export const SHARED = process.env.VRRPSCOPE_SHARED || fileURLToPath(new URL('../../../shared', import.meta.url));
 export const HAVE_EXTENDED = existsSync(join(SHARED, 'captures/public/networklessons'));
 
 /** A file of test/fixtures, e.g. fixture('lab/director-failover/director-failover-front.pcap'); throws if it is missing. */
