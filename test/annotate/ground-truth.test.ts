@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
 import { reportJson } from '../support/ours.js';
 import { expectedMasters } from '../support/ground-truth.js';
 
@@ -15,8 +15,8 @@ interface Lab { name: string; groundTruth: string; captures: string[] }
 
 function labs(): Lab[] {
   const out: Lab[] = [];
-  const shared = join(SHARED, 'captures/lab');
-  if (existsSync(shared)) for (const name of readdirSync(shared)) {
+  const shared = fixture('lab');
+  for (const name of readdirSync(shared)) {
     const dir = join(shared, name);
     if (!existsSync(join(dir, 'ground-truth.json'))) continue;
     out.push({ name: 'lab/' + name, groundTruth: join(dir, 'ground-truth.json'), captures: readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => join(dir, f)) });

@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
+import { REASONS, skipUnless } from '../support/skip.js';
 import { reportJson } from '../support/ours.js';
 import { virtualServers } from '../support/keepalived-conf.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
 import { execFileSync } from 'node:child_process';
 
-const LABS = join(SHARED, 'captures/lab');
+const LABS = fixture('lab');
 // The second set of the same QEMU lab (DR, TUN, other checkers, sorry variant), recorded for the project.
 const OWN = fileURLToPath(new URL('../../captures/ivs', import.meta.url));
 const CHECKER: Record<string, string> = { TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'ssl', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc', PING_CHECK: 'ping', UDP_CHECK: 'udp', DNS_CHECK: 'dns' };
@@ -22,7 +23,7 @@ interface Change { t: number; director: string; action: string; real_server?: st
 const labDirs = (root: string) => (existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, 'ground-truth.json'))).map((d) => join(root, d)) : []);
 const labs = [...labDirs(LABS), ...labDirs(OWN)].filter((dir) => JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')).real_server_changes !== undefined);
 
-describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived\'s logs', () => {
+describe('health checks and the LVS pool against keepalived\'s logs', () => {
   for (const dir of labs) {
     const lab = dir.split('/').slice(-2).join('/');
     const g = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8'));
@@ -137,7 +138,7 @@ describe.skipIf(!labs.length)('health checks and the LVS pool against keepalived
     });
 
     // Only the labs whose clients queried DNS through LVS.
-    if (g.client?.by_kind?.dns) it.skipIf(!HAVE_TSHARK)(`${lab}: clients' DNS over UDP through LVS-NAT: one forwarded connection per client port the real server received`, () => {
+    if (g.client?.by_kind?.dns) it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))(`${lab}: clients' DNS over UDP through LVS-NAT: one forwarded connection per client port the real server received`, () => {
       const udp = vss.filter((v) => v.protocol === 'UDP' && v.port === 53);
       expect(udp.length).toBeGreaterThan(0);
       for (const vs of udp) for (const rs of vs.realServers) {

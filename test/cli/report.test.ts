@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, reportJson } from '../support/ours.js';
 import { pcapBytes, vrrpFrame } from '../support/build.js';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-cli-'));
 const put = (name: string, bytes: Uint8Array | string) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
@@ -53,7 +53,7 @@ describe('vrrpscope report', () => {
 
   it('survives the fuzzed tcpdump regressions and lists every frame', () => {
     for (const [file, n] of [['vrrp-vrrp_print-oobr.pcap', 3], ['vrrp-vrrp_print-oobr-2.pcap', 10]] as const) {
-      const doc = reportJson([join(SHARED, 'captures/public/tcpdump', file)], ['--all-frames']);
+      const doc = reportJson([fixture('public/tcpdump/' + file)], ['--all-frames']);
       expect(doc.frames.length).toBe(n);
     }
   });
@@ -66,7 +66,7 @@ describe('vrrpscope report', () => {
   });
 
   it('merges several files: frames numbered in time order, each naming its file and own number', () => {
-    const lab = join(SHARED, 'captures/lab/director-failover');
+    const lab = fixture('lab/director-failover');
     const doc = reportJson([join(lab, 'director-failover-front.pcap'), join(lab, 'director-failover-back.pcap')], ['--all-frames']);
     expect(doc.frames.length).toBe(2264 + 2802);
     expect(doc.captures.map((c: { file: string; frames: number }) => [c.file, c.frames])).toEqual([['director-failover-front.pcap', 2264], ['director-failover-back.pcap', 2802]]);

@@ -3,13 +3,13 @@
 // file and line; errors with a clear file:line message; unknown keywords once; nothing ever throws.
 
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseKeepalivedConf, loadConfigs, ConfigFileError, effectiveDelayLoop, configName } from '../../src/config/index.js';
 import { decomment, splitWords } from '../../src/config/lexer.js';
 import { expandBraces } from '../../src/config/glob.js';
-import { SHARED } from '../support/captures.js';
+import { fixture, labScenarios } from '../support/captures.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'vrrpscope-conf-'));
 function conf(text: string, name = 'keepalived.conf', dir = tmp()): string {
@@ -43,8 +43,8 @@ describe('lexing as keepalived does', () => {
 });
 
 describe('what matters here, with file and line', () => {
-  const lab = join(SHARED, 'captures/lab/healthcheck-mix/conf/keepalived-d1.conf');
-  it.skipIf(!existsSync(lab))('a lab configuration: instances, virtual servers, checkers and their parameters', () => {
+  const lab = fixture('lab/healthcheck-mix/conf/keepalived-d1.conf');
+  it('a lab configuration: instances, virtual servers, checkers and their parameters', () => {
     const c = parseKeepalivedConf(lab);
     expect(c.problems).toEqual([]);
     expect(configName(c)).toBe('d1');
@@ -253,7 +253,7 @@ mystery_block { a b c }
 
   it('odd input never throws: binary noise, truncations and mutations of real configurations', () => {
     const seeds = [
-      ...(existsSync(join(SHARED, 'captures/lab')) ? readdirSync(join(SHARED, 'captures/lab')).map((d) => join(SHARED, 'captures/lab', d, 'conf/keepalived-d1.conf')).filter(existsSync) : []),
+      ...labScenarios().map((d) => fixture(`lab/${d}/conf/keepalived-d1.conf`)),
       conf('vrrp_instance V { virtual_router_id 1 authentication { auth_type PASS auth_pass "x y" } }\n'),
     ].map((p) => readFileSync(p, 'latin1'));
     let seed = 12345;

@@ -13,7 +13,8 @@ import { I18n } from '../../src/i18n/index.js';
 import { Frame } from '../../src/io/frame.js';
 import { openCaptures } from '../../src/io/reader.js';
 import { ChecklistAnalyzer } from '../../src/checklist/index.js';
-import { HAVE_SHARED, sharedCaptures } from '../support/captures.js';
+import { HAVE_EXTENDED, extendedCaptures, fixtureCaptures } from '../support/captures.js';
+import { itHasExtendedCaptures } from '../support/skip.js';
 import { prng } from '../support/mutate.js';
 
 /** What decodePacket says makes a frame a plain segment (the raw total length: 0 is TSO's, which the decoder patches). */
@@ -36,9 +37,10 @@ function agree(f: Frame, s: TcpSegment, where: string): boolean {
   return plain;
 }
 
-const files = HAVE_SHARED ? sharedCaptures().filter((f) => !f.includes('/bench/')) : [];
+const files = [...fixtureCaptures(), ...extendedCaptures()];
+itHasExtendedCaptures(HAVE_EXTENDED, () => extendedCaptures().length);
 
-describe.skipIf(!HAVE_SHARED)('plain TCP segments read from the bytes', () => {
+describe('plain TCP segments read from the bytes', () => {
   it('are exactly the frames decodePacket finds plain, with the same fields, on every shared capture', () => {
     const s = new TcpSegment();
     let frames = 0, plain = 0;

@@ -8,7 +8,7 @@ import { defaultAnalyzers } from '../../src/annotate/index.js';
 import { ChecklistAnalyzer } from '../../src/checklist/index.js';
 import { I18n } from '../../src/i18n/index.js';
 import { openCaptures } from '../../src/io/reader.js';
-import { HAVE_SHARED, sharedCaptures } from '../support/captures.js';
+import { fixtureCaptures } from '../support/captures.js';
 
 function rows(paths: string[], reuse: boolean): string[] {
   const { source } = openCaptures(paths);
@@ -28,14 +28,14 @@ function rows(paths: string[], reuse: boolean): string[] {
   return out;
 }
 
-const lab = HAVE_SHARED ? sharedCaptures('lab') : [];
+const lab = fixtureCaptures('lab');
 
-describe.skipIf(!HAVE_SHARED)('frame objects reused by the first pass', () => {
+describe('frame objects reused by the first pass', () => {
   it('hand out the same frames as new objects would, pcap and pcapng, one file or several merged', () => {
     const cases = [
-      ...sharedCaptures('lab/healthcheck-mix').map((p) => [p]),
-      sharedCaptures('lab/director-failover'),
-      ...sharedCaptures('public/pcapng-test-generator').slice(0, 12).map((p) => [p]),
+      ...fixtureCaptures('lab/healthcheck-mix').map((p) => [p]),
+      fixtureCaptures('lab/director-failover'),
+      ...fixtureCaptures('public/pcapng-test-generator').slice(0, 12).map((p) => [p]),
     ];
     for (const paths of cases) expect(rows(paths, true), paths.join(' + ')).toEqual(rows(paths, false));
   });

@@ -8,7 +8,7 @@ import { openCaptures, CaptureError } from '../../src/io/reader.js';
 import type { Frame } from '../../src/io/frame.js';
 import { pcapBytes, vrrpFrame } from '../support/build.js';
 import { readFileSync } from 'node:fs';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-io-'));
 const put = (name: string, bytes: Uint8Array) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
@@ -93,7 +93,7 @@ describe('several files merged by time', () => {
   });
 
   it('merges the front and back captures of a lab in time order', () => {
-    const lab = join(SHARED, 'captures/lab/director-failover');
+    const lab = fixture('lab/director-failover');
     const { source } = openCaptures([join(lab, 'director-failover-front.pcap'), join(lab, 'director-failover-back.pcap')]);
     let n = 0, prev = -Infinity, ok = true, f;
     while ((f = source.next())) { n++; const t = f.tsSec + f.tsNs / 1e9; if (t < prev) ok = false; prev = t; }
@@ -105,7 +105,7 @@ describe('several files merged by time', () => {
 describe('pcapng', () => {
   it('keeps nanosecond if_tsresol timestamps exact (healthcheck-mix)', () => {
     const p = new PcapngParser(0);
-    p.push(readFileSync(join(SHARED, 'captures/lab/healthcheck-mix/healthcheck-mix.pcapng')));
+    p.push(readFileSync(fixture('lab/healthcheck-mix/healthcheck-mix.pcapng')));
     p.finish();
     const last: Frame[] = []; let f; while ((f = p.next())) last.push(f);
     expect(last.length).toBe(9221);
@@ -114,7 +114,7 @@ describe('pcapng', () => {
   });
 
   it('a block whose trailing length disagrees ends reading with a warning', () => {
-    const bytes = Buffer.from(readFileSync(join(SHARED, 'captures/public/pcapng-test-generator/output_le/basic/test009.pcapng')));
+    const bytes = Buffer.from(readFileSync(fixture('public/pcapng-test-generator/output_le/basic/test009.pcapng')));
     bytes.writeUInt32LE(0xdeadbeef, bytes.length - 4);
     const { frames, warnings } = readFile(put('bad-trailer.pcapng', bytes));
     expect(frames.length).toBe(1);

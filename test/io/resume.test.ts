@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { analyzeFiles, replayFrames } from '../../src/analyze.js';
 import { ResumeIndex, type ResumePoint } from '../../src/io/reader.js';
 import type { Frame } from '../../src/io/frame.js';
-import { HAVE_SHARED, SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
 
-const LAB = join(SHARED, 'captures', 'lab');
+const LAB = fixture('lab');
 
 function frameText(f: Frame): string {
   return [f.n, f.fileIndex, f.fileFrame, f.iface, f.linkType, f.tsSec, f.tsNs, f.origLen, Buffer.from(f.data).toString('hex'), (f.comments ?? []).join('|')].join(' ');
@@ -28,7 +28,7 @@ function compareReplays(paths: string[], pick: (n: number) => boolean): { wanted
   return { wanted: wanted.length, seeks: a.resumeIndex.points.length };
 }
 
-describe.skipIf(!HAVE_SHARED)('second pass through resume points', () => {
+describe('second pass through resume points', () => {
   it('pcapng with several interfaces and nanosecond times', () => {
     const r = compareReplays([join(LAB, 'healthcheck-mix', 'healthcheck-mix.pcapng')], (n) => n % 997 === 3 || n === 9221);
     expect(r.wanted).toBeGreaterThan(5);
@@ -36,7 +36,7 @@ describe.skipIf(!HAVE_SHARED)('second pass through resume points', () => {
   });
 
   it('pcapng with three sections, each with its own interfaces, and both byte orders merged', () => {
-    const gen = join(SHARED, 'captures', 'public', 'pcapng-test-generator');
+    const gen = fixture('public/pcapng-test-generator');
     // One resume point per frame (interval 1 through the index): every jump crosses section state.
     const files = [join(gen, 'output_le', 'difficult', 'test202.pcapng'), join(gen, 'output_be', 'difficult', 'test202.pcapng')];
     const a = analyzeFiles(files, { resumeInterval: 1 });

@@ -14,6 +14,7 @@ import { I18n } from '../../src/i18n/index.js';
 import { CaptureStream, findTcpdump, probeCap } from '../../src/io/live.js';
 import { LiveSession, eventLine } from '../../src/cli/live.js';
 import { reportJson } from '../support/ours.js';
+import { REASONS, skipNow, skipUnless } from '../support/skip.js';
 import { CLI, ROOT, fakeTcpdump, frameRows, killAll, startCli } from './support.js';
 
 const FAILOVER = join(ROOT, 'captures/vrrp-failover.pcap');
@@ -138,7 +139,7 @@ describe('live: where things go', () => {
   for (const [name, env, flags, coloured] of [
     ['a terminal', {}, [], true], ['NO_COLOR=1', { NO_COLOR: '1' }, [], false], ['--no-color', {}, ['--no-color'], false],
   ] as const) {
-    it.skipIf(!hasScript)(`events on ${name}: ${coloured ? 'coloured' : 'plain'}`, async () => {
+    it.skipIf(skipUnless(hasScript, REASONS.script))(`events on ${name}: ${coloured ? 'coloured' : 'plain'}`, async () => {
       const cmd = [process.execPath, CLI, 'live', '--iface', 'lo', '--backend', 'tcpdump', '--duration', '1', '--format', 'json', '--write', join(dir, `pty-${flags.length}-${name.length}.pcapng`), ...flags];
       const run = startCli([], { ...fake(), NO_COLOR: undefined, ...env }, ['/usr/bin/script', '-qec', cmd.map((a) => `'${a}'`).join(' '), '/dev/null']);
       expect((await run.end()).code, run.stdout).toBe(0);
@@ -189,7 +190,7 @@ describe('live: one-line errors', () => {
     }
   });
 
-  it.skipIf(!existsSync('/dev/full'))('a capture file that cannot be written (disk full): exit 1, saying so', async () => {
+  it.skipIf(skipUnless(existsSync('/dev/full'), 'no /dev/full here: a capture file that cannot be written is not tested'))('a capture file that cannot be written (disk full): exit 1, saying so', async () => {
     const run = startCli(['live', '--iface', 'lo', '--backend', 'tcpdump', '--write', '/dev/full', '--format', 'json', '-o', join(dir, 'full.json')], fake());
     expect((await run.end()).code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/the capture could not be saved completely: ENOSPC writing \/dev\/full$/m);
@@ -197,7 +198,7 @@ describe('live: one-line errors', () => {
   });
 
   it('tcpdump asked for but not installed: says what to install', async (ctx) => {
-    if (findTcpdump({ PATH: '/nonexistent' })) ctx.skip(); // tcpdump in an sbin directory: found anyway
+    if (findTcpdump({ PATH: '/nonexistent' })) skipNow(ctx, 'tcpdump is in an sbin directory, found without PATH: "tcpdump not installed" is not tested');
     const run = startCli(['live', '--iface', 'lo', '--backend', 'tcpdump'], { PATH: '/nonexistent' });
     expect((await run.end()).code).toBe(2);
     expect(run.stderr.trim()).toBe('vrrpscope: tcpdump is not installed (apt-get install tcpdump), or use --backend cap');
@@ -209,9 +210,10 @@ describe('live: one-line errors', () => {
     : (/^CapEff:\s*0+$/m.test(readFileSync('/proc/self/status', 'utf8')) ? [process.execPath, CLI] : null);
   for (const backend of ['tcpdump', 'cap'] as const) {
     it(`no permission (${backend}): exit 2 and how to get it`, async (ctx) => {
-      if (!unprivileged) ctx.skip();
-      if (backend === 'tcpdump' && !findTcpdump()) ctx.skip();
-      if (backend === 'cap' && !probeCap().available) ctx.skip();
+      if (!unprivileged) skipNow(ctx, 'no unprivileged user to test with (as root: setpriv missing; else: this process has capabilities)');
+      if (backend === 'tcpdump' && !findTcpdump()) skipNow(ctx, 'tcpdump is not installed (apt-get install tcpdump): its live tests do not run');
+      const cap = probeCap();
+      if (backend === 'cap' && !cap.available) skipNow(ctx, `the cap module is not available (${cap.why}): its live tests do not run`);
       const run = startCli(['live', '--iface', 'lo', '--backend', backend, '--write', join(dir, `perm-${backend}.pcapng`)], {}, unprivileged!);
       expect((await run.end()).code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`^vrrpscope: no permission to capture on lo: run as root, or give ${backend === 'cap' ? 'node' : 'tcpdump'} the CAP_NET_RAW and CAP_NET_ADMIN capabilities$`, 'm'));

@@ -4,7 +4,7 @@
 // frame for frame. Plus the pieces that decide and explain: backend choice and error lines.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { CaptureStream, LiveError, checkInterface, chooseBackend, classifyCaptur
 import { LiveCaptureFile } from '../../src/io/live-file.js';
 import { LiveSession, clockTime, colourLevel, eventLine, framesText, parseLiveArgs } from '../../src/cli/live.js';
 import { isLiveReport } from '../../src/cli/args.js';
-import { SHARED } from '../support/captures.js';
+import { FIXTURES, fixtureCaptures } from '../support/captures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FAILOVER = join(ROOT, 'captures/vrrp-failover.pcap');
@@ -29,12 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Our own lab captures and the shared lab ones (LVS, health checks, HTTP: the stateful decoders too). */
 function captures(): string[] {
   const own = readdirSync(join(ROOT, 'captures')).filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => join(ROOT, 'captures', f));
-  const lab = join(SHARED, 'captures/lab');
-  const shared = existsSync(lab) ? readdirSync(lab).flatMap((d) => {
-    const p = join(lab, d);
-    return statSync(p).isDirectory() ? readdirSync(p).filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => join(p, f)) : [];
-  }) : [];
-  return [...own, ...shared];
+  return [...own, ...fixtureCaptures('lab')];
 }
 
 /** Deterministic chunk sizes: a seeded generator so a failure can be replayed. */
@@ -104,7 +99,7 @@ describe('live pipeline = file pipeline', () => {
   });
 
   for (const path of captures()) {
-    it(`${path.replace(ROOT, '').replace(SHARED, '../shared/')}: random chunks give the file's events and frames`, () => {
+    it(`${path.replace(ROOT, '').replace(FIXTURES, 'test/fixtures')}: random chunks give the file's events and frames`, () => {
       const expected = fileEvents(path);
       const run = liveRun(path, chunkSizes(path.length, 1500));
       expect(run.frames).toBe(expected.frames);

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
-import { HAVE_SHARED, sharedCaptures } from '../support/captures.js';
+import { HAVE_EXTENDED, captureName, extendedCaptures, fixtureCaptures } from '../support/captures.js';
+import { REASONS, itHasExtendedCaptures, skipUnless } from '../support/skip.js';
 import { HAVE_TSHARK, tsharkRows } from '../support/tshark.js';
 import { reportJson } from '../support/ours.js';
 import { diffRows } from '../support/compare.js';
@@ -12,14 +13,16 @@ import { diffRows } from '../support/compare.js';
 // and one of them is Frame Relay, which we list but do not decode).
 const FUZZED = /oobr/;
 
-const files = HAVE_SHARED ? sharedCaptures().filter((f) => !f.includes('/bench/')) : [];
+// regressions/ holds inputs that break vrrpscope today, each with its own test (test/fixtures/regressions/README.md).
+const files = [...fixtureCaptures('public'), ...fixtureCaptures('lab'), ...extendedCaptures()];
+itHasExtendedCaptures(HAVE_EXTENDED, () => extendedCaptures().length);
 
-describe.skipIf(!HAVE_TSHARK || !HAVE_SHARED)('decoded fields equal tshark, frame by frame', () => {
+describe.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('decoded fields equal tshark, frame by frame', () => {
   it('finds the shared captures', () => {
-    expect(files.length).toBeGreaterThan(80);
+    expect(files.length).toBeGreaterThanOrEqual(80); // test/fixtures: 72 public, 8 lab (+ 8 extended)
   });
   for (const file of files) {
-    const name = file.split('/captures/')[1];
+    const name = captureName(file);
     it(name, () => {
       const theirs = tsharkRows(file);
       const ours = reportJson([file], ['--all-frames']).frames;
@@ -32,11 +35,11 @@ describe.skipIf(!HAVE_TSHARK || !HAVE_SHARED)('decoded fields equal tshark, fram
 });
 
 // The MANIFEST's tshark dumps (occurrence=a): every VRRP address, auth string and checksum status.
-describe.skipIf(!HAVE_SHARED)('VRRP fields equal the committed tshark 4.0.17 dumps', () => {
+describe('VRRP fields equal the committed tshark 4.0.17 dumps', () => {
   const dumps = files.filter((f) => existsSync(f + '.tshark-4.0.17.vrrp.tsv'));
   it('has dumps to compare with', () => expect(dumps.length).toBeGreaterThanOrEqual(4));
   for (const file of dumps) {
-    it(file.split('/captures/')[1], () => {
+    it(captureName(file), () => {
       const [head, ...lines] = readFileSync(file + '.tshark-4.0.17.vrrp.tsv', 'utf8').split('\n').filter((l) => l.length > 0);
       const cols = head.split('\t');
       const ours = new Map(reportJson([file], ['--all-frames']).frames.map((f) => [f.n, f]));

@@ -4,20 +4,21 @@
 // $VRRPSCOPE_SCREENSHOTS, else <tmp>/vrrpscope-screenshots.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { HAVE_CHROMIUM, launch, openReport, type PageRecord } from '../support/browser.js';
 import { runCli } from '../support/ours.js';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
+import { REASONS, skipUnless } from '../support/skip.js';
 import { writeHtml } from '../../src/report/html.js';
 import { HOSTILE, StringSink, T0, hostileHttpCapture, storyEvents, syntheticAnalysis, syntheticCapture, tmp } from './fixtures.js';
 
 const SHOTS = process.env.VRRPSCOPE_SCREENSHOTS ?? join(tmpdir(), 'vrrpscope-screenshots');
 const dir = tmp('vrrpscope-browser-');
 const BUNDLED = join(process.cwd(), 'captures/vrrp-failover.pcap');
-const LAB_FRONT = join(SHARED, 'captures/lab/director-failover/director-failover-front.pcap');
+const LAB_FRONT = fixture('lab/director-failover/director-failover-front.pcap');
 
 function cliHtml(name: string, args: string[]): string {
   const out = join(dir, name);
@@ -34,7 +35,7 @@ function expectQuiet(rec: PageRecord): void {
   expect(rec.dialogs, 'dialogs (alert)').toEqual([]);
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
+describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -45,7 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
   const reports: [string, string[], string][] = [
     ['vrrp-failover', [BUNDLED], 'en'],
     ['vrrp-failover.fr', [BUNDLED, '--lang', 'fr'], 'fr'],
-    ...(existsSync(LAB_FRONT) ? [['director-failover-front', [LAB_FRONT], 'en'] as [string, string[], string]] : []),
+    ['director-failover-front', [LAB_FRONT], 'en'],
   ];
 
   for (const [name, args] of reports) {

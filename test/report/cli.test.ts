@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, reportJson, runCli } from '../support/ours.js';
 import { tmp } from './fixtures.js';
+import { REASONS, skipUnless } from '../support/skip.js';
 import { I18n } from '../../src/i18n/index.js';
 import { colourLevel, Progress, summaryText } from '../../src/report/terminal.js';
 import { buildModel } from '../../src/report/model.js';
@@ -62,7 +63,7 @@ describe('vrrpscope report formats and outputs', () => {
     expect(r.stderr).toMatch(/not a directory/);
   });
 
-  it.skipIf(!HAVE_SCRIPT)('on a terminal: HTML goes to <capture>.html in the current directory, with a coloured summary', () => {
+  it.skipIf(skipUnless(HAVE_SCRIPT, REASONS.script))('on a terminal: HTML goes to <capture>.html in the current directory, with a coloured summary', () => {
     const text = onTerminal(['report', BUNDLED]);
     expect(existsSync(join(dir, 'vrrp-failover.html'))).toBe(true);
     expect(text).toContain('html report written to vrrp-failover.html');
@@ -70,7 +71,7 @@ describe('vrrpscope report formats and outputs', () => {
     expect(text).toMatch(/\x1b\[33m3 failovers/);
   });
 
-  it.skipIf(!HAVE_SCRIPT)('on a terminal: NO_COLOR and --no-color turn colour off; pcapng needs -o', () => {
+  it.skipIf(skipUnless(HAVE_SCRIPT, REASONS.script))('on a terminal: NO_COLOR and --no-color turn colour off; pcapng needs -o', () => {
     expect(onTerminal(['report', BUNDLED, '--format', 'md', '-o', 'a.md'], { NO_COLOR: '1' })).not.toMatch(/\x1b\[(1|33)m/);
     expect(onTerminal(['report', BUNDLED, '--format', 'md', '-o', 'b.md', '--no-color'])).not.toMatch(/\x1b\[(1|33)m/);
     expect(onTerminal(['report', BUNDLED, '--format', 'pcapng'])).toMatch(/an annotated pcapng is binary: give -o FILE/);

@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import mermaid from 'mermaid';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { I18n } from '../../src/i18n/index.js';
 import { ReportFormat } from '../../src/report/format.js';
@@ -12,7 +11,7 @@ import { MAX_STATEMENTS, mermaidSequence } from '../../src/report/mermaid.js';
 import { storyEvents, T0 } from './fixtures.js';
 import type { VrrpscopeEvent } from '../../src/annotate/events.js';
 import { runCli } from '../support/ours.js';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
 
 async function parses(lines: string[]): Promise<void> {
   const r = await mermaid.parse(lines.join('\n'));
@@ -69,8 +68,8 @@ describe('Mermaid sequence diagrams', () => {
   const captures = [
     join(process.cwd(), 'captures/vrrp-failover.pcap'),
     ...['director-failover/director-failover-front.pcap', 'director-failover/director-failover-back.pcap', 'healthcheck-mix/healthcheck-mix.pcapng',
-      'lvs-nat-basic/lvs-nat-basic-front.pcap', 'quorum-sorry/quorum-sorry-front.pcap'].map((f) => join(SHARED, 'captures/lab', f)),
-  ].filter((f) => existsSync(f));
+      'lvs-nat-basic/lvs-nat-basic-front.pcap', 'quorum-sorry/quorum-sorry-front.pcap'].map((f) => fixture('lab/' + f)),
+  ];
   for (const file of captures) {
     it(`the Markdown report of ${file.split('/').pop()} has diagrams that parse`, async () => {
       for (const lang of ['en', 'fr']) {

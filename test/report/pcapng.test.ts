@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PcapngWriter } from '../../src/io/pcapng-writer.js';
 import { PcapngParser } from '../../src/io/pcapng.js';
@@ -12,13 +12,14 @@ import type { Frame } from '../../src/io/frame.js';
 import { writeAnnotatedPcapng } from '../../src/report/pcapng.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
 import { CLI, reportJson, runCli } from '../support/ours.js';
-import { SHARED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
+import { REASONS, skipUnless } from '../support/skip.js';
 import { vrrpFrame } from '../support/build.js';
 import { T0, storyEvents, syntheticAnalysis, tmp } from './fixtures.js';
 
 const dir = tmp('vrrpscope-pcapng-');
 const BUNDLED = join(process.cwd(), 'captures/vrrp-failover.pcap');
-const LAB = join(SHARED, 'captures/lab');
+const LAB = fixture('lab');
 
 function parse(bytes: Uint8Array): Frame[] {
   const p = new PcapngParser(0);
@@ -109,7 +110,7 @@ describe('PcapngWriter', () => {
     expect(() => writer.writePacket(0, 0, 0, new Uint8Array(1))).toThrow(/interface 0/);
   });
 
-  it.skipIf(!HAVE_TSHARK)('is read by tshark with every nanosecond digit and every comment', () => {
+  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('is read by tshark with every nanosecond digit and every comment', () => {
     const path = join(dir, 'sample.pcapng');
     writeFileSync(path, sample());
     const rows = tshark(['-r', path, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.interface_id', '-e', 'frame.len'])
@@ -144,7 +145,7 @@ describe('annotated pcapng report', () => {
     expect(frames.every((f) => f.tsNs === 123_456_789)).toBe(true);
   });
 
-  it.skipIf(!HAVE_TSHARK)('tshark -Y frame.comment lists exactly the frames the JSON report annotates, with our comments', () => {
+  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('tshark -Y frame.comment lists exactly the frames the JSON report annotates, with our comments', () => {
     const out = join(dir, 'vrrp-failover.annotated.pcapng');
     const r = runCli(['report', BUNDLED, '--format', 'pcapng', '-o', out]);
     expect(r.status).toBe(0);
@@ -163,8 +164,7 @@ describe('annotated pcapng report', () => {
   });
 
   it('writes the input frames unchanged: bytes, lengths, link types and timestamps to the nanosecond', () => {
-    const cases = [[BUNDLED], [join(LAB, 'quorum-sorry/quorum-sorry-front.pcap')], [join(LAB, 'healthcheck-mix/healthcheck-mix.pcapng')], [join(LAB, 'lvs-nat-basic/lvs-nat-basic-d1-any.pcap')]]
-      .filter((files) => files.every((f) => existsSync(f)));
+    const cases = [[BUNDLED], [join(LAB, 'quorum-sorry/quorum-sorry-front.pcap')], [join(LAB, 'healthcheck-mix/healthcheck-mix.pcapng')], [join(LAB, 'lvs-nat-basic/lvs-nat-basic-d1-any.pcap')]];
     for (const [file] of cases) {
       const out = join(dir, file.split('/').pop() + '.out.pcapng');
       expect(runCli(['report', file, '--format', 'pcapng', '-o', out]).status).toBe(0);
@@ -178,7 +178,7 @@ describe('annotated pcapng report', () => {
     }
   }, 60_000);
 
-  it.skipIf(!HAVE_TSHARK || !existsSync(join(LAB, 'director-failover')))('merges several files into one pcapng: one interface per (file, interface), frames in the merged order', () => {
+  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('merges several files into one pcapng: one interface per (file, interface), frames in the merged order', () => {
     const files = [join(LAB, 'director-failover/director-failover-front.pcap'), join(LAB, 'director-failover/director-failover-back.pcap')];
     const out = join(dir, 'merged.pcapng');
     expect(runCli(['report', ...files, '--format', 'pcapng', '-o', out]).status).toBe(0);

@@ -10,7 +10,8 @@ import { summarize } from '../../src/decoders/summary.js';
 import { layersOf } from '../../src/report/layers.js';
 import { openCaptures, parserFor } from '../../src/io/reader.js';
 import { Frame } from '../../src/io/frame.js';
-import { HAVE_SHARED, sharedCaptures } from '../support/captures.js';
+import { HAVE_EXTENDED, extendedCaptures, fixtureCaptures } from '../support/captures.js';
+import { itHasExtendedCaptures } from '../support/skip.js';
 import { prng } from '../support/mutate.js';
 
 
@@ -42,11 +43,12 @@ function exercise(f: Frame, streams: HeadReassembler): void {
   JSON.stringify(layersOf(p));
 }
 
-const files = HAVE_SHARED ? sharedCaptures().filter((f) => !f.includes('/bench/')) : [];
+const files = [...fixtureCaptures(), ...extendedCaptures()];
+itHasExtendedCaptures(HAVE_EXTENDED, () => extendedCaptures().length);
 const PER_FILE = 400;
 const MUTATIONS = 40;
 
-describe.skipIf(!HAVE_SHARED)('decoders never throw', () => {
+describe('decoders never throw', () => {
   it('on mutated frames of every shared capture', () => {
     const rnd = prng(0x5eed);
     let decoded = 0;
@@ -85,7 +87,7 @@ describe.skipIf(!HAVE_SHARED)('decoders never throw', () => {
   });
 });
 
-describe.skipIf(!HAVE_SHARED)('readers end on damaged files', () => {
+describe('readers end on damaged files', () => {
   it('mutated headers and lengths of every shared capture', () => {
     const rnd = prng(42);
     let runs = 0;
