@@ -17,7 +17,7 @@ function recorder(flows: TcpFlows): { ended: Flow[]; segments: Map<Flow, number>
 }
 
 describe('TCP flows', () => {
-  it('keeps 6000 concurrent connections apart, then each closes as its own flow', () => {
+  it('keeps 6000 concurrent connections apart, then each closes as its own flow', { timeout: 30_000 }, () => {
     const flows = new TcpFlows();
     const r = recorder(flows);
     const frames: Timed[] = [];
@@ -41,16 +41,13 @@ describe('TCP flows', () => {
     expect(engine.facts()).toEqual({ tcp: { connections: N, maxOpen: N, evicted: 0 } });
     expect(flows.size).toBe(0);
     expect(r.ended.length).toBe(N);
-    for (const f of r.ended) {
-      expect(f.ended).toBe('fin');
-      expect(f.established).toBe(true);
-      expect(f.syns).toBe(1);
-    }
+    // One assertion over the 6000 (18 000 expect() calls cost more than the flows themselves).
+    expect(r.ended.filter((f) => f.ended !== 'fin' || f.established !== true || f.syns !== 1).map((f) => [f.ended, f.established, f.syns])).toEqual([]);
     // Listeners get the segments that open a flow or carry data: each flow's own SYN and its data
     // segment, sent once all 6000 were open.
     expect(r.segments.size).toBe(N);
     expect(new Set(r.segments.values())).toEqual(new Set([2]));
-    for (const f of r.ended) expect(f.clientBytes).toBe(1);
+    expect(r.ended.filter((f) => f.clientBytes !== 1).map((f) => f.clientBytes)).toEqual([]);
   });
 
   it('evicts the least recently active flow beyond its cap, and counts it', () => {

@@ -89,6 +89,25 @@ export function fakeTcpdump(): string {
   return p;
 }
 
+/**
+ * Resolves once the capture file being written at `path` holds `n` frames (it is written through as
+ * frames arrive): the sign that vrrpscope has received everything the fake tcpdump sent. Rejects after
+ * `ms` or if `run` ends first.
+ */
+export async function waitForSavedFrames(run: Run, path: string, n: number, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let ended = false;
+  void run.exited.then(() => { ended = true; });
+  for (;;) {
+    let have = -1;
+    try { have = frameRows(path).length; } catch { /* not there yet, or a block half written */ }
+    if (have === n) return;
+    if (ended) throw new Error(`process ended with ${have} of ${n} frames in ${path}\nstderr: ${run.stderr}`);
+    if (Date.now() > deadline) throw new Error(`${path} holds ${have} of ${n} frames after ${ms} ms\nstderr: ${run.stderr}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export interface FrameRow { sec: number; ns: number; caplen: number; origLen: number; hash: string }
 
 /** Every frame of a capture file: time, lengths and a hash of the bytes. */
