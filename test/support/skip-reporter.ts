@@ -4,9 +4,16 @@
 
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
 
 export default class SkipReasons implements Reporter {
+  /** With -t, the tests the filter leaves out count as skipped: no reason to ask of them. */
+  private filtered = false;
+
+  onInit(vitest: Vitest): void {
+    this.filtered = !!vitest.config.testNamePattern;
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const dir = process.env.VRRPSCOPE_SKIP_REASONS;
     const byReason = new Map<string, Set<string>>();
@@ -28,7 +35,7 @@ export default class SkipReasons implements Reporter {
       const n = [...m.children.allTests('skipped')].length;
       skipped += n;
       const file = relative(process.cwd(), m.moduleId);
-      if (n && !explained.has(file)) silent.push(`${file} (${n})`);
+      if (n && !explained.has(file) && !this.filtered) silent.push(`${file} (${n})`);
     }
     if (!byReason.size && !silent.length) return;
     const lines = [`Skipped tests: ${skipped}, for these reasons:`];
