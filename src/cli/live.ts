@@ -16,6 +16,7 @@ import { HeadReassembler } from '../decoders/reassembly.js';
 import { I18n, type Lang } from '../i18n/index.js';
 import { frameTime, type Frame } from '../io/frame.js';
 import { LiveCaptureFile } from '../io/live-file.js';
+import { OutputError, planOutput } from '../report/sink.js';
 import {
   BACKENDS, LiveError, checkInterface, chooseBackend, findTcpdump, openCapture, probeCap,
   type BackendName, type LiveCapture,
@@ -283,6 +284,16 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     else try { unlinkSync(capturePath); } catch { /* gone */ }
   };
+  // The report's -o as report will check it (the capture under another name, a missing directory),
+  // now rather than after a long capture.
+  try {
+    planOutput(reportPath, [capturePath]);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    say(e.message);
+    discard();
+    return 2;
+  }
 
   // Events go to standard output, unless the report does.
   const out = reportPath === '-' ? process.stderr : process.stdout;

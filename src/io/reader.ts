@@ -1,6 +1,6 @@
 // Opens capture files, detects their format, and streams frames in bounded memory.
 
-import { openSync, readSync, closeSync, fstatSync, type Stats } from 'node:fs';
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import type { Frame } from './frame.js';
 import { compareFrameTime, FramePool } from './frame.js';
 import type { CaptureParser, ParserResumeState } from './parser.js';
@@ -98,21 +98,27 @@ export class CaptureFile implements FrameSource {
     } catch (e) {
       throw new CaptureError(`${path}: ${openErrorText(e)}`);
     }
-    let st: Stats;
-    try { st = fstatSync(this.fd); } catch (e) { throw new CaptureError(`${path}: ${openErrorText(e)}`); }
-    if (st.isDirectory()) { this.close(); throw new CaptureError(`${path}: is a directory, not a capture file`); }
-    if (st.isFile()) this.filePos = 0;
-    else this.spool = new SpoolFile(path === '-' ? 'standard input' : path);
-    this.size = st.size;
-    this.lastFrame = opts.lastFrame ?? Infinity;
-    // A stream may hand out a few bytes at a time: the magic number needs its first four.
-    let first = this.read(firstRead);
-    while (first.length > 0 && first.length < 4 && !this.eof) first = concat(first, this.read(firstRead));
-    if (first.length === 0) { this.close(); throw new CaptureError(`${path}: the file is empty`); }
-    const parser = parserFor(first, fileIndex);
-    if (!parser) { this.close(); throw new CaptureError(`${path}: ${describeUnknown(first)}`); }
-    this.parser = parser;
-    parser.push(first);
+    try {
+      const st = fstatSync(this.fd);
+      if (st.isDirectory()) throw new CaptureError(`${path}: is a directory, not a capture file`);
+      if (st.isFile()) this.filePos = 0;
+      else this.spool = new SpoolFile(path === '-' ? 'standard input' : path);
+      this.size = st.size;
+      this.lastFrame = opts.lastFrame ?? Infinity;
+      // A stream may hand out a few bytes at a time: the magic number needs its first four.
+      let first = this.read(firstRead);
+      while (first.length > 0 && first.length < 4 && !this.eof) first = concat(first, this.read(firstRead));
+      if (first.length === 0) throw new CaptureError(`${path}: the file is empty`);
+      const parser = parserFor(first, fileIndex);
+      if (!parser) throw new CaptureError(`${path}: ${describeUnknown(first)}`);
+      this.parser = parser;
+      parser.push(first);
+    } catch (e) {
+      // Not a capture: neither the file nor a copy of it stays open.
+      this.close();
+      this.spool?.close();
+      throw e instanceof CaptureError ? e : new CaptureError(`${path}: ${openErrorText(e)}`);
+    }
   }
 
   /** The file a later pass opens: the file itself, or the copy of a stream made while it was read. */

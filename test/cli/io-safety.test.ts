@@ -101,6 +101,14 @@ describe('a report is complete or absent', { timeout: 60_000 }, () => {
     expect(run(['report', input, '-o', '/dev/null']).status).toBe(0);
   });
 
+  it('a FIFO as -o is written directly, and stays a FIFO', () => {
+    const { dir, input } = lab();
+    const r = run([], { shell: `cd '${dir}' && mkfifo out.json && { timeout 20 cat out.json > got.json & } && timeout 20 node '${CLI}' report in.pcap --format json -o out.json; s=$?; wait; exit $s` });
+    expect(r.status).toBe(0);
+    expect(statSync(join(dir, 'out.json')).isFIFO()).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'got.json'), 'utf8')).captures[0].frames).toBe(202);
+  });
+
   it('a missing output directory is reported before the capture is read (a FIFO nobody writes does not hang it)', () => {
     const { dir } = lab();
     const fifo = join(dir, 'never-written.pcap');
