@@ -148,7 +148,7 @@ async function runReport(argv: string[]): Promise<number> {
   const progress = new Progress(i18n);
   const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${terminalText(line)}\n`)), lang: args.lang, progress: progress.update });
   progress.done();
-  for (const w of analysis.warnings) if (w.message === NO_FRAME) process.stderr.write(`vrrpscope: ${w.file}: ${NO_FRAME}\n`);
+  for (const w of analysis.warnings) if (w.message === NO_FRAME) process.stderr.write(`vrrpscope: ${terminalText(w.file ?? "")}: ${NO_FRAME}\n`);
   const extra: string[] = [];
   if (output !== '-') progress.message(i18n.t('term.writing', { path: output }));
   const sink = new OutputSink(plan);
