@@ -1,5 +1,5 @@
 // Layout baselines: the html and md renderers on two small analyses built here by hand (no capture is
-// analysed: the events, comments and warnings below are the input), kept under test/golden/layout/. A
+// analysed: the events, comments, checklist and warnings below are the input), kept under test/golden/layout/. A
 // template or renderer edit changes these files and no event baseline; an analyser edit changes none of
 // these. `npm run golden` rewrites them (it runs this file with VRRPSCOPE_GOLDEN_WRITE=1); review the diff.
 
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VrrpscopeEvent } from '../../src/annotate/events.js';
 import type { Lang } from '../../src/i18n/index.js';
+import type { Checklist } from '../../src/checklist/types.js';
 import { writeHtml } from '../../src/report/html.js';
 import { writeMarkdown } from '../../src/report/markdown.js';
 import { mdText } from '../../src/report/escape.js';
@@ -41,12 +42,28 @@ const SERVICE: E[] = [
   { id: 's8', kind: 'lvs.realserver', time: T0 + 12.5, frames: [26], severity: 'notice', summary: '10.1.0.21:80 is back in the pool.', realServer: '10.1.0.21:80', state: 'in' },
 ];
 
+/** The checklist section of the failover page: one proven and one missing behaviour, a configuration, a finding. */
+const CHECKLIST: Checklist = {
+  mode: 'auto', expectSource: null, complete: false,
+  counts: { required: 2, proven: 1, missing: 1, findings: 1 },
+  items: [
+    { id: 'vrrp-election', title: 'VRRP election', required: true, why: 'VRRP seen.', status: 'proven',
+      evidence: [{ event: 'e1', kind: 'vrrp.master', time: T0 + 1, frames: [3], summary: '10.0.0.11 becomes master of VRID 51.' }], frames: [3], detail: null, step: null },
+    { id: 'vrrp-preemption', title: 'Preemption', required: true, why: 'Two routers with different priorities.', status: 'missing',
+      evidence: [], frames: [], detail: 'No router took over from a lower-priority master.', step: 'Restart keepalived on 10.0.0.11 while 10.0.0.12 is master.' },
+  ],
+  directors: [{ name: 'd1', config: 'keepalived-d1.conf', addresses: ['10.0.0.11'], label: 'd1 (10.0.0.11)' }],
+  configs: [{ file: 'keepalived-d1.conf', files: ['keepalived-d1.conf'], director: 'd1', problems: [] }],
+  findings: [{ kind: 'vrrp-priority', severity: 'warning', director: 'd1 (10.0.0.11)', message: 'priority 150 configured, 100 advertised.', where: [{ file: 'keepalived-d1.conf', line: 12 }], frames: [3], events: ['e1'] }],
+  notes: ['The capture does not show the real servers\' segment.'],
+};
+
 const dir = tmp('vrrpscope-layout-');
 const capture = syntheticCapture(dir);
 
-const CASES: { file: string; events: E[]; lang: Lang; comments: [number, string][]; render: 'html' | 'md' }[] = [
-  { file: 'failover.html', events: FAILOVER, lang: 'en', comments: [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last frame']], render: 'html' },
-  { file: 'failover.md', events: FAILOVER, lang: 'en', comments: [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last frame']], render: 'md' },
+const CASES: { file: string; events: E[]; lang: Lang; comments: [number, string][]; render: 'html' | 'md'; checklist?: Checklist }[] = [
+  { file: 'failover.html', events: FAILOVER, lang: 'en', comments: [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last frame']], render: 'html', checklist: CHECKLIST },
+  { file: 'failover.md', events: FAILOVER, lang: 'en', comments: [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last frame']], render: 'md', checklist: CHECKLIST },
   { file: 'failover.fr.md', events: FAILOVER, lang: 'fr', comments: [[1, 'annonce VRRP, VRID 51, priorité 150']], render: 'md' },
   { file: 'service.html', events: SERVICE, lang: 'en', comments: [], render: 'html' },
   { file: 'service.md', events: SERVICE, lang: 'en', comments: [], render: 'md' },
@@ -54,6 +71,7 @@ const CASES: { file: string; events: E[]; lang: Lang; comments: [number, string]
 
 function render(c: (typeof CASES)[number]): string {
   const a = syntheticAnalysis(capture, c.events as VrrpscopeEvent[], { lang: c.lang, comments: c.comments });
+  if (c.checklist) a.facts = { checklist: c.checklist };
   const sink = new StringSink();
   if (c.render === 'html') writeHtml(a, sink, { allFrames: false });
   else writeMarkdown(a, sink, { allFrames: false });
@@ -81,6 +99,7 @@ describe('layout baselines (hand-built analyses; npm run golden rewrites them)',
   it('is the same page twice, from a capture in another directory', () => {
     const other = syntheticCapture(tmp('vrrpscope-layout-'));
     const a = syntheticAnalysis(other, FAILOVER as VrrpscopeEvent[], { comments: CASES[0].comments });
+    a.facts = { checklist: CHECKLIST };
     const sink = new StringSink();
     writeHtml(a, sink, { allFrames: false });
     expect(sink.text).toBe(render(CASES[0]));
