@@ -4,7 +4,8 @@
 // capture only which VRIDs and addresses it carries (the decoders, checked against tshark by test/oracle).
 //
 //   - every "(VI_x) Entering MASTER STATE" is a vrrp.master of that router and VRID within 1 s, and
-//     every vrrp.master is such a line;
+//     every vrrp.master is such a line; every "(VI_x) sent 0 priority" is a vrrp.resign, and vice versa
+//     (not when the log said "Netlink reports ethN down" before it: that advert never leaves);
 //   - every window in which two directors' logs both say MASTER for one instance for more than 1 s is a
 //     vrrp.split-brain of those routers (start and end within one advert interval + 0.5 s), and every
 //     vrrp.split-brain is such a window;
@@ -236,6 +237,23 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     else out.push(`${d.name} (${router}) Entering MASTER STATE of ${inst.name} (VRID ${inst.vrid}) at ${rel(l.t)} s: no vrrp.master within 1 s`);
   }
   for (const e of masters) if (!matched.has(e)) out.push(`vrrp.master of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "Entering MASTER STATE" within 1 s`);
+
+  // --- priority 0: "(VI_x) sent 0 priority" is a vrrp.resign of that router within 1 s, and vice versa
+  const resigns = ev('vrrp.resign');
+  const usedResign = new Set<unknown>();
+  for (const d of directors) for (const [i, l] of d.lines.entries()) {
+    const m = /^\((\S+)\) sent 0 priority$/.exec(l.msg);
+    const inst = m && instOf(d, m[1]);
+    if (!inst || !wire.vrids.has(inst.vrid) || !inSpan(l.t)) continue;
+    // FAULT because the interface went down: keepalived logs the priority-0 advert, the interface drops it
+    const down = d.lines.slice(0, i).findLast((x) => new RegExp(`^Netlink reports ${inst.iface} (down|up)$`).test(x.msg));
+    if (down?.msg.endsWith(' down')) continue;
+    const router = routerOf(d, inst);
+    const e = resigns.find((x) => !usedResign.has(x) && x.vrid === inst.vrid && x.router === router && Math.abs(x.time - l.t) <= 1);
+    if (e) usedResign.add(e);
+    else out.push(`${d.name} (${router}) "sent 0 priority" for ${inst.name} (VRID ${inst.vrid}) at ${rel(l.t)} s: no vrrp.resign within 1 s`);
+  }
+  for (const e of resigns) if (!usedResign.has(e)) out.push(`vrrp.resign of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "sent 0 priority" within 1 s`);
 
   // --- split brain: windows in which two directors' logs both say MASTER for one instance
   const periods = new Map<number, { router: string; from: number; to: number; advertS: number }[]>();
