@@ -83,7 +83,7 @@ describe('layout baselines (hand-built analyses; npm run golden rewrites them)',
     it(c.file, () => {
       const now = render(c);
       // what the page must carry whatever the layout: every event's sentence and every listed frame
-      for (const e of c.events) expect(now, e.id).toContain(c.render === 'html' ? e.summary.replace(/'/g, '&#x27;') : mdText(e.summary));
+      for (const e of c.events) { const s = String(e.summary); expect(now, e.id).toContain(c.render === 'html' ? s.replace(/'/g, '&#x27;') : mdText(s)); }
       const path = join(LAYOUT, c.file);
       if (WRITE) { mkdirSync(LAYOUT, { recursive: true }); writeFileSync(path, now); return; }
       expect(existsSync(path), `${c.file} is missing: run npm run golden and review it`).toBe(true);
