@@ -1,6 +1,11 @@
-// Types of regen-golden.mjs for the golden test.
-export interface GoldenCase { name: string; format: string; lang: string; file: string; args: string[]; available: boolean }
+// Types of regen-golden.mjs for the baseline tests.
+export interface GoldenCase { name: string; files: string[]; lab: string | null; notes: Record<string, string[]>; available: boolean }
 export const ROOT: string;
 export const GOLDEN_DIR: string;
+export const EVENTS_DIR: string;
+export const DROPPED: string[];
 export function goldenCases(): GoldenCase[];
-export function renderCase(gc: GoldenCase): string;
+export function reportDoc(files: string[], lang?: string): any;
+export function baselines(doc: any): Record<string, Record<string, unknown>[]>;
+export function renderCase(gc: GoldenCase, doc?: any): Record<string, string>;
+export function existingFiles(gc: GoldenCase): string[];
