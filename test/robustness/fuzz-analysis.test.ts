@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: plain JavaScript, shared with scripts/fuzz.mjs
+// Plain JavaScript, shared with scripts/fuzz.mjs.
 import { fuzz, loadSeeds, prng, seedFiles } from '../../scripts/fuzz-core.mjs';
 import { openCaptures } from '../../src/io/reader.js';
 import { decodePacket } from '../../src/decoders/packet.js';
