@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { analyzeFiles } from '../../src/analyze.js';
 import { defaultAnalyzers } from '../../src/annotate/index.js';
 import { decodeArp } from '../../src/decoders/arp.js';
+import { decodePacket } from '../../src/decoders/packet.js';
+import { summarize } from '../../src/decoders/summary.js';
+import { Frame } from '../../src/io/frame.js';
 import { I18n } from '../../src/i18n/index.js';
 import { pcapBytes } from '../support/build.js';
 
@@ -29,6 +32,10 @@ describe('ARP with a foreign protocol type', () => {
     expect(decodeArp(b, 0, b.length)?.ethIpv4).toBeNull();
     const ok = arpReply('02:00:00:00:00:01', 0x0800).subarray(14);
     expect(decodeArp(ok, 0, ok.length)?.ethIpv4).toEqual({ senderMac: '02:00:00:00:00:01', senderIp: '10.0.0.5', targetMac: 'ff:ff:ff:ff:ff:ff', targetIp: '10.0.0.5' });
+  });
+
+  it('is summarised by its protocol type, not as "null is at …"', () => {
+    expect(summarize(decodePacket(Frame.of(arpReply('02:00:00:00:00:01', 0x86dd)))).info).toBe('ARP opcode 2 [protocol type 0x86dd, not IPv4]');
   });
 
   it('binds no address, so no conflict is reported', () => {
