@@ -4,9 +4,10 @@
 //   npm run fuzz -- [--seed N] [--frames N] [--batch N] [--pagesEvery N] [--out DIR]
 //
 // Defaults: seed 1, 1 000 000 frames, batches of 1000, the HTML and Markdown pages (every frame listed)
-// rendered for one batch in 5 (their templates are compiled on each call), crashes under fuzz-crashes/. Each crash is
-// minimised (the fewest frames that fail the same way) and kept as capture files with the error:
-// DIR/crash-K/link*.pcap and error.txt; replay with `node dist/cli.js report DIR/crash-K/*.pcap`.
+// rendered for one batch in 5 (their templates are compiled on each call), crashes under
+// $TMPDIR/vrrpscope-fuzz-crashes/. Each crash is minimised (the fewest frames that fail the same way)
+// and kept as capture files with the error: DIR/crash-K/link*.pcap and error.txt; replay with
+// `node dist/cli.js report DIR/crash-K/*.pcap`.
 // Prints the frames, batches, time and crashes; exit status 1 if anything crashed.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { fuzz, loadSeeds, minimise, seedFiles, writeBatch } from './fuzz-core.mj
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (m) => import(join(root, 'dist', m));
 
-const opts = { seed: 1, frames: 1_000_000, batch: 1000, pagesEvery: 5, out: 'fuzz-crashes' };
+const opts = { seed: 1, frames: 1_000_000, batch: 1000, pagesEvery: 5, out: join(tmpdir(), 'vrrpscope-fuzz-crashes') };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const name = argv[i].replace(/^--/, ''), value = argv[++i];
