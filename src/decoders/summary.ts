@@ -33,11 +33,12 @@ function vrrpInfo(v: Vrrp): string {
 
 function arpInfo(a: Arp): string {
   if (a.problem && !a.complete) return `ARP [${a.problem.message}]`;
-  if (a.hwLen !== 6 || a.protoLen !== 4) return `ARP opcode ${a.op} [${a.problem?.message ?? 'not Ethernet/IPv4'}]`;
-  if (a.isGratuitous) return `Gratuitous ARP for ${a.senderIp} (${a.op === 1 ? 'Request' : 'Reply'})`;
-  if (a.isProbe) return `Who has ${a.targetIp}? (ARP Probe)`;
-  if (a.op === 1) return `Who has ${a.targetIp}? Tell ${a.senderIp}`;
-  if (a.op === 2) return `${a.senderIp} is at ${a.senderMac}`;
+  const addr = a.ethIpv4;
+  if (!addr) return `ARP opcode ${a.op} [${a.problem?.message ?? `protocol type 0x${a.protoType.toString(16).padStart(4, '0')}, not IPv4`}]`;
+  if (a.isGratuitous) return `Gratuitous ARP for ${addr.senderIp} (${a.op === 1 ? 'Request' : 'Reply'})`;
+  if (a.isProbe) return `Who has ${addr.targetIp}? (ARP Probe)`;
+  if (a.op === 1) return `Who has ${addr.targetIp}? Tell ${addr.senderIp}`;
+  if (a.op === 2) return `${addr.senderIp} is at ${addr.senderMac}`;
   return `ARP opcode ${a.op}`;
 }
 
@@ -89,8 +90,9 @@ export function summarize(p: Packet): FrameSummary {
   if (p.icmpv6) {
     const m = p.icmpv6;
     let info = m.typeName;
-    if (m.type === 136) info += ` ${m.target}${m.router || m.solicited || m.override ? ' (' + [m.router && 'rtr', m.solicited && 'sol', m.override && 'ovr'].filter(Boolean).join(', ') + ')' : ''}${m.linkAddr ? ' is at ' + m.linkAddr : ''}`;
-    else if (m.type === 135) info += ` for ${m.target}${m.linkAddr ? ' from ' + m.linkAddr : ''}`;
+    // A cut NS/NA has no target (null): the type name alone, not "null".
+    if (m.type === 136 && m.target) info += ` ${m.target}${m.router || m.solicited || m.override ? ' (' + [m.router && 'rtr', m.solicited && 'sol', m.override && 'ovr'].filter(Boolean).join(', ') + ')' : ''}${m.linkAddr ? ' is at ' + m.linkAddr : ''}`;
+    else if (m.type === 135 && m.target) info += ` for ${m.target}${m.linkAddr ? ' from ' + m.linkAddr : ''}`;
     return out('ICMPv6', info);
   }
   if (p.igmp) return out('IGMP', p.igmp.typeName + (p.igmp.group ? ' ' + p.igmp.group : ''));
