@@ -257,16 +257,17 @@ export class PcapngParser implements CaptureParser {
     const fileFrame = ++this.frameCount;
     const q = this.q;
     const f = this.pool
-      ? this.pool.take(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p)
+      ? this.pool.take(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p, 0)
       : new Frame(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p);
     f.noTimestamp = true;
     return f;
   }
 
   private makeFrame(iface: Interface, ifaceId: number, p: number, dataStart: number, caplen: number, origLen: number, fileFrame: number): Frame {
-    return this.pool
-      ? this.pool.take(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p)
-      : new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
+    if (this.pool) return this.pool.take(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p, iface.snaplen);
+    const f = new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
+    f.snaplen = iface.snaplen;
+    return f;
   }
 
   /** Splits the 64-bit unit count into seconds and nanoseconds without losing precision. */
