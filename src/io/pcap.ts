@@ -4,7 +4,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
-import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+import { addWarning, MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
 interface PcapResumeState extends ParserResumeState {
   little: boolean; nanosecond: boolean; recordHeader: number; linkType: number; snaplen: number;
@@ -143,6 +143,6 @@ export class PcapParser implements CaptureParser {
   }
 
   private warn(fileFrame: number, offset: number, message: string): void {
-    this.warnings.push({ fileIndex: this.fileIndex, fileFrame, offset, message });
+    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
   }
 }

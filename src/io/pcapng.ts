@@ -5,7 +5,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { CUSTOM_BLOCK_LINKTYPE, Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
-import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+import { addWarning, MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
 /**
  * Interfaces and link types only grow within a section (a new section starts a new interface list), so
@@ -314,6 +314,6 @@ export class PcapngParser implements CaptureParser {
   }
 
   private warn(fileFrame: number, offset: number, message: string): void {
-    this.warnings.push({ fileIndex: this.fileIndex, fileFrame, offset, message });
+    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
   }
 }
