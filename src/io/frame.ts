@@ -14,6 +14,11 @@ export class Frame {
   comments: string[] | null = null;
   /** Set on records that carry no time (pcapng simple packet blocks, custom blocks). */
   noTimestamp = false;
+  /**
+   * Snapshot length of the frame's interface (0: none). A pcapng writer needs it: a simple packet block
+   * holds no captured length, readers work it out from the original length and this.
+   */
+  snaplen = 0;
   constructor(
     /** Index of the input file (0-based, in command-line order). */
     public fileIndex: number,
@@ -60,11 +65,11 @@ export class FramePool {
   private k = 0;
 
   take(fileIndex: number, fileFrame: number, iface: number, linkType: number, tsSec: number, tsNs: number,
-    buf: Uint8Array, start: number, caplen: number, origLen: number, offset: number): Frame {
+    buf: Uint8Array, start: number, caplen: number, origLen: number, offset: number, snaplen: number): Frame {
     const f = this.frames[this.k ^= 1];
     f.fileIndex = fileIndex; f.fileFrame = fileFrame; f.iface = iface; f.linkType = linkType; f.tsSec = tsSec; f.tsNs = tsNs;
     f.buf = buf; f.start = start; f.caplen = caplen; f.origLen = origLen; f.offset = offset;
-    f.n = 0; f.comments = null; f.noTimestamp = false;
+    f.n = 0; f.comments = null; f.noTimestamp = false; f.snaplen = snaplen;
     return f;
   }
 }

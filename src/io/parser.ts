@@ -1,6 +1,27 @@
 import type { Frame, FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 
+/** Warnings a parser lists about one file; past them, one last entry counts the rest. */
+export const MAX_FILE_WARNINGS = 100;
+
+interface MoreWarnings extends CaptureWarning { more: number }
+
+/**
+ * Adds a parser's warning to its list. A damaged file can warn once a frame (frames naming an interface
+ * never described: 2 M of them held 490 MB), so the list is bounded: after MAX_FILE_WARNINGS, a last
+ * entry, at the first warning left out, says how many more there were.
+ */
+export function addWarning(list: CaptureWarning[], w: CaptureWarning): void {
+  if (list.length < MAX_FILE_WARNINGS) { list.push(w); return; }
+  let last = list[list.length - 1] as MoreWarnings;
+  if (last.more === undefined) {
+    last = { fileIndex: w.fileIndex, fileFrame: w.fileFrame, offset: w.offset, message: '', more: 0 };
+    list.push(last);
+  }
+  last.more++;
+  last.message = `${last.more} more warnings about this file, from here on, are not listed`;
+}
+
 /** Largest frame we accept; a bigger length in a record means the file is corrupt (Wireshark's limit
  *  for the common link types is 256 KiB; pcapng blocks may carry a little more, so allow 16 MiB). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;

@@ -4,7 +4,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
-import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+import { addWarning, MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
 interface PcapResumeState extends ParserResumeState {
   little: boolean; nanosecond: boolean; recordHeader: number; linkType: number; snaplen: number;
@@ -85,9 +85,12 @@ export class PcapParser implements CaptureParser {
       }
       return null;
     }
-    const frame = this.pool
-      ? this.pool.take(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000, q.buf, p + this.recordHeader, caplen, origLen, q.base + p)
-      : new Frame(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000, q.buf, p + this.recordHeader, caplen, origLen, q.base + p);
+    let frame: Frame;
+    if (this.pool) frame = this.pool.take(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000, q.buf, p + this.recordHeader, caplen, origLen, q.base + p, this.snaplen);
+    else {
+      frame = new Frame(this.fileIndex, ++this.frameCount, 0, this.linkType, sec, this.nanosecond ? frac : frac * 1000, q.buf, p + this.recordHeader, caplen, origLen, q.base + p);
+      frame.snaplen = this.snaplen;
+    }
     if (!this.nanosecond && frac >= 1e6 || this.nanosecond && frac >= 1e9) {
       // Wireshark shows such times as they are; we normalise and say so once per frame.
       frame.tsSec += Math.floor(frame.tsNs / 1e9);
@@ -140,6 +143,6 @@ export class PcapParser implements CaptureParser {
   }
 
   private warn(fileFrame: number, offset: number, message: string): void {
-    this.warnings.push({ fileIndex: this.fileIndex, fileFrame, offset, message });
+    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
   }
 }

@@ -5,7 +5,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { CUSTOM_BLOCK_LINKTYPE, Frame, type FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
-import { MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+import { addWarning, MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
 
 /**
  * Interfaces and link types only grow within a section (a new section starts a new interface list), so
@@ -257,16 +257,17 @@ export class PcapngParser implements CaptureParser {
     const fileFrame = ++this.frameCount;
     const q = this.q;
     const f = this.pool
-      ? this.pool.take(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p)
+      ? this.pool.take(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p, 0)
       : new Frame(this.fileIndex, fileFrame, -1, CUSTOM_BLOCK_LINKTYPE, 0, 0, q.buf, p + 8, len - 12, len - 12, q.base + p);
     f.noTimestamp = true;
     return f;
   }
 
   private makeFrame(iface: Interface, ifaceId: number, p: number, dataStart: number, caplen: number, origLen: number, fileFrame: number): Frame {
-    return this.pool
-      ? this.pool.take(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p)
-      : new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
+    if (this.pool) return this.pool.take(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p, iface.snaplen);
+    const f = new Frame(this.fileIndex, fileFrame, ifaceId, iface.linkType, 0, 0, this.q.buf, dataStart, caplen, origLen, this.q.base + p);
+    f.snaplen = iface.snaplen;
+    return f;
   }
 
   /** Splits the 64-bit unit count into seconds and nanoseconds without losing precision. */
@@ -313,6 +314,6 @@ export class PcapngParser implements CaptureParser {
   }
 
   private warn(fileFrame: number, offset: number, message: string): void {
-    this.warnings.push({ fileIndex: this.fileIndex, fileFrame, offset, message });
+    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
   }
 }

@@ -31,22 +31,33 @@ export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResu
     userAppl: `vrrpscope ${TOOL_VERSION}`,
     comments: [i18n.t('pcapng.section', { files: a.captures.map((c) => c.file).join(', '), version: TOOL_VERSION })],
   });
-  // One interface per (file, interface, link type): pcapng interface ids restart in each section.
+  // One interface per (file, interface, link type, snapshot length), added when a frame first needs it.
+  // The snapshot length goes with it: a simple packet block's readers work out how many bytes it holds
+  // from the frame's original length and that of its interface.
   const interfaces = new Map<string, number>();
   const several = a.paths.length > 1;
   const interfaceOf = (f: Frame): number => {
-    const key = `${f.fileIndex}:${f.iface}:${f.linkType}`;
+    const snaplen = f.snaplen;
+    const key = `${f.fileIndex}:${f.iface}:${f.linkType}:${snaplen}`;
     let id = interfaces.get(key);
     if (id === undefined) {
       const file = a.captures[f.fileIndex]?.file ?? basename(a.paths[f.fileIndex] ?? '');
       id = writer.addInterface({
         linkType: f.linkType,
+        snaplen,
         name: f.iface > 0 || several ? `${file}#${f.iface}` : file,
         description: `${file}, interface ${f.iface}`,
       });
       interfaces.set(key, id);
     }
     return id;
+  };
+  /** Whether a simple packet block (no time, no comment) can carry the frame as it was read. */
+  const asSimplePacket = (f: Frame, comments: string[]): boolean => {
+    if (!f.noTimestamp || comments.length > 0) return false;
+    const snaplen = f.snaplen;
+    // (Not a block cut short in the input, which the reader warned about.)
+    return f.caplen === (snaplen > 0 ? Math.min(f.origLen, snaplen) : f.origLen);
   };
   let frames = 0, annotated = 0;
   const source = reopenCaptures(a);
@@ -58,10 +69,18 @@ export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResu
       if (ours.length) annotated++;
       const comments = f.comments ? [...f.comments, ...ours] : ours;
       if (f.linkType === CUSTOM_BLOCK_LINKTYPE) { writer.writeCustomBlock(f.data); continue; }
-      const iface = interfaceOf(f);
-      // A frame read from a simple packet block has no time; keep it that way when the format allows.
-      if (f.noTimestamp && iface === 0 && comments.length === 0) writer.writeSimplePacket(f.data, f.origLen);
-      else writer.writePacket(iface, f.tsSec, f.tsNs, f.data, f.origLen, comments);
+      let iface = interfaceOf(f);
+      // A frame read from a simple packet block has no time; it keeps none in a simple packet block,
+      // which can only name interface 0: for a frame of another interface, a new section, where its
+      // interface comes first (interface ids restart in each section). One with a comment cannot.
+      if (asSimplePacket(f, comments)) {
+        if (iface !== 0) {
+          writer.writeSectionHeader();
+          interfaces.clear();
+          iface = interfaceOf(f);
+        }
+        writer.writeSimplePacket(f.data, f.origLen);
+      } else writer.writePacket(iface, f.tsSec, f.tsNs, f.data, f.origLen, comments);
     }
   } finally {
     source.close();

@@ -57,3 +57,30 @@ describe('simple packet blocks too short for what they claim', () => {
     }
   });
 });
+
+describe('a file that warns once a frame', () => {
+  it('lists its first 100 warnings, then one that counts the rest (2 M such frames held 490 MB)', async () => {
+    const { PcapngParser } = await import('../../src/io/pcapng.js');
+    const { PcapngWriter } = await import('../../src/io/pcapng-writer.js');
+    const chunks: Uint8Array[] = [];
+    const w = new PcapngWriter((b) => chunks.push(b));
+    w.writeSectionHeader();
+    w.addInterface({ linkType: 1 });
+    w.addInterface({ linkType: 1 });
+    for (let i = 0; i < 5000; i++) w.writePacket(1, 1_700_000_000 + i, 0, new Uint8Array(42));
+    w.flush();
+    const bytes = Buffer.concat(chunks);
+    // Every packet block (type 6) made to name interface 7, never described.
+    for (let at = 0; at < bytes.length; at += bytes.readUInt32LE(at + 4)) if (bytes.readUInt32LE(at) === 6) bytes.writeUInt32LE(7, at + 8);
+    const p = new PcapngParser(0);
+    p.push(bytes);
+    p.finish();
+    let frames = 0;
+    while (p.next()) frames++;
+    expect(frames).toBe(0);
+    expect(p.warnings).toHaveLength(101);
+    expect(p.warnings[99].message).toMatch(/names interface 7, which was never described/);
+    expect(p.warnings[99].fileFrame).toBe(100);
+    expect(p.warnings[100]).toMatchObject({ fileFrame: 101, message: '4900 more warnings about this file, from here on, are not listed' });
+  });
+});
