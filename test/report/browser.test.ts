@@ -7,16 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { HAVE_CHROMIUM, launch, openReport, type PageRecord } from '../support/browser.js';
 import { runCli } from '../support/ours.js';
 import { SHARED } from '../support/captures.js';
 import { writeHtml } from '../../src/report/html.js';
-import { HOSTILE, StringSink, T0, hostileHttpCapture, storyEvents, syntheticAnalysis, syntheticCapture, tmp } from './fixtures.js';
+import { HOSTILE, StringSink, hostileHttpCapture, storyEvents, syntheticAnalysis, syntheticCapture, tmp } from './fixtures.js';
 
 const SHOTS = process.env.VRRPSCOPE_SCREENSHOTS ?? join(tmpdir(), 'vrrpscope-screenshots');
 const dir = tmp('vrrpscope-browser-');
-const BUNDLED = join(process.cwd(), 'captures/vrrp-failover.pcap');
+const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 const LAB_FRONT = join(SHARED, 'captures/lab/director-failover/director-failover-front.pcap');
 
 function cliHtml(name: string, args: string[]): string {
@@ -140,6 +141,5 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
       expectQuiet(rec);
       await page.context().close();
     }
-    expect(T0).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PcapngWriter } from '../../src/io/pcapng-writer.js';
 import { PcapngParser } from '../../src/io/pcapng.js';
 import { openCaptures } from '../../src/io/reader.js';
@@ -17,7 +18,7 @@ import { vrrpFrame } from '../support/build.js';
 import { T0, storyEvents, syntheticAnalysis, tmp } from './fixtures.js';
 
 const dir = tmp('vrrpscope-pcapng-');
-const BUNDLED = join(process.cwd(), 'captures/vrrp-failover.pcap');
+const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 const LAB = join(SHARED, 'captures/lab');
 
 function parse(bytes: Uint8Array): Frame[] {
@@ -64,7 +65,7 @@ function tsharkComments(file: string): Map<number, string[]> {
   return new Map(docs.map((d) => [Number(d._source.layers['frame.number'][0]), d._source.layers['frame.comment']]));
 }
 
-describe('PcapngWriter', () => {
+describe('PcapngWriter', { timeout: 60_000 }, () => {
   const long = 'é'.repeat(40000); // 80,000 bytes of UTF-8: cut to fit an option, on a character boundary
 
   function sample(bufferSize?: number): Buffer {
@@ -123,7 +124,8 @@ describe('PcapngWriter', () => {
   });
 });
 
-describe('annotated pcapng report', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('annotated pcapng report', { timeout: 60_000 }, () => {
   it('keeps the comments a capture already had, then adds ours, and writes no comment elsewhere', () => {
     const { writer, bytes } = collect();
     writer.writeSectionHeader();
