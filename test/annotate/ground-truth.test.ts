@@ -37,7 +37,8 @@ function labs(): Lab[] {
   return out;
 }
 
-describe('vrrp.master against keepalived\'s own logs', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('vrrp.master against keepalived\'s own logs', { timeout: 60_000 }, () => {
   const all = labs();
   it('has lab captures to judge', () => expect(all.length).toBeGreaterThanOrEqual(5));
   for (const lab of all) for (const capture of lab.captures) {

@@ -50,7 +50,8 @@ function checklist(doc: OurReport): any {
   return doc.checklist;
 }
 
-describe('the lab checklist on the IPVS labs, with their keepalived.conf', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('the lab checklist on the IPVS labs, with their keepalived.conf', { timeout: 60_000 }, () => {
   for (const lab of labs) {
     const g = JSON.parse(readFileSync(join(LABS, lab, 'ground-truth.json'), 'utf8'));
     const doc = reportJson(capturesOf(lab), ['--config', confOf(lab, 'd1'), '--config', confOf(lab, 'd2')]);
@@ -140,7 +141,7 @@ function check(lab: string, d1: string, d2: string): { doc: OurReport; findings:
   return { doc, findings: (doc.checklist as any).findings, frame: (n) => frames.get(n) };
 }
 
-describe('altered configurations give exactly the findings of their alteration', () => {
+describe('altered configurations give exactly the findings of their alteration', { timeout: 60_000 }, () => {
   it('another priority (d2 VI_1 120 instead of 100): one finding at that line, frames = d2\'s priority-100 adverts', () => {
     const d2 = altered('director-failover', 'd2', (t) => t.replace('priority 100', 'priority 120'));
     const { findings, frame } = check('director-failover', confOf('director-failover', 'd1'), d2.path);

@@ -29,7 +29,8 @@ const expected: Record<string, string[]> = {
 
 const available = Object.keys(expected); // committed with the project: a missing one fails
 
-describe('the VRRP captures of the project, with their keepalived.conf', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('the VRRP captures of the project, with their keepalived.conf', { timeout: 60_000 }, () => {
   for (const name of available) {
     const doc = reportJson([join(CAPTURES, `${name}.pcap`)], ['--config', conf(name, 'keepalived-d1.conf'), '--config', conf(name, 'keepalived-d2.conf')]);
     const c = doc.checklist as any;
@@ -59,12 +60,14 @@ describe('the VRRP captures of the project, with their keepalived.conf', () => {
     // Paths under the current directory are shown relative to it, as a user would type them.
     expect(findings.map((f: any) => [f.kind, f.director, f.where])).toEqual([['vrrp-auth', 'd2 (10.0.0.12)', [{ file: relative(process.cwd(), conf('vrrp-mismatch', 'keepalived-d2.conf')), line: 18 }]]]);
     const frames = new Map(doc.frames.map((f) => [f.n, f]));
+    expect(findings[0].frames.length, 'frames of the finding').toBeGreaterThan(0);
     for (const n of findings[0].frames) expect(frames.get(n)!.layers.vrrp, `frame ${n}`).toMatchObject({ authString: 'vs-two' });
     // With the configuration d2 started with: its adverts after the fix differ, and the two files disagree.
     const before = reportJson([pcap], ['--config', conf('vrrp-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-mismatch', 'keepalived-d2.initial.conf')]);
     const f2 = (before.checklist as any).findings;
     expect(f2.map((f: any) => f.kind)).toEqual(['vrrp-auth', 'vrrp-config-disagree']);
     const frames2 = new Map(before.frames.map((f) => [f.n, f]));
+    expect(f2[0].frames.length, 'frames of the finding').toBeGreaterThan(0);
     for (const n of f2[0].frames) expect(frames2.get(n)!.layers.vrrp).toMatchObject({ authString: 'vs-one' });
     for (const n of f2[0].frames) expect(frames2.get(n)!.layers.ip.src).toBe('10.0.0.12');
     expect(f2[1].events.length).toBeGreaterThan(0);
@@ -94,6 +97,7 @@ describe('the VRRP captures of the project, with their keepalived.conf', () => {
       ['vrrp-garp', 'd2 (10.0.0.12)', 'vrrp_garp_master_repeat 5 (default)'], ['vrrp-garp', 'd2 (10.0.0.12)', 'vrrp_garp_master_delay 5 (default)'],
     ]);
     const frames = new Map(doc.frames.map((f) => [f.n, f]));
+    for (const f of findings) expect(f.frames.length, `frames of ${f.message}`).toBeGreaterThan(0);
     for (const f of findings) for (const n of f.frames) expect(frames.get(n)!.layers.arp, `frame ${n}`).toMatchObject({ gratuitous: true });
   });
 

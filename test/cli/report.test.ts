@@ -12,7 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-cli-'));
 const put = (name: string, bytes: Uint8Array | string) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
 const frames = [0, 1, 2].map((i) => ({ sec: 1795550331 + i, frac: 0, data: vrrpFrame({ priority: 150 }) }));
 
-describe('vrrpscope report', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('vrrpscope report', { timeout: 60_000 }, () => {
   it('fails with one line and exit 2 on files that are not captures', () => {
     for (const [name, content, msg] of [
       ['empty.pcap', '', /the file is empty/],

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CLI, reportJson, runCli } from '../support/ours.js';
 import { tmp } from './fixtures.js';
 import { REASONS, skipUnless } from '../support/skip.js';
@@ -14,9 +15,9 @@ import { colourLevel, Progress, summaryText } from '../../src/report/terminal.js
 import { buildModel } from '../../src/report/model.js';
 import { storyEvents, syntheticAnalysis, syntheticCapture } from './fixtures.js';
 
-const BUNDLED = join(process.cwd(), 'captures/vrrp-failover.pcap');
+const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 // Its frame count as tcpdump counted it when the lab recorded it (not our reader's count).
-const BUNDLED_FRAMES: number = JSON.parse(readFileSync(join(process.cwd(), 'captures/vrrp-failover/ground-truth.json'), 'utf8')).capture.frames;
+const BUNDLED_FRAMES: number = JSON.parse(readFileSync(fileURLToPath(new URL('../../captures/vrrp-failover/ground-truth.json', import.meta.url)), 'utf8')).capture.frames;
 const dir = tmp('vrrpscope-cli-report-');
 const HAVE_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -27,7 +28,8 @@ function onTerminal(args: string[], env: Record<string, string> = {}): string {
   return r.stdout;
 }
 
-describe('vrrpscope report formats and outputs', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('vrrpscope report formats and outputs', { timeout: 60_000 }, () => {
   it('writes HTML by default, to standard output when it is redirected', () => {
     const r = runCli(['report', BUNDLED]);
     expect(r.status).toBe(0);

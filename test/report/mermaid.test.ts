@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import mermaid from 'mermaid';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { I18n } from '../../src/i18n/index.js';
 import { ReportFormat } from '../../src/report/format.js';
 import { MAX_STATEMENTS, mermaidSequence } from '../../src/report/mermaid.js';
@@ -66,7 +67,7 @@ describe('Mermaid sequence diagrams', () => {
   });
 
   const captures = [
-    join(process.cwd(), 'captures/vrrp-failover.pcap'),
+    fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url)),
     ...['director-failover/director-failover-front.pcap', 'director-failover/director-failover-back.pcap', 'healthcheck-mix/healthcheck-mix.pcapng',
       'lvs-nat-basic/lvs-nat-basic-front.pcap', 'quorum-sorry/quorum-sorry-front.pcap'].map((f) => fixture('lab/' + f)),
   ];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PcapngWriter } from '../../src/io/pcapng-writer.js';
 import { PcapngParser } from '../../src/io/pcapng.js';
 import { openCaptures } from '../../src/io/reader.js';
@@ -20,9 +21,9 @@ import { vrrpFrame } from '../support/build.js';
 import { T0, storyEvents, syntheticAnalysis, tmp } from './fixtures.js';
 
 const dir = tmp('vrrpscope-pcapng-');
-const BUNDLED = join(process.cwd(), 'captures/vrrp-failover.pcap');
+const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 // Its frame count as tcpdump counted it when the lab recorded it (not our reader's count).
-const BUNDLED_FRAMES: number = JSON.parse(readFileSync(join(process.cwd(), 'captures/vrrp-failover/ground-truth.json'), 'utf8')).capture.frames;
+const BUNDLED_FRAMES: number = JSON.parse(readFileSync(fileURLToPath(new URL('../../captures/vrrp-failover/ground-truth.json', import.meta.url)), 'utf8')).capture.frames;
 const LAB = fixture('lab');
 
 function parse(bytes: Uint8Array): Frame[] {
@@ -69,7 +70,7 @@ function tsharkComments(file: string): Map<number, string[]> {
   return new Map(docs.map((d) => [Number(d._source.layers['frame.number'][0]), d._source.layers['frame.comment']]));
 }
 
-describe('PcapngWriter', () => {
+describe('PcapngWriter', { timeout: 60_000 }, () => {
   const long = 'é'.repeat(40000); // 80,000 bytes of UTF-8: cut to fit an option, on a character boundary
 
   function sample(bufferSize?: number): Buffer {
@@ -128,7 +129,8 @@ describe('PcapngWriter', () => {
   });
 });
 
-describe('annotated pcapng report', () => {
+// Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
+describe('annotated pcapng report', { timeout: 60_000 }, () => {
   it('keeps the comments a capture already had, then adds ours, and writes no comment elsewhere', () => {
     const { writer, bytes } = collect();
     writer.writeSectionHeader();
@@ -212,7 +214,8 @@ describe('annotated pcapng report', () => {
 // whose bytes (tshark's MD5 of them), lengths or time differ, is a writer bug. The reference is tshark's
 // own reading of the input; for an input tshark gives up on part-way (a damaged file), the frames it
 // read must come first, and the rest must be the frames our reader recovered.
-const PROJECT_CAPTURES = readdirSync(join(process.cwd(), 'captures')).filter((n) => /\.(pcap|pcapng)$/.test(n)).map((n) => join(process.cwd(), 'captures', n));
+const PROJECT = fileURLToPath(new URL('../../captures', import.meta.url));
+const PROJECT_CAPTURES = readdirSync(PROJECT).filter((n) => /\.(pcap|pcapng)$/.test(n)).map((n) => join(PROJECT, n));
 // The fixtures (public, lab, regressions) and, when ../shared is beside the repository, the extended ones.
 const ALL_CAPTURES = [...PROJECT_CAPTURES, ...fixtureCaptures(), ...extendedCaptures()];
 const ROW_FIELDS = ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'frame.md5_hash'];
@@ -230,7 +233,7 @@ describe.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('the written pcapng, re
     expect(ALL_CAPTURES.length).toBeGreaterThan(PROJECT_CAPTURES.length + 50 + (HAVE_EXTENDED ? 8 : 0));
   });
   for (const file of ALL_CAPTURES) {
-    const name = PROJECT_CAPTURES.includes(file) ? file.slice(process.cwd().length + 1) : captureName(file);
+    const name = PROJECT_CAPTURES.includes(file) ? 'captures/' + file.slice(PROJECT.length + 1) : captureName(file);
     it(name, () => {
       const out = join(dir, name.replace(/\//g, '_') + '.out.pcapng');
       const r = runCli(['report', file, '--format', 'pcapng', '-o', out]);
