@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // A 2-core machine shared with other work: tests that run the command or tshark take seconds, not
+    // milliseconds. No test waits on wall-clock time; this only bounds a hang.
+    testTimeout: 30_000,
     // Every conditional skip says why (test/support/skip.ts), once per reason, after the summary.
     globalSetup: ['test/support/skip-setup.ts'],
     reporters: ['default', './test/support/skip-reporter.ts'],
