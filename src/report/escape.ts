@@ -27,6 +27,23 @@ export function visibleText(s: string): string {
   return s.replace(INVISIBLE_BUT_WHITESPACE, visibleEscape);
 }
 
+/** What JSON.stringify leaves raw of INVISIBLE: DEL, C1 controls, format characters, separators. */
+const JSON_RAW_INVISIBLE = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * JSON text (from JSON.stringify, which escapes only C0 controls) with the other invisible characters
+ * as JSON `\uXXXX` escapes: the same JSON value, but text that cannot drive a terminal (C1 CSI,
+ * bidi overrides) when the report is printed there. Outside strings JSON has only ASCII.
+ */
+export function jsonText(json: string): string {
+  JSON_RAW_INVISIBLE.lastIndex = 0;
+  return JSON_RAW_INVISIBLE.test(json) ? json.replace(JSON_RAW_INVISIBLE, (c) => {
+    const n = c.codePointAt(0) ?? 0;
+    // A format character above U+FFFF (tags, U+E0001…) as its UTF-16 surrogate pair.
+    return n > 0xffff ? c.split('').map((u) => '\\u' + u.charCodeAt(0).toString(16).padStart(4, '0')).join('') : '\\u' + n.toString(16).padStart(4, '0');
+  }) : json;
+}
+
 /** A copy of a view (objects, arrays) with `f` applied to every string but those under `rawKeys`. */
 export function mapStrings<T>(v: T, f: (s: string) => string, rawKeys: ReadonlySet<string> = new Set(), key = ''): T {
   if (typeof v === 'string') return (rawKeys.has(key) ? v : f(v)) as T;

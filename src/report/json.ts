@@ -8,6 +8,7 @@ import { layersOf } from './layers.js';
 import { summarize } from '../decoders/summary.js';
 import { timeText, type Frame } from '../io/frame.js';
 import type { OutputSink } from './sink.js';
+import { jsonText } from './escape.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface JsonOptions {
@@ -48,7 +49,9 @@ export function frameJson(f: Frame, layers: boolean, a: Analysis, pktSummary: Re
   return withTime(JSON.stringify(out), f.noTimestamp ? 'null' : timeText(f.tsSec, f.tsNs, a.timeDigits));
 }
 
-export function writeJson(a: Analysis, sink: OutputSink, opts: JsonOptions): void {
+export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void {
+  // Packet text may hold C1 controls and bidi overrides: escaped, in case the JSON goes to a terminal.
+  const sink = { write: (s: string): void => out.write(jsonText(s)) };
   const digits = a.timeDigits;
   sink.write('{\n"tool":' + JSON.stringify({ name: 'vrrpscope', version: TOOL_VERSION }) + ',\n');
   sink.write('"captures":[' + a.captures.map((c) => JSON.stringify({

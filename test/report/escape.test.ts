@@ -1,7 +1,7 @@
 // Escaping of packet text for Markdown and Mermaid (HTML is Handlebars' {{ }}; see renderers and browser tests).
 
 import { describe, expect, it } from 'vitest';
-import { mdText, mermaidText } from '../../src/report/escape.js';
+import { jsonText, mdText, mermaidText } from '../../src/report/escape.js';
 
 describe('mdText', () => {
   it('neutralises table, code, emphasis, link and HTML syntax', () => {
@@ -37,5 +37,20 @@ describe('mermaidText', () => {
     expect(mermaidText('line\nbreak')).toBe('line break');
     expect(mermaidText('3,62\u00a0s maître')).toBe('3,62 s maître');
     expect(mermaidText('')).toBe('-');
+  });
+});
+
+describe('jsonText', () => {
+  it('escapes what JSON.stringify leaves raw (DEL, C1, bidi, separators), and keeps the JSON value', () => {
+    const value = { uri: '/a\u009b2J\u007f\u202egnp.exe\u2066x\u2028y\u{E0041}', plain: 'maître ’ é → ok' };
+    const raw = JSON.stringify(value);
+    expect(raw).toMatch(/[\u009b\u202e]/); // what reached a terminal before
+    const safe = jsonText(raw);
+    expect(safe).not.toMatch(/[\u007f-\u009f\p{Cf}\u2028\u2029]/u);
+    expect(safe).toContain('\\u009b');
+    expect(safe).toContain('\\u202e');
+    expect(safe).toContain('\\udb40\\udc41');
+    expect(safe).toContain('maître ’ é → ok');
+    expect(JSON.parse(safe)).toEqual(value);
   });
 });
