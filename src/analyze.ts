@@ -24,6 +24,8 @@ export interface CaptureInfo {
   format: 'pcap' | 'pcapng';
   linkTypes: string[];
   frames: number;
+  /** The file's own number of the last frame read (above `frames` when the reader skipped broken blocks): later passes stop there. */
+  lastFileFrame?: number;
   start: number | null;
   end: number | null;
   timeDigits: number;
@@ -111,7 +113,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
   const warnings = new WarningList();
   for (const r of repeated) warnings.add({ message: repeatedText(r) });
   // Times as numbers, NaN for none (a field that was null would take a new heap number every frame).
-  const perFile = files.map(() => ({ frames: 0, start: NaN, end: NaN }));
+  const perFile = files.map(() => ({ frames: 0, lastFileFrame: 0, start: NaN, end: NaN }));
   const unknownLink = new Set<string>();
   const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
@@ -126,6 +128,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
       frames++;
       const info = perFile[f.fileIndex];
       info.frames++;
+      info.lastFileFrame = f.fileFrame;
       const t = f.noTimestamp ? NaN : frameTime(f);
       if (!f.noTimestamp) {
         if (Number.isNaN(info.start)) info.start = t;
@@ -186,12 +189,13 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
   };
 }
 
-function captureInfo(file: CaptureFile, c: { frames: number; start: number; end: number }): CaptureInfo {
+function captureInfo(file: CaptureFile, c: { frames: number; lastFileFrame: number; start: number; end: number }): CaptureInfo {
   return {
     file: file.name,
     format: file.parser.format,
     linkTypes: file.parser.linkTypes.map(linkTypeName),
     frames: c.frames,
+    lastFileFrame: c.lastFileFrame,
     start: Number.isNaN(c.start) ? null : c.start,
     end: Number.isNaN(c.end) ? null : c.end,
     timeDigits: file.parser.timeDigits,
@@ -203,7 +207,8 @@ function captureInfo(file: CaptureFile, c: { frames: number; start: number; end:
  * no frame beyond those it took (a file still growing), none of an input read only once twice.
  */
 export function reopenCaptures(a: Pick<Analysis, 'paths' | 'captures'>): MergedSource {
-  return openCaptures(a.paths, null, a.captures.map((c) => c.frames)).source;
+  // By file frame number, not count: a block the reader skipped (with a warning) has a number too.
+  return openCaptures(a.paths, null, a.captures.map((c) => c.lastFileFrame ?? c.frames)).source;
 }
 
 /**
@@ -233,7 +238,7 @@ export function replayFrames(a: Pick<Analysis, 'paths' | 'captures' | 'httpOverr
       const point = a.resumeIndex.before(n);
       if (point && point.n >= next + a.resumeIndex.interval) {
         source.close();
-        source = openCapturesAt(a.paths, point, a.captures.map((c) => c.frames));
+        source = openCapturesAt(a.paths, point, a.captures.map((c) => c.lastFileFrame ?? c.frames));
         next = point.n;
       }
       while ((f = source.next()) && f.n < n) { /* skipped */ }

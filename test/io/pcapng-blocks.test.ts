@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openCaptures } from '../../src/io/reader.js';
+import { analyzeFiles, replayFrames } from '../../src/analyze.js';
 import { CLI } from '../support/ours.js';
 import { execFileSync } from 'node:child_process';
 
@@ -35,6 +36,14 @@ describe('simple packet blocks too short for what they claim', () => {
     expect(warnings[0]).toMatchObject({ fileFrame: 1, offset: 48 });
     expect(warnings[0].message).toMatch(/simple packet block of 12 bytes.*skipped/);
     expect(frames).toEqual([{ fileFrame: 2, caplen: 42, origLen: 42, dataLength: 42 }]);
+  });
+
+  it('later passes (frame list, annotated pcapng) still hand out the frame after the skipped block', () => {
+    const a = analyzeFiles([join(DIR, 'spb-len12-negative-caplen.pcapng')]);
+    expect(a.frames).toBe(1);
+    const replayed: number[] = [];
+    replayFrames(a, () => true, (f) => replayed.push(f.fileFrame));
+    expect(replayed).toEqual([2]);
   });
 
   it('a 16-byte SPB for a 100-byte frame (no snapshot length): a warning, the frame kept with the 0 bytes it has', () => {
