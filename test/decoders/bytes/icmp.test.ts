@@ -20,13 +20,13 @@ describe('ICMP from bytes', () => {
   it('an echo request: type, code, identifier, sequence number', () => {
     const b = hex(ECHO);
     const i = decodeIcmp(b, 34, b.length)!;
-    expect([i.type, i.code, i.id, i.seq, i.quotedAt]).toEqual([8, 0, 1234, 7, null]);
+    expect([i.type, i.code, i.echo, i.quotedAt]).toEqual([8, 0, { request: true, id: 1234, seq: 7 }, null]);
   });
 
   it('a port unreachable: the quoted datagram\'s addresses and ports', () => {
     const b = hex(UNREACH);
     const i = decodeIcmp(b, 34, b.length)!;
-    expect([i.type, i.code, i.id, i.seq, i.quotedAt]).toEqual([3, 3, null, null, 42]);
+    expect([i.type, i.code, i.echo, i.quotedAt]).toEqual([3, 3, null, 42]);
     const q = packet(UNREACH).quoted!;
     expect([q.ip!.src, q.ip!.dst, q.udp!.srcPort, q.udp!.dstPort]).toEqual(['10.1.0.11', '10.1.0.21', 40000, 1812]);
   });
