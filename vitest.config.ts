@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     // Every conditional skip says why (test/support/skip.ts), once per reason, after the summary.
     globalSetup: ['test/support/skip-setup.ts'],
+    // A turn of the event loop between tests (see the file).
+    setupFiles: ['test/support/yield-setup.ts'],
     reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });
