@@ -5,6 +5,7 @@
 import { fstatSync, statSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { CaptureError } from './reader.js';
+import { errnoText } from './errno.js';
 
 /** The descriptor an input name stands for without being opened (standard input), or null. */
 export function stdinFd(given: string): number | null {
@@ -38,16 +39,10 @@ export function inputStats(given: string): Stats {
 }
 
 export function openErrorText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT': return 'no such file';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'ENOTDIR': return 'a part of the path is not a directory';
-    case 'EBADF': return 'not open (standard input is closed)';
-    case 'ENXIO': return 'no such device (a socket cannot be opened by name)';
-    case 'ELOOP': return 'too many levels of symbolic links';
-    default: return `cannot open (${code ?? (e as Error).message})`;
-  }
+  return errnoText(e, 'no such file', {
+    EBADF: 'not open (standard input is closed)',
+    ENXIO: 'no such device (a socket cannot be opened by name)',
+  }, (code) => `cannot open (${code})`);
 }
 
 /** An input name that is the same file as an earlier one: read once, with a warning. */

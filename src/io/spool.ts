@@ -8,6 +8,7 @@ import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureError } from './reader.js';
+import { errnoText } from './errno.js';
 
 export class SpoolFile {
   private fd: number;
@@ -54,8 +55,7 @@ export class SpoolFile {
   }
 
   private error(e: unknown): CaptureError {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EDQUOT' ? 'disk quota exceeded' : code === 'EACCES' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
+    const why = errnoText(e, (e as Error).message);
     return new CaptureError(`${this.shown}: cannot keep a copy of it in ${tmpdir()} (${why}); set TMPDIR to a directory with room`);
   }
 }

@@ -7,27 +7,14 @@ import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, ls
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inputStats, sameFile } from '../io/inputs.js';
+import { errnoText } from '../io/errno.js';
 
 /** The report cannot be written: the CLI prints the sentence and exits with status 2. */
 export class OutputError extends Error {}
 
 /** Why a write or an open failed, in words (the code only when we have no words for it). */
 export function writeErrorText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT': return 'no such directory';
-    case 'ENOTDIR': return 'a part of the path is not a directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EROFS': return 'read-only file system';
-    case 'EFBIG': return 'file too large';
-    case 'EIO': return 'input/output error';
-    case 'ENXIO': return 'no such device';
-    case 'ELOOP': return 'too many levels of symbolic links';
-    default: return err.code ? `${err.message}` : String(e);
-  }
+  return errnoText(e, 'no such directory');
 }
 
 /** Decided before any capture is read, so that a wrong -o costs nothing. */
