@@ -1,8 +1,8 @@
 // Throughput of the reader alone and of reader + decoders, in this process.
 // usage: node bench/decode.mjs FILE [read|decode|both]
 import { openCaptures } from '../dist/io/reader.js';
-import { decodePacket } from '../dist/decoders/packet.js';
-import { HeadReassembler } from '../dist/decoders/reassembly.js';
+import { decodePacket } from '../dist/dissect/packet.js';
+import { HeadReassembler } from '../dist/reassemble/reassembly.js';
 
 const file = process.argv[2];
 const what = process.argv[3] ?? 'both';

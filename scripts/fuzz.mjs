@@ -29,9 +29,9 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 const [{ openCaptures }, { decodePacket }, { Frame }, { analyzeFiles }, { reportAnalyzers }, { I18n }, { writeJson }, { writeHtml }, { writeMarkdown }, { writeAnnotatedPcapng }, { buildModel }, { summaryText }, { checklistOf }, { checklistText }] = await Promise.all([
-  dist('io/reader.js'), dist('decoders/packet.js'), dist('io/frame.js'), dist('analyze.js'), dist('cli/check.js'), dist('i18n/index.js'),
-  dist('report/json.js'), dist('report/html.js'), dist('report/markdown.js'), dist('report/pcapng.js'), dist('report/model.js'),
-  dist('report/terminal.js'), dist('checklist/index.js'), dist('checklist/text.js'),
+  dist('io/reader.js'), dist('dissect/packet.js'), dist('io/frame.js'), dist('pipeline.js'), dist('cli/check.js'), dist('present/i18n/index.js'),
+  dist('present/json.js'), dist('present/html.js'), dist('present/markdown.js'), dist('present/pcapng.js'), dist('present/model.js'),
+  dist('present/terminal.js'), dist('checklist/index.js'), dist('checklist/text.js'),
 ]);
 const api = { openCaptures, decodePacket, Frame, analyzeFiles, reportAnalyzers, I18n, writeJson, writeHtml, writeMarkdown, writeAnnotatedPcapng, buildModel, summaryText, checklistOf, checklistText };
 

@@ -6,9 +6,9 @@
 //   no sentence (`summary` and `id` are dropped; `related` names the related event by kind and time, so
 //   an event added elsewhere does not renumber every file). Times are seconds since the capture's first
 //   frame. test/golden/list.json names the cases, their captures, the lab directory holding keepalived's
-//   logs (checked independently by test/annotate/keepalived-logs.test.ts) and the review notes of each
+//   logs (checked independently by test/analyse/keepalived-logs.test.ts) and the review notes of each
 //   baseline (known wrong values, written into the file so a reviewer sees them beside the values).
-//   test/annotate/baselines.test.ts compares the current analysis with them.
+//   test/analyse/baselines.test.ts compares the current analysis with them.
 // - Layout baselines, test/golden/layout/*: the html and md renderers on small analyses built by hand
 //   in test/report/layout.test.ts (no capture analysis), so a template edit changes only those. That
 //   test rewrites them when VRRPSCOPE_GOLDEN_WRITE=1, which this script sets when it runs it.

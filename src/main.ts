@@ -4,18 +4,18 @@
 // part of a small report.
 
 import { basename, extname } from 'node:path';
-import { analyzeFiles, NO_FRAME } from './analyze.js';
+import { analyzeFiles, NO_FRAME } from './pipeline.js';
 import { CaptureError } from './io/reader.js';
 import { distinctInputs, openErrorText, repeatedText } from './io/inputs.js';
-import { writeJson } from './report/json.js';
-import { buildModel } from './report/model.js';
-import { OutputError, OutputSink, planOutput } from './report/sink.js';
-import { TemplateError } from './report/template-error.js';
-import { ReportFormat, plural } from './report/format.js';
-import { colourLevel, Progress, summaryText } from './report/terminal.js';
-import { terminalText } from './report/escape.js';
+import { writeJson } from './present/json.js';
+import { buildModel } from './present/model.js';
+import { OutputError, OutputSink, planOutput } from './present/sink.js';
+import { TemplateError } from './present/template-error.js';
+import { ReportFormat, plural } from './present/format.js';
+import { colourLevel, Progress, summaryText } from './present/terminal.js';
+import { terminalText } from './present/escape.js';
 import { TOOL_VERSION } from './version.js';
-import { I18n } from './i18n/index.js';
+import { I18n } from './present/i18n/index.js';
 import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
 import { forEachArg, isLiveReport } from './cli/args.js';
 
@@ -137,12 +137,12 @@ async function runReport(argv: string[]): Promise<number> {
   const plan = planOutput(output, args.files);
   for (const r of distinctInputs(args.files).repeated) process.stderr.write(`vrrpscope: ${repeatedText(r)}\n`);
   const i18n = new I18n(args.lang);
-  const html = args.format === 'html' ? await import('./report/html.js') : null;
-  const md = args.format === 'md' ? await import('./report/markdown.js') : null;
-  const pcapng = args.format === 'pcapng' ? await import('./report/pcapng.js') : null;
+  const html = args.format === 'html' ? await import('./present/html.js') : null;
+  const md = args.format === 'md' ? await import('./present/markdown.js') : null;
+  const pcapng = args.format === 'pcapng' ? await import('./present/pcapng.js') : null;
   // Broken templates are reported before the captures are read and before any output is written.
   if (html || md) {
-    const { TemplateSet } = await import('./report/templates.js');
+    const { TemplateSet } = await import('./present/templates.js');
     new TemplateSet({ kind: args.format as 'html' | 'md', i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
   }
   const progress = new Progress(i18n);

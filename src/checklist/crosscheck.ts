@@ -8,12 +8,12 @@
 // names the file and line and the frames. Nothing is judged that the capture could not show (a
 // capture of the client side alone says nothing about the checkers).
 
-import type { VrrpscopeEvent } from '../annotate/events.js';
+import type { VrrpscopeEvent } from '../analyse/events.js';
 import {
   CHECKER_KIND, DEFAULT_ADVERT_INT_S, DEFAULT_GARP_MASTER_DELAY_S, DEFAULT_GARP_MASTER_REPEAT, DEFAULT_HELO_NAME, DEFAULT_PRIORITY, DEFAULT_VRRP_VERSION, VRRP_AUTH_LEN, effectiveDelayLoop,
   instanceVersion, type ConfChecker, type ConfRealServer, type ConfVirtualServer, type KeepalivedConfig, type Where,
 } from '../config/model.js';
-import type { I18n, MessageKey } from '../i18n/index.js';
+import type { I18n, MessageKey } from '../present/i18n/index.js';
 import { CHECKER_NAME, type CheckerKind } from './behaviours.js';
 import type { Director, DirectorMap, Slot } from './directors.js';
 import type { Finding, FindingPlace } from './types.js';

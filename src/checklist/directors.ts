@@ -5,7 +5,7 @@
 // by those addresses (or, if one director and one sender are left over, by elimination). Names come
 // from router_id: "d1 (10.0.0.11)".
 
-import type { VrrpscopeEvent } from '../annotate/events.js';
+import type { VrrpscopeEvent } from '../analyse/events.js';
 import { configName, DEFAULT_PRIORITY, type ConfVrrpInstance, type KeepalivedConfig } from '../config/model.js';
 import type { RouterOnWire, WireLedger } from './wire.js';
 

@@ -5,13 +5,13 @@
 // every report format to show.
 
 import { isAbsolute, relative } from 'node:path';
-import type { Analysis } from '../analyze.js';
-import type { Analyzer, EngineContext } from '../annotate/engine.js';
-import type { VrrpscopeEvent } from '../annotate/events.js';
-import type { Packet } from '../decoders/packet.js';
-import type { TcpSegment } from '../decoders/tcp-segment.js';
+import type { Analysis } from '../pipeline.js';
+import type { Analyzer, EngineContext } from '../analyse/engine.js';
+import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { Packet } from '../dissect/packet.js';
+import type { TcpSegment } from '../dissect/tcp-segment.js';
 import { configName, type KeepalivedConfig } from '../config/model.js';
-import type { I18n } from '../i18n/index.js';
+import type { I18n } from '../present/i18n/index.js';
 import type { BehaviourId } from './behaviours.js';
 import { CrossCheck } from './crosscheck.js';
 import { DirectorMap } from './directors.js';

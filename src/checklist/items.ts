@@ -5,9 +5,9 @@
 // the pool when virtual servers are configured or health checks / forwarding are seen, the sorry server,
 // sync and forwarding methods when configured or seen).
 
-import type { VrrpscopeEvent } from '../annotate/events.js';
+import type { VrrpscopeEvent } from '../analyse/events.js';
 import { CHECKER_KIND, DEFAULT_DELAY_LOOP_S, effectiveDelayLoop, type Where } from '../config/model.js';
-import type { MessageKey } from '../i18n/index.js';
+import type { MessageKey } from '../present/i18n/index.js';
 import { BEHAVIOURS, CHECKER_NAME, VRRP_BEHAVIOURS, type BehaviourId, type CheckerKind } from './behaviours.js';
 import type { ChecklistItem, Evidence } from './types.js';
 import type { CrossCheckContext } from './crosscheck.js';

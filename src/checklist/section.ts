@@ -3,8 +3,8 @@
 // and events become links through the renderer's own anchors (passed in, so this file knows nothing of
 // the page).
 
-import type { Analysis } from '../analyze.js';
-import type { I18n, MessageKey } from '../i18n/index.js';
+import type { Analysis } from '../pipeline.js';
+import type { I18n, MessageKey } from '../present/i18n/index.js';
 import { checklistOf } from './index.js';
 import type { Checklist, ChecklistItem } from './types.js';
 

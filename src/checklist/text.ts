@@ -1,6 +1,6 @@
 // The checklist as plain text, for `vrrpscope check` on a terminal or in a hand-in.
 
-import type { I18n, MessageKey } from '../i18n/index.js';
+import type { I18n, MessageKey } from '../present/i18n/index.js';
 import type { Checklist, ChecklistItem } from './types.js';
 
 const MAX_FRAMES_SHOWN = 16;

@@ -4,10 +4,10 @@
 // heard again after a silence (a director coming back, for nopreempt); and when the capture starts.
 // Bounded: a router's values and frames are capped, so a week-long capture stays small.
 
-import type { Packet } from '../decoders/packet.js';
-import { isOpeningSyn } from '../decoders/tcp.js';
-import type { TcpSegment } from '../decoders/tcp-segment.js';
-import { ipv4FromU32 } from '../decoders/bytes.js';
+import type { Packet } from '../dissect/packet.js';
+import { isOpeningSyn } from '../dissect/tcp.js';
+import type { TcpSegment } from '../dissect/tcp-segment.js';
+import { ipv4FromU32 } from '../dissect/bytes.js';
 import { frameTime } from '../io/frame.js';
 
 export type AdvertField = 'priority' | 'interval' | 'auth' | 'version' | 'addresses' | 'destination';
@@ -109,7 +109,7 @@ export class WireLedger {
     if (v.version === 2) add(r.values.auth, authText(v.authType, v.authString), t, n);
   }
 
-  /** A TCP segment read from the bytes (decoders/tcp-segment.ts): what onPacket does with it, without a Packet. */
+  /** A TCP segment read from the bytes (dissect/tcp-segment.ts): what onPacket does with it, without a Packet. */
   onTcpSegment(seg: TcpSegment, t: number): void {
     if (this.firstTime === null) this.firstTime = t;
     this.last = t;

@@ -3,14 +3,14 @@
 // missing, 2 on usage or input errors (cli.ts turns the errors thrown here into one line on stderr).
 
 import { basename } from 'node:path';
-import { analyzeFiles } from '../analyze.js';
-import { defaultAnalyzers } from '../annotate/index.js';
-import { mapStrings, terminalText } from '../report/escape.js';
+import { analyzeFiles } from '../pipeline.js';
+import { defaultAnalyzers } from '../analyse/index.js';
+import { mapStrings, terminalText } from '../present/escape.js';
 import { ChecklistAnalyzer, checklistOf, ExpectError, parseExpect, type Expectation } from '../checklist/index.js';
 import { checklistText } from '../checklist/text.js';
 import { ConfigFileError, loadConfigs, problemLines } from '../config/index.js';
-import { I18n, type Lang } from '../i18n/index.js';
-import type { Analyzer } from '../annotate/engine.js';
+import { I18n, type Lang } from '../present/i18n/index.js';
+import type { Analyzer } from '../analyse/engine.js';
 import { forEachArg } from './args.js';
 
 export { ConfigFileError } from '../config/index.js';

@@ -8,21 +8,21 @@ import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir, type as osType, release as osRelease } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { Engine, type Analyzer } from '../annotate/engine.js';
-import type { VrrpscopeEvent } from '../annotate/events.js';
-import { defaultAnalyzers } from '../annotate/index.js';
-import { decodePacket } from '../decoders/packet.js';
-import { HeadReassembler } from '../decoders/reassembly.js';
-import { I18n, type Lang } from '../i18n/index.js';
+import { Engine, type Analyzer } from '../analyse/engine.js';
+import type { VrrpscopeEvent } from '../analyse/events.js';
+import { defaultAnalyzers } from '../analyse/index.js';
+import { decodePacket } from '../dissect/packet.js';
+import { HeadReassembler } from '../reassemble/reassembly.js';
+import { I18n, type Lang } from '../present/i18n/index.js';
 import { frameTime, type Frame } from '../io/frame.js';
 import { LiveCaptureFile } from '../io/live-file.js';
-import { OutputError, planOutput } from '../report/sink.js';
+import { OutputError, planOutput } from '../present/sink.js';
 import {
   BACKENDS, LiveError, checkInterface, chooseBackend, findTcpdump, openCapture, probeCap,
   type BackendName, type LiveCapture,
 } from '../io/live.js';
 import { TOOL_VERSION } from '../version.js';
-import { terminalText } from '../report/escape.js';
+import { terminalText } from '../present/escape.js';
 import { forEachArg } from './args.js';
 
 // ------------------------------------------------------------------ the pipeline

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VrrpscopeEvent } from '../../src/annotate/events.js';
+import type { VrrpscopeEvent } from '../../src/analyse/events.js';
 import { buildChecklist, type Checklist } from '../../src/checklist/index.js';
 import { WireLedger } from '../../src/checklist/wire.js';
 import { parseKeepalivedConf, type KeepalivedConfig } from '../../src/config/index.js';
-import { I18n } from '../../src/i18n/index.js';
+import { I18n } from '../../src/present/i18n/index.js';
 
 const T0 = 1795550000;
 const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-cross-'));

@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VrrpscopeEvent } from '../../src/annotate/events.js';
-import { defaultAnalyzers } from '../../src/annotate/index.js';
+import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import { defaultAnalyzers } from '../../src/analyse/index.js';
 import { buildChecklist, ChecklistAnalyzer, BEHAVIOURS, parseExpect, ExpectError, type Checklist } from '../../src/checklist/index.js';
 import { checklistText } from '../../src/checklist/text.js';
 import { checklistSection } from '../../src/checklist/section.js';
 import { WireLedger } from '../../src/checklist/wire.js';
 import { parseKeepalivedConf, type KeepalivedConfig } from '../../src/config/index.js';
-import { I18n } from '../../src/i18n/index.js';
+import { I18n } from '../../src/present/i18n/index.js';
 import { advert, adverts, arp, byTime, run, type Timed } from '../support/frames.js';
 
 const T0 = 1795550000;

@@ -1,5 +1,5 @@
 // docs/events.md is the JSON contract: it must say what the code emits. The kinds the analysers can
-// emit (the `kind: '…'` literals of src/annotate) are exactly the kinds of its table; on every capture of
+// emit (the `kind: '…'` literals of src/analyse) are exactly the kinds of its table; on every capture of
 // the repository, each event's kind is documented, carries every field its row lists (those marked `?`
 // only when they apply) and no field the row does not list; the top-level keys of every report are in
 // its Document block. Kinds no capture of the repository emits are checked against their source.
@@ -38,9 +38,9 @@ function commonFields(): string[] {
 
 /** Every `kind: '…'` literal of the analysers, with the source text of the event it starts. */
 function sourceKinds(): Map<string, string[]> {
-  const dir = join(ROOT, 'src/annotate');
+  const dir = join(ROOT, 'src/analyse');
   const out = new Map<string, string[]>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+  for (const f of (readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.ts'))) {
     const code = readFileSync(join(dir, f), 'utf8');
     for (const m of code.matchAll(/\bkind: '([a-z]+\.[a-z-]+)'/g)) {
       const end = code.indexOf('});', m.index);
@@ -74,8 +74,8 @@ describe('docs/events.md against the code', () => {
   it('documents exactly the kinds the analysers can emit', () => {
     expect(documented.size).toBeGreaterThanOrEqual(15);
     expect(inSource.size).toBeGreaterThanOrEqual(15);
-    expect([...inSource.keys()].filter((k) => !documented.has(k)).sort(), 'emitted by src/annotate, not documented').toEqual([]);
-    expect([...documented.keys()].filter((k) => !inSource.has(k)).sort(), 'documented, emitted nowhere in src/annotate').toEqual([]);
+    expect([...inSource.keys()].filter((k) => !documented.has(k)).sort(), 'emitted by src/analyse, not documented').toEqual([]);
+    expect([...documented.keys()].filter((k) => !inSource.has(k)).sort(), 'documented, emitted nowhere in src/analyse').toEqual([]);
   });
 
   it('documents the fields of kinds no capture of the repository shows, as their source sets them', () => {

@@ -3,10 +3,10 @@
 // must conclude the same with and without reuse (nothing downstream may keep a frame).
 
 import { describe, expect, it } from 'vitest';
-import { analyzeFiles } from '../../src/analyze.js';
-import { defaultAnalyzers } from '../../src/annotate/index.js';
+import { analyzeFiles } from '../../src/pipeline.js';
+import { defaultAnalyzers } from '../../src/analyse/index.js';
 import { ChecklistAnalyzer } from '../../src/checklist/index.js';
-import { I18n } from '../../src/i18n/index.js';
+import { I18n } from '../../src/present/i18n/index.js';
 import { openCaptures } from '../../src/io/reader.js';
 import { fixtureCaptures } from '../support/captures.js';
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openCaptures } from '../../src/io/reader.js';
-import { analyzeFiles, replayFrames } from '../../src/analyze.js';
+import { analyzeFiles, replayFrames } from '../../src/pipeline.js';
 import { CLI } from '../support/ours.js';
 import { execFileSync } from 'node:child_process';
 

@@ -8,9 +8,9 @@ import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeFiles, replayFrames } from '../../src/analyze.js';
+import { analyzeFiles, replayFrames } from '../../src/pipeline.js';
 import { openCaptures } from '../../src/io/reader.js';
-import { writeAnnotatedPcapng } from '../../src/report/pcapng.js';
+import { writeAnnotatedPcapng } from '../../src/present/pcapng.js';
 import { CLI } from '../support/ours.js';
 import { pcapBytes, vrrpFrame } from '../support/build.js';
 

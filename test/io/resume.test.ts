@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { analyzeFiles, replayFrames } from '../../src/analyze.js';
+import { analyzeFiles, replayFrames } from '../../src/pipeline.js';
 import { ResumeIndex, type ResumePoint } from '../../src/io/reader.js';
 import type { Frame } from '../../src/io/frame.js';
 import { fixture } from '../support/captures.js';

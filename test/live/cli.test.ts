@@ -9,8 +9,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Chalk } from 'chalk';
-import { defaultAnalyzers } from '../../src/annotate/index.js';
-import { I18n } from '../../src/i18n/index.js';
+import { defaultAnalyzers } from '../../src/analyse/index.js';
+import { I18n } from '../../src/present/i18n/index.js';
 import { CaptureStream, findTcpdump, probeCap } from '../../src/io/live.js';
 import { LiveSession, eventLine } from '../../src/cli/live.js';
 import { reportJson } from '../support/ours.js';

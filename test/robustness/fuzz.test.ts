@@ -4,10 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { decodePacket } from '../../src/decoders/packet.js';
-import { HeadReassembler } from '../../src/decoders/reassembly.js';
-import { summarize } from '../../src/decoders/summary.js';
-import { layersOf } from '../../src/report/layers.js';
+import { decodePacket } from '../../src/dissect/packet.js';
+import { HeadReassembler } from '../../src/reassemble/reassembly.js';
+import { summarize } from '../../src/dissect/summary.js';
+import { layersOf } from '../../src/present/layers.js';
 import { openCaptures, parserFor } from '../../src/io/reader.js';
 import { Frame } from '../../src/io/frame.js';
 import { HAVE_EXTENDED, extendedCaptures, fixtureCaptures } from '../support/captures.js';

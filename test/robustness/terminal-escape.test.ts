@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mdText, mermaidText, terminalText, visibleText } from '../../src/report/escape.js';
+import { mdText, mermaidText, terminalText, visibleText } from '../../src/present/escape.js';
 import { CLI, fakeTcpdump, killAll, startCli } from '../live/support.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/regressions/${name}`, import.meta.url));

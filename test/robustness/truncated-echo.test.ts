@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { decodeIcmp } from '../../src/decoders/icmp.js';
-import { decodeIcmpv6 } from '../../src/decoders/icmpv6.js';
+import { decodeIcmp } from '../../src/dissect/icmp.js';
+import { decodeIcmpv6 } from '../../src/dissect/icmpv6.js';
 import { runCli } from '../support/ours.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/regressions/${name}`, import.meta.url));

@@ -2,10 +2,10 @@
 
 import { checksum } from './build.js';
 import { Frame } from '../../src/io/frame.js';
-import { decodePacket } from '../../src/decoders/packet.js';
-import { Engine, type Analyzer } from '../../src/annotate/engine.js';
-import { I18n, type Lang } from '../../src/i18n/index.js';
-import type { VrrpscopeEvent } from '../../src/annotate/events.js';
+import { decodePacket } from '../../src/dissect/packet.js';
+import { Engine, type Analyzer } from '../../src/analyse/engine.js';
+import { I18n, type Lang } from '../../src/present/i18n/index.js';
+import type { VrrpscopeEvent } from '../../src/analyse/events.js';
 
 const ip4 = (s: string) => s.split('.').map(Number);
 const mac = (s: string) => s.split(':').map((x) => parseInt(x, 16));

@@ -1,0 +1,477 @@
+// The story of every VRRP instance, keyed by (link, address family, VRID): who is master when and
+// why, resignations, silences, split brains, mismatches between routers, adverts receivers drop, and
+// late adverts. Only a master sends adverts (RFC 3768 §6.4.3), so "a router advertises" reads as "a
+// router acts as master". Facts live in vrrp-rules.ts; this file applies them to the advert stream.
+
+import type { Packet } from '../../dissect/packet.js';
+import type { Vrrp } from '../../dissect/vrrp.js';
+import { frameTime } from '../../io/frame.js';
+import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
+import type { MessageKey } from '../../present/i18n/index.js';
+import type { VrrpscopeEvent } from '../events.js';
+import {
+  type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
+  masterDownMs, outranks, skewMs, takeoverReason,
+} from './rules.js';
+
+const MAX_INSTANCES = 4096;
+const MAX_EVENT_FRAMES = 50;
+
+interface Tenure {
+  start: number;
+  startFrame: number;
+  adverts: number;
+  lateCount: number;
+  lateMaxMs: number;
+  lateFrames: number[];
+  masterEvent: VrrpscopeEvent;
+}
+
+interface Router {
+  ip: string;
+  mac: string | null;
+  priority: number;
+  profile: AdvertProfile;
+  lastTime: number;
+  lastFrame: number;
+  /** Currently sending adverts with a non-zero priority (acting as master). */
+  advertising: boolean;
+  /** Its last advert had priority 0. */
+  resigned: boolean;
+  /** Set when another router preempted it: its coming silence is a step down, not a failure. */
+  supersededBy: string | null;
+  tenure: Tenure | null;
+  /** vrrp.silent event of its current silence, if one was emitted. */
+  silentEvent: VrrpscopeEvent | null;
+  /**
+   * A router that advertised beside an outranking live master, then fell quiet while that master
+   * went on: it may have stepped back, or (keepalived) stay master without advertising, its advert
+   * timer re-armed by every advert it receives and discards. The master it stood beside, and the
+   * vrrp.master event count when it fell quiet.
+   */
+  quietContender: { master: string; masterEvents: number; event: VrrpscopeEvent } | null;
+}
+
+interface Overlap {
+  routers: [string, string];
+  cause?: string;
+  startDiffs?: Difference[];
+  start: number;
+  startFrame: number;
+  frames: number[];
+  event: VrrpscopeEvent | null;
+}
+
+interface Instance {
+  key: string;
+  vrid: number;
+  family: 4 | 6;
+  routers: Map<string, Router>;
+  /** The last router that stopped while being master (for the next takeover's reason). */
+  lastMaster: Router | null;
+  everMaster: boolean;
+  /** vrrp.master events emitted for the instance so far. */
+  masterEvents: number;
+  overlaps: Overlap[];
+  reported: Set<string>;
+  invalid: Map<string, VrrpscopeEvent>;
+  /** Earliest time at which an advertising router may be found silent (cheap tick). */
+  nextCheck: number;
+}
+
+function profileOf(v: Vrrp, p: Packet): AdvertProfile {
+  const ttl = p.ip ? p.ip.ttl : p.ipv6 ? p.ipv6.hopLimit : 255;
+  const multicast = p.ip ? p.ip.isMulticast : p.ipv6 ? p.ipv6.isMulticast : true;
+  return {
+    version: v.version, intervalMs: v.intervalMs, authType: v.authType, authString: v.authString,
+    addresses: v.addresses, checksumVariant: v.checksumVariant, ttl, unicast: !multicast,
+  };
+}
+
+export class VrrpAnalyzer implements Analyzer {
+  readonly name = 'vrrp';
+  private readonly instances = new Map<string, Instance>();
+  private nextCheck = Infinity;
+  readonly wants = PacketKind.VRRP;
+
+  onPacket(pkt: Packet, ctx: EngineContext): void {
+    this.onAdvert(pkt, ctx);
+    ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /** Between adverts: the time, when a router may have gone silent. */
+  tick(t: number, ctx: EngineContext): void {
+    if (t >= this.nextCheck) this.checkSilences(t, ctx);
+    ctx.wakeAt(this, this.nextCheck);
+  }
+
+  private onAdvert(pkt: Packet, ctx: EngineContext): void {
+    const t = pkt.frame.noTimestamp ? null : frameTime(pkt.frame);
+    if (t !== null && t >= this.nextCheck) this.checkSilences(t, ctx);
+    const v = pkt.vrrp;
+    if (!v || t === null || (v.version !== 2 && v.version !== 3)) return;
+    const net = pkt.ip ?? pkt.ipv6;
+    if (!net) return;
+    const f = pkt.frame;
+    const key = `${f.fileIndex}:${f.iface}:${v.family}:${v.vrid}`;
+    let inst = this.instances.get(key);
+    if (!inst) {
+      if (this.instances.size >= MAX_INSTANCES) return;
+      inst = { key, vrid: v.vrid, family: v.family, routers: new Map(), lastMaster: null, everMaster: false, masterEvents: 0, overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
+      this.instances.set(key, inst);
+    }
+    const ip = net.src;
+    const mac = pkt.eth?.src ?? pkt.cooked?.src ?? null;
+    ctx.host(ip, mac, 'director');
+    for (const a of v.addresses) ctx.host(a, null, 'vip');
+    this.checkInvalid(inst, ip, v, pkt, t, ctx);
+    let r = inst.routers.get(ip);
+    const profile = profileOf(v, pkt);
+    if (!r) {
+      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null };
+      inst.routers.set(ip, r);
+    }
+    const gapMs = (t - r.lastTime) * 1000;
+    const prevPriority = r.priority;
+    r.mac = mac ?? r.mac;
+    r.profile = profile;
+    r.priority = v.priority;
+
+    if (v.priority === 0) this.resign(inst, r, t, f.n, ctx);
+    else if (!r.advertising) this.startTenure(inst, r, t, f.n, ctx);
+    else this.continueTenure(inst, r, t, f.n, gapMs, prevPriority, ctx);
+
+    r.lastTime = t;
+    r.lastFrame = f.n;
+    r.resigned = v.priority === 0;
+    this.checkMismatch(inst, r, f.n, t, ctx);
+    this.trackOverlap(inst, t, f.n, ctx);
+    this.schedule(inst, r);
+  }
+
+  /** A master sends priority 0 when it stops (RFC 3768 §6.4.3; keepalived on SIGTERM or FAULT). */
+  private resign(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
+    const { i18n } = ctx;
+    const skew = skewMs(this.bestBackupPriority(inst, r), r.profile.intervalMs, r.profile.version);
+    const e = ctx.emit({
+      kind: 'vrrp.resign', time: t, frames: [n], severity: 'notice',
+      summary: i18n.t('vrrp.resign', { router: r.ip, vrid: inst.vrid, rfc: rfcOf(r.profile.version) }),
+      vrid: inst.vrid, family: inst.family, router: r.ip,
+    });
+    ctx.comment(n, i18n.t('vrrp.comment.resign', { router: r.ip, vrid: inst.vrid, skew: i18n.fmt.seconds(skew) }));
+    if (r.advertising) this.endTenure(inst, r, t, ctx);
+    r.advertising = false;
+    r.supersededBy = null;
+    inst.lastMaster = r;
+    void e;
+  }
+
+  private bestBackupPriority(inst: Instance, except: Router): number {
+    let best = 100; // keepalived's default priority when the backups have never been heard
+    let seen = false;
+    for (const o of inst.routers.values()) if (o !== except && o.priority > 0) { best = seen ? Math.max(best, o.priority) : o.priority; seen = true; }
+    return best;
+  }
+
+  private startTenure(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
+    const { i18n } = ctx;
+    const fmt = i18n.fmt;
+    // The master this router takes over from: a live advertiser if any, else the last one that stopped.
+    let live: Router | null = null;
+    for (const o of inst.routers.values()) if (o !== r && o.advertising && (!live || outranks(o, live))) live = o;
+    const prev = live ?? (inst.everMaster ? inst.lastMaster : null);
+    const interval = r.profile.intervalMs;
+    const quiet = r.quietContender;
+    r.quietContender = null;
+    if (quiet && live && live.ip === quiet.master && inst.masterEvents === quiet.masterEvents) {
+      // The same standoff goes on: no new master, the contender speaks again.
+      ctx.comment(n, i18n.t('vrrp.comment.contender-again', { router: r.ip, vrid: inst.vrid, other: live.ip }));
+      r.advertising = true;
+      r.silentEvent = null;
+      r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: quiet.event };
+      return;
+    }
+    const downMs = masterDownMs(prev?.profile.intervalMs ?? interval, r.priority, r.profile.version);
+    const reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
+    const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
+    // The same router again after its own silence, nobody in between: no takeover to time.
+    const resumed = prev === r;
+    const expectedMs = resumed ? null : reason === 'master-down' ? downMs : reason === 'resignation' ? skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version) : null;
+    const late = gapMs !== null && expectedMs !== null && gapMs > expectedMs + (prev?.profile.intervalMs ?? interval);
+    const params = {
+      router: r.ip, vrid: inst.vrid, priority: r.priority, previous: prev?.ip ?? '', prevPriority: prev?.priority ?? '',
+      gap: gapMs === null ? '' : fmt.seconds(gapMs), expected: expectedMs === null ? '' : fmt.seconds(expectedMs),
+      interval: fmt.seconds(prev?.profile.intervalMs ?? interval), skew: fmt.seconds(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
+      vips: r.profile.addresses.join(', '), excess: gapMs !== null && expectedMs !== null ? fmt.seconds(gapMs - expectedMs) : '',
+      rfc: rfcOf(r.profile.version),
+    };
+    let summary = i18n.t(
+      resumed ? (reason === 'resignation' ? 'vrrp.master.restarted' : 'vrrp.master.resumed')
+        : reason === 'initial' ? 'vrrp.master.initial'
+        : reason === 'preemption' ? (prev && prev.priority === r.priority ? 'vrrp.master.preemption-tie' : 'vrrp.master.preemption')
+        : reason === 'master-down' ? 'vrrp.master.master-down'
+        : reason === 'resignation' ? 'vrrp.master.resignation'
+        : 'vrrp.master.unknown', params);
+    if (late) summary += ' ' + i18n.t('vrrp.master.late', params);
+    const frames = [n];
+    if (prev && prev !== r) frames.unshift(prev.lastFrame);
+    const e = ctx.emit({
+      kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'preemption' ? 'info' : 'notice',
+      summary, vrid: inst.vrid, family: inst.family, version: r.profile.version, router: r.ip, mac: r.mac, priority: r.priority,
+      reason, previous: prev && prev !== r ? prev.ip : null, gapMs: gapMs === null ? null : round(gapMs), expectedMs: expectedMs === null ? null : round(expectedMs),
+      late, addresses: r.profile.addresses,
+    });
+    ctx.comment(n, i18n.t('vrrp.comment.first', { router: r.ip, vrid: inst.vrid, priority: r.priority }));
+    inst.everMaster = true;
+    inst.masterEvents++;
+    r.advertising = true;
+    r.resigned = false;
+    r.supersededBy = null;
+    r.silentEvent = null;
+    r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: e };
+    if (prev && prev !== r) {
+      if (reason === 'master-down') {
+        if (prev.advertising) this.stopAdvertising(inst, prev, ctx, r);
+        else if (prev.silentEvent) this.tellTakeover(prev.silentEvent, r, gapMs!, ctx);
+      } else if (reason === 'preemption' && prev.advertising) {
+        prev.supersededBy = r.ip;
+      }
+    }
+  }
+
+  private continueTenure(inst: Instance, r: Router, t: number, n: number, gapMs: number, prevPriority: number, ctx: EngineContext): void {
+    const { i18n } = ctx;
+    const tenure = r.tenure!;
+    tenure.adverts++;
+    const interval = r.profile.intervalMs;
+    const params = { router: r.ip, vrid: inst.vrid, priority: r.priority, nth: i18n.fmt.ordinal(tenure.adverts), gap: i18n.fmt.seconds(gapMs), interval: i18n.fmt.seconds(interval), old: prevPriority };
+    if (gapMs > 1.5 * interval) {
+      tenure.lateCount++;
+      tenure.lateMaxMs = Math.max(tenure.lateMaxMs, gapMs);
+      if (tenure.lateFrames.length < MAX_EVENT_FRAMES) tenure.lateFrames.push(n);
+      ctx.comment(n, i18n.t('vrrp.comment.late', params));
+    } else if (prevPriority !== r.priority) {
+      ctx.comment(n, i18n.t('vrrp.comment.priority', params));
+    } else if (r.supersededBy) {
+      ctx.comment(n, i18n.t('vrrp.comment.superseded', { ...params, other: r.supersededBy }));
+    } else if (ctx.routineComments) {
+      ctx.comment(n, i18n.t('vrrp.comment.advert', params), true);
+    } else {
+      ctx.comment(n, '', true);
+    }
+  }
+
+  /** A router's adverts stopped (seen at a tick, at a takeover, or at the end of the capture). */
+  private stopAdvertising(inst: Instance, r: Router, ctx: EngineContext, takenOverBy: Router | null): void {
+    const { i18n } = ctx;
+    r.advertising = false;
+    const interval = r.profile.intervalMs;
+    let outranking: Router | null = null;
+    for (const o of inst.routers.values()) if (o !== r && o.advertising && outranks(o, r) && (r.lastTime - o.lastTime) * 1000 < 2.5 * o.profile.intervalMs) outranking = o;
+    if (r.supersededBy) {
+      ctx.comment(r.lastFrame, i18n.t('vrrp.comment.stepped-down', { router: r.ip, other: r.supersededBy }));
+    } else if (outranking && r.tenure && !takenOverBy) {
+      r.silentEvent = ctx.emit({
+        kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'notice',
+        summary: i18n.t('vrrp.silent.contender', { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: outranking.ip }),
+        vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: null, beside: outranking.ip,
+      });
+      r.quietContender = { master: outranking.ip, masterEvents: inst.masterEvents, event: r.tenure.masterEvent };
+    } else {
+      const params = { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: takenOverBy?.ip ?? '', gap: takenOverBy ? i18n.fmt.seconds((takenOverBy.tenure!.start - r.lastTime) * 1000) : '' };
+      r.silentEvent = ctx.emit({
+        kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'warning',
+        summary: i18n.t(takenOverBy ? 'vrrp.silent.taken-over' : 'vrrp.silent.nobody', params),
+        vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: takenOverBy?.ip ?? null,
+      });
+      if (takenOverBy) r.silentEvent.frames.push(takenOverBy.tenure!.startFrame);
+      ctx.comment(r.lastFrame, i18n.t('vrrp.comment.last', { router: r.ip, vrid: inst.vrid }));
+      inst.lastMaster = r;
+    }
+    this.endTenure(inst, r, r.lastTime, ctx);
+  }
+
+  private tellTakeover(silent: VrrpscopeEvent, by: Router, gapMs: number, ctx: EngineContext): void {
+    silent.takenOverBy = by.ip;
+    silent.frames.push(by.tenure!.startFrame);
+    silent.summary = ctx.i18n.t('vrrp.silent.taken-over', { router: String(silent.router), vrid: Number(silent.vrid), frame: Number(silent.lastAdvertFrame), other: by.ip, gap: ctx.i18n.fmt.seconds(gapMs) });
+  }
+
+  private endTenure(inst: Instance, r: Router, end: number, ctx: EngineContext): void {
+    const tenure = r.tenure;
+    r.tenure = null;
+    for (const o of [...inst.overlaps]) if (!o.event?.end && o.routers.includes(r.ip)) this.closeOverlap(inst, o, end, ctx);
+    if (!tenure || tenure.lateCount === 0) return;
+    const { i18n } = ctx;
+    const interval = r.profile.intervalMs;
+    const downMs = masterDownMs(interval, this.bestBackupPriority(inst, r), r.profile.version);
+    const nearMiss = tenure.lateMaxMs >= 2 * interval;
+    ctx.emit({
+      kind: 'vrrp.jitter', time: tenure.start, frames: tenure.lateFrames, severity: nearMiss ? 'warning' : 'notice',
+      summary: i18n.t(nearMiss ? 'vrrp.jitter.near-miss' : 'vrrp.jitter', {
+        router: r.ip, vrid: inst.vrid, count: tenure.lateCount, interval: i18n.fmt.seconds(interval),
+        max: i18n.fmt.seconds(tenure.lateMaxMs), down: i18n.fmt.seconds(downMs), margin: i18n.fmt.seconds(downMs - tenure.lateMaxMs),
+      }),
+      vrid: inst.vrid, router: r.ip, lateAdverts: tenure.lateCount, maxGapMs: round(tenure.lateMaxMs), intervalMs: interval,
+    });
+  }
+
+  /** Adverts a receiver must drop (RFC 3768 §7.1; keepalived vrrp_check_packet), once per router and problem. */
+  private checkInvalid(inst: Instance, ip: string, v: Vrrp, pkt: Packet, t: number, ctx: EngineContext): void {
+    for (const problem of v.problems) {
+      const kind = problem.split(/[:\d]/)[0].trim();
+      const k = ip + '|' + kind;
+      const seen = inst.invalid.get(k);
+      if (seen) {
+        seen.count = Number(seen.count) + 1;
+        if (seen.frames.length < MAX_EVENT_FRAMES) seen.frames.push(pkt.frame.n);
+        continue;
+      }
+      const field = /TTL/.test(problem) ? 'ttl' : /checksum/.test(problem) ? 'checksum' : /version/.test(problem) ? 'version' : /type/.test(problem) ? 'type' : 'length';
+      const profile = profileOf(v, pkt);
+      const log = keepalivedLog(field as 'ttl', { ...profile, ttl: 255, version: v.version === 3 ? 3 : 2 }, profile);
+      inst.invalid.set(k, ctx.emit({
+        kind: 'vrrp.invalid', time: t, frames: [pkt.frame.n], severity: 'warning',
+        summary: ctx.i18n.t('vrrp.invalid', { router: ip, vrid: inst.vrid, problem, log }),
+        vrid: inst.vrid, router: ip, problem, keepalivedLog: log, count: 1,
+      }));
+      ctx.comment(pkt.frame.n, ctx.i18n.t('vrrp.comment.invalid', { problem }));
+    }
+  }
+
+  /** Routers of one VRID that disagree (keepalived drops the other's adverts on most of these). */
+  private checkMismatch(inst: Instance, r: Router, n: number, t: number, ctx: EngineContext): void {
+    for (const o of inst.routers.values()) {
+      if (o === r) continue;
+      const pairKey = [o.ip, r.ip].sort().join('|');
+      if (disjointAddresses(o.profile.addresses, r.profile.addresses)) {
+        const k = 'collision|' + pairKey;
+        if (inst.reported.has(k)) continue;
+        inst.reported.add(k);
+        ctx.emit({
+          kind: 'vrrp.collision', time: t, frames: [o.lastFrame, n], severity: 'warning',
+          summary: ctx.i18n.t('vrrp.collision', { vrid: inst.vrid, a: o.ip, b: r.ip, vipsA: o.profile.addresses.join(', '), vipsB: r.profile.addresses.join(', ') }),
+          vrid: inst.vrid, routers: [o.ip, r.ip], addresses: [o.profile.addresses, r.profile.addresses],
+        });
+        continue;
+      }
+      for (const d of differences(o.profile, r.profile)) this.reportMismatch(inst, o, r, d, n, t, ctx);
+    }
+  }
+
+  private reportMismatch(inst: Instance, o: Router, r: Router, d: Difference, n: number, t: number, ctx: EngineContext): void {
+    const k = d.field + '|' + [...d.values].sort().join('|');
+    if (inst.reported.has(k)) return;
+    inst.reported.add(k);
+    const drops = !(d.field === 'advertInterval' && o.profile.version === 3) && d.field !== 'checksumVariant';
+    const log = keepalivedLog(d.field, o.profile, r.profile);
+    const field = d.field === 'checksumVariant' || d.field === 'ttl' || d.field === 'unicast' ? d.field : d.field;
+    ctx.emit({
+      kind: 'vrrp.mismatch', time: t, frames: [o.lastFrame, n], severity: drops ? 'warning' : 'notice',
+      summary: ctx.i18n.t(drops ? 'vrrp.mismatch' : 'vrrp.mismatch.v3-interval', {
+        vrid: inst.vrid, field: ctx.i18n.t(`vrrp.field.${d.field}` as MessageKey), a: o.ip, b: r.ip, va: d.values[0], vb: d.values[1], log,
+      }),
+      vrid: inst.vrid, field, values: { [o.ip]: d.values[0], [r.ip]: d.values[1] }, keepalivedLog: drops ? log : null,
+    });
+  }
+
+  /** Two routers advertising at once for more than 3 intervals: split brain (RFC 3768 allows one master). */
+  private trackOverlap(inst: Instance, t: number, n: number, ctx: EngineContext): void {
+    // Both must really be sending now: a master that was preempted may not have been found silent yet.
+    const active = [...inst.routers.values()].filter((r) => r.advertising && (t - r.lastTime) * 1000 <= 2.5 * r.profile.intervalMs);
+    if (active.length < 2) return;
+    for (let i = 0; i < active.length; i++) for (let j = i + 1; j < active.length; j++) {
+      const pair = [active[i].ip, active[j].ip].sort() as [string, string];
+      let o = inst.overlaps.find((x) => !x.event?.end && x.routers[0] === pair[0] && x.routers[1] === pair[1]);
+      if (!o) {
+        o = { routers: pair, start: t, startFrame: n, frames: [active[i].lastFrame, active[j].lastFrame], event: null };
+        // What differs when the two streams meet (a fix may come before the split brain is confirmed).
+        o.startDiffs = differences(active[i].ip === pair[0] ? active[i].profile : active[j].profile, active[i].ip === pair[0] ? active[j].profile : active[i].profile);
+        inst.overlaps.push(o);
+        if (inst.overlaps.length > 64) inst.overlaps.shift();
+      }
+      const interval = Math.max(active[i].profile.intervalMs, active[j].profile.intervalMs);
+      const bothSince = Math.min(active[i].lastTime, active[j].lastTime) - o.start;
+      if (!o.event && bothSince * 1000 > 3 * interval && !disjointAddresses(active[i].profile.addresses, active[j].profile.addresses)) {
+        o.event = ctx.emit({
+          kind: 'vrrp.split-brain', time: o.start, frames: o.frames.slice(), severity: 'warning', summary: '',
+          vrid: inst.vrid, family: inst.family, routers: pair, start: o.start, end: null,
+        });
+        this.describeSplitBrain(inst, o, t, ctx, true);
+      }
+      if (o.event && o.event.frames.length < MAX_EVENT_FRAMES) o.event.frames.push(n);
+    }
+  }
+
+  private closeOverlap(inst: Instance, o: Overlap, end: number, ctx: EngineContext): void {
+    if (!o.event) { inst.overlaps.splice(inst.overlaps.indexOf(o), 1); return; }
+    o.event.end = end;
+    this.describeSplitBrain(inst, o, end, ctx, false);
+  }
+
+  private describeSplitBrain(inst: Instance, o: Overlap, until: number, ctx: EngineContext, ongoing: boolean): void {
+    const { i18n } = ctx;
+    const [a, b] = o.routers.map((ip) => inst.routers.get(ip)!);
+    // The cause is read while both advertise (at confirmation): by the end, the fix may be in.
+    if (ongoing) {
+      const now = differences(a.profile, b.profile);
+      const diffs = [...(o.startDiffs ?? []), ...now.filter((d) => !(o.startDiffs ?? []).some((x) => x.field === d.field))]
+        .filter((d) => !(d.field === 'advertInterval' && a.profile.version === 3));
+      const ttlOf = (d: Difference) => ({ ...a.profile, ttl: Number(d.values.find((x) => x !== '255') ?? d.values[0]) });
+      const causes = diffs.map((d) => i18n.t(`vrrp.cause.${d.field}` as MessageKey, {
+        va: d.values[0], vb: d.values[1], a: a.ip, b: b.ip, log: d.field === 'ttl' ? keepalivedLog('ttl', undefined, ttlOf(d)) : keepalivedLog(d.field, a.profile, b.profile),
+      }));
+      o.cause = causes.length ? causes.join(' ') : i18n.t('vrrp.cause.unreachable');
+      o.event!.causes = diffs.map((d) => ({ field: d.field, values: { [a.ip]: d.values[0], [b.ip]: d.values[1] } }));
+    }
+    const cause = o.cause ?? "";
+    o.event!.summary = i18n.t(ongoing ? 'vrrp.split-brain.ongoing' : 'vrrp.split-brain', {
+      vrid: inst.vrid, a: a.ip, b: b.ip, duration: i18n.fmt.seconds((until - o.start) * 1000), cause,
+    });
+  }
+
+  private schedule(inst: Instance, r: Router): void {
+    if (!r.advertising) return;
+    const due = r.lastTime + (3 * r.profile.intervalMs + 1000) / 1000;
+    if (due < inst.nextCheck) inst.nextCheck = due;
+    if (due < this.nextCheck) this.nextCheck = due;
+  }
+
+  /** Time passed: routers whose adverts stopped for more than Master_Down_Interval are silent. */
+  private checkSilences(t: number, ctx: EngineContext): void {
+    let next = Infinity;
+    for (const inst of this.instances.values()) {
+      if (t >= inst.nextCheck) {
+        inst.nextCheck = Infinity;
+        for (const r of inst.routers.values()) {
+          if (!r.advertising) continue;
+          const due = r.lastTime + (3 * r.profile.intervalMs + 1000) / 1000;
+          if (t >= due) this.stopAdvertising(inst, r, ctx, null);
+          else inst.nextCheck = Math.min(inst.nextCheck, due);
+        }
+      }
+      next = Math.min(next, inst.nextCheck);
+    }
+    this.nextCheck = next;
+  }
+
+  finish(ctx: EngineContext, lastTime: number): void {
+    for (const inst of this.instances.values()) {
+      for (const r of inst.routers.values()) {
+        if (!r.advertising) continue;
+        if ((lastTime - r.lastTime) * 1000 > 3 * r.profile.intervalMs + 1000) this.stopAdvertising(inst, r, ctx, null);
+        else this.endTenure(inst, r, lastTime, ctx);
+      }
+      for (const o of inst.overlaps) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime, ctx);
+    }
+  }
+}
+
+/** The RFC of the VRRP version spoken (the section numbers of the timers are the same in both). */
+function rfcOf(version: number): string {
+  return version === 3 ? 'RFC 5798' : 'RFC 3768';
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

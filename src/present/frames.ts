@@ -1,0 +1,178 @@
+// The commented frame list, streamed from the second pass over the files (replayFrames): the frames that
+// events name or that the analysis commented are listed with their decoded fields; the frames between
+// them are folded into counted runs ("frames 120–4567: 4,000 × VRRP from 10.0.0.11, …"), unless
+// --all-frames lists everything. One row at a time, so a million-frame capture renders in bounded memory.
+
+import type { Analysis } from '../pipeline.js';
+import { replayFrames } from '../pipeline.js';
+import type { Packet } from '../dissect/packet.js';
+import { summarize } from '../dissect/summary.js';
+import type { Frame } from '../io/frame.js';
+import type { I18n } from './i18n/index.js';
+import { eventAnchor, frameAnchor, frameNote, isAnnotated, type EventIndex } from './annotations.js';
+import { labelOf, plural, relativeFrameTime, utcText } from './format.js';
+import { layersOf } from './layers.js';
+import { valueText } from './model.js';
+
+export interface FrameField { name: string; value: string }
+/** An event naming a frame; its summary is repeated only where it helps (see frameRow). */
+export interface FrameEventLink { id: string; href: string; kindLabel: string; summary: string | null; title: string }
+export interface FrameRow {
+  n: number;
+  anchor: string;
+  time: string;
+  utc: string;
+  src: string;
+  dst: string;
+  protocol: string;
+  info: string;
+  comment: string | null;
+  events: FrameEventLink[];
+  /** Comments the capture file itself carried (pcapng opt_comment). */
+  captureComments: string[];
+  /** "file.pcap #12" when several files were merged. */
+  origin: string | null;
+  length: string;
+  fields: FrameField[];
+}
+export interface RunRow { from: number; to: number; range: string; count: number; text: string; groups: string }
+export type ListItem = { frame: FrameRow; run?: undefined } | { run: RunRow; frame?: undefined };
+
+/** Distinct (protocol, source) groups a run counts before lumping the rest together. */
+const MAX_RUN_GROUPS = 16;
+/** Groups a run names. */
+const SHOWN_RUN_GROUPS = 4;
+const MAX_FIELDS = 400;
+const MAX_VALUE = 400;
+
+/** A cheap protocol name for folding (no HTTP head decoding, no info text). */
+function runProtocol(p: Packet): string {
+  if (p.frame.linkType === -1) return 'pcapng';
+  if (p.vrrp) return 'VRRP';
+  if (p.carp) return 'CARP';
+  if (p.arp) return 'ARP';
+  if (p.hsrp) return 'HSRP';
+  if (p.ipvsSync) return 'IPVS sync';
+  if (p.dns) return 'DNS';
+  if (p.tls) return 'TLS';
+  if (p.smtp) return 'SMTP';
+  if (p.tcp) return 'TCP';
+  if (p.udp) return 'UDP';
+  if (p.icmp) return 'ICMP';
+  if (p.icmpv6) return 'ICMPv6';
+  if (p.igmp) return 'IGMP';
+  if (p.ip) return 'IPv4';
+  if (p.ipv6) return 'IPv6';
+  if (p.eth) return 'Ethernet';
+  return 'other';
+}
+
+function runSource(p: Packet): string {
+  return p.ip?.src ?? p.ipv6?.src ?? p.eth?.src ?? p.cooked?.src ?? '?';
+}
+
+class Run {
+  from = 0;
+  to = 0;
+  count = 0;
+  groups = new Map<string, { protocol: string; src: string; count: number }>();
+  other = 0;
+
+  add(n: number, p: Packet): void {
+    if (this.count === 0) this.from = n;
+    this.to = n;
+    this.count++;
+    const protocol = runProtocol(p), src = runSource(p);
+    const key = protocol + '\u0000' + src;
+    const g = this.groups.get(key);
+    if (g) g.count++;
+    else if (this.groups.size < MAX_RUN_GROUPS) this.groups.set(key, { protocol, src, count: 1 });
+    else this.other++;
+  }
+
+  row(i18n: I18n): RunRow {
+    const sorted = [...this.groups.values()].sort((a, b) => b.count - a.count);
+    const parts = sorted.slice(0, SHOWN_RUN_GROUPS).map((g) => i18n.t('frames.run.group', { count: i18n.fmt.count(g.count), protocol: g.protocol, src: g.src }));
+    const rest = this.other + sorted.slice(SHOWN_RUN_GROUPS).reduce((s, g) => s + g.count, 0);
+    if (rest) parts.push(plural(i18n, 'frames.run.others', rest));
+    const groups = parts.join(', ');
+    const text = plural(i18n, 'frames.run', this.count, { from: this.from, to: this.to, groups });
+    const r = { from: this.from, to: this.to, range: this.from === this.to ? String(this.from) : `${this.from}–${this.to}`, count: this.count, text, groups };
+    this.count = 0;
+    this.groups.clear();
+    this.other = 0;
+    return r;
+  }
+}
+
+/** Decoded fields as "layer.field = value" lines (nested layers, e.g. an ICMP error's quoted packet, dotted). */
+export function flattenLayers(layers: Record<string, unknown>, i18n: I18n): FrameField[] {
+  const out: FrameField[] = [];
+  const walk = (prefix: string, o: Record<string, unknown>, depth: number) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (out.length >= MAX_FIELDS) return;
+      const name = prefix ? prefix + '.' + k : k;
+      if (v && typeof v === 'object' && !Array.isArray(v) && depth < 3) walk(name, v as Record<string, unknown>, depth + 1);
+      else {
+        let value = valueText(v, i18n);
+        if (value.length > MAX_VALUE) value = value.slice(0, MAX_VALUE - 1) + '…';
+        out.push({ name, value });
+      }
+    }
+  };
+  walk('', layers, 0);
+  return out;
+}
+
+export interface FrameListOptions {
+  allFrames: boolean;
+}
+
+/**
+ * Replays the capture and calls `each` with every listed frame and every run of folded frames, in
+ * frame order.
+ */
+export function streamFrames(a: Analysis, i18n: I18n, byId: EventIndex, opts: FrameListOptions, each: (item: ListItem) => void): void {
+  const listed = (n: number) => opts.allFrames || isAnnotated(a, n);
+  const run = new Run();
+  let ref: { sec: number; ns: number } | null = null;
+  const several = a.captures.length > 1;
+  replayFrames(a, () => true, (f: Frame, pkt: Packet) => {
+    if (!ref && !f.noTimestamp) ref = { sec: f.tsSec, ns: f.tsNs };
+    if (!listed(f.n)) { run.add(f.n, pkt); return; }
+    if (run.count) each({ run: run.row(i18n) });
+    each({ frame: frameRow(a, i18n, byId, f, pkt, ref, several) });
+  });
+  if (run.count) each({ run: run.row(i18n) });
+}
+
+function frameRow(a: Analysis, i18n: I18n, byId: EventIndex, f: Frame, pkt: Packet, ref: { sec: number; ns: number } | null, several: boolean): FrameRow {
+  const s = summarize(pkt);
+  const note = frameNote(a, byId, f.n);
+  const digits = a.timeDigits;
+  const frac = digits === 9 ? String(f.tsNs).padStart(9, '0') : String(Math.floor(f.tsNs / 1000)).padStart(6, '0');
+  return {
+    n: f.n,
+    anchor: frameAnchor(f.n),
+    time: f.noTimestamp || !ref ? '—' : relativeFrameTime(f.tsSec, f.tsNs, ref.sec, ref.ns, digits),
+    utc: f.noTimestamp ? '—' : utcText(f.tsSec, frac),
+    src: s.src,
+    dst: s.dst,
+    protocol: s.protocol,
+    info: s.info,
+    comment: note.comment,
+    // An event's explanation is printed on its first frame, and on any frame that has no note of its
+    // own; elsewhere (the 2nd to 5th ARP of a burst...) a link to the event is enough.
+    events: note.events.map((e) => ({
+      id: e.id,
+      href: '#' + eventAnchor(e.id),
+      kindLabel: labelOf(i18n, 'kind.', e.kind),
+      summary: !note.comment || e.frames[0] === f.n ? e.summary : null,
+      title: e.summary,
+    })),
+    captureComments: f.comments ?? [],
+    origin: several ? i18n.t('frames.origin', { file: a.captures[f.fileIndex]?.file ?? '?', n: f.fileFrame }) : null,
+    length: f.caplen === f.origLen ? i18n.t('frames.length', { bytes: f.origLen }) : i18n.t('frames.lengthCut', { bytes: f.origLen, captured: f.caplen }),
+    fields: flattenLayers(layersOf(pkt), i18n),
+  };
+}

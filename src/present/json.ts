@@ -1,0 +1,75 @@
+// The JSON report: the contract of ../shared/spec/events.md. Written as a stream: frames go out as the
+// second pass reads them, so --all-frames on a million frames stays in bounded memory. Times are
+// written with every digit the capture has (JSON numbers are decimal text; JSON.stringify would round).
+
+import type { Analysis } from '../pipeline.js';
+import { replayFrames } from '../pipeline.js';
+import { layersOf } from './layers.js';
+import { summarize } from '../dissect/summary.js';
+import { timeText, type Frame } from '../io/frame.js';
+import type { OutputSink } from './sink.js';
+import { jsonText } from './escape.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface JsonOptions {
+  allFrames: boolean;
+}
+
+const TIME_SLOT = '@@time@@';
+
+/** Puts the exact decimal time text where the placeholder is (the first "time" key of the object). */
+function withTime(json: string, time: string): string {
+  return json.replace('"' + TIME_SLOT + '"', time);
+}
+
+function timeNumber(sec: number, digits: number): string {
+  // Analysis times are JS numbers (µs-exact for any epoch time); keep 6 digits, or 9 when the capture has them.
+  return digits === 9 ? sec.toFixed(9) : sec.toFixed(6);
+}
+
+export function frameJson(f: Frame, layers: boolean, a: Analysis, pktSummary: ReturnType<typeof summarize>, pkt: Parameters<typeof layersOf>[0]): string {
+  const out: Record<string, unknown> = {
+    n: f.n,
+    time: TIME_SLOT,
+    summary: `${pktSummary.protocol} ${pktSummary.src} → ${pktSummary.dst}: ${pktSummary.info}`,
+    protocol: pktSummary.protocol,
+    src: pktSummary.src,
+    dst: pktSummary.dst,
+    info: pktSummary.info,
+    events: a.frameEvents.get(f.n) ?? [],
+  };
+  const comment = a.frameComments.get(f.n);
+  if (comment) out.comment = comment;
+  if (f.comments) out.captureComments = f.comments;
+  if (a.captures.length > 1) { out.file = a.captures[f.fileIndex].file; out.fileFrame = f.fileFrame; }
+  if (f.iface > 0) out.iface = f.iface;
+  out.length = f.origLen;
+  if (f.caplen !== f.origLen) out.captured = f.caplen;
+  if (layers) out.layers = layersOf(pkt);
+  return withTime(JSON.stringify(out), f.noTimestamp ? 'null' : timeText(f.tsSec, f.tsNs, a.timeDigits));
+}
+
+export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void {
+  // Packet text may hold C1 controls and bidi overrides: escaped, in case the JSON goes to a terminal.
+  const sink = { write: (s: string): void => out.write(jsonText(s)) };
+  const digits = a.timeDigits;
+  sink.write('{\n"tool":' + JSON.stringify({ name: 'vrrpscope', version: TOOL_VERSION }) + ',\n');
+  sink.write('"captures":[' + a.captures.map((c) => JSON.stringify({
+    file: c.file, format: c.format, linkTypes: c.linkTypes, frames: c.frames,
+    start: c.start === null ? null : Number(timeNumber(c.start, 6)),
+    end: c.end === null ? null : Number(timeNumber(c.end, 6)),
+  })).join(',') + '],\n');
+  sink.write('"hosts":' + JSON.stringify(a.hosts) + ',\n');
+  for (const [k, v] of Object.entries(a.facts)) sink.write(JSON.stringify(k) + ':' + JSON.stringify(v) + ',\n');
+  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT }), timeNumber(e.time, digits))).join(',') + '],\n');
+  sink.write('"frames":[');
+  let first = true;
+  const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameComments.keys()])].sort((x, y) => x - y);
+  replayFrames(a, listed, (f, pkt) => {
+    sink.write((first ? '\n' : ',\n') + frameJson(f, true, a, summarize(pkt), pkt));
+    first = false;
+  });
+  sink.write('],\n"warnings":' + JSON.stringify(a.warnings));
+  if (a.warningsDropped) sink.write(',\n"warningsDropped":' + a.warningsDropped);
+  sink.write('\n}\n');
+}

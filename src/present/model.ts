@@ -1,0 +1,316 @@
+// What the HTML and Markdown reports (and the terminal summary) show, built from the Analysis alone:
+// the summary, the timelines, the events with their fields, the hosts, the warnings. Frames come later,
+// streamed by frames.ts. Nothing here looks at packets: every statement comes from an event.
+
+import type { Analysis, Host } from '../pipeline.js';
+import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { I18n, MessageKey } from './i18n/index.js';
+import { TOOL_VERSION } from '../version.js';
+import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
+import { eventAnchor, frameAnchor, isAnnotated, num, str, strs } from './annotations.js';
+import { labelOf, plural, ReportFormat } from './format.js';
+import {
+  hostOf, masterPeriods, orphanGarps, reasonLabel, routerColours, serviceTimeline, servicesOf, stateLabel,
+  timeRange, vridsOf, vridTimeline, type Timeline,
+} from './timeline.js';
+
+export interface CaptureView { file: string; format: string; linkTypes: string; frames: string; start: string; end: string; duration: string }
+export interface EventField { name: string; label: string; text: string; href: string | null; title: string | null }
+export interface FrameLink { n: number; href: string }
+export interface EventView {
+  id: string;
+  anchor: string;
+  time: string;
+  utc: string;
+  kind: string;
+  kindLabel: string;
+  severity: string;
+  severityLabel: string;
+  summary: string;
+  frames: FrameLink[];
+  moreFrames: string | null;
+  fields: EventField[];
+}
+export interface HostView { ip: string; macs: string; roles: string }
+export interface WarningView { where: string; href: string | null; message: string }
+
+export interface ReportModel {
+  lang: string;
+  title: string;
+  subtitle: string;
+  generator: string;
+  captures: CaptureView[];
+  summary: string[];
+  /** The lab checklist and the configuration cross-check (null for an analysis made without them). */
+  checklist: ChecklistSectionView | null;
+  timelines: Timeline[];
+  vridTimelines: Timeline[];
+  serviceTimelines: Timeline[];
+  /** GARP bursts no VRID timeline shows (several VRIDs and no related master). */
+  otherGarps: EventView[];
+  events: EventView[];
+  hosts: HostView[];
+  hostsFromEvents: boolean;
+  warnings: WarningView[];
+  warningsDropped: string | null;
+  /** Routine frame comments the analysis did not keep (a cap on very long captures). */
+  commentsDropped: string | null;
+  allFrames: boolean;
+  counts: { frames: number; events: number; warnings: number; failovers: number; outages: number };
+  /** Where the streamed frame list goes in a template (see templates.ts). */
+  frames: string;
+}
+
+export interface ModelOptions {
+  allFrames: boolean;
+}
+
+/** Most frame links an event shows before "and N more" (its frames are all in the frame list). */
+const MAX_EVENT_FRAME_LINKS = 40;
+/** Most items a summary line names before "and N more". */
+const MAX_SUMMARY_ITEMS = 6;
+export const FRAMES_SLOT = '@@VRRPSCOPE_FRAMES@@';
+
+export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportModel {
+  const fmt = new ReportFormat(i18n, a.start);
+  const events = a.events;
+  const range = timeRange(events, a.start, a.end);
+  const colours = routerColours(events);
+  const ctx = { i18n, fmt, range, colours };
+  const vridTimelines = vridsOf(events).map((v) => vridTimeline(events, v, ctx));
+  const serviceTimelines = servicesOf(events).map((s, i) => serviceTimeline(events, s, i, ctx));
+  const { hosts, derived } = hostViews(a, i18n);
+  const warnings = a.warnings.length + a.warningsDropped;
+  const files = a.captures.map((c) => c.file).join(', ');
+  return {
+    lang: i18n.lang,
+    title: i18n.t('report.title'),
+    subtitle: files,
+    generator: i18n.t('report.generator', { name: 'vrrpscope', version: TOOL_VERSION }),
+    captures: a.captures.map((c) => ({
+      file: c.file,
+      format: c.format,
+      linkTypes: c.linkTypes.join(', '),
+      frames: fmt.count(c.frames),
+      start: c.start === null ? '—' : fmt.utc(c.start, 6),
+      end: c.end === null ? '—' : fmt.utc(c.end, 6),
+      duration: c.start === null || c.end === null ? '—' : fmt.duration((c.end - c.start) * 1000),
+    })),
+    summary: summaryLines(a, i18n, fmt),
+    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id) }),
+    timelines: [...vridTimelines, ...serviceTimelines],
+    vridTimelines,
+    serviceTimelines,
+    otherGarps: orphanGarps(events).map((e) => eventView(e, i18n, fmt)),
+    events: events.map((e) => eventView(e, i18n, fmt)),
+    hosts,
+    hostsFromEvents: derived,
+    warnings: a.warnings.map((w) => warningView(w, i18n, (n) => opts.allFrames || isAnnotated(a, n))),
+    warningsDropped: a.warningsDropped ? plural(i18n, 'warnings.dropped', a.warningsDropped) : null,
+    commentsDropped: a.commentsDropped ? plural(i18n, 'frames.commentsDropped', a.commentsDropped) : null,
+    allFrames: opts.allFrames,
+    counts: {
+      frames: a.frames,
+      events: events.length,
+      warnings,
+      failovers: failovers(events).length,
+      outages: events.filter((e) => e.kind === 'svc.outage').length,
+    },
+    frames: FRAMES_SLOT,
+  };
+}
+
+function failovers(events: readonly VrrpscopeEvent[]): VrrpscopeEvent[] {
+  // A router advertising beside a live master that outranks it is no failover (a split brain tells it);
+  // nor is a master advertising again after its own silence with nobody in between (no previous master).
+  return events.filter((e) => e.kind === 'vrrp.master' && !['initial', 'unknown'].includes(str(e, 'reason') ?? 'unknown') && str(e, 'previous') !== null);
+}
+
+function listText(i18n: I18n, items: string[]): string {
+  const sep = i18n.t('list.separator');
+  if (items.length <= MAX_SUMMARY_ITEMS) return items.join(sep);
+  return items.slice(0, MAX_SUMMARY_ITEMS).join(sep) + sep + plural(i18n, 'summary.more', items.length - MAX_SUMMARY_ITEMS);
+}
+
+/** The five lines of "what happened": capture, masters, failovers, real servers, outages. */
+export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string[] {
+  const events = a.events;
+  const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
+  const lines: string[] = [];
+  const duration = a.start === null || a.end === null ? '—' : fmt.duration((a.end - a.start) * 1000);
+  lines.push(plural(i18n, 'summary.capture', a.frames, {
+    files: a.captures.map((c) => c.file).join(', '),
+    duration,
+    events: plural(i18n, 'count.events', events.length),
+    warnings: plural(i18n, 'count.warnings', a.warnings.length + a.warningsDropped),
+  }));
+
+  const vrids = vridsOf(events).filter((v) => events.some((e) => e.kind === 'vrrp.master' && num(e, 'vrid') === v));
+  if (vrids.length === 0) lines.push(t('summary.noMaster'));
+  else {
+    const end = a.end ?? Math.max(...events.map((e) => e.time));
+    lines.push(vrids.map((v) => t('summary.masters', {
+      vrid: v,
+      list: listText(i18n, masterPeriods(events, v, end).map((p) => t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
+    })).join(' '));
+  }
+
+  const fo = failovers(events);
+  if (fo.length === 0) lines.push(t('summary.noFailover'));
+  else {
+    lines.push(plural(i18n, 'summary.failovers', fo.length, {
+      list: listText(i18n, fo.map((e) => {
+        const gap = num(e, 'gapMs');
+        return t(gap === null ? 'summary.failoverItem' : 'summary.failoverItemGap', {
+          time: fmt.rel(e.time), vrid: num(e, 'vrid') ?? '?', previous: str(e, 'previous') ?? '?', router: str(e, 'router') ?? '?',
+          reason: reasonLabel(i18n, str(e, 'reason') ?? 'unknown'), gap: fmt.duration(gap),
+        });
+      })),
+    }));
+  }
+
+  lines.push(serversLine(events, i18n, fmt));
+
+  const outages = events.filter((e) => e.kind === 'svc.outage' || e.kind === 'vrrp.split-brain');
+  if (outages.length === 0) lines.push(t('summary.noOutage'));
+  else {
+    lines.push(plural(i18n, 'summary.outages', outages.length, {
+      list: listText(i18n, outages.map((e) => {
+        const start = num(e, 'start') ?? e.time, end = num(e, 'end') ?? start;
+        const dur = fmt.duration(num(e, 'durationMs') ?? (end - start) * 1000);
+        return e.kind === 'svc.outage'
+          ? t('summary.outageItem', { vip: str(e, 'vip') ?? '?', duration: dur, from: fmt.rel(start) })
+          : t('summary.splitItem', { vrid: num(e, 'vrid') ?? '?', routers: strs(e, 'routers').join(', '), duration: dur, from: fmt.rel(start) });
+      })),
+    }));
+  }
+  return lines;
+}
+
+/** Real servers lost and regained (pool changes if seen, else health-check verdicts) and sorry-server periods. */
+function serversLine(events: readonly VrrpscopeEvent[], i18n: I18n, fmt: ReportFormat): string {
+  const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
+  const pool = events.filter((e) => e.kind === 'lvs.realserver');
+  const checks = events.filter((e) => e.kind === 'hc.state');
+  const inPool = new Set(pool.map((e) => str(e, 'realServer')));
+  const changes = [
+    ...pool.map((e) => ({ server: str(e, 'realServer') ?? '?', lost: str(e, 'state') === 'out', time: e.time })),
+    ...checks.filter((e) => !inPool.has(str(e, 'target'))).map((e) => ({ server: str(e, 'target') ?? '?', lost: str(e, 'state') === 'down', time: e.time })),
+  ].sort((x, y) => x.time - y.time);
+  const perServer = new Map<string, string[]>();
+  const down = new Set<string>();
+  for (const c of changes) {
+    if (c.lost && !down.has(c.server)) {
+      down.add(c.server);
+      const l = perServer.get(c.server) ?? [];
+      l.push(t('summary.serverLost', { time: fmt.rel(c.time) }));
+      perServer.set(c.server, l);
+    } else if (!c.lost && down.has(c.server)) {
+      down.delete(c.server);
+      perServer.get(c.server)!.push(t('summary.serverBack', { time: fmt.rel(c.time) }));
+    }
+  }
+  const items = [...perServer].map(([server, l]) => t('summary.serverItem', { server, changes: l.join(', ') }));
+  for (const e of events) {
+    if (e.kind !== 'lvs.sorry') continue;
+    const start = num(e, 'start') ?? e.time, end = num(e, 'end');
+    items.push(t(end === null ? 'summary.sorryOpen' : 'summary.sorryItem', { server: str(e, 'sorryServer') ?? '?', vip: str(e, 'vip') ?? '?', from: fmt.rel(start), to: fmt.rel(end) }));
+  }
+  if (items.length) return t('summary.servers', { list: listText(i18n, items) });
+  const anyLvs = events.some((e) => e.kind.startsWith('hc.') || e.kind.startsWith('lvs.'));
+  return t(anyLvs ? 'summary.noServerLost' : 'summary.noServers');
+}
+
+const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary']);
+
+export function eventView(e: VrrpscopeEvent, i18n: I18n, fmt: ReportFormat): EventView {
+  const frames = Array.isArray(e.frames) ? e.frames : [];
+  const shown = frames.slice(0, MAX_EVENT_FRAME_LINKS).map((n) => ({ n, href: '#' + frameAnchor(n) }));
+  return {
+    id: e.id,
+    anchor: eventAnchor(e.id),
+    time: fmt.rel(e.time),
+    utc: fmt.utc(e.time, 6),
+    kind: e.kind,
+    kindLabel: labelOf(i18n, 'kind.', e.kind),
+    severity: e.severity,
+    severityLabel: labelOf(i18n, 'severity.', e.severity),
+    summary: e.summary,
+    frames: shown,
+    moreFrames: frames.length > shown.length ? plural(i18n, 'event.moreFrames', frames.length - shown.length) : null,
+    // Fields without a value (previous master of an initial election...) say nothing: left out.
+    fields: Object.keys(e).filter((k) => !BASE_FIELDS.has(k) && e[k] !== null && e[k] !== undefined && e[k] !== '').map((k) => eventField(k, e[k], i18n, fmt)),
+  };
+}
+
+function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat): EventField {
+  const field = (text: string, href: string | null = null, title: string | null = null): EventField =>
+    ({ name, label: labelOf(i18n, 'field.', name), text, href, title });
+  if (value === null || value === undefined) return field('—');
+  if ((name === 'start' || name === 'end') && typeof value === 'number') return field(fmt.rel(value), null, fmt.utc(value, 6));
+  if (/Ms$/.test(name) && typeof value === 'number') return field(fmt.duration(value));
+  if (name === 'related' && typeof value === 'string') return field(value, '#' + eventAnchor(value));
+  if (/Frame$/.test(name) && typeof value === 'number') return field(i18n.t('event.frameRef', { n: value }), '#' + frameAnchor(value));
+  if (name === 'reason' && typeof value === 'string') return field(reasonLabel(i18n, value));
+  if (name === 'state' && typeof value === 'string') return field(stateLabel(i18n, value));
+  return field(valueText(value, i18n));
+}
+
+/** Any JSON value as one line of text. */
+export function valueText(v: unknown, i18n: I18n): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return i18n.t(v ? 'value.yes' : 'value.no');
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((x) => valueText(x, i18n)).join(', ');
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${valueText(x, i18n)}`).join(', ');
+  return String(v);
+}
+
+function hostViews(a: Analysis, i18n: I18n): { hosts: HostView[]; derived: boolean } {
+  const derived = a.hosts.length === 0;
+  const hosts = derived ? hostsFromEvents(a.events) : a.hosts;
+  // Directors named by their keepalived.conf (router_id) when --config was given: "10.0.0.11 (d1)".
+  const names = directorNames(a);
+  return {
+    derived: derived && hosts.length > 0,
+    hosts: hosts.map((h) => ({ ip: names.has(h.ip) ? `${h.ip} (${names.get(h.ip)})` : h.ip, macs: h.macs.join(', '), roles: h.roles.map((r) => labelOf(i18n, 'role.', r)).join(', ') })),
+  };
+}
+
+/** Hosts and roles as the events name them, for analyses that do not fill Analysis.hosts. */
+export function hostsFromEvents(events: readonly VrrpscopeEvent[]): Host[] {
+  const m = new Map<string, { macs: Set<string>; roles: Set<string> }>();
+  const add = (ip: string | null, role: string, mac?: string | null) => {
+    if (!ip) return;
+    let h = m.get(ip);
+    if (!h) m.set(ip, h = { macs: new Set(), roles: new Set() });
+    h.roles.add(role);
+    if (mac) h.macs.add(mac);
+  };
+  for (const e of events) {
+    switch (e.kind) {
+      case 'vrrp.master': case 'vrrp.resign': case 'vrrp.silent': case 'vrrp.invalid':
+        add(str(e, 'router'), 'director'); break;
+      case 'vrrp.split-brain': for (const r of strs(e, 'routers')) add(r, 'director'); break;
+      case 'arp.garp': add(str(e, 'ip'), 'vip', str(e, 'mac')); break;
+      case 'hc.probe': add(str(e, 'director'), 'director'); add(hostOf(str(e, 'target') ?? ''), 'real-server'); break;
+      case 'hc.state': add(hostOf(str(e, 'target') ?? ''), 'real-server'); break;
+      case 'lvs.forward':
+        add(str(e, 'director'), 'director'); add(hostOf(str(e, 'realServer') ?? ''), 'real-server'); add(hostOf(str(e, 'vip') ?? ''), 'vip'); break;
+      case 'lvs.realserver': add(hostOf(str(e, 'realServer') ?? ''), 'real-server'); break;
+      case 'lvs.sorry': add(hostOf(str(e, 'sorryServer') ?? ''), 'sorry-server'); add(hostOf(str(e, 'vip') ?? ''), 'vip'); break;
+      case 'lvs.sync': add(str(e, 'sender'), 'director'); break;
+      case 'svc.outage': add(hostOf(str(e, 'vip') ?? ''), 'vip'); break;
+      default: break;
+    }
+  }
+  return [...m].sort(([x], [y]) => x.localeCompare(y, 'en', { numeric: true }))
+    .map(([ip, h]) => ({ ip, macs: [...h.macs].sort(), roles: [...h.roles] }));
+}
+
+function warningView(w: Analysis['warnings'][number], i18n: I18n, listed: (n: number) => boolean): WarningView {
+  if (w.frame !== undefined) return { where: i18n.t('warnings.frame', { n: w.frame }), href: listed(w.frame) ? '#' + frameAnchor(w.frame) : null, message: w.message };
+  const where = w.file === undefined ? '' : i18n.t('warnings.file', { file: w.file, frame: w.fileFrame ?? '?', offset: w.offset ?? '?' });
+  return { where, href: null, message: w.message };
+}

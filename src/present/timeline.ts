@@ -1,0 +1,435 @@
+// Timelines drawn from the event list alone: one per VRID (who was master when, gratuitous ARP bursts,
+// split-brain windows, other VRRP findings) and one per virtual service (health-check verdicts, pool
+// membership, sorry server, outages). This module turns events into periods and places them on an SVG
+// grid; the template only draws the rectangles it is given.
+
+import type { VrrpscopeEvent } from '../analyse/events.js';
+import { labelOf, type ReportFormat } from './format.js';
+import type { I18n, MessageKey } from './i18n/index.js';
+import { eventAnchor, num, str } from './annotations.js';
+
+export interface Rect { x: number; y: number; w: number; h: number; cls: string; title: string; href: string | null }
+export interface Label { x: number; y: number; text: string; cls: string }
+export interface Lane { label: string; title: string; y: number; textY: number; h: number }
+export interface Tick { x: number; y1: number; y2: number; textY: number; label: string }
+export interface LegendItem { cls: string; label: string }
+export interface Period { lane: string; what: string; from: string; to: string; duration: string }
+
+export interface Timeline {
+  id: string;
+  kind: 'vrid' | 'service';
+  title: string;
+  width: number;
+  height: number;
+  axisY: number;
+  plotX: number;
+  plotW: number;
+  lanes: Lane[];
+  rects: Rect[];
+  labels: Label[];
+  ticks: Tick[];
+  legend: LegendItem[];
+  periods: Period[];
+  aria: string;
+}
+
+const WIDTH = 1000;
+const LABEL_W = 200;
+const RIGHT_PAD = 16;
+const TOP = 6;
+const LANE_H = 26;
+const LANE_GAP = 6;
+const AXIS_H = 22;
+const ROUTER_COLOURS = 8;
+/** Characters of a lane label that fit left of the plot. */
+const LABEL_CHARS = 27;
+
+/** A period or an instant on one lane, in epoch seconds, before it is placed in pixels. */
+interface Item { lane: number; t0: number; t1: number; cls: string; title: string; label?: string; band?: 'top' | 'mid' | 'bottom'; href?: string }
+
+export interface TimeRange { start: number; end: number }
+
+/** The time span to draw: the capture, widened to every event time, start and end. */
+export function timeRange(events: readonly VrrpscopeEvent[], start: number | null, end: number | null): TimeRange {
+  let lo = start ?? Infinity, hi = end ?? -Infinity;
+  for (const e of events) {
+    for (const t of [e.time, num(e, 'start'), num(e, 'end')]) {
+      if (t === null || !Number.isFinite(t)) continue;
+      lo = Math.min(lo, t);
+      hi = Math.max(hi, t);
+    }
+  }
+  if (!Number.isFinite(lo)) lo = 0;
+  if (!Number.isFinite(hi) || hi - lo < 1e-3) hi = lo + 1;
+  return { start: lo, end: hi };
+}
+
+/** Router index for colours: by order of first mastership, the same in every timeline and legend. */
+export function routerColours(events: readonly VrrpscopeEvent[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of events) {
+    if (e.kind !== 'vrrp.master') continue;
+    const r = str(e, 'router');
+    if (r !== null && !m.has(r)) m.set(r, m.size % ROUTER_COLOURS);
+  }
+  return m;
+}
+
+export interface MasterPeriod {
+  vrid: number;
+  router: string;
+  start: number;
+  end: number;
+  /** How it ended: the next master took over, the router resigned or went silent, or the capture ended. */
+  ended: 'next' | 'resign' | 'silent' | 'capture-end';
+  event: VrrpscopeEvent;
+}
+
+/**
+ * Master periods of one VRID from vrrp.master, vrrp.resign and vrrp.silent. A master that went silent
+ * stops at its last advert, which the next master's gapMs places (RFC 3768 §6.4.2: the backup waits
+ * Master_Down_Interval after it); one that resigned stops at its priority-0 advert; one that was
+ * preempted stays master until the new master is heard.
+ */
+export function masterPeriods(events: readonly VrrpscopeEvent[], vrid: number, rangeEnd: number): MasterPeriod[] {
+  interface Open { router: string; start: number; event: VrrpscopeEvent; stopped: { at: number; how: 'resign' | 'silent' } | null }
+  const out: MasterPeriod[] = [];
+  const close = (o: Open, end: number, ended: MasterPeriod['ended']) => {
+    out.push({ vrid, router: o.router, start: o.start, end: Math.max(o.start, end), ended, event: o.event });
+  };
+  // Several routers can be master at once (a split brain, a contender beside a live master): one
+  // open period per router; a takeover closes the period of the master it names as previous.
+  const open = new Map<string, Open>();
+  for (const e of events) {
+    if (num(e, 'vrid') !== vrid) continue;
+    const router = str(e, 'router');
+    if (e.kind === 'vrrp.master' && router !== null) {
+      const reason = str(e, 'reason');
+      const previous = str(e, 'previous');
+      const prev = previous !== null ? open.get(previous) : undefined;
+      if (prev && reason !== 'unknown') {
+        const gap = num(e, 'gapMs');
+        open.delete(prev.router);
+        // Preemption: the old master advertised until the new one was heard, so it was master until then.
+        // Resignation: its priority-0 advert is the end. Silence: its last advert, which gapMs places.
+        if (reason === 'preemption') close(prev, e.time, 'next');
+        else if (prev.stopped?.how === 'resign') close(prev, prev.stopped.at, 'resign');
+        else if (gap !== null && gap >= 0) close(prev, e.time - gap / 1000, prev.stopped ? prev.stopped.how : 'next');
+        else if (prev.stopped) close(prev, prev.stopped.at, prev.stopped.how);
+        else close(prev, e.time, 'next');
+      }
+      const mine = open.get(router);
+      if (mine) { open.delete(router); close(mine, mine.stopped?.at ?? e.time, mine.stopped?.how ?? 'next'); }
+      open.set(router, { router, start: e.time, event: e, stopped: null });
+    } else if ((e.kind === 'vrrp.resign' || e.kind === 'vrrp.silent') && router !== null) {
+      // A resignation ends mastership at once; silence is confirmed later, and the next master's gapMs
+      // (when it names this router) places the end more exactly.
+      const o = open.get(router);
+      if (o && !o.stopped) o.stopped = { at: e.time, how: e.kind === 'vrrp.resign' ? 'resign' : 'silent' };
+    }
+  }
+  for (const o of open.values()) {
+    if (o.stopped) close(o, o.stopped.at, o.stopped.how);
+    else close(o, rangeEnd, 'capture-end');
+  }
+  return out.sort((x, y) => x.start - y.start);
+}
+
+export function vridsOf(events: readonly VrrpscopeEvent[]): number[] {
+  const s = new Set<number>();
+  for (const e of events) if (e.kind.startsWith('vrrp.')) { const v = num(e, 'vrid'); if (v !== null) s.add(v); }
+  return [...s].sort((a, b) => a - b);
+}
+
+/** The host part of "ip:port", "[v6]:port" or a bare address. */
+export function hostOf(endpoint: string): string {
+  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']') > 0 ? endpoint.indexOf(']') : undefined);
+  const parts = endpoint.split(':');
+  return parts.length === 2 ? parts[0] : endpoint;
+}
+
+export interface Service {
+  /** "" for real servers seen in health checks whose virtual service is not known from the events. */
+  vip: string;
+  realServers: string[];
+}
+
+/** Virtual services and their real servers, from lvs.forward, lvs.sorry, svc.outage, lvs.realserver and hc.*. */
+export function servicesOf(events: readonly VrrpscopeEvent[]): Service[] {
+  const byVip = new Map<string, Set<string>>();
+  const add = (vip: string) => { let s = byVip.get(vip); if (!s) byVip.set(vip, s = new Set()); return s; };
+  for (const e of events) {
+    const vip = str(e, 'vip');
+    if (e.kind === 'lvs.forward' && vip) { const rs = str(e, 'realServer'); const s = add(vip); if (rs) s.add(rs); }
+    else if ((e.kind === 'lvs.sorry' || e.kind === 'svc.outage') && vip) add(vip);
+  }
+  for (const e of events) {
+    const target = e.kind === 'lvs.realserver' ? str(e, 'realServer') : e.kind === 'hc.state' || e.kind === 'hc.probe' ? str(e, 'target') : null;
+    if (!target) continue;
+    if (serviceOfTarget(byVip, target) === null) add('').add(target);
+  }
+  // A sorry server has its own lane (when it answers), not a real server's.
+  for (const e of events) {
+    if (e.kind !== 'lvs.sorry') continue;
+    const vip = str(e, 'vip'), sorry = str(e, 'sorryServer');
+    if (vip && sorry) byVip.get(vip)?.delete(sorry);
+  }
+  const out = [...byVip].map(([vip, rs]) => ({ vip, realServers: [...rs].sort() }));
+  return out.sort((a, b) => (a.vip === '' ? 1 : b.vip === '' ? -1 : a.vip.localeCompare(b.vip)));
+}
+
+function serviceOfTarget(byVip: Map<string, Set<string>>, target: string): string | null {
+  for (const [vip, rs] of byVip) if (rs.has(target)) return vip;
+  const host = hostOf(target);
+  for (const [vip, rs] of byVip) for (const r of rs) if (hostOf(r) === host) return vip;
+  return null;
+}
+
+/** The real server of a service that an hc.* target or lvs.realserver names (same endpoint, else same host). */
+function laneOf(service: Service, target: string): number {
+  const exact = service.realServers.indexOf(target);
+  if (exact >= 0) return exact;
+  const host = hostOf(target);
+  return service.realServers.findIndex((r) => hostOf(r) === host);
+}
+
+function niceStep(span: number): number {
+  const steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
+  for (const s of steps) if (span / s <= 10) return s;
+  return Math.ceil(span / 10 / 86400) * 86400;
+}
+
+class Canvas {
+  readonly plotX = LABEL_W;
+  readonly plotW = WIDTH - LABEL_W - RIGHT_PAD;
+  constructor(readonly range: TimeRange) {}
+  x(t: number): number {
+    const { start, end } = this.range;
+    const f = (Math.min(Math.max(t, start), end) - start) / (end - start);
+    return round(this.plotX + f * this.plotW);
+  }
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+function shortLabel(s: string): string {
+  return s.length > LABEL_CHARS ? s.slice(0, LABEL_CHARS - 1) + '…' : s;
+}
+
+/** Places lanes and items on the grid. */
+function layout(id: string, kind: Timeline['kind'], title: string, laneNames: string[], items: Item[], legend: LegendItem[], periods: Period[], range: TimeRange, relLabel: (t: number) => string, aria: string): Timeline {
+  const c = new Canvas(range);
+  const lanes: Lane[] = laneNames.map((label, i) => {
+    const y = TOP + i * (LANE_H + LANE_GAP);
+    return { label: shortLabel(label), title: label, y, textY: y + LANE_H / 2 + 4, h: LANE_H };
+  });
+  const axisY = TOP + laneNames.length * (LANE_H + LANE_GAP);
+  const rects: Rect[] = [];
+  const labels: Label[] = [];
+  for (const it of items) {
+    const full = it.lane < 0;
+    const y0 = full ? TOP - 3 : lanes[it.lane].y;
+    const h0 = full ? axisY - TOP + 3 : LANE_H;
+    const [y, h] = it.band === 'top' ? [y0, 11] : it.band === 'mid' ? [y0 + 11.5, 3] : it.band === 'bottom' ? [y0 + 15, 11] : [y0, h0];
+    const x0 = c.x(it.t0), x1 = c.x(it.t1);
+    const w = Math.max(it.t1 > it.t0 ? 1 : 2, round(x1 - x0));
+    const x = it.t1 > it.t0 ? x0 : round(Math.max(c.plotX, x0 - w / 2));
+    rects.push({ x, y, w, h, cls: it.cls, title: it.title, href: it.href ?? null });
+    if (it.label && w > it.label.length * 7 + 8) labels.push({ x: round(x + 5), y: y + h / 2 + 4, text: it.label, cls: 'band-label' });
+  }
+  const step = niceStep(range.end - range.start);
+  const ticks: Tick[] = [];
+  for (let k = 0; ; k++) {
+    const rel = k * step;
+    const t = range.start + rel;
+    if (t > range.end + 1e-9) break;
+    ticks.push({ x: c.x(t), y1: TOP - 3, y2: axisY + 3, textY: axisY + 16, label: relLabel(rel) });
+    if (k > 40) break;
+  }
+  return { id, kind, title, width: WIDTH, height: axisY + AXIS_H, axisY, plotX: c.plotX, plotW: c.plotW, lanes, rects, labels, ticks, legend, periods, aria };
+}
+
+export interface TimelineContext {
+  i18n: I18n;
+  fmt: ReportFormat;
+  range: TimeRange;
+  colours: Map<string, number>;
+}
+
+const SEVERITY_CLS: Record<string, string> = { info: 'mark-info', notice: 'mark-notice', warning: 'mark-warning' };
+
+export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ctx: TimelineContext): Timeline {
+  const { i18n, fmt, range, colours } = ctx;
+  const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
+  const span = (a: number, b: number) => `${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration((b - a) * 1000)})`;
+  const items: Item[] = [];
+  const periods: Period[] = [];
+  const legend: LegendItem[] = [];
+  const laneMaster = t('timeline.lane.master'), laneGarp = t('timeline.lane.garp'), laneEvents = t('timeline.lane.events');
+  const lanes = [laneMaster];
+  const masters = masterPeriods(events, vrid, range.end);
+  const seenRouters = new Set<string>();
+  // Gaps with no master: where no period covers the time line (periods may overlap).
+  let covered = range.start;
+  let coveredToEnd = false;
+  for (const p of masters) {
+    if (!coveredToEnd && p.start > covered && p.start > range.start && masters.indexOf(p) > 0) {
+      items.push({ lane: 0, t0: covered, t1: p.start, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(covered, p.start)}`, label: '' });
+      periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(covered), to: fmt.rel(p.start), duration: fmt.duration((p.start - covered) * 1000) });
+    }
+    const reason = str(p.event, 'reason') ?? 'unknown';
+    const reasonText = reasonLabel(i18n, reason);
+    const colour = colours.get(p.router) ?? 0;
+    items.push({ lane: 0, t0: p.start, t1: p.end, cls: 'r' + colour, title: `${t('timeline.masterBand', { router: p.router, reason: reasonText })}: ${span(p.start, p.end)}`, label: p.router, href: '#' + eventAnchor(p.event.id) });
+    periods.push({ lane: laneMaster, what: t('timeline.masterBand', { router: p.router, reason: reasonText }), from: fmt.rel(p.start), to: p.ended === 'capture-end' ? t('timeline.captureEnd') : fmt.rel(p.end), duration: fmt.duration((p.end - p.start) * 1000) });
+    if (!seenRouters.has(p.router)) { seenRouters.add(p.router); legend.push({ cls: 'r' + colour, label: t('timeline.legend.master', { router: p.router }) }); }
+    if (p.ended === 'capture-end') coveredToEnd = true;
+    covered = Math.max(covered, p.end);
+  }
+  if (masters.length && !coveredToEnd && covered < range.end) {
+    items.push({ lane: 0, t0: covered, t1: range.end, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(covered, range.end)}` });
+    periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(covered), to: t('timeline.captureEnd'), duration: fmt.duration((range.end - covered) * 1000) });
+  }
+  if (items.some((i) => i.cls === 'nomaster')) legend.push({ cls: 'nomaster', label: t('timeline.noMaster') });
+
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const garps = events.filter((e) => e.kind === 'arp.garp' && garpVrid(e, byId, events) === vrid);
+  if (garps.length) {
+    const lane = lanes.push(laneGarp) - 1;
+    for (const g of garps) {
+      items.push({ lane, t0: g.time, t1: g.time, cls: 'garp', title: `${fmt.rel(g.time)} ${g.summary}`, href: '#' + eventAnchor(g.id) });
+      periods.push({ lane: laneGarp, what: t('timeline.garp', { count: num(g, 'count') ?? '?', ip: str(g, 'ip') ?? '?', mac: str(g, 'mac') ?? '?' }), from: fmt.rel(g.time), to: '', duration: '' });
+    }
+    legend.push({ cls: 'garp', label: t('timeline.legend.garp') });
+  }
+  const marks = events.filter((e) => num(e, 'vrid') === vrid && ['vrrp.resign', 'vrrp.silent', 'vrrp.mismatch', 'vrrp.invalid'].includes(e.kind));
+  if (marks.length) {
+    const lane = lanes.push(laneEvents) - 1;
+    for (const m of marks) {
+      items.push({ lane, t0: m.time, t1: m.time, cls: SEVERITY_CLS[m.severity] ?? 'mark-info', title: `${fmt.rel(m.time)} ${m.summary}`, href: '#' + eventAnchor(m.id) });
+      periods.push({ lane: laneEvents, what: m.summary, from: fmt.rel(m.time), to: '', duration: '' });
+    }
+    for (const sev of ['info', 'notice', 'warning']) {
+      if (marks.some((m) => m.severity === sev)) legend.push({ cls: SEVERITY_CLS[sev], label: t('timeline.legend.events', { severity: labelOf(i18n, 'severity.', sev) }) });
+    }
+  }
+  const splits = events.filter((e) => e.kind === 'vrrp.split-brain' && num(e, 'vrid') === vrid);
+  for (const s of splits) {
+    const a = num(s, 'start') ?? s.time, b = num(s, 'end') ?? a;
+    const routers = Array.isArray(s.routers) ? s.routers.join(', ') : '';
+    items.push({ lane: -1, t0: a, t1: b, cls: 'split', title: `${t('timeline.split', { routers })}: ${span(a, b)}`, href: '#' + eventAnchor(s.id) });
+    periods.push({ lane: laneMaster, what: t('timeline.split', { routers }), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration((b - a) * 1000) });
+  }
+  if (splits.length) legend.push({ cls: 'split', label: t('timeline.legend.split') });
+  const title = t('timeline.vrid.title', { vrid });
+  return layout(`timeline-vrid-${vrid}`, 'vrid', title, lanes, items, legend, periods, range, (rel) => relTick(i18n, rel), t('timeline.vrid.aria', { vrid }));
+}
+
+/** The VRID a GARP burst belongs to: that of the vrrp.master it follows, else the only VRID there is. */
+function garpVrid(g: VrrpscopeEvent, byId: Map<string, VrrpscopeEvent>, events: readonly VrrpscopeEvent[]): number | null {
+  const related = str(g, 'related');
+  if (related) { const m = byId.get(related); if (m) return num(m, 'vrid'); }
+  const vrids = vridsOf(events);
+  return vrids.length === 1 ? vrids[0] : null;
+}
+
+/** GARP bursts that no VRID timeline can show (no related master and several VRIDs). */
+export function orphanGarps(events: readonly VrrpscopeEvent[]): VrrpscopeEvent[] {
+  const byId = new Map(events.map((e) => [e.id, e]));
+  return events.filter((e) => e.kind === 'arp.garp' && garpVrid(e, byId, events) === null);
+}
+
+export function serviceTimeline(events: readonly VrrpscopeEvent[], service: Service, index: number, ctx: TimelineContext): Timeline {
+  const { i18n, fmt, range } = ctx;
+  const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
+  const span = (a: number, b: number) => `${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration((b - a) * 1000)})`;
+  const items: Item[] = [];
+  const periods: Period[] = [];
+  const lanes = [...service.realServers];
+  const legend = new Map<string, string>();
+  const belongs = (target: string | null) => target !== null && laneOf(service, target) >= 0;
+  // Health-check verdicts (top strip) and pool membership (bottom strip) run until the next change.
+  const strips: { kind: string; band: 'top' | 'bottom'; field: string; values: Record<string, string> }[] = [
+    { kind: 'hc.state', band: 'top', field: 'target', values: { up: 'up', down: 'down' } },
+    { kind: 'lvs.realserver', band: 'bottom', field: 'realServer', values: { in: 'in', out: 'out' } },
+  ];
+  for (const s of strips) {
+    const changes = events.filter((e) => e.kind === s.kind && belongs(str(e, s.field)));
+    // These events mark changes: before a server's first one it was in the other state, since its first
+    // probe (or the start of the capture).
+    const opposite: Record<string, string> = { up: 'down', down: 'up', in: 'out', out: 'in' };
+    const seenLane = new Set<number>();
+    for (const e of changes) {
+      const lane = laneOf(service, str(e, s.field)!);
+      if (seenLane.has(lane)) continue;
+      seenLane.add(lane);
+      const before = opposite[str(e, 'state') ?? ''];
+      if (!before) continue;
+      const firstProbe = events.find((p) => p.kind === 'hc.probe' && belongs(str(p, 'target')) && laneOf(service, str(p, 'target')!) === lane);
+      const from = Math.min(firstProbe ? firstProbe.time : range.start, e.time);
+      if (from >= e.time) continue;
+      const what = t('timeline.implied', { state: t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, before), checker: str(e, 'checker') ?? '' }) });
+      items.push({ lane, t0: from, t1: e.time, cls: s.values[before], band: s.band, title: `${service.realServers[lane]} ${what}: ${span(from, e.time)}` });
+      legend.set(s.values[before], t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, before) }));
+    }
+    changes.forEach((e, i) => {
+      const target = str(e, s.field)!;
+      const lane = laneOf(service, target);
+      const next = changes.slice(i + 1).find((n) => laneOf(service, str(n, s.field)!) === lane);
+      const state = str(e, 'state') ?? '?';
+      const cls = s.values[state] ?? 'unknown';
+      const end = next ? next.time : range.end;
+      const what = t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, state), checker: str(e, 'checker') ?? '' });
+      items.push({ lane, t0: e.time, t1: end, cls, band: s.band, title: `${target} ${what}: ${span(e.time, end)}`, href: '#' + eventAnchor(e.id) });
+      periods.push({ lane: target, what, from: fmt.rel(e.time), to: next ? fmt.rel(end) : t('timeline.captureEnd'), duration: fmt.duration((end - e.time) * 1000) });
+      legend.set(cls, t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, state) }));
+    });
+  }
+  for (const e of events) {
+    if (e.kind !== 'hc.probe' || !belongs(str(e, 'target'))) continue;
+    const count = num(e, 'count') ?? 1, interval = num(e, 'intervalMs') ?? 0;
+    const end = e.time + Math.max(0, count - 1) * interval / 1000;
+    items.push({ lane: laneOf(service, str(e, 'target')!), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${e.summary}`, href: '#' + eventAnchor(e.id) });
+    legend.set('probe', t('timeline.legend.probe'));
+  }
+  for (const e of events) {
+    if (e.kind !== 'lvs.sorry' || str(e, 'vip') !== service.vip || service.vip === '') continue;
+    const sorry = str(e, 'sorryServer') ?? '?';
+    const label = t('timeline.lane.sorry', { server: sorry });
+    let lane = lanes.indexOf(label);
+    if (lane < 0) lane = lanes.push(label) - 1;
+    const a = num(e, 'start') ?? e.time, b = num(e, 'end') ?? range.end;
+    items.push({ lane, t0: a, t1: b, cls: 'sorry', title: `${t('timeline.sorry', { server: sorry })}: ${span(a, b)}`, href: '#' + eventAnchor(e.id) });
+    periods.push({ lane: label, what: t('timeline.sorry', { server: sorry }), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration((b - a) * 1000) });
+    legend.set('sorry', t('timeline.legend.sorry'));
+  }
+  const outages = events.filter((e) => e.kind === 'svc.outage' && str(e, 'vip') === service.vip && service.vip !== '');
+  if (outages.length) {
+    const label = t('timeline.lane.outage');
+    const lane = lanes.push(label) - 1;
+    for (const e of outages) {
+      const a = num(e, 'start') ?? e.time, b = num(e, 'end') ?? a;
+      const dur = num(e, 'durationMs') ?? (b - a) * 1000;
+      items.push({ lane, t0: a, t1: b, cls: 'outage', title: `${t('timeline.outage')}: ${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration(dur)})`, href: '#' + eventAnchor(e.id) });
+      periods.push({ lane: label, what: t('timeline.outage'), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration(dur) });
+    }
+    legend.set('outage', t('timeline.legend.outage'));
+  }
+  const title = service.vip ? t('timeline.service.title', { vip: service.vip }) : t('timeline.service.unassigned');
+  if (lanes.length === 0) lanes.push(t('timeline.lane.none'));
+  return layout(`timeline-service-${index + 1}`, 'service', title, lanes, items, [...legend].map(([cls, label]) => ({ cls, label })), periods, range, (rel) => relTick(i18n, rel), title);
+}
+
+function relTick(i18n: I18n, rel: number): string {
+  const digits = rel !== 0 && rel < 1 ? (rel < 0.01 ? 3 : rel < 0.1 ? 2 : 1) : 0;
+  const f = new Intl.NumberFormat(i18n.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits });
+  return i18n.t('time.rel', { s: f.format(Math.round(rel * 1000) / 1000) });
+}
+
+export function reasonLabel(i18n: I18n, reason: string): string {
+  return labelOf(i18n, 'reason.', reason);
+}
+
+export function stateLabel(i18n: I18n, state: string): string {
+  return labelOf(i18n, 'state.', state);
+}

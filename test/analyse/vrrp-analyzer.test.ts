@@ -1,0 +1,152 @@
+// Each VRRP/ARP rule alone, on a handful of literal frames.
+
+import { describe, expect, it } from 'vitest';
+import { VrrpAnalyzer } from '../../src/analyse/vrrp/analyser.js';
+import { ArpAnalyzer } from '../../src/analyse/arp/analyser.js';
+import { advert, adverts, arp, byTime, macOf, rel, run, type Timed } from '../support/frames.js';
+
+const d1 = '10.0.0.11', d2 = '10.0.0.12';
+const analyzers = () => [new VrrpAnalyzer(), new ArpAnalyzer()];
+const kinds = (events: { kind: string }[]) => events.map((e) => e.kind);
+/** Other traffic so that time passes in the capture while nobody advertises. */
+const ticks = (from: number, to: number): Timed[] => {
+  const out: Timed[] = [];
+  for (let t = from; t < to; t += 0.5) out.push([t, arp({ senderIp: '10.0.0.50', targetIp: '10.0.0.1' })]);
+  return out;
+};
+
+describe('vrrp.master reasons and gaps', () => {
+  it('master-down: d1 falls silent, d2 takes over after Master_Down_Interval', () => {
+    const frames = [...adverts({ src: d1, priority: 150 }, 0, 5), ...ticks(4.1, 8), ...adverts({ src: d2, priority: 100 }, 7.61, 12)].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const masters = events.filter((e) => e.kind === 'vrrp.master');
+    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'initial'], [d2, 'master-down']]);
+    expect(masters[1].gapMs).toBeCloseTo(3610, 0);
+    expect(masters[1].expectedMs).toBe(3609.375);
+    expect(masters[1].late).toBe(false);
+    const silent = events.find((e) => e.kind === 'vrrp.silent')!;
+    expect(silent).toMatchObject({ router: d1, takenOverBy: d2 });
+  });
+
+  it('flags a takeover slower than theory by more than one interval', () => {
+    const frames = [...adverts({ src: d1, priority: 150 }, 0, 5), ...ticks(4.1, 10), ...adverts({ src: d2, priority: 100 }, 9.5, 12)].sort(byTime);
+    const m = run([new VrrpAnalyzer()], frames).events.find((e) => e.kind === 'vrrp.master' && e.router === d2)!;
+    expect(m).toMatchObject({ reason: 'master-down', late: true, severity: 'warning' });
+  });
+
+  it('resignation: priority 0, then the backup after Skew_Time', () => {
+    const frames: Timed[] = [...adverts({ src: d1, priority: 150 }, 0, 3), [3, advert({ src: d1, priority: 0 })], ...adverts({ src: d2, priority: 100 }, 3.61, 6)];
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.resign', 'vrrp.master']);
+    expect(events[2]).toMatchObject({ reason: 'resignation', previous: d1, expectedMs: 609.375 });
+    expect(events[2].gapMs).toBeCloseTo(610, 0);
+  });
+
+  it('preemption: a higher priority takes over while the master still advertises; no split brain', () => {
+    const frames = [...adverts({ src: d2, priority: 100 }, 0, 10.2), ...adverts({ src: d1, priority: 150 }, 10.1, 20)].sort(byTime);
+    const { events, comments } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.master']);
+    expect(events[1]).toMatchObject({ router: d1, reason: 'preemption', previous: d2 });
+    const lastOfD2 = frames.findIndex((f) => f[0] === 10) + 1;
+    expect(comments.get(lastOfD2)).toMatch(/steps down/);
+  });
+});
+
+describe('split brain and its cause', () => {
+  it('both advertise for more than 3 intervals with compatible adverts: unreachable peers', () => {
+    const frames = [...adverts({ src: d1, priority: 150 }, 0, 20), ...adverts({ src: d2, priority: 100 }, 5.3, 15.3)].sort(byTime);
+    const { events } = run(analyzers(), frames);
+    const sb = events.find((e) => e.kind === 'vrrp.split-brain')!;
+    expect(sb).toMatchObject({ routers: [d1, d2] });
+    expect(Number(sb.start) - 1795550000).toBeCloseTo(5.3, 3);
+    expect(Number(sb.end) - 1795550000).toBeCloseTo(14.3, 3);
+    expect(sb.summary).toMatch(/IP protocol 112/);
+    expect(events.find((e) => e.kind === 'vrrp.master' && e.router === d2)!.reason).toBe('unknown');
+  });
+
+  it('different passwords: the cause and keepalived\'s log line are named', () => {
+    const frames = [...adverts({ src: d1, priority: 150, auth: 'secret1' }, 0, 12), ...adverts({ src: d2, priority: 100, auth: 'secret2' }, 0.5, 12.5)].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const sb = events.find((e) => e.kind === 'vrrp.split-brain')!;
+    expect(sb.causes).toEqual([{ field: 'auth', values: { [d1]: 'PASS "secret1"', [d2]: 'PASS "secret2"' } }]);
+    expect(sb.summary).toMatch(/received an invalid passwd!/);
+    expect(events.filter((e) => e.kind === 'vrrp.mismatch')).toHaveLength(1);
+  });
+
+  it('two clusters with one VRID and disjoint VIPs: a collision, not a split brain', () => {
+    const frames = [...adverts({ src: d1, vips: ['10.0.0.100'] }, 0, 10), ...adverts({ src: '10.0.0.21', vips: ['10.0.0.200'] }, 0.3, 10.3)].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events).filter((k) => k !== 'vrrp.master')).toEqual(['vrrp.collision']);
+  });
+});
+
+describe('adverts receivers drop, and late adverts', () => {
+  it('TTL not 255 on a multicast advert: vrrp.invalid with keepalived\'s wording, once per router', () => {
+    const frames = adverts({ src: d1, ttl: 64 }, 0, 5);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const inv = events.filter((e) => e.kind === 'vrrp.invalid');
+    expect(inv).toHaveLength(1);
+    expect(inv[0]).toMatchObject({ router: d1, count: 5, keepalivedLog: '(VI_x) invalid TTL/HL. Received 64 and expect 255' });
+  });
+
+  it('the TTL check does not apply to unicast adverts', () => {
+    const { events } = run([new VrrpAnalyzer()], adverts({ src: d1, ttl: 64, dst: d2 }, 0, 3));
+    expect(kinds(events)).toEqual(['vrrp.master']);
+  });
+
+  it('VRRPv3 over IPv4: the checksum variant is named, adverts are valid', () => {
+    const { events } = run([new VrrpAnalyzer()], adverts({ src: d1, version: 3 }, 0, 3));
+    expect(kinds(events)).toEqual(['vrrp.master']);
+    expect(events[0].version).toBe(3);
+  });
+
+  it('a 2.6 s gap at a 1 s interval is a near miss, not a takeover', () => {
+    const frames = [...adverts({ src: d1 }, 0, 5), ...adverts({ src: d1 }, 7.6, 10)];
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.jitter']);
+    expect(events[1]).toMatchObject({ lateAdverts: 1, severity: 'warning' });
+    expect(events[1].maxGapMs).toBeCloseTo(3600, -1);
+  });
+
+  it('a master that stops with nobody to take over is silent', () => {
+    const { events } = run([new VrrpAnalyzer()], [...adverts({ src: d1 }, 0, 3), ...ticks(3, 10)]);
+    expect(events.find((e) => e.kind === 'vrrp.silent')).toMatchObject({ router: d1, takenOverBy: null });
+  });
+});
+
+describe('gratuitous ARP', () => {
+  const garps = (ip: string, routerIp: string, at: number, n = 5): Timed[] =>
+    Array.from({ length: n }, (_, i) => [at + i * 0.0001, arp({ senderIp: ip, senderMac: macOf(routerIp) })] as Timed);
+
+  it('bursts are tied to the takeover, and keepalived\'s repeat/delay read from the pattern', () => {
+    const frames = [...adverts({ src: d1, priority: 150 }, 0, 12), ...garps('10.0.0.100', d1, 0.0005), ...garps('10.0.0.100', d1, 5.0005)].sort(byTime);
+    const { events, comments } = run(analyzers(), frames);
+    const g = events.filter((e) => e.kind === 'arp.garp');
+    const master = events.find((e) => e.kind === 'vrrp.master')!;
+    expect(g.map((e) => [e.count, e.burst, e.related])).toEqual([[5, 1, master.id], [5, 2, master.id]]);
+    expect(g[0].summary).toMatch(/vrrp_garp_master_repeat 5/);
+    expect(g[1].summary).toMatch(/vrrp_garp_master_delay 5/);
+    expect(comments.get(g[0].frames[2])).toMatch(/^3rd gratuitous ARP of the burst announcing 10\.0\.0\.100 after 10\.0\.0\.11 took over/);
+  });
+
+  it('a takeover with no GARP is flagged when the capture shows ARP', () => {
+    const frames = [...adverts({ src: d1 }, 0, 6), ...ticks(0.2, 6)].sort(byTime);
+    expect(kinds(run(analyzers(), frames).events)).toContain('arp.missing-garp');
+  });
+
+  it('a VIP changing MAC at a takeover is no conflict; an address changing MAC with no takeover is', () => {
+    const takeover = [...adverts({ src: d1, priority: 150 }, 0, 3), ...garps('10.0.0.100', d1, 0), ...ticks(3, 8), ...adverts({ src: d2 }, 6.7, 10), ...garps('10.0.0.100', d2, 6.7)].sort(byTime);
+    expect(kinds(run(analyzers(), takeover).events)).not.toContain('arp.conflict');
+    const spoof: Timed[] = [[0, arp({ senderIp: '10.0.0.1', op: 2, dstMac: macOf('10.0.0.50'), targetIp: '10.0.0.50', targetMac: macOf('10.0.0.50') })], [1, arp({ senderIp: '10.0.0.1', senderMac: '02:66:66:66:66:66', op: 2, dstMac: macOf('10.0.0.50'), targetIp: '10.0.0.50', targetMac: macOf('10.0.0.50') })]];
+    const c = run(analyzers(), spoof).events.filter((e) => e.kind === 'arp.conflict');
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ ip: '10.0.0.1', macs: [macOf('10.0.0.1'), '02:66:66:66:66:66'] });
+  });
+
+  it('speaks French', () => {
+    const frames = [...adverts({ src: d1, priority: 150 }, 0, 3), ...garps('10.0.0.100', d1, 0.0005)].sort(byTime);
+    const { events } = run(analyzers(), frames, 'fr');
+    expect(events[0].summary).toMatch(/^10\.0\.0\.11 devient maître du VRID 51/);
+    expect(events[1].summary).toMatch(/ARP requêtes|requêtes ARP gratuites/);
+  });
+});
