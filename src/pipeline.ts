@@ -9,7 +9,8 @@ import { decodePacket, type Packet } from './dissect/packet.js';
 import { applyHttpOverride, HeadReassembler, type HttpOverride } from './reassemble/reassembly.js';
 import { TcpSegment, peekTcpSegment } from './dissect/tcp-segment.js';
 import { Engine, type Analyzer } from './analyse/engine.js';
-import type { VrrpscopeEvent } from './analyse/events.js';
+import type { AnalysisEvent } from './analyse/events.js';
+import type { Note } from './analyse/notes.js';
 import { I18n, type Lang } from './present/i18n/index.js';
 
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
@@ -38,7 +39,10 @@ export interface Warning {
   file?: string;
   fileFrame?: number;
   offset?: number;
-  message: string;
+  /** Problems of the input, in English (decoders' and readers' words, as Wireshark's are). */
+  message?: string;
+  /** What an analyser found it could not do (a table full): words at the edge (present/say). */
+  note?: Note;
 }
 
 export interface Host {
@@ -56,7 +60,7 @@ export interface Analysis {
   lang: Lang;
   captures: CaptureInfo[];
   frames: number;
-  events: VrrpscopeEvent[];
+  events: AnalysisEvent[];
   hosts: Host[];
   warnings: Warning[];
   /** Warnings beyond MAX_WARNINGS, counted only. */
@@ -66,7 +70,8 @@ export interface Analysis {
   /** Routine per-frame comments not kept because a cap was reached (very long captures). */
   commentsDropped: number;
   frameEvents: Map<number, string[]>;
-  frameComments: Map<number, string>;
+  /** The analysers' notes on frames (words at the edge: present/say). */
+  frameNotes: Map<number, Note[]>;
   timeDigits: number;
   start: number | null;
   end: number | null;
@@ -180,7 +185,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
     commentsDropped: engine.routineCommentsDropped,
     facts: engine.facts(),
     frameEvents: engine.frameEvents(),
-    frameComments: engine.frameComments,
+    frameNotes: engine.frameNotes,
     timeDigits: Math.max(...captures.map((c) => c.timeDigits)),
     start: starts.length ? Math.min(...starts) : null,
     end: ends.length ? Math.max(...ends) : null,

@@ -1,13 +1,15 @@
 // The rule engine: decoded packets flow through small stateful analysers (one per domain), each of
-// which emits events of the vocabulary in ../shared/spec/events.md with the frames that prove them,
-// and per-frame comments. Analysers keep bounded state; the engine owns event ids, ordering, hosts
-// and the bounded store of frame comments.
+// which emits typed events (events.ts; the contract is docs/events.md) with the frames that prove them,
+// and per-frame notes (notes.ts). Facts only: the words are the presentation's (src/present/say).
+// Analysers keep bounded state; the engine owns event ids, ordering, hosts and the bounded store of
+// frame notes.
 
 import type { Packet } from '../dissect/packet.js';
 import type { TcpSegment } from '../dissect/tcp-segment.js';
 import { frameTime } from '../io/frame.js';
 import type { I18n } from '../present/i18n/index.js';
-import type { VrrpscopeEvent } from './events.js';
+import type { AnalysisEvent, NewEvent } from './events.js';
+import type { Note } from './notes.js';
 
 export type Role = 'director' | 'backup-director' | 'real-server' | 'sorry-server' | 'client' | 'vip';
 
@@ -20,24 +22,27 @@ function kindOf(pkt: Packet): number {
 }
 
 export interface EngineContext {
+  /** TRANSITIONAL (issue #13): for the analysers that still write words; goes once every domain emits facts. */
   readonly i18n: I18n;
   /** Emits an event; the returned object may still be updated (counts, end times) until finish. */
-  emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent;
+  emit<E extends NewEvent>(event: E): E & { id: string };
   /**
-   * Sets (or appends to) the comment of a frame. Routine comments (every advert of a steady master)
-   * stop being stored past a cap, so a week-long capture stays in bounded memory; notable ones are kept.
+   * Adds a note to a frame. Routine notes (every advert of a steady master) stop being stored past a
+   * cap, so a week-long capture stays in bounded memory; notable ones are kept. `null`: a routine note
+   * the caller did not build because routineComments was false (counted as dropped).
+   * (A string is a TRANSITIONAL comment in words from an analyser not converted yet, issue #13.)
    */
-  comment(frame: number, text: string, routine?: boolean): void;
+  comment(frame: number, note: Note | string | null, routine?: boolean): void;
   /** False once routine comments are no longer stored: callers skip building them. */
   readonly routineComments: boolean;
-  /** A warning for the report (analysis left incomplete: a table full, state dropped), in the report's language. */
-  warn(message: string, frame?: number): void;
+  /** A warning for the report (analysis left incomplete: a table full, state dropped). */
+  warn(note: Note, frame?: number): void;
   /** Asks for `analyzer.tick` on the first frame at or after time `t` that the analyser does not look at. */
   wakeAt(analyzer: Analyzer, t: number): void;
   /** Records a host, its MAC and a role. */
   host(ip: string, mac?: string | null, role?: Role): void;
   /** Events of the other analysers, as they are emitted (an analyser reacts in its own onEvent). */
-  readonly events: readonly VrrpscopeEvent[];
+  readonly events: readonly AnalysisEvent[];
 }
 
 export interface Analyzer {
@@ -57,7 +62,7 @@ export interface Analyzer {
    */
   onTcpSegment?(seg: TcpSegment, t: number, ctx: EngineContext): void;
   /** Another analyser emitted an event (called synchronously from emit). */
-  onEvent?(event: VrrpscopeEvent, ctx: EngineContext): void;
+  onEvent?(event: AnalysisEvent, ctx: EngineContext): void;
   /** End of input: close open episodes. `lastTime` is the time of the last frame. */
   finish(ctx: EngineContext, lastTime: number): void;
   /** Extra findings for the report's top level (JSON fields beside `events`), after finish. */
@@ -72,10 +77,10 @@ const MAX_HOSTS = 10_000;
 interface HostEntry { ip: string; macs: Set<string>; roles: Set<Role> }
 
 export class Engine implements EngineContext {
-  readonly events: VrrpscopeEvent[] = [];
-  readonly frameComments = new Map<number, string>();
+  readonly events: AnalysisEvent[] = [];
+  readonly frameNotes = new Map<number, Note[]>();
   /** Warnings of the analysers (see EngineContext.warn). */
-  readonly warnings: { frame?: number; message: string }[] = [];
+  readonly warnings: { frame?: number; note: Note }[] = [];
   /** Routine comments not stored because the cap was reached. */
   routineCommentsDropped = 0;
   private routineCount = 0;
@@ -103,10 +108,10 @@ export class Engine implements EngineContext {
     if (i >= 0 && t < this.wakes[i]) this.wakes[i] = t;
   }
 
-  emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent {
-    const e = { id: 'e' + this.nextId++, ...event } as VrrpscopeEvent;
-    this.events.push(e);
-    for (const a of this.analyzers) if (a.onEvent && a !== this.emitting) a.onEvent(e, this);
+  emit<E extends NewEvent>(event: E): E & { id: string } {
+    const e = { id: 'e' + this.nextId++, ...event } as E & { id: string };
+    this.events.push(e as unknown as AnalysisEvent);
+    for (const a of this.analyzers) if (a.onEvent && a !== this.emitting) a.onEvent(e as unknown as AnalysisEvent, this);
     return e;
   }
 
@@ -114,18 +119,19 @@ export class Engine implements EngineContext {
     return this.routineCount < MAX_ROUTINE_COMMENTS;
   }
 
-  comment(frame: number, text: string, routine = false): void {
-    if (text === '') { if (routine) this.routineCommentsDropped++; return; }
-    const prev = this.frameComments.get(frame);
+  comment(frame: number, note: Note | string | null, routine = false): void {
+    if (note === null || note === '') { if (routine) this.routineCommentsDropped++; return; }
+    const prev = this.frameNotes.get(frame);
     if (prev === undefined && routine) {
       if (this.routineCount >= MAX_ROUTINE_COMMENTS) { this.routineCommentsDropped++; return; }
       this.routineCount++;
     }
-    this.frameComments.set(frame, prev ? prev + '; ' + text : text);
+    const n: Note = typeof note === 'string' ? { note: 'legacy', text: note } : note;
+    if (prev) prev.push(n); else this.frameNotes.set(frame, [n]);
   }
 
-  warn(message: string, frame?: number): void {
-    if (this.warnings.length < 100) this.warnings.push(frame === undefined ? { message } : { frame, message });
+  warn(note: Note, frame?: number): void {
+    if (this.warnings.length < 100) this.warnings.push(frame === undefined ? { note } : { frame, note });
   }
 
   host(ip: string, mac?: string | null, role?: Role): void {

@@ -8,7 +8,8 @@
 // names the file and line and the frames. Nothing is judged that the capture could not show (a
 // capture of the client side alone says nothing about the checkers).
 
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import { ofKind, type AnalysisEvent } from '../analyse/events.js';
+import type { HcProbe } from '../analyse/checks/events.js';
 import {
   CHECKER_KIND, DEFAULT_ADVERT_INT_S, DEFAULT_GARP_MASTER_DELAY_S, DEFAULT_GARP_MASTER_REPEAT, DEFAULT_HELO_NAME, DEFAULT_PRIORITY, DEFAULT_VRRP_VERSION, VRRP_AUTH_LEN, effectiveDelayLoop,
   instanceVersion, type ConfChecker, type ConfRealServer, type ConfVirtualServer, type KeepalivedConfig, type Where,
@@ -20,7 +21,7 @@ import type { Finding, FindingPlace } from './types.js';
 import { type AdvertField, type AdvertValue, type RouterOnWire, type WireLedger } from './wire.js';
 
 export interface CrossCheckContext {
-  events: readonly VrrpscopeEvent[];
+  events: readonly AnalysisEvent[];
   wire: WireLedger;
   configs: KeepalivedConfig[];
   directors: DirectorMap;
@@ -48,8 +49,8 @@ interface ConfiguredCheck {
   target: string;
 }
 
-function str(e: VrrpscopeEvent, k: string): string {
-  const v = e[k];
+function str(e: AnalysisEvent, k: string): string {
+  const v = (e as unknown as Record<string, unknown>)[k];
   return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 }
 
@@ -69,7 +70,7 @@ export class CrossCheck {
   readonly notes: string[] = [];
   private readonly c: CrossCheckContext;
   /** Probe series off their delay_loop, gathered by the configuration line that sets it. */
-  private readonly offCadence = new Map<string, { who: string; at: Where; seconds: number; explicit: boolean; series: { check: ConfiguredCheck; probe: VrrpscopeEvent }[] }>();
+  private readonly offCadence = new Map<string, { who: string; at: Where; seconds: number; explicit: boolean; series: { check: ConfiguredCheck; probe: HcProbe }[] }>();
 
   constructor(c: CrossCheckContext) {
     this.c = c;
@@ -162,10 +163,10 @@ export class CrossCheck {
   private garp(): void {
     const { events, directors } = this.c;
     const masters = events.filter((e) => e.kind === 'vrrp.master');
-    const bursts = events.filter((e) => e.kind === 'arp.garp' && typeof e.related === 'string');
+    const bursts = ofKind(events, 'arp.garp').filter((e) => typeof e.related === 'string');
     const troubled = new Set(events.filter((e) => e.kind === 'vrrp.split-brain' || e.kind === 'vrrp.mismatch').map((e) => e.vrid));
     const groups = new Map<string, { who: string; at: Where; field: 'repeat' | 'delay'; conf: string; wire: Set<string>; frames: number[]; ids: string[] }>();
-    const note = (slot: Slot, who: string, field: 'repeat' | 'delay', wire: string, e: VrrpscopeEvent) => {
+    const note = (slot: Slot, who: string, field: 'repeat' | 'delay', wire: string, e: AnalysisEvent) => {
       const own = field === 'repeat' ? slot.instance.garp.masterRepeat ?? slot.config.garp.masterRepeat : slot.instance.garp.masterDelay ?? slot.config.garp.masterDelay;
       const at = own?.at ?? slot.instance.at;
       const conf = own ? String(own.value) : this.t('check.default', { value: String(field === 'repeat' ? DEFAULT_GARP_MASTER_REPEAT : DEFAULT_GARP_MASTER_DELAY_S) });
@@ -184,7 +185,7 @@ export class CrossCheck {
       const delay = (slot.instance.garp.masterDelay ?? slot.config.garp.masterDelay)?.value ?? DEFAULT_GARP_MASTER_DELAY_S;
       const next = masters.find((x) => x.vrid === m.vrid && x.time > m.time);
       const who = directors.label(String(m.router));
-      const byIp = new Map<string, VrrpscopeEvent[]>();
+      const byIp = new Map<string, typeof bursts>();
       for (const b of bursts) if (b.related === m.id) byIp.set(String(b.ip), [...(byIp.get(String(b.ip)) ?? []), b]);
       for (const list of byIp.values()) {
         const [first, second] = list.sort((a, b) => a.time - b.time);
@@ -320,7 +321,7 @@ export class CrossCheck {
     return out;
   }
 
-  private matches(probe: VrrpscopeEvent, check: ConfiguredCheck, anyKind = false): boolean {
+  private matches(probe: HcProbe, check: ConfiguredCheck, anyKind = false): boolean {
     if (!anyKind && probe.checker !== check.kind) return false;
     const target = str(probe, 'target');
     // PING_CHECK probes an address; MISC_CHECK runs a script whose traffic may go to any port.
@@ -331,7 +332,7 @@ export class CrossCheck {
 
   private checks(): void {
     const checks = this.configuredChecks();
-    const probes = this.c.events.filter((e) => e.kind === 'hc.probe');
+    const probes = ofKind(this.c.events, 'hc.probe');
     if (!checks.length && !probes.length) return;
     if (!probes.length) {
       if (checks.length) this.notes.push(this.t('check.note.no-checks', { count: checks.length }));
@@ -370,7 +371,7 @@ export class CrossCheck {
     }
   }
 
-  private compareCheck(check: ConfiguredCheck, candidates: VrrpscopeEvent[]): void {
+  private compareCheck(check: ConfiguredCheck, candidates: HcProbe[]): void {
     const { directors } = this.c;
     const name = CHECKER_NAME[check.kind];
     const series = candidates.filter((p) => this.matches(p, check));
@@ -426,7 +427,7 @@ export class CrossCheck {
    * 10 %, or, for a series that saw failures, keepalived's retry pattern (delay_before_retry between a
    * failed probe and its retry; connect_timeout added when probes time out).
    */
-  private cadence(check: ConfiguredCheck, series: VrrpscopeEvent[]): void {
+  private cadence(check: ConfiguredCheck, series: HcProbe[]): void {
     const { seconds, at } = effectiveDelayLoop(check.vs, check.rs, check.checker);
     const d = seconds * 1000;
     const retry = (check.checker.delayBeforeRetry?.value ?? DEFAULT_DELAY_BEFORE_RETRY_S) * 1000;
@@ -526,7 +527,7 @@ export class CrossCheck {
       const targets = new Map<string, ConfRealServer>();
       for (const c of checks) if (c.vs === vs) targets.set(c.target, c.rs);
       const down = new Set<ConfRealServer>();
-      const transitions = ev.filter((e) => e.kind === 'hc.state' && targets.has(str(e, 'target')) && (!d.ips.length || d.ips.includes(str(e, 'director'))));
+      const transitions = ofKind(ev, 'hc.state').filter((e) => targets.has(str(e, 'target')) && (!d.ips.length || d.ips.includes(str(e, 'director'))));
       let lost: { time: number; frames: number[] } | null = null;
       const windows: { start: number; end: number; frames: number[] }[] = [];
       for (const e of transitions) {
@@ -554,7 +555,7 @@ export class CrossCheck {
   /** When a router was master: from each of its vrrp.master events to the next change on its VRID. */
   private tenures(r: RouterOnWire): [number, number][] {
     const out: [number, number][] = [];
-    const ev = this.c.events.filter((e) => e.vrid === r.vrid && (e.kind === 'vrrp.master' || ((e.kind === 'vrrp.resign' || e.kind === 'vrrp.silent') && e.router === r.ip)));
+    const ev = this.c.events.filter((e) => (e.kind === 'vrrp.master' || e.kind === 'vrrp.resign' || e.kind === 'vrrp.silent') && e.vrid === r.vrid && (e.kind === 'vrrp.master' || e.router === r.ip));
     let start: number | null = null;
     for (const e of ev) {
       if (start !== null && (e.kind !== 'vrrp.master' || e.router !== r.ip)) { out.push([start, e.time]); start = null; }

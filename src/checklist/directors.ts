@@ -5,7 +5,7 @@
 // by those addresses (or, if one director and one sender are left over, by elimination). Names come
 // from router_id: "d1 (10.0.0.11)".
 
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent } from '../analyse/events.js';
 import { configName, DEFAULT_PRIORITY, type ConfVrrpInstance, type KeepalivedConfig } from '../config/model.js';
 import type { RouterOnWire, WireLedger } from './wire.js';
 
@@ -30,7 +30,7 @@ export class DirectorMap {
   readonly slotRouter = new Map<Slot, RouterOnWire>();
   private readonly byIp = new Map<string, Director>();
 
-  constructor(configs: KeepalivedConfig[], wire: WireLedger, events: readonly VrrpscopeEvent[]) {
+  constructor(configs: KeepalivedConfig[], wire: WireLedger, events: readonly AnalysisEvent[]) {
     this.directors = configs.map((config) => ({ config, name: configName(config), ips: [] }));
     const names = new Map<string, number>();
     for (const d of this.directors) names.set(d.name, (names.get(d.name) ?? 0) + 1);
@@ -95,7 +95,7 @@ export class DirectorMap {
   }
 
   /** Health-check directors and sync senders not known by a VRRP address: by elimination. */
-  private matchSenders(events: readonly VrrpscopeEvent[]): void {
+  private matchSenders(events: readonly AnalysisEvent[]): void {
     const senders = new Set<string>();
     for (const e of events) {
       if (e.kind === 'hc.probe' && typeof e.director === 'string') senders.add(e.director);

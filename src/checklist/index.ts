@@ -7,7 +7,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { Analysis } from '../pipeline.js';
 import type { Analyzer, EngineContext } from '../analyse/engine.js';
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent } from '../analyse/events.js';
 import type { Packet } from '../dissect/packet.js';
 import type { TcpSegment } from '../dissect/tcp-segment.js';
 import { configName, type KeepalivedConfig } from '../config/model.js';
@@ -36,7 +36,7 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-export function buildChecklist(events: readonly VrrpscopeEvent[], wire: WireLedger, i18n: I18n, opts: ChecklistOptions = {}): Checklist {
+export function buildChecklist(events: readonly AnalysisEvent[], wire: WireLedger, i18n: I18n, opts: ChecklistOptions = {}): Checklist {
   const configs = opts.configs ?? [];
   const directors = new DirectorMap(configs, wire, events);
   const ctx = { events, wire, configs, directors, i18n, display: displayPath };
@@ -70,7 +70,7 @@ export function buildChecklist(events: readonly VrrpscopeEvent[], wire: WireLedg
 export class ChecklistAnalyzer implements Analyzer {
   readonly name = 'checklist';
   private readonly wire = new WireLedger();
-  private events: readonly VrrpscopeEvent[] = [];
+  private events: readonly AnalysisEvent[] = [];
   private i18n: I18n | null = null;
   private result: Checklist | null = null;
 

@@ -5,9 +5,10 @@
 // the pool when virtual servers are configured or health checks / forwarding are seen, the sorry server,
 // sync and forwarding methods when configured or seen).
 
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import { ofKind, type AnalysisEvent, type EventKind, type EventOf } from '../analyse/events.js';
 import { CHECKER_KIND, DEFAULT_DELAY_LOOP_S, effectiveDelayLoop, type Where } from '../config/model.js';
 import type { MessageKey } from '../present/i18n/index.js';
+import { Say } from '../present/say/index.js';
 import { BEHAVIOURS, CHECKER_NAME, VRRP_BEHAVIOURS, type BehaviourId, type CheckerKind } from './behaviours.js';
 import type { ChecklistItem, Evidence } from './types.js';
 import type { CrossCheckContext } from './crosscheck.js';
@@ -25,22 +26,22 @@ export interface ItemContext extends CrossCheckContext {
 
 interface Judgement {
   proven: boolean;
-  evidence: VrrpscopeEvent[];
+  evidence: AnalysisEvent[];
   extraFrames?: number[];
   detail?: string | null;
 }
 
-function kind(events: readonly VrrpscopeEvent[], k: string): VrrpscopeEvent[] {
-  return events.filter((e) => e.kind === k);
+function kind<K extends EventKind>(events: readonly AnalysisEvent[], k: K): EventOf<K>[] {
+  return ofKind(events, k);
 }
 
-function s(e: VrrpscopeEvent, k: string): string {
-  const v = e[k];
+function s(e: AnalysisEvent, k: string): string {
+  const v = (e as unknown as Record<string, unknown>)[k];
   return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 }
 
-function evidenceOf(e: VrrpscopeEvent): Evidence {
-  return { event: e.id, kind: e.kind, time: e.time, frames: e.frames.slice(0, MAX_FRAMES_PER_EVENT), summary: e.summary };
+function evidenceOf(e: AnalysisEvent, say: Say): Evidence {
+  return { event: e.id, kind: e.kind, time: e.time, frames: e.frames.slice(0, MAX_FRAMES_PER_EVENT), summary: say.summary(e) };
 }
 
 function uniqueFrames(lists: number[][]): number[] {
@@ -53,7 +54,10 @@ export class ItemJudge {
   private readonly c: ItemContext;
   private readonly nopreempt: Where | null;
 
+  private readonly say: Say;
+
   constructor(c: ItemContext) {
+    this.say = new Say(c.i18n, c.events);
     this.c = c;
     this.nopreempt = c.configs.flatMap((cfg) => cfg.instances).find((i) => i.nopreempt)?.nopreempt ?? null;
   }
@@ -73,7 +77,7 @@ export class ItemJudge {
   private item(id: BehaviourId): ChecklistItem {
     const j = this.judge(id);
     const why = this.why(id);
-    const evidence = j.evidence.slice(0, MAX_EVIDENCE).map(evidenceOf);
+    const evidence = j.evidence.slice(0, MAX_EVIDENCE).map((e) => evidenceOf(e, this.say));
     const frames = uniqueFrames([...evidence.map((e) => e.frames), j.extraFrames ?? []]).sort((a, b) => a - b);
     const titleKey = id === 'vrrp-preemption' && this.nopreempt ? 'check.title.vrrp-nopreempt' : id.startsWith('hc-') ? 'check.title.hc' : `check.title.${id}`;
     return {
@@ -94,7 +98,7 @@ export class ItemJudge {
   private why(id: BehaviourId): string | null {
     const { expected, events, configs } = this.c;
     if (expected) return expected.includes(id) ? this.t('check.why.expect') : null;
-    const seen = (k: string, pred: (e: VrrpscopeEvent) => boolean = () => true) => events.some((e) => e.kind === k && pred(e));
+    const seen = <K extends EventKind>(k: K, pred: (e: EventOf<K>) => boolean = () => true) => ofKind(events, k).some(pred);
     if (VRRP_BEHAVIOURS.includes(id)) {
       if (events.some((e) => e.kind.startsWith('vrrp.'))) return this.t('check.why.vrrp-seen');
       const inst = configs.flatMap((c) => c.instances)[0];
@@ -199,7 +203,7 @@ export class ItemJudge {
     const ev = this.c.events;
     const start = this.c.wire.firstTime ?? -Infinity;
     const initial = kind(ev, 'vrrp.master').filter((e) => e.reason === 'initial');
-    const proof: VrrpscopeEvent[] = [];
+    const proof: AnalysisEvent[] = [];
     for (const m of initial) {
       const garp = kind(ev, 'arp.garp').find((g) => g.related === m.id && g.time - m.time < 1.5);
       if (garp) proof.push(m, garp);
@@ -222,7 +226,7 @@ export class ItemJudge {
     const masters = kind(ev, 'vrrp.master');
     const preempted = masters.find((e) => e.reason === 'preemption');
     if (preempted) return { proven: false, evidence: [preempted], detail: this.t('check.detail.nopreempt.preempted', { router: this.label(s(preempted, 'router')), vrid: s(preempted, 'vrid'), frame: preempted.frames[preempted.frames.length - 1] }) };
-    let partial: VrrpscopeEvent | null = null;
+    let partial: AnalysisEvent | null = null;
     for (const m of masters) {
       if ((m.reason !== 'master-down' && m.reason !== 'resignation') || !m.previous) continue;
       const previous = s(m, 'previous');
@@ -252,12 +256,12 @@ export class ItemJudge {
     const bursts = kind(ev, 'arp.garp');
     // The same takeover seen on two links (merged captures) is one vrrp.master per link; its GARPs are
     // tied to one of them: a takeover announced on any of its links is announced.
-    const announcedTwin = (m: VrrpscopeEvent) => masters.some((o) => o !== m && o.router === m.router && o.vrid === m.vrid && Math.abs(o.time - m.time) < 1 && bursts.some((g) => g.related === o.id));
+    const announcedTwin = (m: (typeof masters)[number]) => masters.some((o) => o !== m && o.router === m.router && o.vrid === m.vrid && Math.abs(o.time - m.time) < 1 && bursts.some((g) => g.related === o.id));
     const missing = kind(ev, 'arp.missing-garp').filter((x) => {
       const m = masters.find((o) => o.id === x.related);
       return !m || !announcedTwin(m);
     });
-    const announced: VrrpscopeEvent[] = [];
+    const announced: AnalysisEvent[] = [];
     for (const m of masters) {
       const first = bursts.find((g) => g.related === m.id);
       if (first) announced.push(first);
@@ -274,8 +278,8 @@ export class ItemJudge {
   /** A real server out of the pool and back in (lvs.realserver), or failing and passing its check again (hc.state). */
   private pool(): Judgement {
     const ev = this.c.events;
-    const pairs: VrrpscopeEvent[] = [];
-    let leftOnly: VrrpscopeEvent | null = null;
+    const pairs: AnalysisEvent[] = [];
+    let leftOnly: AnalysisEvent | null = null;
     for (const out of kind(ev, 'lvs.realserver').filter((e) => e.state === 'out')) {
       const back = kind(ev, 'lvs.realserver').find((e) => e.state === 'in' && e.realServer === out.realServer && e.time > out.time);
       if (back) pairs.push(out, back);

@@ -9,7 +9,8 @@ import { tmpdir, type as osType, release as osRelease } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
 import { Engine, type Analyzer } from '../analyse/engine.js';
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent, NewEvent } from '../analyse/events.js';
+import { Say } from '../present/say/index.js';
 import { defaultAnalyzers } from '../analyse/index.js';
 import { decodePacket } from '../dissect/packet.js';
 import { HeadReassembler } from '../reassemble/reassembly.js';
@@ -29,13 +30,13 @@ import { forEachArg } from './args.js';
 
 /** An engine that tells a listener about each event as it is emitted (before finish sorts them). */
 class ListeningEngine extends Engine {
-  constructor(analyzers: Analyzer[], i18n: I18n, private readonly listener: ((e: VrrpscopeEvent) => void) | undefined) {
+  constructor(analyzers: Analyzer[], i18n: I18n, private readonly listener: ((e: AnalysisEvent) => void) | undefined) {
     super(analyzers, i18n);
   }
 
-  override emit(event: Omit<VrrpscopeEvent, 'id'>): VrrpscopeEvent {
+  override emit<E extends NewEvent>(event: E): E & { id: string } {
     const e = super.emit(event);
-    this.listener?.(e);
+    this.listener?.(e as unknown as AnalysisEvent);
     return e;
   }
 }
@@ -46,7 +47,7 @@ export interface LiveSessionOptions {
   /** Where frames are saved, before they are analysed. */
   file?: LiveCaptureFile;
   /** Each event as it is recognised. */
-  onEvent?: (e: VrrpscopeEvent) => void;
+  onEvent?: (e: AnalysisEvent) => void;
 }
 
 /**
@@ -65,7 +66,7 @@ export class LiveSession {
     this.engine = new ListeningEngine(opts.analyzers, opts.i18n, opts.onEvent);
   }
 
-  get events(): VrrpscopeEvent[] {
+  get events(): AnalysisEvent[] {
     return this.engine.events;
   }
 
@@ -102,9 +103,9 @@ export function framesText(frames: readonly number[]): string {
 }
 
 /** One line per event: time, kind, the frames that show it, the sentence. */
-export function eventLine(e: VrrpscopeEvent, c: ChalkInstance): string {
+export function eventLine(e: AnalysisEvent, c: ChalkInstance, say: Say): string {
   const paint = e.severity === 'warning' ? c.red : e.severity === 'notice' ? c.yellow : c.green;
-  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${terminalText(e.summary.replace(/\s*\n\s*/g, ' '))}`;
+  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${terminalText(say.summary(e).replace(/\s*\n\s*/g, ' '))}`;
 }
 
 /** Colour on a terminal only; never with NO_COLOR (no-color.org), --no-color or FORCE_COLOR=0. */
@@ -334,9 +335,9 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
       requestStop('stdout closed');
     }
   });
-  const printEvent = (e: VrrpscopeEvent) => {
+  const printEvent = (e: AnalysisEvent) => {
     if (outClosed) return;
-    out.write(eventLine(e, chalk) + '\n');
+    out.write(eventLine(e, chalk, sentences) + '\n');
   };
 
   // The pipeline: every frame is saved, then analysed; the file is flushed once per burst. A file that
@@ -345,6 +346,7 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
   let writeFailure: NodeJS.ErrnoException | null = null;
   let analysisFailure: { frame: number; error: Error } | null = null;
   const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, file, onEvent: printEvent });
+  const sentences = new Say(i18n, session.events);
   let flushPending = false;
   const flush = () => {
     flushPending = false;

@@ -1,42 +1,43 @@
-// What a report says about one frame: the per-frame comment of the analysis and the summary of every
-// event that names the frame. Every renderer (HTML, Markdown, annotated pcapng, JSON's "events" ids)
-// reads the same two maps of the Analysis, so they list the same frames.
+// What a report says about one frame: the analysis's notes on it and the summary of every event that
+// names the frame, in words (say/). Every renderer (HTML, Markdown, annotated pcapng, JSON's "events"
+// ids) reads the same two maps of the Analysis, so they list the same frames.
 
 import type { Analysis } from '../pipeline.js';
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent } from '../analyse/events.js';
+import type { Say } from './say/index.js';
 
-export type EventIndex = Map<string, VrrpscopeEvent>;
+export type EventIndex = Map<string, AnalysisEvent>;
 
-export function indexEvents(events: readonly VrrpscopeEvent[]): EventIndex {
+export function indexEvents(events: readonly AnalysisEvent[]): EventIndex {
   const m: EventIndex = new Map();
   for (const e of events) m.set(e.id, e);
   return m;
 }
 
 /** A frame is annotated when an event names it or the analysis commented it. */
-export function isAnnotated(a: Pick<Analysis, 'frameEvents' | 'frameComments'>, n: number): boolean {
-  return a.frameEvents.has(n) || a.frameComments.has(n);
+export function isAnnotated(a: Pick<Analysis, 'frameEvents' | 'frameNotes'>, n: number): boolean {
+  return a.frameEvents.has(n) || a.frameNotes.has(n);
 }
 
 export interface FrameNote {
   comment: string | null;
-  events: VrrpscopeEvent[];
+  events: AnalysisEvent[];
 }
 
-export function frameNote(a: Pick<Analysis, 'frameEvents' | 'frameComments'>, byId: EventIndex, n: number): FrameNote {
-  const events: VrrpscopeEvent[] = [];
+export function frameNote(a: Pick<Analysis, 'frameEvents' | 'frameNotes'>, say: Say, n: number): FrameNote {
+  const events: AnalysisEvent[] = [];
   for (const id of a.frameEvents.get(n) ?? []) {
-    const e = byId.get(id);
+    const e = say.event(id);
     if (e) events.push(e);
   }
-  return { comment: a.frameComments.get(n) ?? null, events };
+  return { comment: say.notes(a.frameNotes.get(n)), events };
 }
 
 /** The comment texts of a frame, in order: its own comment, then each naming event's summary. */
-export function noteTexts(note: FrameNote): string[] {
+export function noteTexts(note: FrameNote, say: Say): string[] {
   const out: string[] = [];
   if (note.comment) out.push(note.comment);
-  for (const e of note.events) if (e.summary) out.push(e.summary);
+  for (const e of note.events) out.push(say.summary(e));
   return out;
 }
 
@@ -50,17 +51,17 @@ export function frameAnchor(n: number): string {
 }
 
 // Typed reads of an event's kind-specific fields (events.md): events are open records.
-export function str(e: VrrpscopeEvent, k: string): string | null {
-  const v = e[k];
+export function str(e: AnalysisEvent, k: string): string | null {
+  const v = (e as unknown as Record<string, unknown>)[k];
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 }
 
-export function num(e: VrrpscopeEvent, k: string): number | null {
-  const v = e[k];
+export function num(e: AnalysisEvent, k: string): number | null {
+  const v = (e as unknown as Record<string, unknown>)[k];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export function strs(e: VrrpscopeEvent, k: string): string[] {
-  const v = e[k];
+export function strs(e: AnalysisEvent, k: string): string[] {
+  const v = (e as unknown as Record<string, unknown>)[k];
   return Array.isArray(v) ? v.map((x) => String(x)) : [];
 }

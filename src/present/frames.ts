@@ -9,7 +9,8 @@ import type { Packet } from '../dissect/packet.js';
 import { summarize } from '../dissect/summary.js';
 import type { Frame } from '../io/frame.js';
 import type { I18n } from './i18n/index.js';
-import { eventAnchor, frameAnchor, frameNote, isAnnotated, type EventIndex } from './annotations.js';
+import { eventAnchor, frameAnchor, frameNote, isAnnotated } from './annotations.js';
+import type { Say } from './say/index.js';
 import { labelOf, plural, relativeFrameTime, utcText } from './format.js';
 import { layersOf } from './layers.js';
 import { valueText } from './model.js';
@@ -132,7 +133,8 @@ export interface FrameListOptions {
  * Replays the capture and calls `each` with every listed frame and every run of folded frames, in
  * frame order.
  */
-export function streamFrames(a: Analysis, i18n: I18n, byId: EventIndex, opts: FrameListOptions, each: (item: ListItem) => void): void {
+export function streamFrames(a: Analysis, say: Say, opts: FrameListOptions, each: (item: ListItem) => void): void {
+  const i18n = say.i18n;
   const listed = (n: number) => opts.allFrames || isAnnotated(a, n);
   const run = new Run();
   let ref: { sec: number; ns: number } | null = null;
@@ -141,14 +143,15 @@ export function streamFrames(a: Analysis, i18n: I18n, byId: EventIndex, opts: Fr
     if (!ref && !f.noTimestamp) ref = { sec: f.tsSec, ns: f.tsNs };
     if (!listed(f.n)) { run.add(f.n, pkt); return; }
     if (run.count) each({ run: run.row(i18n) });
-    each({ frame: frameRow(a, i18n, byId, f, pkt, ref, several) });
+    each({ frame: frameRow(a, say, f, pkt, ref, several) });
   });
   if (run.count) each({ run: run.row(i18n) });
 }
 
-function frameRow(a: Analysis, i18n: I18n, byId: EventIndex, f: Frame, pkt: Packet, ref: { sec: number; ns: number } | null, several: boolean): FrameRow {
+function frameRow(a: Analysis, say: Say, f: Frame, pkt: Packet, ref: { sec: number; ns: number } | null, several: boolean): FrameRow {
+  const i18n = say.i18n;
   const s = summarize(pkt);
-  const note = frameNote(a, byId, f.n);
+  const note = frameNote(a, say, f.n);
   const digits = a.timeDigits;
   const frac = digits === 9 ? String(f.tsNs).padStart(9, '0') : String(Math.floor(f.tsNs / 1000)).padStart(6, '0');
   return {
@@ -167,8 +170,8 @@ function frameRow(a: Analysis, i18n: I18n, byId: EventIndex, f: Frame, pkt: Pack
       id: e.id,
       href: '#' + eventAnchor(e.id),
       kindLabel: labelOf(i18n, 'kind.', e.kind),
-      summary: !note.comment || e.frames[0] === f.n ? e.summary : null,
-      title: e.summary,
+      summary: !note.comment || e.frames[0] === f.n ? say.summary(e) : null,
+      title: say.summary(e),
     })),
     captureComments: f.comments ?? [],
     origin: several ? i18n.t('frames.origin', { file: a.captures[f.fileIndex]?.file ?? '?', n: f.fileFrame }) : null,

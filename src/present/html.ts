@@ -6,7 +6,7 @@
 
 import type { Analysis } from '../pipeline.js';
 import { I18n } from './i18n/index.js';
-import { indexEvents } from './annotations.js';
+import { Say } from './say/index.js';
 import { mapStrings, visibleText } from './escape.js';
 import { ReportFormat } from './format.js';
 import { streamFrames } from './frames.js';
@@ -27,7 +27,7 @@ export function writeHtml(a: Analysis, sink: Pick<OutputSink, 'write'>, opts: Pa
   const { head, tail, hasFrames } = templates.renderAround('report', mapStrings(model, visibleText));
   sink.write(head);
   if (hasFrames) {
-    streamFrames(a, i18n, indexEvents(a.events), opts, (item) => {
+    streamFrames(a, new Say(i18n, a.events), opts, (item) => {
       sink.write(item.frame ? templates.render('frame', mapStrings(item.frame, visibleText)) : templates.render('run', mapStrings(item.run, visibleText)));
     });
   }

@@ -2,7 +2,8 @@
 // second pass reads them, so --all-frames on a million frames stays in bounded memory. Times are
 // written with every digit the capture has (JSON numbers are decimal text; JSON.stringify would round).
 
-import type { Analysis } from '../pipeline.js';
+import type { Analysis, Warning } from '../pipeline.js';
+import { Say } from './say/index.js';
 import { replayFrames } from '../pipeline.js';
 import { layersOf } from './layers.js';
 import { summarize } from '../dissect/summary.js';
@@ -27,7 +28,7 @@ function timeNumber(sec: number, digits: number): string {
   return digits === 9 ? sec.toFixed(9) : sec.toFixed(6);
 }
 
-export function frameJson(f: Frame, layers: boolean, a: Analysis, pktSummary: ReturnType<typeof summarize>, pkt: Parameters<typeof layersOf>[0]): string {
+export function frameJson(f: Frame, layers: boolean, a: Analysis, say: Say, pktSummary: ReturnType<typeof summarize>, pkt: Parameters<typeof layersOf>[0]): string {
   const out: Record<string, unknown> = {
     n: f.n,
     time: TIME_SLOT,
@@ -38,7 +39,7 @@ export function frameJson(f: Frame, layers: boolean, a: Analysis, pktSummary: Re
     info: pktSummary.info,
     events: a.frameEvents.get(f.n) ?? [],
   };
-  const comment = a.frameComments.get(f.n);
+  const comment = say.notes(a.frameNotes.get(f.n));
   if (comment) out.comment = comment;
   if (f.comments) out.captureComments = f.comments;
   if (a.captures.length > 1) { out.file = a.captures[f.fileIndex].file; out.fileFrame = f.fileFrame; }
@@ -53,6 +54,7 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   // Packet text may hold C1 controls and bidi overrides: escaped, in case the JSON goes to a terminal.
   const sink = { write: (s: string): void => out.write(jsonText(s)) };
   const digits = a.timeDigits;
+  const say = new Say(a.lang, a.events);
   sink.write('{\n"tool":' + JSON.stringify({ name: 'vrrpscope', version: TOOL_VERSION }) + ',\n');
   sink.write('"captures":[' + a.captures.map((c) => JSON.stringify({
     file: c.file, format: c.format, linkTypes: c.linkTypes, frames: c.frames,
@@ -61,15 +63,22 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   })).join(',') + '],\n');
   sink.write('"hosts":' + JSON.stringify(a.hosts) + ',\n');
   for (const [k, v] of Object.entries(a.facts)) sink.write(JSON.stringify(k) + ':' + JSON.stringify(v) + ',\n');
-  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT }), timeNumber(e.time, digits))).join(',') + '],\n');
+  // The summary is the presentation's sentence, after the facts (docs/events.md).
+  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e) }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
   let first = true;
-  const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameComments.keys()])].sort((x, y) => x - y);
+  const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameNotes.keys()])].sort((x, y) => x - y);
   replayFrames(a, listed, (f, pkt) => {
-    sink.write((first ? '\n' : ',\n') + frameJson(f, true, a, summarize(pkt), pkt));
+    sink.write((first ? '\n' : ',\n') + frameJson(f, true, a, say, summarize(pkt), pkt));
     first = false;
   });
-  sink.write('],\n"warnings":' + JSON.stringify(a.warnings));
+  sink.write('],\n"warnings":' + JSON.stringify(a.warnings.map((w) => warningJson(w, say))));
   if (a.warningsDropped) sink.write(',\n"warningsDropped":' + a.warningsDropped);
   sink.write('\n}\n');
+}
+
+/** A warning as the contract shows it: `message` in words, whether the reader or an analyser wrote it. */
+export function warningJson(w: Warning, say: Say): Omit<Warning, 'note'> {
+  const { note, ...rest } = w;
+  return note ? { ...rest, message: say.note(note) } : rest;
 }

@@ -4,7 +4,7 @@
 
 import type { Analysis } from '../pipeline.js';
 import { I18n } from './i18n/index.js';
-import { indexEvents } from './annotations.js';
+import { Say } from './say/index.js';
 import { mdText } from './escape.js';
 import { ReportFormat } from './format.js';
 import { streamFrames } from './frames.js';
@@ -38,7 +38,7 @@ export function writeMarkdown(a: Analysis, sink: Pick<OutputSink, 'write'>, opts
   const { head, tail, hasFrames } = templates.renderAround('report', view);
   sink.write(head);
   if (hasFrames) {
-    streamFrames(a, i18n, indexEvents(a.events), opts, (item) => {
+    streamFrames(a, new Say(i18n, a.events), opts, (item) => {
       sink.write(item.frame ? templates.render('frame', mdView(item.frame)) : templates.render('run', mdView(item.run)));
     });
   }

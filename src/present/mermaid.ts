@@ -2,7 +2,8 @@
 // each router is a participant, adverts and gratuitous ARPs are messages to the network, silences,
 // failover times and split brains are notes. Every text goes through mermaidText.
 
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent } from '../analyse/events.js';
+import { Say } from './say/index.js';
 import type { I18n, MessageKey } from './i18n/index.js';
 import { num, str, strs } from './annotations.js';
 import { mermaidText } from './escape.js';
@@ -15,7 +16,8 @@ export const MAX_STATEMENTS = 120;
 const KINDS = new Set(['vrrp.master', 'vrrp.resign', 'vrrp.silent', 'vrrp.split-brain', 'vrrp.mismatch', 'vrrp.invalid', 'arp.garp', 'arp.conflict']);
 
 /** The diagram's lines (without the ``` fence), or [] when there is no VRRP or GARP event. */
-export function mermaidSequence(events: readonly VrrpscopeEvent[], i18n: I18n, fmt: ReportFormat): string[] {
+export function mermaidSequence(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFormat): string[] {
+  const sentences = new Say(i18n, events);
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const chosen = events.filter((e) => KINDS.has(e.kind));
   if (chosen.length === 0) return [];
@@ -32,7 +34,7 @@ export function mermaidSequence(events: readonly VrrpscopeEvent[], i18n: I18n, f
     return id;
   };
   // The sender of a GARP burst: the router whose mastership it announces, else its MAC.
-  const garpSender = (e: VrrpscopeEvent): string => {
+  const garpSender = (e: AnalysisEvent): string => {
     const related = str(e, 'related');
     const m = related ? byId.get(related) : undefined;
     return (m && str(m, 'router')) ?? str(e, 'mac') ?? '?';
@@ -78,7 +80,7 @@ export function mermaidSequence(events: readonly VrrpscopeEvent[], i18n: I18n, f
         break;
       default: {
         const r = str(e, 'router');
-        body.push(`  Note over ${r ? who(r) : net}: ${say(t('mermaid.note', { time, text: e.summary }))}`);
+        body.push(`  Note over ${r ? who(r) : net}: ${say(t('mermaid.note', { time, text: sentences.summary(e) }))}`);
       }
     }
   }

@@ -3,8 +3,9 @@
 // streamed by frames.ts. Nothing here looks at packets: every statement comes from an event.
 
 import type { Analysis, Host } from '../pipeline.js';
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent } from '../analyse/events.js';
 import type { I18n, MessageKey } from './i18n/index.js';
+import { Say } from './say/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, frameAnchor, isAnnotated, num, str, strs } from './annotations.js';
@@ -76,7 +77,8 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   const events = a.events;
   const range = timeRange(events, a.start, a.end);
   const colours = routerColours(events);
-  const ctx = { i18n, fmt, range, colours };
+  const say = new Say(i18n, a.events);
+  const ctx = { i18n, say, fmt, range, colours };
   const vridTimelines = vridsOf(events).map((v) => vridTimeline(events, v, ctx));
   const serviceTimelines = servicesOf(events).map((s, i) => serviceTimeline(events, s, i, ctx));
   const { hosts, derived } = hostViews(a, i18n);
@@ -101,11 +103,11 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,
-    otherGarps: orphanGarps(events).map((e) => eventView(e, i18n, fmt)),
-    events: events.map((e) => eventView(e, i18n, fmt)),
+    otherGarps: orphanGarps(events).map((e) => eventView(e, say, fmt)),
+    events: events.map((e) => eventView(e, say, fmt)),
     hosts,
     hostsFromEvents: derived,
-    warnings: a.warnings.map((w) => warningView(w, i18n, (n) => opts.allFrames || isAnnotated(a, n))),
+    warnings: a.warnings.map((w) => warningView(w, say, (n) => opts.allFrames || isAnnotated(a, n))),
     warningsDropped: a.warningsDropped ? plural(i18n, 'warnings.dropped', a.warningsDropped) : null,
     commentsDropped: a.commentsDropped ? plural(i18n, 'frames.commentsDropped', a.commentsDropped) : null,
     allFrames: opts.allFrames,
@@ -120,7 +122,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   };
 }
 
-function failovers(events: readonly VrrpscopeEvent[]): VrrpscopeEvent[] {
+function failovers(events: readonly AnalysisEvent[]): AnalysisEvent[] {
   // A router advertising beside a live master that outranks it is no failover (a split brain tells it);
   // nor is a master advertising again after its own silence with nobody in between (no previous master).
   return events.filter((e) => e.kind === 'vrrp.master' && !['initial', 'unknown'].includes(str(e, 'reason') ?? 'unknown') && str(e, 'previous') !== null);
@@ -188,7 +190,7 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
 }
 
 /** Real servers lost and regained (pool changes if seen, else health-check verdicts) and sorry-server periods. */
-function serversLine(events: readonly VrrpscopeEvent[], i18n: I18n, fmt: ReportFormat): string {
+function serversLine(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFormat): string {
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const pool = events.filter((e) => e.kind === 'lvs.realserver');
   const checks = events.filter((e) => e.kind === 'hc.state');
@@ -223,7 +225,9 @@ function serversLine(events: readonly VrrpscopeEvent[], i18n: I18n, fmt: ReportF
 
 const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary']);
 
-export function eventView(e: VrrpscopeEvent, i18n: I18n, fmt: ReportFormat): EventView {
+export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat): EventView {
+  const i18n = say.i18n;
+  const fields = e as unknown as Record<string, unknown>;
   const frames = Array.isArray(e.frames) ? e.frames : [];
   const shown = frames.slice(0, MAX_EVENT_FRAME_LINKS).map((n) => ({ n, href: '#' + frameAnchor(n) }));
   return {
@@ -235,11 +239,11 @@ export function eventView(e: VrrpscopeEvent, i18n: I18n, fmt: ReportFormat): Eve
     kindLabel: labelOf(i18n, 'kind.', e.kind),
     severity: e.severity,
     severityLabel: labelOf(i18n, 'severity.', e.severity),
-    summary: e.summary,
+    summary: say.summary(e),
     frames: shown,
     moreFrames: frames.length > shown.length ? plural(i18n, 'event.moreFrames', frames.length - shown.length) : null,
     // Fields without a value (previous master of an initial election...) say nothing: left out.
-    fields: Object.keys(e).filter((k) => !BASE_FIELDS.has(k) && e[k] !== null && e[k] !== undefined && e[k] !== '').map((k) => eventField(k, e[k], i18n, fmt)),
+    fields: Object.keys(fields).filter((k) => !BASE_FIELDS.has(k) && fields[k] !== null && fields[k] !== undefined && fields[k] !== '').map((k) => eventField(k, fields[k], i18n, fmt)),
   };
 }
 
@@ -279,7 +283,7 @@ function hostViews(a: Analysis, i18n: I18n): { hosts: HostView[]; derived: boole
 }
 
 /** Hosts and roles as the events name them, for analyses that do not fill Analysis.hosts. */
-export function hostsFromEvents(events: readonly VrrpscopeEvent[]): Host[] {
+export function hostsFromEvents(events: readonly AnalysisEvent[]): Host[] {
   const m = new Map<string, { macs: Set<string>; roles: Set<string> }>();
   const add = (ip: string | null, role: string, mac?: string | null) => {
     if (!ip) return;
@@ -309,8 +313,10 @@ export function hostsFromEvents(events: readonly VrrpscopeEvent[]): Host[] {
     .map(([ip, h]) => ({ ip, macs: [...h.macs].sort(), roles: [...h.roles] }));
 }
 
-function warningView(w: Analysis['warnings'][number], i18n: I18n, listed: (n: number) => boolean): WarningView {
-  if (w.frame !== undefined) return { where: i18n.t('warnings.frame', { n: w.frame }), href: listed(w.frame) ? '#' + frameAnchor(w.frame) : null, message: w.message };
+function warningView(w: Analysis['warnings'][number], say: Say, listed: (n: number) => boolean): WarningView {
+  const i18n = say.i18n;
+  const message = w.note ? say.note(w.note) : w.message ?? '';
+  if (w.frame !== undefined) return { where: i18n.t('warnings.frame', { n: w.frame }), href: listed(w.frame) ? '#' + frameAnchor(w.frame) : null, message };
   const where = w.file === undefined ? '' : i18n.t('warnings.file', { file: w.file, frame: w.fileFrame ?? '?', offset: w.offset ?? '?' });
-  return { where, href: null, message: w.message };
+  return { where, href: null, message };
 }

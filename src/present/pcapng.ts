@@ -11,7 +11,8 @@ import { CUSTOM_BLOCK_LINKTYPE, type Frame } from '../io/frame.js';
 import { PcapngWriter, type ByteSink } from '../io/pcapng-writer.js';
 import { reopenCaptures } from '../pipeline.js';
 import { TOOL_VERSION } from '../version.js';
-import { frameNote, indexEvents, noteTexts } from './annotations.js';
+import { frameNote, noteTexts } from './annotations.js';
+import { Say } from './say/index.js';
 
 export interface AnnotatedResult {
   frames: number;
@@ -19,13 +20,13 @@ export interface AnnotatedResult {
 }
 
 /** Comments vrrpscope puts on frame n (empty when it has nothing to say about it). */
-export function annotationComments(a: Pick<Analysis, 'frameEvents' | 'frameComments'>, byId: ReturnType<typeof indexEvents>, n: number): string[] {
-  return noteTexts(frameNote(a, byId, n));
+export function annotationComments(a: Pick<Analysis, 'frameEvents' | 'frameNotes'>, say: Say, n: number): string[] {
+  return noteTexts(frameNote(a, say, n), say);
 }
 
 export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResult {
   const i18n = new I18n(a.lang);
-  const byId = indexEvents(a.events);
+  const say = new Say(i18n, a.events);
   const writer = new PcapngWriter(sink);
   writer.writeSectionHeader({
     userAppl: `vrrpscope ${TOOL_VERSION}`,
@@ -65,7 +66,7 @@ export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResu
     let f: Frame | null;
     while ((f = source.next())) {
       frames++;
-      const ours = a.frameEvents.has(f.n) || a.frameComments.has(f.n) ? annotationComments(a, byId, f.n) : [];
+      const ours = a.frameEvents.has(f.n) || a.frameNotes.has(f.n) ? annotationComments(a, say, f.n) : [];
       if (ours.length) annotated++;
       const comments = f.comments ? [...f.comments, ...ours] : ours;
       if (f.linkType === CUSTOM_BLOCK_LINKTYPE) { writer.writeCustomBlock(f.data); continue; }

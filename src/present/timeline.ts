@@ -3,10 +3,11 @@
 // membership, sorry server, outages). This module turns events into periods and places them on an SVG
 // grid; the template only draws the rectangles it is given.
 
-import type { VrrpscopeEvent } from '../analyse/events.js';
+import type { AnalysisEvent } from '../analyse/events.js';
 import { labelOf, type ReportFormat } from './format.js';
+import type { Say } from './say/index.js';
 import type { I18n, MessageKey } from './i18n/index.js';
-import { eventAnchor, num, str } from './annotations.js';
+import { eventAnchor, num, str, strs } from './annotations.js';
 
 export interface Rect { x: number; y: number; w: number; h: number; cls: string; title: string; href: string | null }
 export interface Label { x: number; y: number; text: string; cls: string }
@@ -50,7 +51,7 @@ interface Item { lane: number; t0: number; t1: number; cls: string; title: strin
 export interface TimeRange { start: number; end: number }
 
 /** The time span to draw: the capture, widened to every event time, start and end. */
-export function timeRange(events: readonly VrrpscopeEvent[], start: number | null, end: number | null): TimeRange {
+export function timeRange(events: readonly AnalysisEvent[], start: number | null, end: number | null): TimeRange {
   let lo = start ?? Infinity, hi = end ?? -Infinity;
   for (const e of events) {
     for (const t of [e.time, num(e, 'start'), num(e, 'end')]) {
@@ -65,7 +66,7 @@ export function timeRange(events: readonly VrrpscopeEvent[], start: number | nul
 }
 
 /** Router index for colours: by order of first mastership, the same in every timeline and legend. */
-export function routerColours(events: readonly VrrpscopeEvent[]): Map<string, number> {
+export function routerColours(events: readonly AnalysisEvent[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const e of events) {
     if (e.kind !== 'vrrp.master') continue;
@@ -82,7 +83,7 @@ export interface MasterPeriod {
   end: number;
   /** How it ended: the next master took over, the router resigned or went silent, or the capture ended. */
   ended: 'next' | 'resign' | 'silent' | 'capture-end';
-  event: VrrpscopeEvent;
+  event: AnalysisEvent;
 }
 
 /**
@@ -91,8 +92,8 @@ export interface MasterPeriod {
  * Master_Down_Interval after it); one that resigned stops at its priority-0 advert; one that was
  * preempted stays master until the new master is heard.
  */
-export function masterPeriods(events: readonly VrrpscopeEvent[], vrid: number, rangeEnd: number): MasterPeriod[] {
-  interface Open { router: string; start: number; event: VrrpscopeEvent; stopped: { at: number; how: 'resign' | 'silent' } | null }
+export function masterPeriods(events: readonly AnalysisEvent[], vrid: number, rangeEnd: number): MasterPeriod[] {
+  interface Open { router: string; start: number; event: AnalysisEvent; stopped: { at: number; how: 'resign' | 'silent' } | null }
   const out: MasterPeriod[] = [];
   const close = (o: Open, end: number, ended: MasterPeriod['ended']) => {
     out.push({ vrid, router: o.router, start: o.start, end: Math.max(o.start, end), ended, event: o.event });
@@ -135,7 +136,7 @@ export function masterPeriods(events: readonly VrrpscopeEvent[], vrid: number, r
   return out.sort((x, y) => x.start - y.start);
 }
 
-export function vridsOf(events: readonly VrrpscopeEvent[]): number[] {
+export function vridsOf(events: readonly AnalysisEvent[]): number[] {
   const s = new Set<number>();
   for (const e of events) if (e.kind.startsWith('vrrp.')) { const v = num(e, 'vrid'); if (v !== null) s.add(v); }
   return [...s].sort((a, b) => a - b);
@@ -155,7 +156,7 @@ export interface Service {
 }
 
 /** Virtual services and their real servers, from lvs.forward, lvs.sorry, svc.outage, lvs.realserver and hc.*. */
-export function servicesOf(events: readonly VrrpscopeEvent[]): Service[] {
+export function servicesOf(events: readonly AnalysisEvent[]): Service[] {
   const byVip = new Map<string, Set<string>>();
   const add = (vip: string) => { let s = byVip.get(vip); if (!s) byVip.set(vip, s = new Set()); return s; };
   for (const e of events) {
@@ -251,6 +252,7 @@ function layout(id: string, kind: Timeline['kind'], title: string, laneNames: st
 
 export interface TimelineContext {
   i18n: I18n;
+  say: Say;
   fmt: ReportFormat;
   range: TimeRange;
   colours: Map<string, number>;
@@ -258,7 +260,7 @@ export interface TimelineContext {
 
 const SEVERITY_CLS: Record<string, string> = { info: 'mark-info', notice: 'mark-notice', warning: 'mark-warning' };
 
-export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ctx: TimelineContext): Timeline {
+export function vridTimeline(events: readonly AnalysisEvent[], vrid: number, ctx: TimelineContext): Timeline {
   const { i18n, fmt, range, colours } = ctx;
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const span = (a: number, b: number) => `${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration((b - a) * 1000)})`;
@@ -297,7 +299,7 @@ export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ct
   if (garps.length) {
     const lane = lanes.push(laneGarp) - 1;
     for (const g of garps) {
-      items.push({ lane, t0: g.time, t1: g.time, cls: 'garp', title: `${fmt.rel(g.time)} ${g.summary}`, href: '#' + eventAnchor(g.id) });
+      items.push({ lane, t0: g.time, t1: g.time, cls: 'garp', title: `${fmt.rel(g.time)} ${ctx.say.summary(g)}`, href: '#' + eventAnchor(g.id) });
       periods.push({ lane: laneGarp, what: t('timeline.garp', { count: num(g, 'count') ?? '?', ip: str(g, 'ip') ?? '?', mac: str(g, 'mac') ?? '?' }), from: fmt.rel(g.time), to: '', duration: '' });
     }
     legend.push({ cls: 'garp', label: t('timeline.legend.garp') });
@@ -306,8 +308,8 @@ export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ct
   if (marks.length) {
     const lane = lanes.push(laneEvents) - 1;
     for (const m of marks) {
-      items.push({ lane, t0: m.time, t1: m.time, cls: SEVERITY_CLS[m.severity] ?? 'mark-info', title: `${fmt.rel(m.time)} ${m.summary}`, href: '#' + eventAnchor(m.id) });
-      periods.push({ lane: laneEvents, what: m.summary, from: fmt.rel(m.time), to: '', duration: '' });
+      items.push({ lane, t0: m.time, t1: m.time, cls: SEVERITY_CLS[m.severity] ?? 'mark-info', title: `${fmt.rel(m.time)} ${ctx.say.summary(m)}`, href: '#' + eventAnchor(m.id) });
+      periods.push({ lane: laneEvents, what: ctx.say.summary(m), from: fmt.rel(m.time), to: '', duration: '' });
     }
     for (const sev of ['info', 'notice', 'warning']) {
       if (marks.some((m) => m.severity === sev)) legend.push({ cls: SEVERITY_CLS[sev], label: t('timeline.legend.events', { severity: labelOf(i18n, 'severity.', sev) }) });
@@ -316,7 +318,7 @@ export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ct
   const splits = events.filter((e) => e.kind === 'vrrp.split-brain' && num(e, 'vrid') === vrid);
   for (const s of splits) {
     const a = num(s, 'start') ?? s.time, b = num(s, 'end') ?? a;
-    const routers = Array.isArray(s.routers) ? s.routers.join(', ') : '';
+    const routers = strs(s, 'routers').join(', ');
     items.push({ lane: -1, t0: a, t1: b, cls: 'split', title: `${t('timeline.split', { routers })}: ${span(a, b)}`, href: '#' + eventAnchor(s.id) });
     periods.push({ lane: laneMaster, what: t('timeline.split', { routers }), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration((b - a) * 1000) });
   }
@@ -326,7 +328,7 @@ export function vridTimeline(events: readonly VrrpscopeEvent[], vrid: number, ct
 }
 
 /** The VRID a GARP burst belongs to: that of the vrrp.master it follows, else the only VRID there is. */
-function garpVrid(g: VrrpscopeEvent, byId: Map<string, VrrpscopeEvent>, events: readonly VrrpscopeEvent[]): number | null {
+function garpVrid(g: AnalysisEvent, byId: Map<string, AnalysisEvent>, events: readonly AnalysisEvent[]): number | null {
   const related = str(g, 'related');
   if (related) { const m = byId.get(related); if (m) return num(m, 'vrid'); }
   const vrids = vridsOf(events);
@@ -334,12 +336,12 @@ function garpVrid(g: VrrpscopeEvent, byId: Map<string, VrrpscopeEvent>, events: 
 }
 
 /** GARP bursts that no VRID timeline can show (no related master and several VRIDs). */
-export function orphanGarps(events: readonly VrrpscopeEvent[]): VrrpscopeEvent[] {
+export function orphanGarps(events: readonly AnalysisEvent[]): AnalysisEvent[] {
   const byId = new Map(events.map((e) => [e.id, e]));
   return events.filter((e) => e.kind === 'arp.garp' && garpVrid(e, byId, events) === null);
 }
 
-export function serviceTimeline(events: readonly VrrpscopeEvent[], service: Service, index: number, ctx: TimelineContext): Timeline {
+export function serviceTimeline(events: readonly AnalysisEvent[], service: Service, index: number, ctx: TimelineContext): Timeline {
   const { i18n, fmt, range } = ctx;
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const span = (a: number, b: number) => `${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration((b - a) * 1000)})`;
@@ -389,7 +391,7 @@ export function serviceTimeline(events: readonly VrrpscopeEvent[], service: Serv
     if (e.kind !== 'hc.probe' || !belongs(str(e, 'target'))) continue;
     const count = num(e, 'count') ?? 1, interval = num(e, 'intervalMs') ?? 0;
     const end = e.time + Math.max(0, count - 1) * interval / 1000;
-    items.push({ lane: laneOf(service, str(e, 'target')!), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${e.summary}`, href: '#' + eventAnchor(e.id) });
+    items.push({ lane: laneOf(service, str(e, 'target')!), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${ctx.say.summary(e)}`, href: '#' + eventAnchor(e.id) });
     legend.set('probe', t('timeline.legend.probe'));
   }
   for (const e of events) {

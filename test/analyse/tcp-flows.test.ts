@@ -2,6 +2,7 @@
 // table grows), closed connections leave it, and beyond its cap the least recently active is evicted
 // and counted.
 
+import { Say } from '../../src/present/say/index.js';
 import { describe, expect, it } from 'vitest';
 import { TcpFlows, type Flow } from '../../src/analyse/tcp/flows.js';
 import { byTime, connection, run, tcp, type Timed } from '../support/frames.js';
@@ -60,7 +61,8 @@ describe('TCP flows', () => {
     expect(flows.evicted).toBe(50);
     expect(flows.size).toBe(100);
     // The report says so, and the JSON carries the counts.
-    expect(engine.warnings.map((w) => w.message)).toEqual(['50 TCP connections were dropped from tracking because 100 were already open: what happened to them (health-check verdicts, forwarding, outages) is not in this report.']);
+    expect(engine.warnings.map((w) => w.note)).toEqual([{ note: 'flows.evicted', count: 50, max: 100 }]);
+    expect(engine.warnings.map((w) => new Say('en').note(w.note))).toEqual(['50 TCP connections were dropped from tracking because 100 were already open: what happened to them (health-check verdicts, forwarding, outages) is not in this report.']);
     expect(engine.facts()).toEqual({ tcp: { connections: 150, maxOpen: 100, evicted: 50 } });
     // The first 50 were evicted (ended as idle), in the order they were opened; all 150 end by the finish.
     expect(r.ended.slice(0, 50).map((f) => f.clientPort)).toEqual(Array.from({ length: 50 }, (_, i) => 30000 + i));

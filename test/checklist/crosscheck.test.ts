@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { buildChecklist, type Checklist } from '../../src/checklist/index.js';
 import { WireLedger } from '../../src/checklist/wire.js';
 import { parseKeepalivedConf, type KeepalivedConfig } from '../../src/config/index.js';
@@ -19,9 +19,9 @@ function conf(text: string): KeepalivedConfig {
   writeFileSync(p, text);
   return parseKeepalivedConf(p);
 }
-type E = Partial<VrrpscopeEvent> & { kind: string; time: number };
+type E = Partial<AnalysisEvent> & { kind: string; time: number };
 function check(list: E[], configs: KeepalivedConfig[], lang: 'en' | 'fr' = 'en'): Checklist {
-  const events = list.map((e, i) => ({ id: `e${i + 1}`, frames: [100 + i], severity: 'info', summary: e.kind, ...e, time: T0 + e.time }) as VrrpscopeEvent);
+  const events = list.map((e, i) => ({ id: `e${i + 1}`, frames: [100 + i], severity: 'info', summary: e.kind, ...e, time: T0 + e.time }) as AnalysisEvent);
   return buildChecklist(events, new WireLedger(), new I18n(lang), { configs });
 }
 const kinds = (c: Checklist) => c.findings.map((f) => [f.kind, f.where.map((w) => w.line)]);

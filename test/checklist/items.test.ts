@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { defaultAnalyzers } from '../../src/analyse/index.js';
 import { buildChecklist, ChecklistAnalyzer, BEHAVIOURS, parseExpect, ExpectError, type Checklist } from '../../src/checklist/index.js';
 import { checklistText } from '../../src/checklist/text.js';
@@ -25,9 +25,9 @@ function conf(text: string): KeepalivedConfig {
   return parseKeepalivedConf(p);
 }
 
-type E = Partial<VrrpscopeEvent> & { kind: string; time: number };
-function events(list: E[]): VrrpscopeEvent[] {
-  return list.map((e, i) => ({ id: e.id ?? `e${i + 1}`, frames: [i * 10 + 1, i * 10 + 2], severity: 'info', summary: `${e.kind} #${i + 1}`, ...e, time: T0 + e.time }) as VrrpscopeEvent)
+type E = Partial<AnalysisEvent> & { kind: string; time: number };
+function events(list: E[]): AnalysisEvent[] {
+  return list.map((e, i) => ({ id: e.id ?? `e${i + 1}`, frames: [i * 10 + 1, i * 10 + 2], severity: 'info', summary: `${e.kind} #${i + 1}`, ...e, time: T0 + e.time }) as AnalysisEvent)
     .sort((a, b) => a.time - b.time);
 }
 function checklist(list: E[], opts: { configs?: KeepalivedConfig[]; expect?: string; lang?: 'en' | 'fr'; wire?: WireLedger } = {}): Checklist {
@@ -75,9 +75,9 @@ describe('each item, proven and missing', () => {
   it('garp: every takeover announced; one without gratuitous ARP makes it missing; a takeover seen on two links counts once', () => {
     const ok = checklist([master(1, '10.0.0.11', 'initial', { id: 'm1' }), { kind: 'arp.garp', time: 1.001, related: 'm1' }]);
     expect(item(ok, 'garp').status).toBe('proven');
-    const bad = checklist([master(1, '10.0.0.11', 'initial', { id: 'm1' }), { kind: 'arp.garp', time: 1.001, related: 'm1' }, master(9, '10.0.0.12', 'master-down', { id: 'm2' }), { kind: 'arp.missing-garp', time: 9, related: 'm2', frames: [77] }]);
+    const bad = checklist([master(1, '10.0.0.11', 'initial', { id: 'm1' }), { kind: 'arp.garp', time: 1.001, related: 'm1' }, master(9, '10.0.0.12', 'master-down', { id: 'm2' }), { kind: 'arp.missing-garp', time: 9, related: 'm2', frames: [77], router: '10.0.0.12', vrid: 51, family: 4, addresses: ['10.0.0.100'] }]);
     expect(item(bad, 'garp')).toMatchObject({ status: 'missing', detail: expect.stringContaining('77') });
-    const twin = checklist([master(1, '10.0.0.11', 'initial', { id: 'a' }), master(1.0002, '10.0.0.11', 'initial', { id: 'b' }), { kind: 'arp.garp', time: 1.001, related: 'b' }, { kind: 'arp.missing-garp', time: 1, related: 'a' }]);
+    const twin = checklist([master(1, '10.0.0.11', 'initial', { id: 'a' }), master(1.0002, '10.0.0.11', 'initial', { id: 'b' }), { kind: 'arp.garp', time: 1.001, related: 'b' }, { kind: 'arp.missing-garp', time: 1, related: 'a', router: '10.0.0.11', vrid: 51, family: 4, addresses: ['10.0.0.100'] }]);
     expect(item(twin, 'garp').status).toBe('proven');
     const none = checklist([{ kind: 'vrrp.invalid', time: 1, vrid: 51, router: '10.0.0.11' }]);
     expect(item(none, 'garp')).toMatchObject({ status: 'missing', required: true });

@@ -1,13 +1,14 @@
-// docs/events.md is the JSON contract: it must say what the code emits. The kinds the analysers can
-// emit (the `kind: '…'` literals of src/analyse) are exactly the kinds of its table; on every capture of
-// the repository, each event's kind is documented, carries every field its row lists (those marked `?`
-// only when they apply) and no field the row does not list; the top-level keys of every report are in
-// its Document block. Kinds no capture of the repository emits are checked against their source.
+// docs/events.md is the JSON contract: it must say what the code emits. Its table is checked against
+// the event types (src/analyse/<domain>/events.ts, read with the TypeScript parser): the same kinds,
+// each with exactly its type's fields (optional ones marked `?`); and on every capture of the
+// repository, each event's kind is documented, carries every field its row lists and no field the row
+// does not list; the top-level keys of every report are in its Document block.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { fixtureCaptures } from '../support/captures.js';
 import { reportJson, type OurReport } from '../support/ours.js';
 
@@ -36,16 +37,27 @@ function commonFields(): string[] {
   return [...m![1].replace(/\([^)]*\)/g, '').matchAll(/`(\w+)`/g)].map((x) => x[1]);
 }
 
-/** Every `kind: '…'` literal of the analysers, with the source text of the event it starts. */
-function sourceKinds(): Map<string, string[]> {
+/**
+ * The event types of the analysis (src/analyse/<domain>/events.ts): every interface with a literal
+ * `kind`, its own fields (EventBase's aside) and which are optional, read with the TypeScript parser.
+ */
+function typedKinds(): Map<string, Row> {
+  const out = new Map<string, Row>();
   const dir = join(ROOT, 'src/analyse');
-  const out = new Map<string, string[]>();
-  for (const f of (readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.ts'))) {
-    const code = readFileSync(join(dir, f), 'utf8');
-    for (const m of code.matchAll(/\bkind: '([a-z]+\.[a-z-]+)'/g)) {
-      const end = code.indexOf('});', m.index);
-      out.set(m[1], [...(out.get(m[1]) ?? []), code.slice(m.index, end)]);
-    }
+  for (const f of (readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('events.ts'))) {
+    const src = ts.createSourceFile(f, readFileSync(join(dir, f), 'utf8'), ts.ScriptTarget.Latest, true);
+    src.forEachChild((node) => {
+      if (!ts.isInterfaceDeclaration(node)) return;
+      let kind: string | null = null;
+      const row: Row = { kind: '', required: [], optional: [] };
+      for (const m of node.members) {
+        if (!ts.isPropertySignature(m) || !m.name) continue;
+        const name = m.name.getText(src);
+        if (name === 'kind' && m.type && ts.isLiteralTypeNode(m.type) && ts.isStringLiteral(m.type.literal)) { kind = m.type.literal.text; continue; }
+        (m.questionToken ? row.optional : row.required).push(name);
+      }
+      if (kind) { row.kind = kind; out.set(kind, row); }
+    });
   }
   return out;
 }
@@ -66,28 +78,21 @@ function eventCaptures(): string[] {
 
 describe('docs/events.md against the code', () => {
   const documented = documentedKinds();
-  const inSource = sourceKinds();
+  const typed = typedKinds();
   let all: { file: string; doc: OurReport }[] = [];
   beforeAll(() => { all = eventCaptures().map((file) => ({ file, doc: reportJson([file]) })); }, 300_000);
-  const reports = () => all;
 
-  it('documents exactly the kinds the analysers can emit', () => {
+  it('documents exactly the kinds of the event types (src/analyse/*/events.ts), with exactly their fields', () => {
     expect(documented.size).toBeGreaterThanOrEqual(15);
-    expect(inSource.size).toBeGreaterThanOrEqual(15);
-    expect([...inSource.keys()].filter((k) => !documented.has(k)).sort(), 'emitted by src/analyse, not documented').toEqual([]);
-    expect([...documented.keys()].filter((k) => !inSource.has(k)).sort(), 'documented, emitted nowhere in src/analyse').toEqual([]);
-  });
-
-  it('documents the fields of kinds no capture of the repository shows, as their source sets them', () => {
-    const emitted = new Set(reports().flatMap((r) => r.doc.events.map((e) => e.kind as string)));
-    const unseen = [...documented.keys()].filter((k) => !emitted.has(k));
-    for (const kind of unseen) {
-      for (const site of inSource.get(kind) ?? []) {
-        for (const f of documented.get(kind)!.required) expect(site, `${kind}: field ${f} in its source`).toMatch(new RegExp(`\\b${f}\\b\\s*[:,}]`));
-      }
+    expect(typed.size).toBeGreaterThanOrEqual(15);
+    expect([...typed.keys()].filter((k) => !documented.has(k)).sort(), 'typed in src/analyse, not documented').toEqual([]);
+    expect([...documented.keys()].filter((k) => !typed.has(k)).sort(), 'documented, typed nowhere in src/analyse').toEqual([]);
+    for (const [kind, row] of typed) {
+      const doc = documented.get(kind)!;
+      expect({ required: [...doc.required].sort(), optional: [...doc.optional].sort() }, `${kind}: docs/events.md row against its type`)
+        .toEqual({ required: [...row.required].sort(), optional: [...row.optional].sort() });
     }
   });
-
 
   it('every event of every capture of the repository: its kind documented, with exactly its documented fields', () => {
     const common = commonFields();
@@ -112,7 +117,7 @@ describe('docs/events.md against the code', () => {
     const block = /## Document\s+```\n([\s\S]*?)```/.exec(DOC);
     expect(block).not.toBeNull();
     const keys = new Set([...block![1].matchAll(/^\s*"(\w+)"\??:/gm)].map((m) => m[1]));
-    for (const { file, doc } of reports()) {
+    for (const { file, doc } of all) {
       expect(Object.keys(doc).filter((k) => !keys.has(k)), file).toEqual([]);
       for (const k of ['tool', 'captures', 'hosts', 'events', 'frames', 'warnings']) expect(doc, `${file}: ${k}`).toHaveProperty(k);
     }

@@ -13,6 +13,8 @@ import { defaultAnalyzers } from '../../src/analyse/index.js';
 import { I18n } from '../../src/present/i18n/index.js';
 import { CaptureStream, findTcpdump, probeCap } from '../../src/io/live.js';
 import { LiveSession, eventLine } from '../../src/cli/live.js';
+import { Say } from '../../src/present/say/index.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { reportJson } from '../support/ours.js';
 import { REASONS, skipNow, skipUnless } from '../support/skip.js';
 import { CLI, ROOT, fakeTcpdump, frameRows, killAll, startCli, waitForSavedFrames } from './support.js';
@@ -34,7 +36,9 @@ afterAll(() => {
 function expectedLines(path: string): string[] {
   const i18n = new I18n('en');
   const lines: string[] = [];
-  const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, onEvent: (e) => lines.push(eventLine(e, new Chalk({ level: 0 })) + '\n') });
+  const events: AnalysisEvent[] = [];
+  const say = new Say(i18n, events);
+  const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, onEvent: (e) => { events.push(e); lines.push(eventLine(e, new Chalk({ level: 0 }), say) + '\n'); } });
   const stream = new CaptureStream(session.frame);
   stream.push(readFileSync(path));
   stream.end();

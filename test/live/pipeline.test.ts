@@ -12,11 +12,12 @@ import { createHash } from 'node:crypto';
 import { Chalk } from 'chalk';
 import { analyzeFiles } from '../../src/pipeline.js';
 import { defaultAnalyzers } from '../../src/analyse/index.js';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { I18n } from '../../src/present/i18n/index.js';
 import { CaptureFile } from '../../src/io/reader.js';
 import { CaptureStream, LiveError, checkInterface, chooseBackend, classifyCaptureError } from '../../src/io/live.js';
 import { LiveCaptureFile } from '../../src/io/live-file.js';
+import { Say } from '../../src/present/say/index.js';
 import { LiveSession, clockTime, colourLevel, eventLine, framesText, parseLiveArgs } from '../../src/cli/live.js';
 import { isLiveReport } from '../../src/cli/args.js';
 import { FIXTURES, fixtureCaptures } from '../support/captures.js';
@@ -41,7 +42,7 @@ function* chunkSizes(seed: number, max: number): Generator<number> {
   }
 }
 
-interface LiveRun { events: VrrpscopeEvent[]; printed: string[]; frames: number; file: string }
+interface LiveRun { events: AnalysisEvent[]; printed: string[]; frames: number; file: string }
 
 /** The bytes of a capture pushed through the live path in chunks; the frames saved to a pcapng. */
 function liveRun(path: string, sizes: Iterator<number>): LiveRun {
@@ -120,14 +121,15 @@ describe('live pipeline = file pipeline', () => {
 });
 
 describe('event lines', () => {
-  const e: VrrpscopeEvent = { id: 'e1', kind: 'vrrp.master', time: 1795550331.5, frames: [5, 6], severity: 'info', summary: '10.0.0.11 becomes master' };
+  const e: AnalysisEvent = { id: 'e1', kind: 'vrrp.master', time: 1795550331.5, frames: [5, 6], severity: 'info', summary: '10.0.0.11 becomes master' };
 
   it('time, kind, frames, summary on one line; colour only when asked', () => {
-    const plain = eventLine(e, new Chalk({ level: 0 }));
+    const say = new Say('en');
+    const plain = eventLine(e, new Chalk({ level: 0 }), say);
     expect(plain).toBe(`${clockTime(e.time)}  vrrp.master       #5,#6  10.0.0.11 becomes master`);
     expect(plain).not.toMatch(/\x1b\[/);
-    expect(eventLine(e, new Chalk({ level: 1 }))).toMatch(/\x1b\[32mvrrp\.master/);
-    expect(eventLine({ ...e, summary: 'two\nlines' }, new Chalk({ level: 0 }))).not.toMatch(/\n/);
+    expect(eventLine(e, new Chalk({ level: 1 }), say)).toMatch(/\x1b\[32mvrrp\.master/);
+    expect(eventLine({ ...e, id: 'e2', summary: 'two\nlines' }, new Chalk({ level: 0 }), say)).not.toMatch(/\n/);
     expect(framesText([1, 2, 3, 4, 5, 6, 7, 8])).toBe('#1,#2,#3,#4,#5,#6,…(+2)');
   });
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../src/pipeline.js';
 import { ResumeIndex } from '../../src/io/reader.js';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
+import type { Note } from '../../src/analyse/notes.js';
 import type { Lang } from '../../src/present/i18n/index.js';
 import { checksum, pcapBytes, vrrpFrame } from '../support/build.js';
 
@@ -30,13 +31,13 @@ export function syntheticCapture(dir: string, name = 'synthetic.pcap'): string {
   return path;
 }
 
-type E = Omit<VrrpscopeEvent, 'id'> & { id?: string };
+type E = Omit<AnalysisEvent, 'id'> & { id?: string };
 
 /** Every kind of events.md, telling one lab story on VRID 51 and the virtual service 10.0.0.100:80. */
-export function storyEvents(): VrrpscopeEvent[] {
+export function storyEvents(): AnalysisEvent[] {
   const ev: E[] = [
     { kind: 'vrrp.master', time: T0 + 1, frames: [2], severity: 'info', summary: '10.0.0.11 becomes master of VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null },
-    { kind: 'arp.garp', time: T0 + 1.001, frames: [3, 4], severity: 'info', summary: '5 gratuitous ARP for 10.0.0.100.', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1' },
+    { kind: 'arp.garp', time: T0 + 1.001, frames: [3, 4], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
     { kind: 'hc.probe', time: T0 + 2, frames: [5, 6], severity: 'info', summary: 'HTTP_GET probes of 10.1.0.21:80.', checker: 'http', director: '10.0.0.11', target: '10.1.0.21:80', count: 10, intervalMs: 3000, details: 'GET /health 200' },
     { kind: 'lvs.forward', time: T0 + 3, frames: [7], severity: 'info', summary: 'Connections to 10.0.0.100:80 go to 10.1.0.21:80 (NAT).', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 12 },
     { kind: 'lvs.sync', time: T0 + 3.5, frames: [8], severity: 'info', summary: 'IPVS sync from 10.1.0.11.', sender: '10.1.0.11', syncid: 51, version: 1, connections: 3 },
@@ -52,15 +53,15 @@ export function storyEvents(): VrrpscopeEvent[] {
     { kind: 'vrrp.master', time: T0 + 16.6, frames: [30], severity: 'notice', summary: '10.0.0.12 takes over after priority 0.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'resignation', previous: '10.0.0.11', gapMs: 610 },
     { kind: 'vrrp.mismatch', time: T0 + 16.7, frames: [31], severity: 'warning', summary: 'Advert intervals differ.', vrid: 51, field: 'advertInterval', values: { '10.0.0.11': 1000, '10.0.0.12': 2000 } },
     { kind: 'vrrp.invalid', time: T0 + 16.8, frames: [32], severity: 'warning', summary: 'TTL 64: receivers drop it.', vrid: 51, router: '10.0.0.13', problem: 'TTL 64, not 255' },
-    { kind: 'arp.conflict', time: T0 + 16.9, frames: [33], severity: 'warning', summary: 'Two MACs claim 10.0.0.100.', ip: '10.0.0.100', macs: ['02:00:0a:00:00:0b', '02:00:0a:00:00:0c'] },
+    { kind: 'arp.conflict', time: T0 + 16.9, frames: [33], severity: 'warning', ip: '10.0.0.100', macs: ['02:00:0a:00:00:0b', '02:00:0a:00:00:0c'], count: 1, betweenRouters: true },
     { kind: 'hc.state', time: T0 + 18, frames: [35], severity: 'notice', summary: '10.1.0.21:80 passes again.', target: '10.1.0.21:80', state: 'up', checker: 'http' },
     { kind: 'lvs.realserver', time: T0 + 18.2, frames: [36], severity: 'notice', summary: '10.1.0.21:80 is back in the pool.', realServer: '10.1.0.21:80', state: 'in' },
   ];
-  return ev.map((e, i) => ({ ...e, id: e.id ?? 'e' + (i + 1) }) as VrrpscopeEvent);
+  return ev.map((e, i) => ({ ...e, id: e.id ?? 'e' + (i + 1) }) as AnalysisEvent);
 }
 
 /** An Analysis as analyzeFiles would return it, over `path`, with these events and comments. */
-export function syntheticAnalysis(path: string, events: VrrpscopeEvent[], opts: { lang?: Lang; comments?: [number, string][]; frames?: number } = {}): Analysis {
+export function syntheticAnalysis(path: string, events: AnalysisEvent[], opts: { lang?: Lang; comments?: [number, Note[]][]; frames?: number } = {}): Analysis {
   const frameEvents = new Map<number, string[]>();
   for (const e of events) for (const n of e.frames) {
     const l = frameEvents.get(n);
@@ -78,7 +79,7 @@ export function syntheticAnalysis(path: string, events: VrrpscopeEvent[], opts: 
     warnings: [{ frame: 9, message: 'malformed vrrp: test warning' }],
     warningsDropped: 0,
     frameEvents,
-    frameComments: new Map(opts.comments ?? [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last advert of the capture']]),
+    frameNotes: new Map(opts.comments ?? [[1, [{ note: 'legacy', text: 'VRRP advertisement, VRID 51, priority 150' }]], [40, [{ note: 'legacy', text: 'last advert of the capture' }]]]),
     timeDigits: 6,
     start: T0,
     end,

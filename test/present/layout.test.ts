@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
+import type { Note } from '../../src/analyse/notes.js';
+import { Say } from '../../src/present/say/index.js';
 import type { Lang } from '../../src/present/i18n/index.js';
 import type { Checklist } from '../../src/checklist/types.js';
 import { writeHtml } from '../../src/present/html.js';
@@ -18,15 +20,15 @@ import { StringSink, T0, syntheticAnalysis, syntheticCapture, tmp } from './fixt
 const LAYOUT = fileURLToPath(new URL('../golden/layout', import.meta.url));
 const WRITE = process.env.VRRPSCOPE_GOLDEN_WRITE === '1';
 
-type E = Omit<VrrpscopeEvent, 'id'> & { id: string };
+type E = Omit<AnalysisEvent, 'id'> & { id: string };
 
 /** A failover on VRID 51: election, GARPs, the master falls silent, the backup takes over, preemption, a clean stop. */
 const FAILOVER: E[] = [
   { id: 'e1', kind: 'vrrp.master', time: T0 + 1, frames: [3], severity: 'info', summary: '10.0.0.11 becomes master of VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null },
-  { id: 'e2', kind: 'arp.garp', time: T0 + 1.001, frames: [4, 5], severity: 'info', summary: '5 gratuitous ARP for 10.0.0.100 from 02:00:0a:00:00:0b.', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1' },
+  { id: 'e2', kind: 'arp.garp', time: T0 + 1.001, frames: [4, 5], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
   { id: 'e3', kind: 'vrrp.silent', time: T0 + 9, frames: [19], severity: 'warning', summary: '10.0.0.11 stopped advertising.', vrid: 51, router: '10.0.0.11', lastAdvertFrame: 19 },
   { id: 'e4', kind: 'vrrp.master', time: T0 + 10, frames: [19, 21], severity: 'notice', summary: '10.0.0.12 takes over VRID 51 after 3.61 s.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: '10.0.0.11', gapMs: 3610 },
-  { id: 'e5', kind: 'arp.garp', time: T0 + 10.001, frames: [22, 23], severity: 'info', summary: '5 gratuitous ARP for 10.0.0.100 from 02:00:0a:00:00:0c.', ip: '10.0.0.100', mac: '02:00:0a:00:00:0c', count: 5, related: 'e4' },
+  { id: 'e5', kind: 'arp.garp', time: T0 + 10.001, frames: [22, 23], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0c', count: 5, related: 'e4', router: '10.0.0.12', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
   { id: 'e6', kind: 'vrrp.resign', time: T0 + 17, frames: [35], severity: 'notice', summary: '10.0.0.12 sends priority 0.', vrid: 51, router: '10.0.0.12' },
 ];
 
@@ -61,16 +63,16 @@ const CHECKLIST: Checklist = {
 const dir = tmp('vrrpscope-layout-');
 const capture = syntheticCapture(dir);
 
-const CASES: { file: string; events: E[]; lang: Lang; comments: [number, string][]; render: 'html' | 'md'; checklist?: Checklist }[] = [
-  { file: 'failover.html', events: FAILOVER, lang: 'en', comments: [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last frame']], render: 'html', checklist: CHECKLIST },
-  { file: 'failover.md', events: FAILOVER, lang: 'en', comments: [[1, 'VRRP advertisement, VRID 51, priority 150'], [40, 'last frame']], render: 'md', checklist: CHECKLIST },
-  { file: 'failover.fr.md', events: FAILOVER, lang: 'fr', comments: [[1, 'annonce VRRP, VRID 51, priorité 150']], render: 'md' },
+const CASES: { file: string; events: E[]; lang: Lang; comments: [number, Note[]][]; render: 'html' | 'md'; checklist?: Checklist }[] = [
+  { file: 'failover.html', events: FAILOVER, lang: 'en', comments: [[1, [{ note: 'legacy', text: 'VRRP advertisement, VRID 51, priority 150' }]], [40, [{ note: 'legacy', text: 'last frame' }]]], render: 'html', checklist: CHECKLIST },
+  { file: 'failover.md', events: FAILOVER, lang: 'en', comments: [[1, [{ note: 'legacy', text: 'VRRP advertisement, VRID 51, priority 150' }]], [40, [{ note: 'legacy', text: 'last frame' }]]], render: 'md', checklist: CHECKLIST },
+  { file: 'failover.fr.md', events: FAILOVER, lang: 'fr', comments: [[1, [{ note: 'legacy', text: 'annonce VRRP, VRID 51, priorité 150' }]]], render: 'md' },
   { file: 'service.html', events: SERVICE, lang: 'en', comments: [], render: 'html' },
   { file: 'service.md', events: SERVICE, lang: 'en', comments: [], render: 'md' },
 ];
 
 function render(c: (typeof CASES)[number]): string {
-  const a = syntheticAnalysis(capture, c.events as VrrpscopeEvent[], { lang: c.lang, comments: c.comments });
+  const a = syntheticAnalysis(capture, c.events as AnalysisEvent[], { lang: c.lang, comments: c.comments });
   if (c.checklist) a.facts = { checklist: c.checklist };
   const sink = new StringSink();
   if (c.render === 'html') writeHtml(a, sink, { allFrames: false });
@@ -83,7 +85,8 @@ describe('layout baselines (hand-built analyses; npm run golden rewrites them)',
     it(c.file, () => {
       const now = render(c);
       // what the page must carry whatever the layout: every event's sentence and every listed frame
-      for (const e of c.events) { const s = String(e.summary); expect(now, e.id).toContain(c.render === 'html' ? s.replace(/'/g, '&#x27;') : mdText(s)); }
+      const say = new Say(c.lang ?? 'en', c.events);
+      for (const e of c.events) { const s = say.summary(e); expect(now, e.id).toContain(c.render === 'html' ? s.replace(/'/g, '&#x27;') : mdText(s)); }
       const path = join(LAYOUT, c.file);
       if (WRITE) { mkdirSync(LAYOUT, { recursive: true }); writeFileSync(path, now); return; }
       expect(existsSync(path), `${c.file} is missing: run npm run golden and review it`).toBe(true);
@@ -98,7 +101,7 @@ describe('layout baselines (hand-built analyses; npm run golden rewrites them)',
 
   it('is the same page twice, from a capture in another directory', () => {
     const other = syntheticCapture(tmp('vrrpscope-layout-'));
-    const a = syntheticAnalysis(other, FAILOVER as VrrpscopeEvent[], { comments: CASES[0].comments });
+    const a = syntheticAnalysis(other, FAILOVER as AnalysisEvent[], { comments: CASES[0].comments });
     a.facts = { checklist: CHECKLIST };
     const sink = new StringSink();
     writeHtml(a, sink, { allFrames: false });

@@ -10,7 +10,7 @@ import { I18n } from '../../src/present/i18n/index.js';
 import { ReportFormat } from '../../src/present/format.js';
 import { MAX_STATEMENTS, mermaidSequence } from '../../src/present/mermaid.js';
 import { storyEvents, T0 } from './fixtures.js';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { runCli } from '../support/ours.js';
 import { fixture } from '../support/captures.js';
 
@@ -35,7 +35,7 @@ describe('Mermaid sequence diagrams', () => {
 
   it('hostile text in summaries and names stays text', async () => {
     const evil = 'a;b#c%%d<script>x</script>: "q" `r` --> s ->> t\nend\nparticipant Z';
-    const events: VrrpscopeEvent[] = [
+    const events: AnalysisEvent[] = [
       { id: 'e1', kind: 'vrrp.master', time: T0, frames: [1], severity: 'info', summary: evil, vrid: 51, router: 'fe80::1', priority: 150, reason: evil, previous: null, gapMs: null },
       { id: 'e2', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: evil, problem: evil },
       { id: 'e3', kind: 'arp.garp', time: T0 + 2, frames: [3], severity: 'info', summary: evil, ip: evil, mac: evil, count: 5 },
@@ -55,7 +55,7 @@ describe('Mermaid sequence diagrams', () => {
   });
 
   it('a long story is cut to a readable size and still parses', async () => {
-    const events: VrrpscopeEvent[] = Array.from({ length: 400 }, (_, i) => ({
+    const events: AnalysisEvent[] = Array.from({ length: 400 }, (_, i) => ({
       id: 'e' + i, kind: 'vrrp.master', time: T0 + i, frames: [i + 1], severity: 'info', summary: 's', vrid: 51,
       router: i % 2 ? '10.0.0.11' : '10.0.0.12', priority: 100, reason: 'preemption', previous: i ? (i % 2 ? '10.0.0.12' : '10.0.0.11') : null, gapMs: 100,
     }));

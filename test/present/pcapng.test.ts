@@ -139,7 +139,7 @@ describe('annotated pcapng report', { timeout: 60_000 }, () => {
     writer.flush();
     const input = join(dir, 'commented.pcapng');
     writeFileSync(input, bytes());
-    const a = syntheticAnalysis(input, storyEvents(), { comments: [[2, 'our frame note']] });
+    const a = syntheticAnalysis(input, storyEvents(), { comments: [[2, [{ note: 'legacy', text: 'our frame note' }]]] });
     const out: Uint8Array[] = [];
     const r = writeAnnotatedPcapng(a, (b) => out.push(b));
     const frames = parse(Buffer.concat(out));

@@ -2,10 +2,11 @@
 
 import { checksum } from './build.js';
 import { Frame } from '../../src/io/frame.js';
+import { Say } from '../../src/present/say/index.js';
 import { decodePacket } from '../../src/dissect/packet.js';
 import { Engine, type Analyzer } from '../../src/analyse/engine.js';
 import { I18n, type Lang } from '../../src/present/i18n/index.js';
-import type { VrrpscopeEvent } from '../../src/analyse/events.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 
 const ip4 = (s: string) => s.split('.').map(Number);
 const mac = (s: string) => s.split(':').map((x) => parseInt(x, 16));
@@ -60,8 +61,11 @@ export function arp(o: { senderIp: string; senderMac?: string; targetIp?: string
 
 export type Timed = [seconds: number, bytes: Uint8Array];
 
-/** Runs analysers over frames at the given times (seconds from 1795550000) and returns the events. */
-export function run(analyzers: Analyzer[], frames: Timed[], lang: Lang = 'en'): { events: VrrpscopeEvent[]; comments: Map<number, string>; engine: Engine } {
+/**
+ * Runs analysers over frames at the given times (seconds from 1795550000) and returns the events,
+ * each with its sentence in `lang` (present/say), and the frames' notes in words.
+ */
+export function run(analyzers: Analyzer[], frames: Timed[], lang: Lang = 'en'): { events: (AnalysisEvent & { summary: string })[]; comments: Map<number, string>; engine: Engine } {
   const engine = new Engine(analyzers, new I18n(lang));
   let last = 0;
   frames.forEach(([t, bytes], i) => {
@@ -71,7 +75,9 @@ export function run(analyzers: Analyzer[], frames: Timed[], lang: Lang = 'en'): 
     last = 1795550000 + t;
   });
   engine.finish(last);
-  return { events: engine.events, comments: engine.frameComments, engine };
+  const say = new Say(lang, engine.events);
+  const comments = new Map([...engine.frameNotes].map(([n, notes]) => [n, say.notes(notes)!]));
+  return { events: engine.events.map((e) => ({ ...e, summary: say.summary(e) })), comments, engine };
 }
 
 /** Adverts every `every` seconds from `from` to `to` (inclusive-exclusive). */
@@ -82,7 +88,7 @@ export function adverts(o: AdvertOpts, from: number, to: number, every = o.inter
 }
 
 export const byTime = (a: Timed, b: Timed) => a[0] - b[0];
-export const rel = (e: VrrpscopeEvent) => Math.round((e.time - 1795550000) * 1000) / 1000;
+export const rel = (e: AnalysisEvent) => Math.round((e.time - 1795550000) * 1000) / 1000;
 
 export interface TcpOpts { src: string; dst: string; sport: number; dport: number; flags: string; seq?: number; ack?: number; payload?: string; srcMac?: string; dstMac?: string }
 

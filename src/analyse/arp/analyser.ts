@@ -9,8 +9,8 @@
 import type { Packet } from '../../dissect/packet.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { VrrpscopeEvent } from '../events.js';
-import type { MessageKey } from '../../present/i18n/index.js';
+import type { AnalysisEvent, EventOf } from '../events.js';
+import type { ArpConflict, ArpGarp } from './events.js';
 
 /** GARPs further apart than this belong to different bursts (keepalived sends a burst back to back,
  *  or vrrp_garp_interval apart; a master answering lower-priority adverts bursts every second). */
@@ -33,13 +33,15 @@ interface Burst {
   count: number;
 }
 
+type VrrpMasterEvent = EventOf<'vrrp.master'>;
+
 interface Takeover {
-  event: VrrpscopeEvent;
+  event: VrrpMasterEvent;
   time: number;
   mac: string | null;
   vips: Set<string>;
   family: number;
-  bursts: { ip: string; start: number; count: number; event: VrrpscopeEvent }[];
+  bursts: { ip: string; start: number; count: number; event: ArpGarp }[];
 }
 
 interface Change {
@@ -56,18 +58,18 @@ export class ArpAnalyzer implements Analyzer {
   private readonly bindings = new Map<string, { mac: string; frame: number }>();
   private readonly takeovers: Takeover[] = [];
   private readonly changes: Change[] = [];
-  private readonly conflicts = new Map<string, VrrpscopeEvent>();
-  private splitBrains: VrrpscopeEvent[] = [];
+  private readonly conflicts = new Map<string, ArpConflict>();
+  private splitBrains: EventOf<'vrrp.split-brain'>[] = [];
   /** Virtual addresses (from VRRP adverts) and who answered ARP/ND for each, over time. */
   private readonly vipHolders = new Map<string, { mac: string; from: number; frame: number }[]>();
   private sawArp = false;
   private sawNa = false;
   private nextCheck = Infinity;
 
-  onEvent(e: VrrpscopeEvent): void {
+  onEvent(e: AnalysisEvent): void {
     if (e.kind === 'vrrp.master') {
       for (const v of e.addresses as string[]) if (!this.vipHolders.has(v) && this.vipHolders.size < 1024) this.vipHolders.set(v, []);
-      this.takeovers.push({ event: e, time: e.time, mac: (e.mac as string | null) ?? null, vips: new Set(e.addresses as string[]), family: e.family as number, bursts: [] });
+      this.takeovers.push({ event: e, time: e.time, mac: e.mac ?? null, vips: new Set(e.addresses), family: e.family, bursts: [] });
       if (this.takeovers.length > 256) this.takeovers.shift();
     } else if (e.kind === 'vrrp.split-brain') {
       this.splitBrains.push(e);
@@ -164,7 +166,7 @@ export class ArpAnalyzer implements Analyzer {
       const tk = this.takeovers[i];
       if (tk.time > b.start + LINK_BEFORE_S) continue;
       if (!tk.vips.has(b.ip)) continue;
-      if (tk.mac && tk.mac !== b.mac && !isVirtualMac(b.mac, Number(tk.event.vrid))) continue;
+      if (tk.mac && tk.mac !== b.mac && !isVirtualMac(b.mac, tk.event.vrid)) continue;
       return tk;
     }
     return null;
@@ -172,8 +174,6 @@ export class ArpAnalyzer implements Analyzer {
 
   private closeBurst(b: Burst, ctx: EngineContext): void {
     this.bursts.delete(b.ip + '|' + b.mac + '|' + b.op);
-    const { i18n } = ctx;
-    const fmt = i18n.fmt;
     const tk = this.takeoverFor(b);
     // Bursts are counted per address: a takeover announces each of its VIPs.
     const previous = tk ? tk.bursts.filter((x) => x.ip === b.ip) : [];
@@ -182,27 +182,16 @@ export class ArpAnalyzer implements Analyzer {
     // Refresh bursts (the third on) come every vrrp_garp_master_refresh from the takeover: the first
     // one a period after the takeover, the next ones a period after the previous refresh.
     const refreshPeriod = tk && index >= 3 ? (index === 3 ? b.start - tk.time : b.start - previous[previous.length - 1].start) * 1000 : null;
-    const what = b.kind === 'na' ? 'na' : b.op === 1 ? 'request' : 'reply';
-    const params = {
-      count: b.count, ip: b.ip, mac: b.mac, router: tk ? String(tk.event.router) : '', vrid: tk ? Number(tk.event.vrid) : '',
-      delay: sincePrev === null ? '' : fmt.seconds(sincePrev), delaySeconds: sincePrev === null ? '' : String(Math.round(sincePrev / 1000)),
-      period: refreshPeriod === null ? '' : fmt.seconds(refreshPeriod), periodSeconds: refreshPeriod === null ? '' : String(Math.round(refreshPeriod / 1000)),
-      what: i18n.t(`arp.what.${what}` as MessageKey),
-    };
-    // keepalived sends requests (or NAs); replies from the virtual MAC are other routers' style (Cisco).
-    const keepalivedStyle = b.kind === 'na' || b.op === 1;
-    const key = !tk ? 'arp.garp.unlinked' : index === 1 ? (keepalivedStyle ? 'arp.garp.first' : 'arp.garp.first.router') : index === 2 ? 'arp.garp.second' : 'arp.garp.refresh';
-    const e = ctx.emit({
-      kind: 'arp.garp', time: b.start, frames: b.frames, severity: 'info', summary: i18n.t(key, params),
+    const e = ctx.emit<Omit<ArpGarp, 'id'>>({
+      kind: 'arp.garp', time: b.start, frames: b.frames, severity: 'info',
       ip: b.ip, mac: b.mac, count: b.count, related: tk ? tk.event.id : null,
-      ...(b.kind === 'na' ? { protocol: 'ndp' } : { opcode: b.op }),
+      router: tk ? tk.event.router : null, vrid: tk ? tk.event.vrid : null,
+      ...(b.kind === 'na' ? { protocol: 'ndp' as const } : { opcode: b.op === 1 ? 1 as const : 2 as const }),
       burst: index || null, sincePreviousBurstMs: sincePrev === null ? null : Math.round(sincePrev),
       ...(refreshPeriod !== null ? { refreshPeriodMs: Math.round(refreshPeriod) } : {}),
     });
     if (tk) tk.bursts.push({ ip: b.ip, start: b.start, count: b.count, event: e });
-    b.frames.forEach((n, i) => ctx.comment(n, i18n.t(b.kind === 'na' ? 'arp.comment.na' : 'arp.comment.garp', {
-      nth: fmt.ordinal(i + 1), ip: b.ip, after: tk ? i18n.t('arp.comment.after', { router: String(tk.event.router) }) : '',
-    })));
+    b.frames.forEach((n, i) => ctx.comment(n, { note: 'arp.garp', protocol: b.kind === 'na' ? 'ndp' : 'arp', nth: i + 1, ip: b.ip, after: tk ? tk.event.router : null }));
   }
 
   /** MAC changes of an address are takeovers when a VRRP master change of that address explains them. */
@@ -213,18 +202,17 @@ export class ArpAnalyzer implements Analyzer {
       const key = c.ip + '|' + [c.from, c.to].sort().join('|');
       const seen = this.conflicts.get(key);
       if (seen) {
-        seen.count = Number(seen.count) + 1;
+        seen.count++;
         if (seen.frames.length < MAX_FRAMES) seen.frames.push(...c.frames.filter((n) => !seen.frames.includes(n)));
         continue;
       }
       const vrrpMacs = this.routerMacs(c.ip);
       const both = vrrpMacs.has(c.from) && vrrpMacs.has(c.to);
-      this.conflicts.set(key, ctx.emit({
+      this.conflicts.set(key, ctx.emit<Omit<ArpConflict, 'id'>>({
         kind: 'arp.conflict', time: c.time, frames: c.frames, severity: 'warning',
-        summary: ctx.i18n.t(both ? 'arp.conflict.vip' : 'arp.conflict', { ip: c.ip, from: c.from, to: c.to }),
-        ip: c.ip, macs: [c.from, c.to], count: 1,
+        ip: c.ip, macs: [c.from, c.to], count: 1, betweenRouters: both,
       }));
-      ctx.comment(c.frames[1], ctx.i18n.t('arp.comment.conflict', { ip: c.ip, from: c.from }));
+      ctx.comment(c.frames[1], { note: 'arp.conflict', ip: c.ip, from: c.from });
     }
   }
 
@@ -239,7 +227,7 @@ export class ArpAnalyzer implements Analyzer {
     if (!macs.has(c.to) && !macs.has(c.from)) return false;
     for (const tk of this.takeovers) if (tk.vips.has(c.ip) && Math.abs(tk.time - c.time) <= EXPLAIN_WINDOW_S) return true;
     // Both masters of a split brain answer for the VIP: the split-brain event tells it.
-    for (const sb of this.splitBrains) if (c.time >= Number(sb.start) - 1 && c.time <= (sb.end === null ? Infinity : Number(sb.end)) + EXPLAIN_WINDOW_S) return true;
+    for (const sb of this.splitBrains) if (c.time >= sb.start - 1 && c.time <= (sb.end === null ? Infinity : sb.end) + EXPLAIN_WINDOW_S) return true;
     return false;
   }
 
@@ -258,8 +246,7 @@ export class ArpAnalyzer implements Analyzer {
       if (this.takeovers.some((o) => o !== tk && o.bursts.length > 0 && o.event.router === tk.event.router && o.event.vrid === tk.event.vrid && Math.abs(o.time - tk.time) < 1)) continue;
       ctx.emit({
         kind: 'arp.missing-garp', time: tk.time, frames: tk.event.frames.slice(-1), severity: 'warning',
-        summary: ctx.i18n.t(tk.family === 6 ? 'arp.missing-na' : 'arp.missing-garp', { router: String(tk.event.router), vrid: Number(tk.event.vrid), vips: [...tk.vips].join(', ') }),
-        vrid: tk.event.vrid, router: tk.event.router, related: tk.event.id,
+        vrid: tk.event.vrid, router: tk.event.router, family: tk.family === 6 ? 6 : 4, addresses: [...tk.vips], related: tk.event.id,
       });
     }
   }

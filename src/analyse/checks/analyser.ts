@@ -15,7 +15,7 @@ import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { frameTime } from '../../io/frame.js';
 import type { MessageKey } from '../../present/i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { VrrpscopeEvent } from '../events.js';
+import type { AnalysisEvent } from '../events.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 
 export type Checker = 'tcp' | 'http' | 'ssl' | 'smtp' | 'ping' | 'udp' | 'dns' | 'misc';
@@ -75,7 +75,7 @@ interface Series {
   details: Set<string>;
   frames: number[];
   md5s: string[];
-  stateEvents: VrrpscopeEvent[];
+  stateEvents: AnalysisEvent[];
 }
 
 const KEEPALIVE_UA = 'KeepAliveClient';
@@ -115,7 +115,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     flows.subscribe(this);
   }
 
-  onEvent(e: VrrpscopeEvent): void {
+  onEvent(e: AnalysisEvent): void {
     if (e.kind === 'vrrp.master' && typeof e.router === 'string') this.directors.add(e.router);
   }
 
@@ -416,6 +416,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     const e = ctx.emit({
       kind: 'hc.state', time: probe.time, frames: probe.frames, severity: probe.verdict === 'down' ? 'warning' : 'notice',
       summary: i18n.t(key, params), target: s.target, state: probe.verdict, checker: s.checker, director: s.director, reason: probe.reason,
+      othersUp: others.filter((o) => o.state === 'up').map((o) => o.checker),
     });
     s.stateEvents.push(e);
   }
@@ -447,7 +448,7 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   /** The state of every series (for LVS pool-change correlation). */
-  seriesOf(target: string): readonly { checker: Checker; director: string; state: Verdict | null; stateEvents: VrrpscopeEvent[] }[] {
+  seriesOf(target: string): readonly { checker: Checker; director: string; state: Verdict | null; stateEvents: AnalysisEvent[] }[] {
     const withPort = this.byTarget.get(target);
     // PING_CHECK probes an address, not a port: it checks every real server at that address.
     const bare = this.byTarget.get(target.slice(0, target.lastIndexOf(':')));

@@ -12,7 +12,10 @@ import type { Echo } from '../../dissect/types.js';
 import { frameTime } from '../../io/frame.js';
 import type { MessageKey } from '../../present/i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { VrrpscopeEvent } from '../events.js';
+import type { AnalysisEvent } from '../events.js';
+import type { HcState } from '../checks/events.js';
+import type { VrrpMaster } from '../vrrp/events.js';
+import type { LvsSorry } from './events.js';
 import type { HealthChecks } from '../checks/analyser.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 import { isOpeningSyn } from '../../dissect/tcp.js';
@@ -39,7 +42,7 @@ interface RealServer {
   method: Method;
   director: string | null;
   sorry: boolean;
-  forwardEvent: VrrpscopeEvent | null;
+  forwardEvent: AnalysisEvent | null;
   firstTime: number;
 }
 
@@ -53,7 +56,7 @@ interface Service {
   serverList: RealServer[];
   /** Sequence of real servers chosen, bounded, for the scheduling read-out. */
   choices: string[];
-  sorry: { server: string; start: number; startFrame: number; end: number | null; event: VrrpscopeEvent | null } | null;
+  sorry: { server: string; start: number; startFrame: number; end: number | null; event: LvsSorry | null } | null;
   /** Client connections to the VIP, for outages: outcomes not read yet, and the open run of failures. */
   outcomes: { time: number; frame: number; ok: boolean; end: number }[];
   lastRead: number;
@@ -126,7 +129,7 @@ interface SyncSender {
 }
 
 interface Takeover {
-  event: VrrpscopeEvent;
+  event: VrrpMaster;
   open: Flow[];
 }
 
@@ -154,7 +157,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly takeovers: Takeover[] = [];
   private readonly macToIp = new Map<string, string>();
   private readonly vipMacs = new Map<string, string>();
-  private readonly recentEvents: VrrpscopeEvent[] = [];
+  private readonly recentEvents: AnalysisEvent[] = [];
   /** The VIPs each VRRP instance ("family:vrid") announces, to tie outages to their instance. */
   private readonly vipsOfVrid = new Map<string, Set<string>>();
   /** Clients asking who has a VIP and getting no answer: nobody holds it (first request time, frame). */
@@ -165,7 +168,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     flows.subscribe(this);
   }
 
-  onEvent(e: VrrpscopeEvent, ctx: EngineContext): void {
+  onEvent(e: AnalysisEvent, ctx: EngineContext): void {
     if (e.kind === 'vrrp.master') {
       this.directors.add(String(e.router));
       const key = `${e.family}:${e.vrid}`;
@@ -388,13 +391,13 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   /** What explains a pool change: the health-check transition, a quorum loss (sorry server), a takeover. */
-  private explain(server: string, state: 'in' | 'out', t: number): VrrpscopeEvent | null {
+  private explain(server: string, state: 'in' | 'out', t: number): HcState | null {
     for (let i = this.recentEvents.length - 1; i >= 0; i--) {
       const e = this.recentEvents[i];
-      if (e.time > t + 0.5 || t - e.time > 15) continue;
+      if (e.kind !== 'hc.state' || e.time > t + 0.5 || t - e.time > 15) continue;
       const target = String(e.target);
       const sameServer = target === server || (!target.includes(':') && server.startsWith(target + ':'));
-      if (e.kind === 'hc.state' && sameServer && e.state === (state === 'out' ? 'down' : 'up')) return e;
+      if (sameServer && e.state === (state === 'out' ? 'down' : 'up')) return e;
     }
     return null;
   }
@@ -412,7 +415,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     ctx.emit({
       kind: 'lvs.realserver', time: t, frames: cause ? [...cause.frames.slice(0, 2), n] : [n], severity: state === 'out' ? 'warning' : 'notice',
       summary: i18n.t(key, { server: rs.id, service: svc.id, cause: cause ? String(cause.summary) : '', checker: cause ? i18n.t(`hc.checker.${cause.checker}` as MessageKey) : '', reason: cause ? String(cause.reason ?? '') : '' }),
-      realServer: rs.id, state, service: svc.id, related: cause?.id ?? svc.sorry?.event?.id ?? null,
+      realServer: rs.id, state, service: svc.id, cause: cause ? 'hc' : quorum || quorumBack ? 'quorum' : 'none',
+      checker: cause ? cause.checker : null, reason: cause ? cause.reason : null, related: cause?.id ?? svc.sorry?.event?.id ?? null,
     });
   }
 
@@ -487,19 +491,23 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       summary: i18n.t(svc.port === -1 ? 'svc.outage.ping' : svc.port >= UDP_PORT ? 'svc.outage.udp' : end === null ? 'svc.outage.open' : 'svc.outage', {
         service: svc.port === -1 ? String(svc.vip) : svc.id, duration: i18n.fmt.seconds((stop - f.start) * 1000), count: f.count,
       }) + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: String(cause.summary) }) : ''),
-      vip: svc.id, start: f.start, end: stop, durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
+      vip: svc.id, probe: svc.port === -1 ? 'ping' : svc.port >= UDP_PORT ? 'udp' : 'tcp', start: f.start, end: stop, ongoing: end === null,
+      durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
     });
   }
 
   /** The event nearest the outage's start that explains it (director events of that VIP preferred). */
-  private outageCause(start: number, end: number, vip: string | null, port: number | null): VrrpscopeEvent | null {
-    let best: VrrpscopeEvent | null = null, bestScore = Infinity;
+  private outageCause(start: number, end: number, vip: string | null, port: number | null): AnalysisEvent | null {
+    let best: AnalysisEvent | null = null, bestScore = Infinity;
     for (const e of this.recentEvents) {
       if (e.time < start - 10 || e.time > end + 1) continue;
       if (e.kind === 'vrrp.master' && e.reason === 'initial') continue;
-      if (vip && e.kind.startsWith('vrrp') && !this.vipsOfVrid.get(`${e.family}:${e.vrid}`)?.has(vip)) continue;
+      if (vip && e.kind.startsWith('vrrp')) {
+        const v = e as { family?: number; vrid?: number };
+        if (!this.vipsOfVrid.get(`${v.family}:${v.vrid}`)?.has(vip)) continue;
+      }
       // A failing check explains an outage of a service on the same port only (a DNS outage is no web server's doing).
-      if (e.kind === 'hc.state' && port !== null && !String(e.target).endsWith(`:${port}`)) continue;
+      if (e.kind === 'hc.state' && port !== null && !e.target.endsWith(`:${port}`)) continue;
       const score = Math.abs(e.time - start) + (e.kind.startsWith('vrrp') ? 0 : 3);
       if (score < bestScore) { best = e; bestScore = score; }
     }
@@ -630,7 +638,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
           summary: i18n.t(`lvs.service.${sched === 'wrr' && cycle ? 'wrr-cycle' : sched}` as MessageKey, {
             service: svc.id, count: svc.connections, servers: regular.map((r) => `${r.id} (${r.connections})`).join(', '), cycle,
           }),
-          vip: svc.id, connections: svc.connections, scheduling: sched, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])),
+          vip: svc.id, connections: svc.connections, scheduling: sched, cycle, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])),
         });
       }
     }
@@ -639,7 +647,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       ctx.emit({
         kind: 'svc.outage', time: w.from, frames: [w.frame], severity: 'warning',
         summary: i18n.t('svc.outage.arp', { vip: w.vip, duration: i18n.fmt.seconds((w.to - w.from) * 1000) }),
-        vip: w.vip, start: w.from, end: w.to, durationMs: Math.round((w.to - w.from) * 1000), failedConnections: 0, related: null,
+        vip: w.vip, probe: 'arp', start: w.from, end: w.to, ongoing: false, durationMs: Math.round((w.to - w.from) * 1000), failedConnections: 0, related: null,
       });
     }
     for (const s of this.syncs.values()) {
@@ -649,8 +657,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
           sender: s.sender, syncid: s.syncid, version: s.version, messages: s.messages, connections: s.connections,
           duration: i18n.fmt.seconds((s.last - s.first) * 1000),
         }) + (s.matched + s.mismatched ? ' ' + i18n.t('lvs.sync.check', { matched: s.matched, mismatched: s.mismatched }) : ''),
-        sender: s.sender, syncid: s.syncid, version: s.version, messages: s.messages, connections: s.connections,
-        matched: s.matched, mismatched: s.mismatched, unseen: s.unknown,
+        sender: s.sender, syncid: s.syncid, version: s.version === 1 ? 1 : 0, messages: s.messages, connections: s.connections,
+        durationMs: Math.round((s.last - s.first) * 1000), matched: s.matched, mismatched: s.mismatched, unseen: s.unknown,
       });
     }
     for (const tk of this.takeovers) {
@@ -662,7 +670,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         kind: 'lvs.failover-connections', time: after, frames: [...tk.event.frames.slice(-1), ...survived.slice(0, 5).map((f) => f.lastFrame), ...reset.slice(0, 5).map((f) => f.rstFrame)],
         severity: reset.length ? 'warning' : 'info',
         summary: i18n.t(reset.length ? 'lvs.failover.reset' : 'lvs.failover.survived', { router: String(tk.event.router), survived: survived.length, reset: reset.length, sync: this.syncs.size ? i18n.t('lvs.failover.sync') : i18n.t('lvs.failover.nosync') }),
-        related: tk.event.id, survived: survived.length, reset: reset.length,
+        related: tk.event.id, router: tk.event.router, survived: survived.length, reset: reset.length, synced: this.syncs.size > 0,
       });
     }
   }

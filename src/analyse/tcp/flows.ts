@@ -319,7 +319,7 @@ export class TcpFlows implements Analyzer {
       if (!f.closedAt) this.end(f, f.sawSyn && !f.synAckFrame && lastTime - f.lastTime > 1 ? 'unanswered' : 'open', ctx);
       f = next;
     }
-    if (this.evicted) ctx.warn(ctx.i18n.t('flows.evicted', { count: this.evicted, max: this.maxFlows }));
+    if (this.evicted) ctx.warn({ note: 'flows.evicted', count: this.evicted, max: this.maxFlows });
   }
 
   facts(): Record<string, unknown> {

@@ -8,7 +8,7 @@ import type { Vrrp } from '../../dissect/vrrp.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { MessageKey } from '../../present/i18n/index.js';
-import type { VrrpscopeEvent } from '../events.js';
+import type { VrrpMaster, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
 import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
@@ -24,7 +24,7 @@ interface Tenure {
   lateCount: number;
   lateMaxMs: number;
   lateFrames: number[];
-  masterEvent: VrrpscopeEvent;
+  masterEvent: VrrpMaster;
 }
 
 interface Router {
@@ -42,14 +42,14 @@ interface Router {
   supersededBy: string | null;
   tenure: Tenure | null;
   /** vrrp.silent event of its current silence, if one was emitted. */
-  silentEvent: VrrpscopeEvent | null;
+  silentEvent: VrrpSilent | null;
   /**
    * A router that advertised beside an outranking live master, then fell quiet while that master
    * went on: it may have stepped back, or (keepalived) stay master without advertising, its advert
    * timer re-armed by every advert it receives and discards. The master it stood beside, and the
    * vrrp.master event count when it fell quiet.
    */
-  quietContender: { master: string; masterEvents: number; event: VrrpscopeEvent } | null;
+  quietContender: { master: string; masterEvents: number; event: VrrpMaster } | null;
 }
 
 interface Overlap {
@@ -59,7 +59,7 @@ interface Overlap {
   start: number;
   startFrame: number;
   frames: number[];
-  event: VrrpscopeEvent | null;
+  event: VrrpSplitBrain | null;
 }
 
 interface Instance {
@@ -74,7 +74,7 @@ interface Instance {
   masterEvents: number;
   overlaps: Overlap[];
   reported: Set<string>;
-  invalid: Map<string, VrrpscopeEvent>;
+  invalid: Map<string, VrrpInvalid>;
   /** Earliest time at which an advertising router may be found silent (cheap tick). */
   nextCheck: number;
 }
@@ -156,7 +156,7 @@ export class VrrpAnalyzer implements Analyzer {
     const e = ctx.emit({
       kind: 'vrrp.resign', time: t, frames: [n], severity: 'notice',
       summary: i18n.t('vrrp.resign', { router: r.ip, vrid: inst.vrid, rfc: rfcOf(r.profile.version) }),
-      vrid: inst.vrid, family: inst.family, router: r.ip,
+      vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, skewMs: round(skew),
     });
     ctx.comment(n, i18n.t('vrrp.comment.resign', { router: r.ip, vrid: inst.vrid, skew: i18n.fmt.seconds(skew) }));
     if (r.advertising) this.endTenure(inst, r, t, ctx);
@@ -217,8 +217,11 @@ export class VrrpAnalyzer implements Analyzer {
     if (prev && prev !== r) frames.unshift(prev.lastFrame);
     const e = ctx.emit({
       kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'preemption' ? 'info' : 'notice',
-      summary, vrid: inst.vrid, family: inst.family, version: r.profile.version, router: r.ip, mac: r.mac, priority: r.priority,
-      reason, previous: prev && prev !== r ? prev.ip : null, gapMs: gapMs === null ? null : round(gapMs), expectedMs: expectedMs === null ? null : round(expectedMs),
+      summary, vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, mac: r.mac, priority: r.priority,
+      reason, previous: prev && prev !== r ? prev.ip : null, prevPriority: prev && prev !== r ? prev.priority : null,
+      resumed: resumed ? (reason === 'resignation' ? 'restart' : 'silence') : null,
+      gapMs: gapMs === null ? null : round(gapMs), expectedMs: expectedMs === null ? null : round(expectedMs),
+      intervalMs: prev?.profile.intervalMs ?? interval, skewMs: round(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
       late, addresses: r.profile.addresses,
     });
     ctx.comment(n, i18n.t('vrrp.comment.first', { router: r.ip, vrid: inst.vrid, priority: r.priority }));
@@ -274,7 +277,7 @@ export class VrrpAnalyzer implements Analyzer {
       r.silentEvent = ctx.emit({
         kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'notice',
         summary: i18n.t('vrrp.silent.contender', { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: outranking.ip }),
-        vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: null, beside: outranking.ip,
+        vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: null, takeoverGapMs: null, beside: outranking.ip,
       });
       r.quietContender = { master: outranking.ip, masterEvents: inst.masterEvents, event: r.tenure.masterEvent };
     } else {
@@ -283,6 +286,7 @@ export class VrrpAnalyzer implements Analyzer {
         kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'warning',
         summary: i18n.t(takenOverBy ? 'vrrp.silent.taken-over' : 'vrrp.silent.nobody', params),
         vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: takenOverBy?.ip ?? null,
+        takeoverGapMs: takenOverBy ? round((takenOverBy.tenure!.start - r.lastTime) * 1000) : null,
       });
       if (takenOverBy) r.silentEvent.frames.push(takenOverBy.tenure!.startFrame);
       ctx.comment(r.lastFrame, i18n.t('vrrp.comment.last', { router: r.ip, vrid: inst.vrid }));
@@ -291,8 +295,9 @@ export class VrrpAnalyzer implements Analyzer {
     this.endTenure(inst, r, r.lastTime, ctx);
   }
 
-  private tellTakeover(silent: VrrpscopeEvent, by: Router, gapMs: number, ctx: EngineContext): void {
+  private tellTakeover(silent: VrrpSilent, by: Router, gapMs: number, ctx: EngineContext): void {
     silent.takenOverBy = by.ip;
+    silent.takeoverGapMs = round(gapMs);
     silent.frames.push(by.tenure!.startFrame);
     silent.summary = ctx.i18n.t('vrrp.silent.taken-over', { router: String(silent.router), vrid: Number(silent.vrid), frame: Number(silent.lastAdvertFrame), other: by.ip, gap: ctx.i18n.fmt.seconds(gapMs) });
   }
@@ -312,7 +317,7 @@ export class VrrpAnalyzer implements Analyzer {
         router: r.ip, vrid: inst.vrid, count: tenure.lateCount, interval: i18n.fmt.seconds(interval),
         max: i18n.fmt.seconds(tenure.lateMaxMs), down: i18n.fmt.seconds(downMs), margin: i18n.fmt.seconds(downMs - tenure.lateMaxMs),
       }),
-      vrid: inst.vrid, router: r.ip, lateAdverts: tenure.lateCount, maxGapMs: round(tenure.lateMaxMs), intervalMs: interval,
+      vrid: inst.vrid, router: r.ip, lateAdverts: tenure.lateCount, maxGapMs: round(tenure.lateMaxMs), intervalMs: interval, masterDownMs: round(downMs),
     });
   }
 
@@ -371,7 +376,7 @@ export class VrrpAnalyzer implements Analyzer {
       summary: ctx.i18n.t(drops ? 'vrrp.mismatch' : 'vrrp.mismatch.v3-interval', {
         vrid: inst.vrid, field: ctx.i18n.t(`vrrp.field.${d.field}` as MessageKey), a: o.ip, b: r.ip, va: d.values[0], vb: d.values[1], log,
       }),
-      vrid: inst.vrid, field, values: { [o.ip]: d.values[0], [r.ip]: d.values[1] }, keepalivedLog: drops ? log : null,
+      vrid: inst.vrid, field, values: { [o.ip]: d.values[0], [r.ip]: d.values[1] }, keepalivedLog: drops ? log : null, version: o.profile.version === 3 ? 3 : 2,
     });
   }
 
@@ -395,7 +400,7 @@ export class VrrpAnalyzer implements Analyzer {
       if (!o.event && bothSince * 1000 > 3 * interval && !disjointAddresses(active[i].profile.addresses, active[j].profile.addresses)) {
         o.event = ctx.emit({
           kind: 'vrrp.split-brain', time: o.start, frames: o.frames.slice(), severity: 'warning', summary: '',
-          vrid: inst.vrid, family: inst.family, routers: pair, start: o.start, end: null,
+          vrid: inst.vrid, family: inst.family, routers: pair, start: o.start, end: null, causes: [], causeLogs: [],
         });
         this.describeSplitBrain(inst, o, t, ctx, true);
       }

@@ -1,0 +1,109 @@
+// What the LVS analyser finds: forwarding per real server, how a service spread its connections, pool
+// changes, the sorry server, IPVS sync, connections across a takeover, and outages of a VIP. Facts
+// only: the words are in src/present/say/lvs.ts.
+
+import type { EventBase } from '../events.js';
+import type { Checker } from '../checks/events.js';
+
+export type Method = 'nat' | 'dr' | 'tun';
+
+/** Connections to a virtual service forwarded to a real server. */
+export interface LvsForward extends EventBase {
+  kind: 'lvs.forward';
+  method: Method;
+  /** The service, ip:port. */
+  vip: string;
+  realServer: string;
+  director: string | null;
+  connections: number;
+  /** True for the sorry server. */
+  sorry: boolean;
+}
+
+/** How a virtual service spread its connections. */
+export interface LvsService extends EventBase {
+  kind: 'lvs.service';
+  vip: string;
+  connections: number;
+  scheduling: 'rr' | 'wrr' | 'single' | 'spread';
+  /** Length of the repeating cycle of a weighted round robin (0 when none). */
+  cycle: number;
+  /** `{ server: connections }`, the sorry server aside. */
+  realServers: Record<string, number>;
+}
+
+/** A real server stops or starts receiving new connections. */
+export interface LvsRealServer extends EventBase {
+  kind: 'lvs.realserver';
+  realServer: string;
+  state: 'in' | 'out';
+  service: string;
+  /** What explains it: a health-check verdict (`hc`), the quorum (`quorum`), or nothing seen (`none`). */
+  cause: 'hc' | 'quorum' | 'none';
+  /** The checker and reason of the verdict, when cause is `hc`. */
+  checker: Checker | null;
+  reason: string | null;
+  /** Id of the health-check verdict or sorry-server event that explains it, or null. */
+  related: string | null;
+}
+
+/** New connections go to the sorry server. */
+export interface LvsSorry extends EventBase {
+  kind: 'lvs.sorry';
+  vip: string;
+  sorryServer: string;
+  start: number;
+  /** Null while still in use at the end of the capture. */
+  end: number | null;
+}
+
+/** IPVS connection-sync traffic from one director. */
+export interface LvsSync extends EventBase {
+  kind: 'lvs.sync';
+  sender: string;
+  syncid: number;
+  version: 0 | 1;
+  messages: number;
+  connections: number;
+  /** Seconds from the first sync message to the last. */
+  durationMs: number;
+  matched: number;
+  mismatched: number;
+  unseen: number;
+}
+
+/** Connections open across a director takeover. */
+export interface LvsFailoverConnections extends EventBase {
+  kind: 'lvs.failover-connections';
+  /** Id of the vrrp.master. */
+  related: string;
+  /** The router that took over. */
+  router: string;
+  survived: number;
+  reset: number;
+  /** IPVS connection sync was seen in the capture. */
+  synced: boolean;
+}
+
+/** Clients' connections (or pings) to a VIP go unanswered or are reset, or ARP for the VIP goes unanswered. */
+export interface SvcOutage extends EventBase {
+  kind: 'svc.outage';
+  vip: string;
+  /** What failed: TCP connections, UDP datagrams, pings, or ARP for the VIP. */
+  probe: 'tcp' | 'udp' | 'ping' | 'arp';
+  start: number;
+  /** The last failure seen. */
+  end: number;
+  /** Still failing at the end of the capture. */
+  ongoing: boolean;
+  durationMs: number;
+  failedConnections: number;
+  /** Id of the event that explains it, or null. */
+  related: string | null;
+}
+
+export type LvsEvent = LvsForward | LvsService | LvsRealServer | LvsSorry | LvsSync | LvsFailoverConnections | SvcOutage;
+
+export type LvsNote =
+  | { note: 'lvs.forward'; method: Method | 'nat-udp'; client: string; service: string; server: string }
+  | { note: 'lvs.sync'; sender: string; syncid: number; count: number; examples: string[] };

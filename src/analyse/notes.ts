@@ -1,0 +1,15 @@
+// Per-frame comments and analysis warnings, as facts: each domain declares its notes beside its events
+// (a discriminated union on `note`); the presentation (src/present/say) turns them into words.
+
+import type { VrrpNote } from './vrrp/events.js';
+import type { ArpNote } from './arp/events.js';
+import type { CheckNote } from './checks/events.js';
+import type { LvsNote } from './lvs/events.js';
+import type { TcpNote } from './tcp/events.js';
+
+export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote | LegacyNote;
+export type NoteKind = Note['note'];
+export type NoteOf<K extends NoteKind> = Extract<Note, { note: K }>;
+
+/** TRANSITIONAL (issue #13): a comment an analyser not converted yet wrote in words. */
+export interface LegacyNote { note: 'legacy'; text: string }

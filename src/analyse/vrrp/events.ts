@@ -1,0 +1,142 @@
+// What the VRRP analyser finds, per instance (link, address family, VRID): who is master when and why,
+// resignations, silences, split brains, disagreements between routers, adverts receivers drop, late
+// adverts. Facts only: the words are in src/present/say/vrrp.ts.
+
+import type { EventBase } from '../events.js';
+import type { TakeoverReason } from './rules.js';
+
+export type Family = 4 | 6;
+
+/** A router starts acting as master of a VRID (the first master and every change). */
+export interface VrrpMaster extends EventBase {
+  kind: 'vrrp.master';
+  vrid: number;
+  family: Family;
+  version: 2 | 3;
+  router: string;
+  /** The advert's source MAC. */
+  mac: string | null;
+  priority: number;
+  reason: TakeoverReason;
+  /** The master before it (null when initial, or when it is the same router again). */
+  previous: string | null;
+  prevPriority: number | null;
+  /** The same router advertising again after its own silence (`restart` when that silence followed its priority 0), nobody in between. */
+  resumed: 'silence' | 'restart' | null;
+  /** Previous master's last advert to this one's first; null when initial. */
+  gapMs: number | null;
+  /** What the timers allow: Master_Down_Interval, or Skew_Time after a priority-0 advert; null when not applicable. */
+  expectedMs: number | null;
+  /** The advert interval and Skew_Time the timers were computed from. */
+  intervalMs: number;
+  skewMs: number;
+  /** The gap exceeds the expectation by more than one advert interval. */
+  late: boolean;
+  /** The VIPs advertised. */
+  addresses: string[];
+}
+
+/** The master advertises priority 0 (keepalived on SIGTERM or FAULT). */
+export interface VrrpResign extends EventBase {
+  kind: 'vrrp.resign';
+  vrid: number;
+  family: Family;
+  version: 2 | 3;
+  router: string;
+  /** Skew_Time of the best backup: how long it waits before taking over. */
+  skewMs: number;
+}
+
+/** A master stops advertising for more than 3 advert intervals. */
+export interface VrrpSilent extends EventBase {
+  kind: 'vrrp.silent';
+  vrid: number;
+  family: Family;
+  router: string;
+  lastAdvertFrame: number;
+  /** The router that took over, or null. */
+  takenOverBy: string | null;
+  /** Last advert of the silent master to the first of the one that took over. */
+  takeoverGapMs: number | null;
+  /** A router that stopped while a master that outranks it was advertising: that master. */
+  beside?: string;
+}
+
+export interface SplitBrainCause { field: DifferenceField; values: Record<string, string> }
+
+/** Two routers advertise as master of one VRID at once for more than 3 intervals. */
+export interface VrrpSplitBrain extends EventBase {
+  kind: 'vrrp.split-brain';
+  vrid: number;
+  family: Family;
+  routers: [string, string];
+  start: number;
+  /** Null while ongoing at the end of the capture. */
+  end: number | null;
+  /** What differed between the two streams; empty when nothing did (adverts not reaching the peer). */
+  causes: SplitBrainCause[];
+  /** For each cause, the line keepalived 2.2 logs when it drops the other's adverts. */
+  causeLogs: string[];
+}
+
+export type DifferenceField = 'advertInterval' | 'auth' | 'addresses' | 'version' | 'checksumVariant' | 'ttl' | 'unicast';
+
+/** Routers of one VRID disagree on a field of their adverts. */
+export interface VrrpMismatch extends EventBase {
+  kind: 'vrrp.mismatch';
+  vrid: number;
+  field: DifferenceField;
+  /** `{ ip: value }`, the first router first. */
+  values: Record<string, string>;
+  /** The line keepalived 2.2 logs when it drops the other's adverts; null when it does not drop them. */
+  keepalivedLog: string | null;
+  /** The VRRP version of the routers (a v3 interval difference is adopted, not an error). */
+  version: 2 | 3;
+}
+
+/** Adverts a receiver must drop, once per router and problem. */
+export interface VrrpInvalid extends EventBase {
+  kind: 'vrrp.invalid';
+  vrid: number;
+  router: string;
+  problem: string;
+  keepalivedLog: string;
+  /** Adverts with that problem. */
+  count: number;
+}
+
+/** Two clusters use one VRID with disjoint VIP sets. */
+export interface VrrpCollision extends EventBase {
+  kind: 'vrrp.collision';
+  vrid: number;
+  routers: [string, string];
+  /** The VIP set of each, in the same order. */
+  addresses: [string[], string[]];
+}
+
+/** A master's adverts came late during its tenure (near miss when a gap reached 2 intervals). */
+export interface VrrpJitter extends EventBase {
+  kind: 'vrrp.jitter';
+  vrid: number;
+  router: string;
+  lateAdverts: number;
+  maxGapMs: number;
+  intervalMs: number;
+  /** Master_Down_Interval of the best backup: the margin the worst gap left. */
+  masterDownMs: number;
+}
+
+export type VrrpEvent = VrrpMaster | VrrpResign | VrrpSilent | VrrpSplitBrain | VrrpMismatch | VrrpInvalid | VrrpCollision | VrrpJitter;
+
+/** Per-frame notes on adverts. */
+export type VrrpNote =
+  | { note: 'vrrp.first'; router: string; vrid: number; priority: number }
+  | { note: 'vrrp.advert'; router: string; vrid: number; priority: number; nth: number; gapMs: number }
+  | { note: 'vrrp.late'; router: string; vrid: number; gapMs: number; intervalMs: number }
+  | { note: 'vrrp.priority'; router: string; vrid: number; from: number; to: number }
+  | { note: 'vrrp.superseded'; router: string; priority: number; by: string }
+  | { note: 'vrrp.resign'; router: string; vrid: number; skewMs: number }
+  | { note: 'vrrp.last'; router: string; vrid: number }
+  | { note: 'vrrp.stepped-down'; router: string; by: string }
+  | { note: 'vrrp.invalid'; problem: string }
+  | { note: 'vrrp.contender-again'; router: string; vrid: number; master: string };

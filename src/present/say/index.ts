@@ -1,0 +1,72 @@
+// Sentences at the edge: the analysis hands out typed events and notes (src/analyse/events.ts,
+// notes.ts); this turns them into words in the reader's language, once per output. One module per
+// domain (arp.ts, vrrp.ts, checks.ts, lvs.ts); adding a language touches catalogues, not analysers.
+
+import type { AnalysisEvent, EventKind, EventOf } from '../../analyse/events.js';
+import type { Note, NoteKind, NoteOf } from '../../analyse/notes.js';
+import { I18n, type Lang } from '../i18n/index.js';
+import { arpEvents, arpNotes } from './arp.js';
+import { tcpNotes } from './tcp.js';
+
+/** How one domain says its events: a sentence per kind. */
+export type EventSentences<K extends EventKind> = { [P in K]: (e: EventOf<P>, say: Say) => string };
+/** How one domain says its notes. */
+export type NoteSentences<K extends NoteKind> = { [P in K]: (n: NoteOf<P>, say: Say) => string };
+
+/** TRANSITIONAL (issue #13): kinds whose analyser still writes its own sentence (event.summary). */
+type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents>;
+
+const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventKind, LegacyKinds>> = { ...arpEvents };
+/** TRANSITIONAL (issue #13): Partial until every domain's notes have their words. */
+const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...tcpNotes, legacy: (n) => n.text };
+
+export class Say {
+  readonly i18n: I18n;
+  private readonly byId = new Map<string, AnalysisEvent>();
+  private indexed = 0;
+  private readonly cache = new Map<string, string>();
+
+  /** `events` may still grow (live mode): events emitted later are found too. */
+  constructor(lang: Lang | I18n, private readonly events: readonly AnalysisEvent[] = []) {
+    this.i18n = lang instanceof I18n ? lang : new I18n(lang);
+  }
+
+  get lang(): Lang {
+    return this.i18n.lang;
+  }
+
+  /** Another event, by id (a sentence may tell what explains it). */
+  event(id: string | null | undefined): AnalysisEvent | null {
+    if (!id) return null;
+    while (this.indexed < this.events.length) { const e = this.events[this.indexed++]; this.byId.set(e.id, e); }
+    return this.byId.get(id) ?? null;
+  }
+
+  /** The event's sentence: its `summary` in the JSON document. */
+  summary(e: AnalysisEvent): string {
+    const hit = this.cache.get(e.id);
+    if (hit !== undefined) return hit;
+    const say = EVENTS[e.kind] as ((e: AnalysisEvent, say: Say) => string) | undefined;
+    const text = say ? say(e, this) : e.summary ?? e.kind;
+    this.cache.set(e.id, text);
+    return text;
+  }
+
+  note(n: Note): string {
+    const say = NOTES[n.note] as ((n: Note, say: Say) => string) | undefined;
+    return say ? say(n, this) : n.note;
+  }
+
+  /** A frame's notes, in order, as one comment. */
+  notes(list: readonly Note[] | undefined): string | null {
+    return list && list.length ? list.map((n) => this.note(n)).join('; ') : null;
+  }
+
+  seconds(ms: number): string {
+    return this.i18n.fmt.seconds(ms);
+  }
+
+  ordinal(n: number): string {
+    return this.i18n.fmt.ordinal(n);
+  }
+}

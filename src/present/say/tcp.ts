@@ -1,0 +1,5 @@
+import type { NoteSentences } from './index.js';
+
+export const tcpNotes: NoteSentences<'flows.evicted'> = {
+  'flows.evicted': (n, say) => say.i18n.t('flows.evicted', { count: n.count, max: n.max }),
+};
