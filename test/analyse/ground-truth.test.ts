@@ -22,12 +22,15 @@ function labs(): Lab[] {
     if (!existsSync(join(dir, 'ground-truth.json'))) continue;
     out.push({ name: 'lab/' + name, groundTruth: join(dir, 'ground-truth.json'), captures: readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f)).map((f) => join(dir, f)) });
   }
-  // The QEMU lab's second set (DR, TUN, checkers, sorry variant, GARP variant, IPv6), recorded for the project.
-  const ivs = join(ROOT, 'captures/ivs');
-  if (existsSync(ivs)) for (const name of readdirSync(ivs)) {
-    const dir = join(ivs, name);
-    if (!existsSync(join(dir, 'ground-truth.json'))) continue;
-    out.push({ name: 'ivs/' + name, groundTruth: join(dir, 'ground-truth.json'), captures: readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f) && !f.includes('-any')).map((f) => join(dir, f)) });
+  // The QEMU lab's second set (DR, TUN, checkers, sorry variant, GARP variant, IPv6) and third set (issue #15:
+  // check retries, two-URL HTTP_GET, UDP_CHECK, failover under load, DR ARP mistake, reload), recorded for the project.
+  for (const set of ['ivs', 'ivs3']) {
+    const ivs = join(ROOT, 'captures', set);
+    if (existsSync(ivs)) for (const name of readdirSync(ivs)) {
+      const dir = join(ivs, name);
+      if (!existsSync(join(dir, 'ground-truth.json'))) continue;
+      out.push({ name: `${set}/${name}`, groundTruth: join(dir, 'ground-truth.json'), captures: readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f) && !f.includes('-any')).map((f) => join(dir, f)) });
+    }
   }
   const own = join(ROOT, 'captures');
   for (const f of readdirSync(own)) {

@@ -16,7 +16,8 @@
 //     < 0.5 s apart) is one arp.garp from that director's MAC with the same count within 0.5 s, and every
 //     arp.garp is such a burst;
 //   - every "Removing service" / "Adding service" is an hc.state down / up of that real server from that
-//     director within 1 s, and every hc.state is such a line;
+//     director, by a checker its keepalived.conf configures for that server, within 1 s, and every hc.state
+//     is such a line;
 //   - every lvs.realserver out / in follows a "Removing service" / "Adding service" of that server by at
 //     most two delay_loops; every lvs.sorry starts at an "Adding sorry server" and ends at a "Removing
 //     sorry server" (or the capture's end) within two delay_loops.
@@ -57,8 +58,59 @@ const SILENT_DUAL_MASTER = 'open: a dual MASTER that does not advertise (re-arme
 // The same quirk at the end: d2 stays MASTER without advertising from its last advert (18.02 s, frame 148)
 // to its BACKUP line (20.02 s); the event ends at the wire's last dual advert, the log window 2 s later.
 const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert, d2 stays a silent MASTER 2 s longer';
+// Third set (captures/ivs3, issue #15), measured on the recordings of 2026-12-03:
+// §8.1: retry 2 / delay_before_retry 2; a block of d1's SYNs (TCP reset) made one attempt (rs1 at 46.46 s) or two
+// (rs2 65.11 + 67.12 s, rs1 80.60 + 82.60 s) fail and the next retry pass; keepalived logged no Removing and no
+// Adding service, the analysis flips down on the first reset and up on the passing retry.
+const HC_RETRY_RECOVERED = 'known bug §8.1: failed attempts recovered by a retry (retry 2) are a hc.state down/up pair; keepalived removed nothing';
+// HTTP_GET with url /health and url /status (no digest): one URL per check, in turn. The analysis compares the body
+// of each probe with the previous one, whatever its URL ("the page changed (its MD5 differs)"), so the URL
+// alternation alone is a down (6.97 s, before any failure) and its up; after the real failure it goes up on the
+// first success (30.31 s) although keepalived needs 1 + 2 successes (38.11, 41.22, 44.27 s → Adding at 36.70 s rel.),
+// and the next URL change is another false down/up (36.65 / 39.72 s).
+const HC_TWO_URLS = 'known bug: HTTP_GET with two url blocks: bodies of different URLs compared as one page (false digest failure), up on the first success instead of 1+N';
+// §8.2: UDP_CHECK without require_reply (rs4:9): a check with no reply and no ICMP error succeeds after
+// connect_timeout; keepalived logged nothing during the 20 s of silence. The analysis says down after 3 s.
+const HC_UDP_SILENCE = 'known bug §8.2: UDP_CHECK without require_reply: silence is a success in keepalived, down here';
+// SIGHUP reload that drops rs1 and adds rs3 (ivs3/reload-pool): keepalived logs "service [10.1.0.21]:tcp:80 no
+// longer exist" and "Removing service" (no check verdict), and adds rs3 to IPVS with no "Adding service" line
+// (ipvsadm shows rs2 + rs3 from the next snapshot). The analysis has no event for a configuration change.
+const RELOAD_REMOVE = 'open: a removal by a configuration reload is no check verdict; the analysis has no event for it';
+// The server the reload added (rs3) is taken for a sorry server: each rr turn between rs2 and rs3 (one new client
+// connection every 0.5 s) is an lvs.realserver out/in of rs2 and an lvs.sorry window of rs3, 33 of each from
+// 20.558 s to the capture's end. keepalived logged no Removing/Adding of rs2 and no sorry server (none configured).
+const RELOAD_NEW_SERVER = 'known bug: a real server added by a reload (no log line) is taken for a sorry server; rr between it and rs2 flips rs2 out/in per connection';
+const RELOAD_FLIPS = ['20.558', '21.059', '21.567', '22.074', '22.558', '23.086', '23.611', '24.105', '24.564', '25.063', '25.572', '26.068', '26.562', '27.067', '27.568', '28.056', '28.566', '29.189', '29.557', '30.059', '30.559', '31.112', '31.560', '32.075', '32.556', '33.073', '33.604', '34.084', '34.608', '35.064', '35.556', '36.061', '36.580'];
 
 const KNOWN: Record<string, Record<string, string>> = {
+  'ivs3-check-retry-recovered': {
+    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 24.180 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
+    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 26.213 s: no \"Adding service\" within 1 s": HC_RETRY_RECOVERED,
+    "hc.state down of 10.1.0.22:80 (tcp) from 10.1.0.11 at 42.837 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
+    "hc.state up of 10.1.0.22:80 (tcp) from 10.1.0.11 at 46.868 s: no \"Adding service\" within 1 s": HC_RETRY_RECOVERED,
+    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 58.321 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
+    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 62.328 s: no \"Adding service\" within 1 s": HC_RETRY_RECOVERED,
+  },
+  'ivs3-http-two-urls': {
+    "d1 \"Removing service 10.1.0.21:80\" at 18.280 s: the hc.state down (http) is 5.119 s earlier": HC_EARLY_DOWN,
+    "d1 \"Adding service 10.1.0.21:80\" at 36.701 s: the hc.state up (http) is 6.391 s earlier": HC_TWO_URLS,
+    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 6.972 s: no \"Removing service\" within 1 s": HC_TWO_URLS,
+    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 10.060 s: no \"Adding service\" within 1 s": HC_TWO_URLS,
+    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 36.649 s: no \"Removing service\" within 1 s": HC_TWO_URLS,
+    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 39.719 s: no \"Adding service\" within 1 s": HC_TWO_URLS,
+  },
+  'ivs3-udp-check': {
+    "d1 \"Removing service 10.1.0.23:7\" at 18.084 s: the hc.state down (udp) is 6.014 s earlier": HC_UDP,
+    "d1 \"Removing service 10.1.0.23:7\" at 45.183 s: the hc.state down (udp) is 2.021 s earlier": HC_EARLY_DOWN,
+    "d1 \"Removing service 10.1.0.24:9\" at 45.819 s: the hc.state down (udp) is 2.012 s earlier": HC_EARLY_DOWN,
+    "hc.state down of 10.1.0.24:9 (udp) from 10.1.0.11 at 16.758 s: no \"Removing service\" within 1 s": HC_UDP_SILENCE,
+    "hc.state up of 10.1.0.24:9 (udp) from 10.1.0.11 at 31.771 s: no \"Adding service\" within 1 s": HC_UDP_SILENCE,
+  },
+  'ivs3-reload-pool': {
+    "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
+    ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.realserver ${i % 2 ? 'in' : 'out'} of 10.1.0.22:80 at ${t} s: no "${i % 2 ? 'Adding' : 'Removing'} service" in the two delay_loops before`, RELOAD_NEW_SERVER])),
+    ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.sorry 10.1.0.23:80 ${i % 2 ? 'until' : 'from'} ${t} s: no "${i % 2 ? 'Removing' : 'Adding'} sorry server" within two delay_loops`, RELOAD_NEW_SERVER])),
+  },
   'healthcheck-mix': {
     "d1 \"Removing service 10.1.0.21:80\" at 12.056 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
     "d1 \"Adding service 10.1.0.21:80\" at 26.175 s: the hc.state up (http) is 2.110 s earlier": HC_EARLY_UP,
@@ -127,7 +179,9 @@ const KNOWN: Record<string, Record<string, string>> = {
 // ------------------------------------------------------------------ keepalived's logs and configuration
 interface Line { t: number; msg: string }
 interface Instance { name: string; vrid: number; iface: string; advertS: number; v6: boolean; unicastSrc?: string }
-interface Director { name: string; lines: Line[]; instances: Instance[]; addrs: Map<string, string[]>; delayLoop: Map<string, number>; realServers: Map<string, string[]> }
+interface Director { name: string; lines: Line[]; instances: Instance[]; addrs: Map<string, string[]>; delayLoop: Map<string, number>; realServers: Map<string, string[]>; checkers: Map<string, string[]> }
+/** keepalived's checker keywords → the hc.probe/hc.state checker names. */
+const CHECKER: Record<string, string> = { TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'ssl', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc', PING_CHECK: 'ping', UDP_CHECK: 'udp', DNS_CHECK: 'dns' };
 
 const LINE = /^(\d+\.\d+) \w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4}: (.*)$/;
 
@@ -151,6 +205,9 @@ function readDirector(lab: string, name: string): Director {
     if (m) lines.push({ t: Number(m[1]), msg: m[2] });
   }
   const conf = readFileSync(join(lab, 'conf', `keepalived-${name}.conf`), 'utf8').replace(/#.*$/gm, '');
+  // A lab that reloads keepalived (ivs3/reload-pool) keeps the configuration it started with beside it.
+  const initialPath = join(lab, 'conf', `initial-keepalived-${name}.conf`);
+  const initial = existsSync(initialPath) ? readFileSync(initialPath, 'utf8').replace(/#.*$/gm, '') : '';
   const defaultAdvert = Number(/^\s*advert_int\s+(\S+)/m.exec(conf)?.[1] ?? 1);
   const instances = blocks(conf, 'vrrp_instance').map(({ name: inst, body }) => {
     const vips = /virtual_ipaddress\s*\{([^}]*)\}/.exec(body)?.[1] ?? '';
@@ -168,12 +225,18 @@ function readDirector(lab: string, name: string): Director {
     const m = /^Assigned address (\S+) for interface (\S+)$/.exec(l.msg);
     if (m) { const a = addrs.get(m[2]) ?? []; if (!a.includes(m[1])) a.push(m[1]); addrs.set(m[2], a); }
   }
-  const delayLoop = new Map<string, number>(), realServers = new Map<string, string[]>();
+  const delayLoop = new Map<string, number>(), realServers = new Map<string, string[]>(), checkers = new Map<string, string[]>();
   for (const vs of blocks(conf, 'virtual_server')) {
     delayLoop.set(vs.name, Number(/delay_loop\s+(\d+)/.exec(vs.body)?.[1] ?? 60));
     realServers.set(vs.name, [...vs.body.matchAll(/real_server\s+(\S+)\s+(\d+)/g)].map((m) => `${m[1]}:${m[2]}`));
   }
-  return { name, lines, instances, addrs, delayLoop, realServers };
+  // The checkers of each real server (by ip:port), from the running configuration and the initial one.
+  for (const vs of [...blocks(conf, 'virtual_server'), ...blocks(initial, 'virtual_server')]) for (const rs of blocks(vs.body, 'real_server')) {
+    const key = rs.name.trim().split(/\s+/).join(':');
+    const cks = Object.keys(CHECKER).filter((c) => new RegExp(`\\b${c}\\b`).test(rs.body)).map((c) => CHECKER[c]);
+    checkers.set(key, [...new Set([...(checkers.get(key) ?? []), ...cks])]);
+  }
+  return { name, lines, instances, addrs, delayLoop, realServers, checkers };
 }
 
 /** The address a director's adverts of an instance come from: unicast_src_ip, else its interface's address. */
@@ -347,8 +410,10 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     // the capture must carry this director's probes of this server
     if (!allAddrs(s.d).some((a) => wire.pairs.has(`${a}>${ip}:${port}`) || wire.pairs.has(`${a}>${ip}`))) continue;
     const state = s.what === 'Removing' ? 'down' : 'up';
-    // (a PING_CHECK's series is keyed by the server's address alone)
-    const mine = states.filter((x) => !usedState.has(x) && (x.target === s.rs || x.target === ip) && x.state === state && allAddrs(s.d).includes(x.director));
+    // (a PING_CHECK's series is keyed by the server's address alone); the verdict must come from one of the
+    // checkers configured for that server (a keepalived line does not name the checker, its configuration does)
+    const cks = s.d.checkers.get(s.rs) ?? [];
+    const mine = states.filter((x) => !usedState.has(x) && (x.target === s.rs || x.target === ip) && x.state === state && allAddrs(s.d).includes(x.director) && (cks.length === 0 || cks.includes(String(x.checker))));
     const near = mine.filter((x) => x.time - s.t <= 1 && s.t - x.time <= 10).sort((x, y) => Math.abs(x.time - s.t) - Math.abs(y.time - s.t))[0];
     if (near) usedState.add(near);
     if (!near) out.push(`${s.d.name} "${s.what} service ${s.rs}" at ${rel(s.t)} s: no hc.state ${state} from it within 1 s`);
@@ -366,8 +431,9 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
   for (const e of ev('lvs.sorry')) {
     const a = svcLines.find((x) => x.sorry && x.what === 'Adding' && x.rs === e.sorryServer && Math.abs(x.t - e.start) <= twoLoops(x));
     if (!a) out.push(`lvs.sorry ${e.sorryServer} from ${rel(e.start)} s: no "Adding sorry server" within two delay_loops`);
-    const r = svcLines.find((x) => x.sorry && x.what === 'Removing' && x.rs === e.sorryServer && Math.abs(x.t - e.end) <= twoLoops(x));
-    if (!r && e.end < end - 1) out.push(`lvs.sorry ${e.sorryServer} until ${rel(e.end)} s: no "Removing sorry server" within two delay_loops`);
+    // (a window still open at the capture's end has no end time: nothing to match)
+    const r = e.end != null && svcLines.find((x) => x.sorry && x.what === 'Removing' && x.rs === e.sorryServer && Math.abs(x.t - e.end) <= twoLoops(x));
+    if (!r && e.end != null && e.end < end - 1) out.push(`lvs.sorry ${e.sorryServer} until ${rel(e.end)} s: no "Removing sorry server" within two delay_loops`);
   }
   void caseName;
   return out;

@@ -1,9 +1,14 @@
 // Judged against the IPVS labs' ground truth: each checker type is recognised with its delay_loop;
 // each stop/start of a real server appears as hc.state down/up (per director) and as lvs.realserver
 // out/in within two delay_loops; the sorry server's windows appear; nothing is invented.
+//
+// Each check collects its disagreements as sentences. Where today's analysis disagrees with keepalived's
+// logs or ipvsadm, the sentence is written in KNOWN below with its reason (../shared/spec/
+// keepalived-semantics.md §8); a KNOWN entry that no longer happens fails too ("remove it from KNOWN"),
+// so a fix shows up. LVS_GT_DUMP=1 writes each lab's disagreements to /tmp/lvs-gt-<lab>.json.
 
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from '../support/captures.js';
@@ -16,12 +21,86 @@ import { execFileSync } from 'node:child_process';
 const LABS = fixture('lab');
 // The second set of the same QEMU lab (DR, TUN, other checkers, sorry variant), recorded for the project.
 const OWN = fileURLToPath(new URL('../../captures/ivs', import.meta.url));
+// The third set (issue #15: check retries, two-URL HTTP_GET, UDP_CHECK, failover under load, DR ARP mistake, reload).
+const OWN3 = fileURLToPath(new URL('../../captures/ivs3', import.meta.url));
 const CHECKER: Record<string, string> = { TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'ssl', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc', PING_CHECK: 'ping', UDP_CHECK: 'udp', DNS_CHECK: 'dns' };
 
 interface Change { t: number; director: string; action: string; real_server?: string; sorry_server?: boolean; virtual_server: string }
 
 const labDirs = (root: string) => (existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, 'ground-truth.json'))).map((d) => join(root, d)) : []);
-const labs = [...labDirs(LABS), ...labDirs(OWN)].filter((dir) => JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')).real_server_changes !== undefined);
+const labs = [...labDirs(LABS), ...labDirs(OWN), ...labDirs(OWN3)].filter((dir) => JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')).real_server_changes !== undefined);
+
+// ------------------------------------------------------------------ known disagreements (named, with reasons)
+// Measured on the third set (captures/ivs3, recorded 2026-12-03); times are seconds since the lab's scenario_begin (t0).
+// The same cases, seen from keepalived's log lines, are in keepalived-logs.test.ts's KNOWN with their measurements.
+// §8.1: failed attempts that a retry recovered (retry 2) are a down/up pair; keepalived logged no Removing/Adding.
+const RETRY_RECOVERED = 'known bug §8.1: failed attempts recovered by a retry are a hc.state down/up pair; keepalived removed nothing';
+// HTTP_GET with two url blocks: the bodies of /health and /status are compared as one page ("page changed"), so the
+// URL alternation alone is a down/up pair before any failure (21.13 / 24.22 s) and after the recovery (50.81 s: down,
+// left down at the end); the recovery is an up on the first success (44.47 s) instead of keepalived's 1 + 2 (Adding
+// at 50.86 s). Left down, rs1 never comes back into the pool although 2 client connections reached it after Adding.
+const TWO_URLS = 'known bug: HTTP_GET with two url blocks: bodies of different URLs compared as one page (false digest failure); up on the first success, not 1+N';
+// §8.2: UDP_CHECK. rs3:7 (require_reply) silent from 23.31 s: the analysis says down on the first unanswered probe
+// (25.58 s), keepalived removed it after retry+1 timeouts (31.59 s, 6.01 s later: outside two delay_loops);
+// rs4:9 (no require_reply): silence is a success in keepalived (no line), down/up here (30.26 / 45.28 s).
+const UDP_SILENCE = 'known bug §8.2: UDP_CHECK silence judged down on the first probe (require_reply: 6 s before keepalived; without it: keepalived never removes)';
+// SIGHUP reload (rs1 dropped, rs3 added): keepalived's "Removing service" of rs1 (39.92 s) is no check verdict; rs3
+// joins IPVS with no log line (ipvsadm: rs2 + rs3 from the snapshot at 41.35 s) and is taken for a sorry server:
+// each rr turn between rs2 and rs3 (a new client connection every 0.5 s) is an lvs.realserver out/in of rs2 and an
+// lvs.sorry window of rs3 (17 windows), none configured.
+const RELOAD = 'known bug / open: a pool change by a configuration reload: removal without a verdict, the added server taken for a sorry server';
+const RELOAD_FLIPS = ['40.291', '40.793', '41.300', '41.807', '42.291', '42.819', '43.344', '43.838', '44.297', '44.796', '45.305', '45.801', '46.295', '46.800', '47.301', '47.789', '48.299', '48.923', '49.290', '49.792', '50.292', '50.845', '51.293', '51.808', '52.289', '52.806', '53.337', '53.817', '54.341', '54.797', '55.289', '55.794', '56.313'];
+
+/** lab → check → disagreement (as the check words it) → reason. */
+const KNOWN: Record<string, Record<string, Record<string, string>>> = {
+  'ivs3/check-retry-recovered': {
+    'hc.state': {
+      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 48.086 s': RETRY_RECOVERED,
+      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 50.119 s': RETRY_RECOVERED,
+      'invented hc.state down of 10.1.0.22:80 (tcp) from 10.1.0.11 at 66.742 s': RETRY_RECOVERED,
+      'invented hc.state up of 10.1.0.22:80 (tcp) from 10.1.0.11 at 70.774 s': RETRY_RECOVERED,
+      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 82.226 s': RETRY_RECOVERED,
+      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 86.234 s': RETRY_RECOVERED,
+    },
+  },
+  'ivs3/http-two-urls': {
+    'hc.state': {
+      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 21.130 s': TWO_URLS,
+      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 24.218 s': TWO_URLS,
+      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 44.468 s': TWO_URLS,
+      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 50.807 s': TWO_URLS,
+    },
+    pool: { 'lvs.realserver in of 10.1.0.21:80 at 50.859 s (its check): none within 6 s': TWO_URLS },
+  },
+  'ivs3/udp-check': {
+    'hc.state': {
+      'd1 removing 10.1.0.23:7 at 31.590 s: no hc.state down within two delay_loops': UDP_SILENCE,
+      'invented hc.state down of 10.1.0.23:7 (udp) from 10.1.0.11 at 25.576 s': UDP_SILENCE,
+      'invented hc.state down of 10.1.0.24:9 (udp) from 10.1.0.11 at 30.264 s': UDP_SILENCE,
+      'invented hc.state up of 10.1.0.24:9 (udp) from 10.1.0.11 at 45.277 s': UDP_SILENCE,
+    },
+  },
+  'ivs3/reload-pool': {
+    'hc.state': { 'd1 removing 10.1.0.21:80 at 39.917 s: no hc.state down within two delay_loops': RELOAD },
+    pool: {
+      ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`invented lvs.realserver ${i % 2 ? 'in' : 'out'} of 10.1.0.22:80 at ${t} s`, RELOAD])),
+      ...Object.fromEntries(RELOAD_FLIPS.filter((_, i) => i % 2 === 0).map((t) => [`lvs.sorry 10.1.0.23:80 of 10.0.0.100:80 from ${t} s: not its configured sorry_server`, RELOAD])),
+    },
+  },
+};
+
+/** The disagreements of one check of one lab against KNOWN: nothing unknown, and nothing known that no longer happens. */
+function judge(lab: string, check: string, found: string[]): void {
+  const known = KNOWN[lab]?.[check] ?? {};
+  if (process.env.LVS_GT_DUMP) {
+    const f = `/tmp/lvs-gt-${lab.replace(/\//g, '-')}.json`;
+    const all = existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : {};
+    all[check] = found;
+    writeFileSync(f, JSON.stringify(all, null, 1));
+  }
+  expect(found.filter((x) => !(x in known)), `${check}: disagreements with keepalived's logs / ipvsadm`).toEqual([]);
+  expect(Object.keys(known).filter((k) => !found.includes(k)), `${check}: KNOWN entries that no longer happen: remove them from KNOWN`).toEqual([]);
+}
 
 describe('health checks and the LVS pool against keepalived\'s logs', () => {
   for (const dir of labs) {
@@ -40,39 +119,48 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
 
     it(`${lab}: every checker of the configuration is recognised, per director, with its delay_loop`, () => {
       const probes = ev('hc.probe');
+      const found: string[] = [];
       for (const vs of vss) for (const rs of vs.realServers) for (const c of rs.checkers) for (const d of Object.keys(g.keepalived_conf).filter((k) => /^d\d/.test(k))) {
         const p = probes.find((e) => e.director === backIp(d) && (e.target === `${rs.ip}:${rs.port}` || (c === 'PING_CHECK' && e.target === rs.ip)) && e.checker === CHECKER[c]);
-        expect(p, `${c} of ${rs.ip}:${rs.port} from ${d}`).toBeDefined();
-        expect(Math.abs(p!.intervalMs - vs.delayLoop * 1000), `delay_loop of ${c} ${rs.ip}:${rs.port}`).toBeLessThan(vs.delayLoop * 100);
+        if (!p) { found.push(`${c} of ${rs.ip}:${rs.port} from ${d}: no hc.probe`); continue; }
+        if (Math.abs(p.intervalMs - vs.delayLoop * 1000) >= vs.delayLoop * 100) found.push(`${c} of ${rs.ip}:${rs.port} from ${d}: interval ${p.intervalMs} ms, delay_loop ${vs.delayLoop} s`);
       }
-      const configured = new Set(vss.flatMap((vs) => vs.realServers.flatMap((rs) => rs.checkers.map((c) => `${c === 'PING_CHECK' ? rs.ip : `${rs.ip}:${rs.port}`}|${CHECKER[c]}`))));
-      expect(probes.filter((p) => !configured.has(`${p.target}|${p.checker}`)).map((p) => `${p.checker} ${p.target}`), 'probes of no configured checker').toEqual([]);
+      // A server a reload removed (reload-pool) was configured before it: its initial configuration counts too.
+      const initial = existsSync(join(dir, 'conf/initial-keepalived-d1.conf')) ? virtualServers(readFileSync(join(dir, 'conf/initial-keepalived-d1.conf'), 'utf8')) : [];
+      const configured = new Set([...vss, ...initial].flatMap((vs) => vs.realServers.flatMap((rs) => rs.checkers.map((c) => `${c === 'PING_CHECK' ? rs.ip : `${rs.ip}:${rs.port}`}|${CHECKER[c]}`))));
+      for (const p of probes.filter((p) => !configured.has(`${p.target}|${p.checker}`))) found.push(`hc.probe ${p.checker} ${p.target}: no configured checker`);
+      judge(lab, 'checkers', found);
     });
 
     it(`${lab}: each server stop/start is one hc.state per director, none invented`, () => {
       const expected = changes.filter((c) => (c.action === 'removing' || c.action === 'adding') && !c.sorry_server);
       const states = ev('hc.state');
       const unmatched = [...states];
+      const found: string[] = [];
+      const rel = (t: number) => (t - g.t0).toFixed(3);
       for (const c of expected) {
         const want = c.action === 'removing' ? 'down' : 'up';
         // PING_CHECK's target is an address: it stands for the real server at that address.
         const sameTarget = (t: string) => t === c.real_server || (!t.includes(':') && c.real_server!.startsWith(t + ':'));
         const i = unmatched.findIndex((e) => e.director === backIp(c.director) && sameTarget(String(e.target)) && e.state === want && within(e.time, c.t, window(c.virtual_server)));
-        expect(i, `hc.state ${want} of ${c.real_server} from ${c.director} near ${c.t}`).toBeGreaterThanOrEqual(0);
+        if (i < 0) { found.push(`${c.director} ${c.action} ${c.real_server} at ${rel(c.t)} s: no hc.state ${want} within two delay_loops`); continue; }
         unmatched.splice(i, 1);
       }
-      expect(unmatched.map((e) => `${e.director} ${e.target} ${e.state} at ${e.time}`), 'invented hc.state').toEqual([]);
+      for (const e of unmatched) found.push(`invented hc.state ${e.state} of ${e.target} (${e.checker}) from ${e.director} at ${rel(e.time)} s`);
+      judge(lab, 'hc.state', found);
     });
 
     it(`${lab}: the scheduler named for each virtual service is the configured one (rr, or wrr when weights differ)`, () => {
+      const found: string[] = [];
       for (const e of ev('lvs.service')) {
         const vs = vss.find((v) => `${v.vip}:${v.port}` === e.vip);
         if (!vs?.lbAlgo || Number(e.connections) < 20 || e.scheduling === 'single') continue;
         // A wrr service whose weights are all equal schedules like rr.
         const weights = new Set([...g.keepalived_conf.d1.matchAll(/weight\s+(\d+)/g)].map((m: RegExpMatchArray) => m[1]));
         const want = vs.lbAlgo === 'wrr' && weights.size > 1 ? 'wrr' : vs.lbAlgo === 'rr' || vs.lbAlgo === 'wrr' ? 'rr' : null;
-        if (want) expect(e.scheduling, `${e.vip} (lb_algo ${vs.lbAlgo})`).toBe(want);
+        if (want && e.scheduling !== want) found.push(`${e.vip} (lb_algo ${vs.lbAlgo}): scheduling ${e.scheduling}`);
       }
+      judge(lab, 'scheduler', found);
     });
 
     it(`${lab}: pool changes and sorry-server windows, within two delay_loops, none invented`, () => {
@@ -88,13 +176,15 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
       const pool = ev('lvs.realserver');
       const sorry = ev('lvs.sorry');
       const unmatched = [...pool];
+      const found: string[] = [];
+      const rel = (t: number) => (t - g.t0).toFixed(3);
       const expected: { server: string; state: string; t: number; w: number; why: string }[] = [];
       const take = (server: string, state: string, t: number, w: number, why: string) => {
         // One pool change per server and direction, whichever log line (its check, the quorum) caused it.
         if (expected.some((x) => x.server === server && x.state === state && within(x.t, t, w))) return;
         expected.push({ server, state, t, w, why });
         const i = unmatched.findIndex((e) => e.realServer === server && e.state === state && within(e.time, t, w));
-        expect(i, `lvs.realserver ${state} of ${server} near ${t} (${why})`).toBeGreaterThanOrEqual(0);
+        if (i < 0) { found.push(`lvs.realserver ${state} of ${server} at ${rel(t)} s (${why}): none within ${w} s`); return; }
         unmatched.splice(i, 1);
       };
       const vsOf = (id: string) => vss.find((v) => `${v.vip}:${v.port}` === id)!;
@@ -119,22 +209,41 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
           const alive = vsOf(c.virtual_server).realServers.map((r) => `${r.ip}:${r.port}`).filter((srv) => lastChange(srv)?.action !== 'removing' || (c.action.startsWith('adding') && within(lastChange(srv)!.t, c.t, w)));
           for (const s of alive) take(s, c.action.startsWith('removing') ? 'out' : 'in', c.t, w, 'quorum');
         }
-        if (c.sorry_server && c.action === 'adding') expect(sorry.some((e) => e.sorryServer === c.real_server && within(Number(e.start), c.t, w)), `lvs.sorry from ${c.t}`).toBe(true);
-        if (c.sorry_server && c.action === 'removing') expect(sorry.some((e) => e.sorryServer === c.real_server && within(Number(e.end), c.t, w)), `lvs.sorry until ${c.t}`).toBe(true);
+        if (c.sorry_server && c.action === 'adding' && !sorry.some((e) => e.sorryServer === c.real_server && within(Number(e.start), c.t, w))) found.push(`lvs.sorry from ${rel(c.t)} s: none`);
+        if (c.sorry_server && c.action === 'removing' && !sorry.some((e) => e.sorryServer === c.real_server && within(Number(e.end), c.t, w))) found.push(`lvs.sorry until ${rel(c.t)} s: none`);
       }
-      expect(unmatched.map((e) => `${e.realServer} ${e.state} at ${e.time}`), 'invented pool changes').toEqual([]);
+      for (const e of unmatched) found.push(`invented lvs.realserver ${e.state} of ${e.realServer} at ${rel(e.time)} s`);
+      // A sorry server is what keepalived.conf names sorry_server for that virtual service, nothing else.
+      for (const e of sorry) if (vss.find((v) => `${v.vip}:${v.port}` === e.vip)?.sorry !== e.sorryServer) found.push(`lvs.sorry ${e.sorryServer} of ${e.vip} from ${rel(Number(e.start))} s: not its configured sorry_server`);
+      judge(lab, 'pool', found);
       void byServer;
     });
 
     it(`${lab}: every forwarding seen is a configured virtual service to one of its servers, by its lb_kind`, () => {
       const kinds: Record<string, string> = { NAT: 'nat', DR: 'dr', TUN: 'tun' };
       const forwards = ev('lvs.forward');
+      const found: string[] = [];
+      const initial = existsSync(join(dir, 'conf/initial-keepalived-d1.conf')) ? virtualServers(readFileSync(join(dir, 'conf/initial-keepalived-d1.conf'), 'utf8')) : [];
       for (const e of forwards) {
-        const vs = vss.find((v) => `${v.vip}:${v.port}${v.protocol === 'UDP' ? '/udp' : ''}` === e.vip);
-        expect(vs, `${e.vip} is a configured virtual_server`).toBeDefined();
-        expect([...vs!.realServers.map((r) => `${r.ip}:${r.port}`), vs!.sorry], `${e.realServer} serves ${e.vip}`).toContain(e.realServer);
-        expect(e.method, `${e.vip} → ${e.realServer}`).toBe(kinds[vs!.lbKind ?? 'NAT']);
+        const vsOf = (list: typeof vss) => list.find((v) => `${v.vip}:${v.port}${v.protocol === 'UDP' ? '/udp' : ''}` === e.vip);
+        const vs = vsOf(vss);
+        if (!vs) { found.push(`lvs.forward ${e.vip} → ${e.realServer}: not a configured virtual_server`); continue; }
+        const servers = [vs, vsOf(initial)].flatMap((v) => (v ? [...v.realServers.map((r) => `${r.ip}:${r.port}`), v.sorry] : []));
+        if (!servers.includes(e.realServer)) found.push(`lvs.forward ${e.vip} → ${e.realServer}: not one of its real servers`);
+        if (e.method !== kinds[vs.lbKind ?? 'NAT']) found.push(`lvs.forward ${e.vip} → ${e.realServer}: method ${e.method}, lb_kind ${vs.lbKind}`);
       }
+      judge(lab, 'forwarding', found);
+    });
+
+    it(`${lab}: forwarding is reported exactly when ipvsadm -Lnc showed connections on a director`, () => {
+      // ipvsadm's connection table, once a second on each director (on a backup: synced connections).
+      const counts = Object.entries((g.ipvs_connection_counts ?? {}) as Record<string, { rel: number; connections: number }[]>);
+      const held = counts.filter(([, rows]) => rows.some((r) => r.connections > 0)).map(([d]) => d);
+      const found: string[] = [];
+      const forwards = ev('lvs.forward');
+      if (held.length && !forwards.length) found.push(`ipvsadm -Lnc shows connections on ${held.join(', ')}: no lvs.forward`);
+      if (!held.length && forwards.length) found.push(`ipvsadm -Lnc never shows a connection: ${forwards.length} lvs.forward (${forwards.map((e) => `${e.vip} → ${e.realServer}`).join(', ')})`);
+      judge(lab, 'ipvs connections', found);
     });
 
     // Only the labs whose clients queried DNS through LVS.
@@ -157,16 +266,18 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
     it(`${lab}: client outages of the ground truth appear, none invented`, () => {
       const outages = ev('svc.outage');
       // Each kind of client (HTTP, DNS over UDP…) against the outages of its kind of service.
-      const truth = Object.entries(g.client.by_kind as Record<string, { outages: { from: number; to: number; next_success: number }[] }>)
+      const truth = Object.entries(g.client.by_kind as Record<string, { outages: { from: number; to: number; next_success: number; failed_requests?: number }[] }>)
         .flatMap(([kind, k]) => (k.outages ?? []).map((o) => ({ ...o, udp: kind === 'dns' })));
       const unmatched = [...outages];
+      const found: string[] = [];
       for (const o of truth) {
         const from = g.t0 + o.from;
         const i = unmatched.findIndex((e) => String(e.vip).endsWith('/udp') === o.udp && Math.abs(Number(e.start) - from) <= 1.5);
-        expect(i, `svc.outage from ${o.from} (rel)`).toBeGreaterThanOrEqual(0);
+        if (i < 0) { found.push(`client outage from ${o.from} s (${o.failed_requests ?? '?'} failed requests): no svc.outage within 1.5 s`); continue; }
         unmatched.splice(i, 1);
       }
-      expect(unmatched.map((e) => `${e.vip} from ${Number(e.start) - g.t0}`), 'invented outages').toEqual([]);
+      for (const e of unmatched) found.push(`invented svc.outage ${e.vip} from ${(Number(e.start) - g.t0).toFixed(3)} s`);
+      judge(lab, 'outages', found);
     });
   }
 });
