@@ -1710,7 +1710,9 @@ readme_lossy() {
   ours 150, forcing new election` (an immediate advert + GARPs, which may be dropped too), and d2 goes back to
   BACKUP at the first advert of d1 it receives (`Master received advert from 10.0.0.11 with higher
   priority 150, ours 100`). The number and times of these spurious takeovers are random: the logs below
-  are the truth for this recording.' \
+  are the truth for this recording. A takeover'"'"'s first advert may itself be dropped, so
+  `scripts/lab/verify.py` can report a MASTER line without an advert on the wire: that is the loss, not a
+  fault of the recording.' \
     "$KEY_LOG"
 }
 # shellcheck disable=SC2016
@@ -1735,7 +1737,8 @@ readme_late_start() {
   readme_issue14 '- As `failover`, but **the capture starts about 8 s after d1 became MASTER**: the start-up election and both of
   d1'"'"'s GARP bursts happen before the first captured frame. ground-truth.json says so:
   `capture_starts_after_election: true` and `state_at_capture_start` (d1 MASTER, d2 BACKUP); the
-  transitions before the capture have a negative `rel_capture`.
+  transitions before the capture have a negative `rel_capture` (`scripts/lab/verify.py` reports them, and the
+  GARP bursts before the capture, as not on the wire: expected).
 - In the capture: d1 advertising (150), then d1 crashes (SIGKILL + port down), d2 takes over after
   3 x 1 s + skew 0.61 s, d1 returns and preempts after 3 x 1 s + skew 0.41 s.' \
     "$KEY_LOG"
