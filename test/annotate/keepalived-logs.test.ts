@@ -6,7 +6,7 @@
 //   - every "(VI_x) Entering MASTER STATE" is a vrrp.master of that router and VRID within 1 s, and
 //     every vrrp.master is such a line; every "(VI_x) sent 0 priority" is a vrrp.resign, and vice versa
 //     (not when the log said "Netlink reports ethN down" before it: that advert never leaves);
-//   - every window in which two directors' logs both say MASTER for one instance for more than 1 s is a
+//   - every window in which two directors' logs both say MASTER for one virtual router (same VRID and VIPs) for more than 1 s is a
 //     vrrp.split-brain of those routers (start and end within one advert interval + 0.5 s), and every
 //     vrrp.split-brain is such a window;
 //   - every "received an invalid passwd!", "advertisement interval mismatch …", "invalid TTL/HL …" a
@@ -58,7 +58,36 @@ const SILENT_DUAL_MASTER = 'open: a dual MASTER that does not advertise (re-arme
 // to its BACKUP line (20.02 s); the event ends at the wire's last dual advert, the log window 2 s later.
 const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert, d2 stays a silent MASTER 2 s longer';
 
+// §8.13 / §5 (issue #14 recordings): an advert gap of a master that never left MASTER in its log (adverts lost
+// on the link, or a unicast master whose peer's MAC is unresolved) becomes vrrp.silent + a new vrrp.master.
+const GAP_IS_NOT_A_TAKEOVER = 'known bug §8.13: an advert gap of a master that stayed MASTER becomes vrrp.silent + a new vrrp.master';
+// vrrp-lossy: d2's takeover is visible only by its GARP burst: its adverts of that MASTER period were dropped
+// on the bridge before the capture (as for every receiver).
+const DROPPED_ADVERTS = 'wire vs log: the takeover\'s adverts were all dropped before the capture; only its GARP burst shows it';
+// A dual master caused by lost adverts (d2 missed d1's adverts, d1 heard d2's: "Received advert from 10.0.0.12
+// with lower priority 100, ours 150, forcing new election"): the wire shows d2's adverts with d1's gaps between;
+// the analysis reads it as d1 gone and back (vrrp.silent, vrrp.master master-down, then preemption), not as
+// two masters.
+const LOSSY_DUAL_MASTER = 'open: a dual MASTER from lost adverts is told as silence + takeover + preemption, not vrrp.split-brain';
+// vrrp-late-start: the capture starts 8.4 s after d1's "Entering MASTER STATE"; the first master seen is
+// announced as a vrrp.master (initial) at its first captured advert.
+const LATE_START = 'not modelled: a capture starting mid-run; the master already in place is announced as a new vrrp.master (initial)';
+
 const KNOWN: Record<string, Record<string, string>> = {
+  'vrrp-late-start': {
+    'vrrp.master of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START,
+  },
+  'vrrp-lossy': {
+    'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
+    'vrrp.master of 10.0.0.11 VRID 51 at 11.407 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+    'vrrp.master of 10.0.0.11 VRID 51 at 51.053 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+    'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 10.017 to 11.409 s: no vrrp.split-brain with that start and end (±1.5 s)': DROPPED_ADVERTS,
+    'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 49.052 to 51.053 s: no vrrp.split-brain with that start and end (±1.5 s)': LOSSY_DUAL_MASTER,
+  },
+  'vrrp-unicast-peer-down': {
+    // d1 MASTER throughout; its adverts stuck in the ARP queue (broadcast who-has 10.0.0.12 from 14 s) until d2's link is up (29.2 s)
+    'vrrp.master of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+  },
   'healthcheck-mix': {
     "d1 \"Removing service 10.1.0.21:80\" at 12.056 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
     "d1 \"Adding service 10.1.0.21:80\" at 26.175 s: the hc.state up (http) is 2.110 s earlier": HC_EARLY_UP,
@@ -126,7 +155,7 @@ const KNOWN: Record<string, Record<string, string>> = {
 
 // ------------------------------------------------------------------ keepalived's logs and configuration
 interface Line { t: number; msg: string }
-interface Instance { name: string; vrid: number; iface: string; advertS: number; v6: boolean; unicastSrc?: string }
+interface Instance { name: string; vrid: number; iface: string; advertS: number; v6: boolean; unicastSrc?: string; vips: string }
 interface Director { name: string; lines: Line[]; instances: Instance[]; addrs: Map<string, string[]>; delayLoop: Map<string, number>; realServers: Map<string, string[]> }
 
 const LINE = /^(\d+\.\d+) \w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4}: (.*)$/;
@@ -161,6 +190,8 @@ function readDirector(lab: string, name: string): Director {
       advertS: Number(/advert_int\s+(\S+)/.exec(body)?.[1] ?? defaultAdvert),
       v6: /native_ipv6/.test(body) || (/:/.test(vips) && !/\d+\.\d+\.\d+\.\d+/.test(vips)),
       unicastSrc: /unicast_src_ip\s+(\S+)/.exec(body)?.[1],
+      // the virtual router's addresses: two clusters that share a VRID on one link have different ones
+      vips: [...vips.matchAll(/^\s*(\S+?)(?:\/\d+)?(?:\s|$)/gm)].map((m) => m[1]).sort().join(' '),
     };
   });
   const addrs = new Map<string, string[]>();
@@ -256,10 +287,11 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
   for (const e of resigns) if (!usedResign.has(e)) out.push(`vrrp.resign of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "sent 0 priority" within 1 s`);
 
   // --- split brain: windows in which two directors' logs both say MASTER for one instance
-  const periods = new Map<number, { router: string; from: number; to: number; advertS: number }[]>();
+  // (keyed by VRID and VIPs: two MASTERs of one VRID with different VIPs are two clusters, not a split brain)
+  const periods = new Map<string, { vrid: number; router: string; from: number; to: number; advertS: number }[]>();
   for (const d of directors) for (const inst of d.instances) {
     let from: number | null = null;
-    const close = (t: number) => { if (from !== null) { const p = periods.get(inst.vrid) ?? []; p.push({ router: routerOf(d, inst)!, from, to: t, advertS: inst.advertS }); periods.set(inst.vrid, p); } from = null; };
+    const close = (t: number) => { if (from !== null) { const k = `${inst.vrid}|${inst.vips}`; const p = periods.get(k) ?? []; p.push({ vrid: inst.vrid, router: routerOf(d, inst)!, from, to: t, advertS: inst.advertS }); periods.set(k, p); } from = null; };
     for (let i = 0; i < d.lines.length; i++) {
       const l = d.lines[i];
       if (l.msg === `(${inst.name}) Entering MASTER STATE`) { if (from === null) from = l.t; }
@@ -270,7 +302,8 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     if (d.lines.length) close(d.lines[d.lines.length - 1].t);
   }
   const windows: { vrid: number; routers: string[]; from: number; to: number; tol: number }[] = [];
-  for (const [vrid, ps] of periods) for (let i = 0; i < ps.length; i++) for (let j = i + 1; j < ps.length; j++) {
+  for (const ps of periods.values()) for (let i = 0; i < ps.length; i++) for (let j = i + 1; j < ps.length; j++) {
+    const vrid = ps[i].vrid;
     const a = ps[i], b = ps[j];
     if (a.router === b.router) continue;
     const from = Math.max(a.from, b.from), to = Math.min(a.to, b.to);
