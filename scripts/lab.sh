@@ -72,6 +72,9 @@ scenario lossy "VRRPv2: nftables on the bridge (prerouting) drops ~40 % of the V
 scenario two-clusters "VRRPv2: two independent keepalived pairs on one link with the same VRID 51 and different VIPs: VI_A d1 (150) / d2 (100) for 10.0.0.100 and VI_B d3 (120) / d4 (90) for 10.0.0.200; each cluster discards the other's adverts (VIP not in the advert), but a master's advert timer is re-armed by every advert for its VRID."
 scenario late-start "VRRPv2 as in failover, but the capture starts 8 s after d1 became MASTER (no election in the capture): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts."
 scenario equal-prio "VRRPv2, d1 and d2 both priority 100, state BACKUP: d1 is MASTER, d2 starts and stays BACKUP (no preemption at equal priority); nftables makes d2 deaf to VRRP: d2 becomes MASTER and d1, hearing the same priority from a higher address (10.0.0.12), steps down; rule removed, nothing changes; d2 stops cleanly, d1 takes over."
+scenario vmac "VRRPv2 with use_vmac on both directors (the VIP on a macvlan vrrp.51 with MAC 00:00:5e:00:01:33, adverts and GARPs from that MAC): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts, d1 stops cleanly."
+scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50): d1 crashes (SIGKILL + port down), d2 (shorter skew) takes over while d3 stays BACKUP; d2 stops cleanly, d3 takes over; d1 returns and preempts d3."
+scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -894,6 +897,98 @@ sc_equal_prio() {
   s1=$(log_lines d1)
   ka_sigterm d2
   ka_wait_state d1 MASTER 5 "$s1"
+  sleep 4
+}
+
+sc_vmac_topo() { KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"; WATCH_NEIGH=cl; }
+sc_vmac() { # as sc_failover; the reboot also removes the VMAC interface the killed keepalived left behind
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s2=$(log_lines d2)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 8 "$s2"
+  sleep 3
+  mark host_reboot "d1 stale VMAC interface vrrp.51 (with VIP $VIP_CIDR) deleted (fresh boot)"
+  ipn d1 link del vrrp.51 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 5
+}
+
+sc_three_routers_topo() {
+  NODES="sw d1 d2 d3 cl"
+  HOSTS="d1:10.0.0.11 d2:10.0.0.12 d3:10.0.0.13 cl:10.0.0.50"
+  DIRECTORS="d1 d2 d3"
+  KA_PRIO=([d1]=150 [d2]=100 [d3]=50)
+  KA_STATE=([d1]=MASTER [d2]=BACKUP [d3]=BACKUP)
+  WATCH_NEIGH=cl
+}
+sc_three_routers() {
+  local s1 s2 s3
+  ka_conf d1; ka_conf d2; ka_conf d3
+  cap_start
+  ka_start d1; ka_start d2; ka_start d3
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 4
+  s2=$(log_lines d2); s3=$(log_lines d3)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 8 "$s2"          # skew 0.61 s < d3's 0.80 s
+  sleep 4
+  not_in_log d3 "$s3" "Entering MASTER"
+  s3=$(log_lines d3)
+  ka_sigterm d2                            # priority 0: d3 takes over after its skew time
+  ka_wait_state d3 MASTER 5 "$s3"
+  sleep 3
+  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
+  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s3=$(log_lines d3)
+  ka_start d1
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d3 BACKUP 5 "$s3"
+  sleep 4
+}
+
+sc_advert_int_3_topo() { ADVERT_INT=3; WATCH_NEIGH=cl; }
+sc_advert_int_3() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 7
+  s2=$(log_lines d2)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 15 "$s2"         # 3 x 3 s + skew 0.61 s after d1's last advert
+  sleep 4
+  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
+  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1                              # 3 x 3 s + skew 0.41 s
+  ka_wait_state d1 MASTER 15 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 4
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
   sleep 4
 }
 
@@ -1752,6 +1847,42 @@ readme_equal_prio() {
   higher IP address than ours` and goes BACKUP at once (the address tie-break applies in MASTER state only).
 - The rule is removed: nothing changes (d1 BACKUP accepts d2'"'"'s equal priority).
 - d2 stops cleanly (priority 0): d1 takes over after its skew time.' \
+    "$KEY_LOG"
+}
+
+# shellcheck disable=SC2016
+readme_vmac() {
+  readme_issue14 '- Both directors have `use_vmac`: keepalived creates a macvlan `vrrp.51` on eth0 with the virtual router MAC
+  **00:00:5e:00:01:33** (RFC 3768 §7.3) and puts the VIP there. Adverts are sent on it (source MAC
+  00:00:5e:00:01:33, source IP the director'"'"'s own address 10.0.0.11 / 10.0.0.12), GARPs come from the vMAC
+  (`Sending gratuitous ARP on vrrp.51 for 10.0.0.100`), and the client'"'"'s ARP entry for the VIP never changes MAC:
+  after a failover only the bridge relearns which port has 00:00:5e:00:01:33.
+- The actions are those of `failover`: start, d1 MASTER; d1 crashes (SIGKILL + port down), d2 takes over after
+  3 x 1 s + skew 0.61 s; d1 returns (the VMAC interface the killed keepalived left is deleted, as after a
+  reboot) and preempts; d1 stops cleanly (priority 0), d2 takes over after its skew time.
+- Seen in this recording, not explained: the client'"'"'s neighbour entry for the VIP flips between the vMAC and
+  the directors'"'"' physical MACs (`neigh-cl.log`: ARP replies for the VIP come from eth0'"'"'s own MAC), and at
+  d1'"'"'s return to MASTER (19.79 s) the wire has 10 GARPs from 00:00:5e:00:01:33 within 70 us where d1 logged 5
+  (both directors use the same MAC, so the wire cannot say who sent the other 5; d2 logged none);
+  `scripts/lab/verify.py` reports that burst.' \
+    "$KEY_LOG|vrrp\\.51|VMAC|vmac"
+}
+# shellcheck disable=SC2016
+readme_three_routers() {
+  readme_issue14 '- Three directors on one VRID: d1 (150, MASTER), d2 (100), d3 (50).
+- d1 crashes (SIGKILL + port down): d2 and d3 both time out on their own master-down timers, d2 first
+  (3 x 1 s + 0.61 s vs 3 x 1 s + 0.80 s); d2'"'"'s first advert resets d3'"'"'s timer, d3 stays BACKUP.
+- d2 stops cleanly (priority 0): d3 takes over after its skew time (0.80 s).
+- d1 returns and preempts d3 (priority 150 > 50) after 3 x 1 s + skew 0.41 s.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_advert_int_3() {
+  readme_issue14 '- Both directors `advert_int 3`: adverts every 3 s, Master_Down_Interval 3 x 3 s + skew (VRRPv2: the skew
+  stays (256 - priority)/256 s whatever the interval): 9.61 s for d2, 9.41 s for d1.
+- d1 crashes (SIGKILL + port down): d2 becomes MASTER 9.61 s after d1'"'"'s last advert. d1 returns and preempts
+  9.41 s after it starts (it discards d2'"'"'s lower-priority adverts). d1 stops cleanly: d2 takes over after
+  0.61 s.' \
     "$KEY_LOG"
 }
 
