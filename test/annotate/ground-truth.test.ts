@@ -54,6 +54,12 @@ const TIE_IS_NOT_PREEMPTION = 'known bug §8.17: an equal-priority takeover by t
 const GAP_IS_NOT_A_TAKEOVER = 'known bug §8.13: a gap in the adverts of a master that never left MASTER becomes vrrp.silent + a new vrrp.master (master-down / preemption)';
 
 const KNOWN: Record<string, Record<string, string>> = {
+  // advert_int 3: d1 stops cleanly (priority 0 at 43.451 s), d2 logs "Entering MASTER STATE" at 44.062 s and
+  // advertises from 44.061 s every 3 s to the end. Ours: vrrp.resign of 10.0.0.11 at 43.451 s, then nothing.
+  'captures/vrrp-advert-int-3': {
+    'no vrrp.master for d2 (10.0.0.12) VRID 51 at 44.062 s':
+      'bug: no vrrp.master for d2 after d1\'s resignation; d2, preempted at 39.048 s and silent since, seems still counted as master (its takeover GARPs at 44.062 s are called a "periodic refresh every 18.94 s"); the same sequence with advert_int 1 (vrrp-failover) is right',
+  },
   'captures/vrrp-equal-prio': {
     "reason of d2's takeover of VRID 51 at 13.239 s: keepalived's logs give unknown, ours preemption": TIE_IS_NOT_PREEMPTION,
   },

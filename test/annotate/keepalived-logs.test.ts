@@ -74,6 +74,12 @@ const LOSSY_DUAL_MASTER = 'open: a dual MASTER from lost adverts is told as sile
 const LATE_START = 'not modelled: a capture starting mid-run; the master already in place is announced as a new vrrp.master (initial)';
 
 const KNOWN: Record<string, Record<string, string>> = {
+  'vrrp-advert-int-3': {
+    // d1 (preempted back at 39.048) stops cleanly: priority 0 at 43.451; d2 "Entering MASTER STATE" at 44.062 and
+    // advertises (prio 100) at 44.061, 47.098, 50.098. Ours: the vrrp.resign, then no vrrp.master for d2.
+    'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 44.062 s: no vrrp.master within 1 s':
+      'bug (issue #14): with advert_int 3, d2 (preempted at 39.048, silent since) seems still counted as master 4.4 s later: its return at 44.061 gets no vrrp.master, and its takeover GARPs at 44.062 are called a "periodic refresh every 18.94 s"',
+  },
   'vrrp-late-start': {
     'vrrp.master of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START,
   },
@@ -354,7 +360,11 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
       if (!(b.v6 ? wire.naTargets.has(b.ip) : wire.arpIps.has(b.ip)) || !inSpan(b.t)) continue;
       const a = d.addrs.get(b.iface) ?? [];
       const v4 = a.find((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)), ll = a.find((x) => x.startsWith('fe80:'));
-      const mac = v4 ? macOf(v4) : ll ? macOfLinkLocal(ll) : undefined;
+      // use_vmac: keepalived sends them on its VMAC interface (default name vrrp.<VRID>), from the virtual
+      // router MAC 00:00:5e:00:01:<VRID> (IPv6: 00:00:5e:00:02:<VRID>), RFC 3768 §7.3 / RFC 5798 §7.3
+      const vmac = /^vrrp\.(\d+)$/.exec(b.iface);
+      const mac = vmac ? `00:00:5e:00:0${b.v6 ? 2 : 1}:${Number(vmac[1]).toString(16).padStart(2, '0')}`
+        : v4 ? macOf(v4) : ll ? macOfLinkLocal(ll) : undefined;
       const e = garps.find((x) => !usedGarp.has(x) && x.ip === b.ip && x.mac === mac && Math.abs(x.time - b.t) <= 0.5);
       if (!e) { out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s: no arp.garp from ${mac} within 0.5 s`); continue; }
       usedGarp.add(e);
