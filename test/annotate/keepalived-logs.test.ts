@@ -12,6 +12,7 @@
 //   - every "received an invalid passwd!", "advertisement interval mismatch …", "invalid TTL/HL …" a
 //     director logged is a vrrp.mismatch / vrrp.invalid quoting that line, dated no later than 1 s after
 //     the first such line, and every event quoting a keepalived line quotes one a director logged;
+//   - every arp.missing-garp follows an "Entering MASTER STATE" of that router and VRID within 1 s;
 //   - every GARP / unsolicited-NA burst keepalived logged ("Sending gratuitous ARP on ethN for VIP", lines
 //     < 0.5 s apart) is one arp.garp from that director's MAC with the same count within 0.5 s, and every
 //     arp.garp is such a burst;
@@ -82,6 +83,8 @@ const KNOWN: Record<string, Record<string, string>> = {
   },
   'vrrp-late-start': {
     'vrrp.master of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START,
+    // d1's GARP bursts (5 + 5) were at -8.371 and -3.369 s, before the first frame
+    'arp.missing-garp of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START + ' (and its GARPs, sent before the capture, are called missing)',
   },
   'vrrp-lossy': {
     'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
@@ -93,6 +96,7 @@ const KNOWN: Record<string, Record<string, string>> = {
   'vrrp-unicast-peer-down': {
     // d1 MASTER throughout; its adverts stuck in the ARP queue (broadcast who-has 10.0.0.12 from 14 s) until d2's link is up (29.2 s)
     'vrrp.master of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+    'arp.missing-garp of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER + ' (and no GARP is expected: d1 never changed state)',
   },
   'healthcheck-mix': {
     "d1 \"Removing service 10.1.0.21:80\" at 12.056 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
@@ -372,6 +376,14 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     }
   }
   for (const e of garps) if (!usedGarp.has(e)) out.push(`arp.garp of ${e.ip} from ${e.mac} (${e.count}) at ${rel(e.time)} s: no burst keepalived logged within 0.5 s`);
+
+  // --- arp.missing-garp: it says a router became master and sent no GARP; keepalived must have logged that
+  // router's "Entering MASTER STATE" for an instance of that VRID within 1 s
+  for (const e of ev('arp.missing-garp')) {
+    const logged = directors.some((d) => d.instances.some((inst) => inst.vrid === e.vrid && routerOf(d, inst) === e.router
+      && d.lines.some((l) => l.msg === `(${inst.name}) Entering MASTER STATE` && Math.abs(l.t - e.time) <= 1)));
+    if (!logged) out.push(`arp.missing-garp of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "Entering MASTER STATE" within 1 s`);
+  }
 
   // --- health checks
   const states = ev('hc.state');
