@@ -72,6 +72,7 @@ scenario lossy "VRRPv2: nftables on the bridge (prerouting) drops ~40 % of the V
 scenario two-clusters "VRRPv2: two independent keepalived pairs on one link with the same VRID 51 and different VIPs: VI_A d1 (150) / d2 (100) for 10.0.0.100 and VI_B d3 (120) / d4 (90) for 10.0.0.200; each cluster discards the other's adverts (VIP not in the advert), but a master's advert timer is re-armed by every advert for its VRID."
 scenario late-start "VRRPv2 as in failover, but the capture starts 8 s after d1 became MASTER (no election in the capture): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts."
 scenario equal-prio "VRRPv2, d1 and d2 both priority 100, state BACKUP: d1 is MASTER, d2 starts and stays BACKUP (no preemption at equal priority); nftables makes d2 deaf to VRRP: d2 becomes MASTER and d1, hearing the same priority from a higher address (10.0.0.12), steps down; rule removed, nothing changes; d2 stops cleanly, d1 takes over."
+scenario track-interface "VRRPv2, d1 (150, MASTER) with track_interface on a local veth interface trk0 (peer trk1, both in d1): trk0 goes down, d1 enters FAULT (priority-0 adverts), d2 takes over after its skew time; trk0 up: d1 BACKUP, then preempts."
 scenario vmac "VRRPv2 with use_vmac on both directors (the VIP on a macvlan vrrp.51 with MAC 00:00:5e:00:01:33, adverts and GARPs from that MAC): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts, d1 stops cleanly."
 scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50): d1 crashes (SIGKILL + port down), d2 (shorter skew) takes over while d3 stays BACKUP; d2 stops cleanly, d3 takes over; d1 returns and preempts d3."
 scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
@@ -898,6 +899,33 @@ sc_equal_prio() {
   ka_sigterm d2
   ka_wait_state d1 MASTER 5 "$s1"
   sleep 4
+}
+
+sc_track_interface_topo() { KA_INST_EXTRA[d1]="track_interface {;   trk0;}"; WATCH_NEIGH=cl; }
+sc_track_interface() {
+  local s1 s2
+  mark tracked_add "d1 ip link add trk0 type veth peer name trk1; both up (the tracked interface; no dummy module here)"
+  ipn d1 link add trk0 type veth peer name trk1
+  ipn d1 link set trk1 up
+  ipn d1 link set trk0 up
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark tracked_down "d1 ip link set trk0 down"
+  ipn d1 link set trk0 down
+  ka_wait_state d1 FAULT 5 "$s1"
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 5
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark tracked_up "d1 ip link set trk0 up"
+  ipn d1 link set trk0 up
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
 }
 
 sc_vmac_topo() { KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"; WATCH_NEIGH=cl; }
@@ -1850,6 +1878,20 @@ readme_equal_prio() {
     "$KEY_LOG"
 }
 
+# shellcheck disable=SC2016
+readme_track_interface() {
+  readme_issue14 '- d1 (`priority 150`, `state MASTER`) has `track_interface { trk0 }`, a veth interface (peer trk1, both in d1)
+  made up before keepalived starts. `ip link set trk0 down`: keepalived logs `Netlink reports trk0 down` and
+  `(VI_1) Entering FAULT STATE`; unlike a link-down of eth0, its adverts can still leave: a master entering
+  FAULT sends priority-0 adverts (keepalived-semantics.md §5: two from 2.2.7, one in
+  `vrrp_state_leave_master`, one in `vrrp_restore_interface`), removes the VIP, and d2 takes over after its
+  skew time (0.61 s). In this recording d1 logs `(VI_1) sent 0 priority` **once**, d2 logs `(VI_1) Backup
+  received priority 0 advertisement` **twice**, and the wire has two priority-0 adverts from 10.0.0.11 2 ms
+  apart.
+- `ip link set trk0 up`: d1 `Entering BACKUP STATE`, discards d2'"'"'s lower-priority adverts and preempts
+  3 x 1 s + skew 0.41 s later.' \
+    "$KEY_LOG|trk0"
+}
 # shellcheck disable=SC2016
 readme_vmac() {
   readme_issue14 '- Both directors have `use_vmac`: keepalived creates a macvlan `vrrp.51` on eth0 with the virtual router MAC
