@@ -1278,6 +1278,7 @@ readme_hosts() { # hosts table, topology and keepalived invocation
     if [[ " $DIRECTORS " == *" $n "* ]]; then
       role="keepalived, priority ${KA_PRIO[$n]}, \`state ${KA_STATE[$n]}\`"
       [ -n "${KA_ADVERT[$n]:-}" ] && role+=", \`advert_int ${KA_ADVERT[$n]}\`"
+      [ -n "${KA_INST_D[$n]:-}" ] && role+=", instance ${KA_INST_D[$n]}"
     else
       role="client"
     fi
