@@ -64,6 +64,18 @@ scenario interval-mismatch "VRRPv2 with advert_int 1 (d1) vs 2 (d2): each discar
 scenario link-down "VRRPv2: the master's own interface goes down (ip link set eth0 down in d1, keepalived keeps running): d1 enters FAULT, d2 takes over after the master-down interval; link up: d1 preempts."
 scenario ttl "VRRPv2: nftables in d1 rewrites the TTL of its adverts to 64; d2 discards them (invalid TTL/HL) and becomes MASTER too; rule removed: d2 steps down."
 scenario garp-variant "VRRPv2 with non-default GARP settings (vrrp_garp_master_repeat 3, vrrp_garp_master_delay 6, vrrp_garp_master_refresh 9, vrrp_garp_master_refresh_repeat 2): d1 master for ~19 s, clean stop, d2 master for ~20 s."
+scenario track-weight "VRRPv2, d1 (150, MASTER) tracks a file with weight -60 (track_file): the file is set to 1, d1's effective priority drops to 90 (carried by its next regular advert), d2 (100) discards the lower adverts and takes over after its master-down interval; the file is set back to 0, d1 (150 again) preempts."
+scenario preempt-delay "VRRPv2, d1 (150, state BACKUP, preempt_delay 5) / d2 (100): d1 crashes (SIGKILL + port down), d2 takes over; d1 returns, accepts d2's lower-priority adverts for 5 s, then preempts after its master-down interval."
+scenario nopreempt "VRRPv2, both state BACKUP, d1 (150) with nopreempt / d2 (100): d1 wins the start-up election, stops cleanly, d2 takes over; d1 restarts and stays BACKUP under the lower-priority master; d2 stops cleanly, d1 takes over."
+scenario unicast-peer-down "VRRPv2 with unicast_peer: the backup d2's interface goes down (FAULT); the master d1 keeps its state, but its adverts to d2 go to the stale MAC, then stop on the wire while d1's kernel broadcasts unanswered ARP requests for 10.0.0.12; link up: d2 BACKUP, adverts return."
+scenario lossy "VRRPv2: nftables on the bridge (prerouting) drops ~40 % of the VRRP packets at random (numgen random mod 100 < 40), so the capture and both directors miss the same adverts; d2 takes over whenever it misses 3 in a row, d1 preempts back; rule removed."
+scenario two-clusters "VRRPv2: two independent keepalived pairs on one link with the same VRID 51 and different VIPs: VI_A d1 (150) / d2 (100) for 10.0.0.100 and VI_B d3 (120) / d4 (90) for 10.0.0.200; each cluster discards the other's adverts (VIP not in the advert), but a master's advert timer is re-armed by every advert for its VRID."
+scenario late-start "VRRPv2 as in failover, but the capture starts 8 s after d1 became MASTER (no election in the capture): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts."
+scenario equal-prio "VRRPv2, d1 and d2 both priority 100, state BACKUP: d1 is MASTER, d2 starts and stays BACKUP (no preemption at equal priority); nftables makes d2 deaf to VRRP: d2 becomes MASTER and d1, hearing the same priority from a higher address (10.0.0.12), steps down; rule removed, nothing changes; d2 stops cleanly, d1 takes over."
+scenario track-interface "VRRPv2, d1 (150, MASTER) with track_interface on a local veth interface trk0 (peer trk1, both in d1): trk0 goes down, d1 enters FAULT (priority-0 adverts), d2 takes over after its skew time; trk0 up: d1 BACKUP, then preempts."
+scenario vmac "VRRPv2 with use_vmac on both directors (the VIP on a macvlan vrrp.51 with MAC 00:00:5e:00:01:33, adverts and GARPs from that MAC): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts, d1 stops cleanly."
+scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50): d1 crashes (SIGKILL + port down), d2 (shorter skew) takes over while d3 stays BACKUP; d2 stops cleanly, d3 takes over; d1 returns and preempts d3."
+scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -86,6 +98,8 @@ reset_defaults() {
   declare -gA KA_STATE=([d1]=MASTER [d2]=BACKUP)
   declare -gA KA_ADVERT=()                # per director advert_int override (default ADVERT_INT)
   declare -gA KA_GLOBAL_EXTRA_D=()        # per director extra global_defs lines (';'-separated)
+  declare -gA KA_TOP_EXTRA_D=()           # per director extra top-level lines after global_defs, e.g. a track_file block (';'-separated)
+  declare -gA KA_INST_D=()                # per director: the instance names (of KA_INSTANCES) it runs, space-separated; unset: all
   WATCH_NEIGH=""                          # nodes whose neighbour table changes are logged (neigh-NODE.log)
 }
 
@@ -234,8 +248,13 @@ ka_conf() { # ka_conf NODE [PEER...] -> $S_DIR/conf/keepalived-NODE.conf ; peers
       while IFS= read -r l; do [ -n "$l" ] && echo "   $l"; done <<< "${g//;/$'\n'}"
     done
     echo "}"
+    if [ -n "${KA_TOP_EXTRA_D[$n]:-}" ]; then
+      echo
+      while IFS= read -r l; do [ -n "$l" ] && echo "$l"; done <<< "${KA_TOP_EXTRA_D[$n]//;/$'\n'}"
+    fi
     for i in "${KA_INSTANCES[@]}"; do
       IFS='|' read -r name vrid vip <<< "$i"
+      if [ -n "${KA_INST_D[$n]:-}" ] && [[ " ${KA_INST_D[$n]} " != *" $name "* ]]; then continue; fi
       echo
       echo "vrrp_instance $name {"
       echo "   state ${KA_STATE[$n]}"
@@ -673,6 +692,334 @@ sc_garp_variant() {
   sleep 19
 }
 
+# ---- scenarios of issue #14 (behaviours the analysis does not model yet)
+
+# d1 tracks a file with weight -60: echo 1 > file lowers its effective priority to 90, below d2's 100
+sc_track_weight_topo() {
+  KA_TOP_EXTRA_D[d1]="track_file tw_d1 {;   file \"$RUN/track-d1\";   weight -60;   init_file 0 overwrite;}"
+  KA_INST_EXTRA[d1]="track_file {;   tw_d1;}"
+  WATCH_NEIGH=cl
+}
+sc_track_weight() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 5
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark track_file_set "d1 echo 1 > $RUN/track-d1 (weight -60: effective priority 150 -> 90)"
+  echo 1 > "$RUN/track-d1"
+  ka_wait_state d2 MASTER 10 "$s2"
+  ka_wait_state d1 BACKUP 5 "$s1"
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark track_file_clear "d1 echo 0 > $RUN/track-d1 (effective priority back to 150)"
+  echo 0 > "$RUN/track-d1"
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 5
+}
+
+sc_preempt_delay_topo() { KA_STATE[d1]=BACKUP; KA_INST_EXTRA[d1]="preempt_delay 5"; WATCH_NEIGH=cl; }
+sc_preempt_delay() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 4
+  s2=$(log_lines d2)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 8 "$s2"
+  sleep 3
+  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
+  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1                            # accepts d2's adverts for preempt_delay 5 s, then 3 x 1 s + skew 0.41 s
+  ka_wait_state d1 BACKUP 5 "$s1"
+  ka_wait_state d1 MASTER 15 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 5
+}
+
+sc_nopreempt_topo() { KA_STATE[d1]=BACKUP; KA_STATE[d2]=BACKUP; KA_INST_EXTRA[d1]="nopreempt"; WATCH_NEIGH=cl; }
+sc_nopreempt() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 4
+  s2=$(log_lines d2)
+  ka_sigterm d1                          # priority 0: d2 takes over after its skew time
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 2
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1                            # nopreempt: stays BACKUP under d2 (100)
+  ka_wait_state d1 BACKUP 5 "$s1"
+  sleep 12
+  not_in_log d1 "$s1" "Entering MASTER"
+  not_in_log d2 "$s2" "Entering BACKUP"
+  s1=$(log_lines d1)
+  ka_sigterm d2                          # priority 0: d1 takes over after its skew time
+  ka_wait_state d1 MASTER 5 "$s1"
+  sleep 4
+}
+
+sc_unicast_peer_down_topo() { WATCH_NEIGH="d1 cl"; }
+sc_unicast_peer_down() {
+  local s1 s2
+  ka_conf d1 "$(addr_of d2)"; ka_conf d2 "$(addr_of d1)"
+  # a shorter neighbour REACHABLE time on d1 (15..45 s by default): its entry for d2 goes STALE
+  # (then DELAY 5 s, 3 unicast probes, FAILED) within the link-down window
+  mark sysctl "d1 net.ipv4.neigh.eth0.base_reachable_time_ms=4000 (default 30000)"
+  nsx d1 sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=4000
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 5
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_down "d2 ip link set eth0 down (inside d2)"
+  ipn d2 link set eth0 down
+  ka_wait_state d2 FAULT 5 "$s2"
+  sleep 24                               # d1: adverts to the stale MAC, unicast probes, then broadcast ARP only
+  not_in_log d1 "$s1" "Entering"
+  s2=$(log_lines d2)
+  mark host_link_up "d2 ip link set eth0 up (inside d2)"
+  ipn d2 link set eth0 up
+  ka_wait_state d2 BACKUP 10 "$s2"
+  sleep 8
+  not_in_log d1 "$s1" "Entering"
+  not_in_log d2 "$s2" "Entering MASTER"
+}
+
+sc_lossy_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
+sc_lossy() {
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 3
+  mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < 40 drop (before br0 and its capture)"
+  nsx sw nft -f - <<'EOF'
+table bridge vslab_loss {
+  chain prerouting {
+    type filter hook prerouting priority 0; policy accept;
+    ip protocol 112 numgen random mod 100 < 40 counter drop
+  }
+}
+EOF
+  sleep 45
+  mark nft_clear "sw nftables table bridge vslab_loss deleted ($(nsx sw nft list table bridge vslab_loss | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
+  nsx sw nft delete table bridge vslab_loss
+  sleep 6
+}
+
+sc_two_clusters_topo() {
+  NODES="sw d1 d2 d3 d4 cl"
+  HOSTS="d1:10.0.0.11 d2:10.0.0.12 d3:10.0.0.13 d4:10.0.0.14 cl:10.0.0.50"
+  DIRECTORS="d1 d2 d3 d4"
+  INSTANCE=VI_A; VIP=10.0.0.100; VIP_CIDR=10.0.0.100/24
+  KA_INSTANCES=("VI_A|51|10.0.0.100/24" "VI_B|51|10.0.0.200/24")
+  KA_INST_D=([d1]=VI_A [d2]=VI_A [d3]=VI_B [d4]=VI_B)
+  KA_PRIO=([d1]=150 [d2]=100 [d3]=120 [d4]=90)
+  KA_STATE=([d1]=MASTER [d2]=BACKUP [d3]=MASTER [d4]=BACKUP)
+  WATCH_NEIGH=cl
+}
+sc_two_clusters() {
+  local d
+  for d in $DIRECTORS; do ka_conf "$d"; done
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15 0 VI_A
+  ping_start cl 10.0.0.100 cl-a
+  sleep 3
+  ka_start d3; ka_start d4               # the second pair: same VRID, other VIP
+  sleep 6
+  ping_start cl 10.0.0.200 cl-b
+  sleep 24
+}
+
+sc_late_start_topo() { WATCH_NEIGH=cl; }
+sc_late_start() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 8                                # the election and both GARP bursts of d1 happen before the capture
+  cap_start
+  sleep 5
+  s2=$(log_lines d2)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 8 "$s2"
+  sleep 3
+  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
+  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 5
+}
+
+sc_equal_prio_topo() { NEEDS=nft; KA_PRIO=([d1]=100 [d2]=100); KA_STATE=([d1]=BACKUP [d2]=BACKUP); WATCH_NEIGH=cl; }
+sc_equal_prio() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  s2=$(log_lines d2)
+  ka_start d2                            # equal priority: a BACKUP never preempts it, whatever the addresses
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+  not_in_log d2 "$s2" "Entering MASTER"
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  nft_drop_vrrp_in d2                    # d2 deaf: MASTER after 3 x 1 s + skew; d1 hears it: same priority, higher address
+  ka_wait_state d2 MASTER 10 "$s2"
+  ka_wait_state d1 BACKUP 5 "$s1"
+  sleep 4
+  s2=$(log_lines d2)
+  nft_clear d2                           # d1 stays BACKUP (it accepts an equal priority), d2 stays MASTER
+  sleep 5
+  not_in_log d2 "$s2" "Entering BACKUP"
+  s1=$(log_lines d1)
+  ka_sigterm d2
+  ka_wait_state d1 MASTER 5 "$s1"
+  sleep 4
+}
+
+sc_track_interface_topo() { KA_INST_EXTRA[d1]="track_interface {;   trk0;}"; WATCH_NEIGH=cl; }
+sc_track_interface() {
+  local s1 s2
+  mark tracked_add "d1 ip link add trk0 type veth peer name trk1; both up (the tracked interface; no dummy module here)"
+  ipn d1 link add trk0 type veth peer name trk1
+  ipn d1 link set trk1 up
+  ipn d1 link set trk0 up
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark tracked_down "d1 ip link set trk0 down"
+  ipn d1 link set trk0 down
+  ka_wait_state d1 FAULT 5 "$s1"
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 5
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark tracked_up "d1 ip link set trk0 up"
+  ipn d1 link set trk0 up
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+}
+
+sc_vmac_topo() { KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"; WATCH_NEIGH=cl; }
+sc_vmac() { # as sc_failover; the reboot also removes the VMAC interface the killed keepalived left behind
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s2=$(log_lines d2)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 8 "$s2"
+  sleep 3
+  mark host_reboot "d1 stale VMAC interface vrrp.51 (with VIP $VIP_CIDR) deleted (fresh boot)"
+  ipn d1 link del vrrp.51 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 5
+}
+
+sc_three_routers_topo() {
+  NODES="sw d1 d2 d3 cl"
+  HOSTS="d1:10.0.0.11 d2:10.0.0.12 d3:10.0.0.13 cl:10.0.0.50"
+  DIRECTORS="d1 d2 d3"
+  KA_PRIO=([d1]=150 [d2]=100 [d3]=50)
+  KA_STATE=([d1]=MASTER [d2]=BACKUP [d3]=BACKUP)
+  WATCH_NEIGH=cl
+}
+sc_three_routers() {
+  local s1 s2 s3
+  ka_conf d1; ka_conf d2; ka_conf d3
+  cap_start
+  ka_start d1; ka_start d2; ka_start d3
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 4
+  s2=$(log_lines d2); s3=$(log_lines d3)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 8 "$s2"          # skew 0.61 s < d3's 0.80 s
+  sleep 4
+  not_in_log d3 "$s3" "Entering MASTER"
+  s3=$(log_lines d3)
+  ka_sigterm d2                            # priority 0: d3 takes over after its skew time
+  ka_wait_state d3 MASTER 5 "$s3"
+  sleep 3
+  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
+  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s3=$(log_lines d3)
+  ka_start d1
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d3 BACKUP 5 "$s3"
+  sleep 4
+}
+
+sc_advert_int_3_topo() { ADVERT_INT=3; WATCH_NEIGH=cl; }
+sc_advert_int_3() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 7
+  s2=$(log_lines d2)
+  ka_sigkill d1
+  port_down d1
+  ka_wait_state d2 MASTER 15 "$s2"         # 3 x 3 s + skew 0.61 s after d1's last advert
+  sleep 4
+  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
+  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
+  port_up d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1                              # 3 x 3 s + skew 0.41 s
+  ka_wait_state d1 MASTER 15 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 4
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 4
+}
+
 # ------------------------------------------------------------------ outputs
 write_hosts_json() {
   local h n a a6 ll first=1
@@ -808,6 +1155,14 @@ write_ground_truth() {
           | .[]] | sort_by(.first_t) | map(. + (.first_t | relt)),
         master_timeline: timeline($inst),
         master_timelines: (reduce $inames[] as $n ({}; .[$n] = timeline($n))),
+        # a capture started late: did a director enter MASTER before its first frame (an election the
+        # analysis cannot see), and the state of each director per instance when it starts
+        capture_starts_after_election: ($first != null and any($tr[]; .t < $first and .state == "MASTER")),
+        state_at_capture_start: (if $first == null then null
+          else reduce ($tr[] | select(.t < $first)) as $x ({}; .[$x.instance][$x.director] = $x.state) end),
+        # track_script/track_file weights: keepalived logs each change of the effective priority of an instance
+        effective_priority_changes: [$ka[] | (.msg | capture("^\\((?<instance>[^() ]+)\\) Changing effective priority from (?<from>[0-9]+) to (?<to>[0-9]+)")) as $m
+          | {t, director, instance: $m.instance, from: ($m.from | tonumber), to: ($m.to | tonumber), msg} | rel],
         client_pings: [$pings | group_by(.log)[] | sort_by(.seq) | . as $r
           | {node: $r[0].node, log: "ping-\($r[0].log).log", target: $r[0].from, interval_s: $pint, replies: ($r | length), last_seq_answered: $r[-1].seq,
              outages: [range(1; $r | length) | select($r[.].seq - $r[. - 1].seq > 1)
@@ -923,6 +1278,7 @@ readme_hosts() { # hosts table, topology and keepalived invocation
     if [[ " $DIRECTORS " == *" $n "* ]]; then
       role="keepalived, priority ${KA_PRIO[$n]}, \`state ${KA_STATE[$n]}\`"
       [ -n "${KA_ADVERT[$n]:-}" ] && role+=", \`advert_int ${KA_ADVERT[$n]}\`"
+      [ -n "${KA_INST_D[$n]:-}" ] && role+=", instance ${KA_INST_D[$n]}"
     else
       role="client"
     fi
@@ -1374,6 +1730,203 @@ VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
 
 EOF
   readme_files
+}
+
+# ---- README of the issue #14 scenarios: a short explanation, then the keepalived log lines the recording
+# relies on, taken from this recording's logs (seconds since the first captured frame)
+readme_log_evidence() { # readme_log_evidence ERE : every log line (all directors) matching ERE, in time order
+  local re=$1 first end d
+  first=$(jq -r '.capture.first_frame_t' "$S_DIR/ground-truth.json")
+  end=$(jq -r '[.actions[] | select(.event == "capture_stop") | .t][0] // 1e12' "$S_DIR/ground-truth.json")
+  for d in $DIRECTORS; do
+    [ -e "$S_DIR/keepalived-$d.log" ] || continue
+    # consecutive identical matching lines of one director are counted on the first
+    awk -v first="$first" -v end="$end" -v d="$d" -v re="$re" '
+      function flush() { if (n) printf "%.3f\t%s\t%s\t%d\t%s\n", t0 - first, d, prev, n, (t0 > end ? " (after the capture)" : ""); n = 0 }
+      { t = $1; m = $0; sub(/^[0-9.]+ [A-Z][a-z][a-z] [A-Z][a-z][a-z] +[0-9]+ [0-9:]+ [0-9]+: /, "", m)
+        if (m !~ re || m ~ /max_auto_priority/) next
+        if (n && m == prev) { n++; next }
+        flush(); prev = m; t0 = t; n = 1 }
+      END { flush() }' "$S_DIR/keepalived-$d.log"
+  done | sort -s -g -k1,1 | awk -F'\t' '{ printf "- %s s %s: `%s`%s%s\n", $1, $2, $3, ($4 > 1 ? " (" $4 " times in a row)" : ""), $5 }'
+  printf '\n'
+}
+readme_issue14() { # readme_issue14 TEXT ERE
+  # shellcheck disable=SC2016  # backquotes are Markdown here
+  printf 'A real %s recording of the lab scenario `%s` (issue #14), made with `bash scripts/lab.sh record %s`.\n\n' "$(kav)" "$SCEN" "$SCEN"
+  printf '%s\n\n## What the capture shows\n\n%s\n\n' "${SC_DESC[$SCEN]}" "$1"
+  readme_hosts
+  printf '## keepalived log lines this recording relies on\n\n'
+  printf 'Seconds since the first captured frame, director, the line as keepalived logged it (consecutive identical lines counted).\n'
+  printf 'The ground truth (vrrp_transitions, master_timeline) is built from the `Entering ... STATE` lines and the script'"'"'s kill actions.\n\n'
+  readme_log_evidence "$2"
+  readme_files
+}
+KEY_LOG='Entering (MASTER|BACKUP|FAULT) STATE|priority|preempt|Netlink reports|timeout|not present in MASTER advert|^Stopping$'
+
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_track_weight() {
+  readme_issue14 '- d1 (`priority 150`, `state MASTER`) has `track_file tw_d1 { file ".../track-d1"; weight -60; init_file 0 overwrite }`
+  and `track_file { tw_d1 }` in its instance. Writing 1 to the file makes keepalived log
+  `(VI_1) Changing effective priority from 150 to 90`; **no advert is sent for the change**, the next
+  regular advert (<= 1 s later) carries priority 90.
+- d2 (100) discards the lower-priority adverts (`received lower priority (90) advert from 10.0.0.11 -
+  discarding`): its master-down timer is not reset, so it becomes MASTER 3 x 1 s + skew 0.61 s after the
+  last advert it accepted (the last one with priority 150). Its first advert (priority 100) makes d1 log
+  `Master received advert from 10.0.0.12 with higher priority 100, ours 90` and go BACKUP at once (no
+  priority-0 advert).
+- Writing 0 restores priority 150 (`Changing effective priority from 90 to 150`). d1, BACKUP, now
+  discards d2'"'"'s priority-100 adverts and preempts 3 x 1 s + skew 0.41 s after the last one it accepted.
+  On the wire the only sign of the weight is the advertised priority of d1 (150 -> 90 -> 150).' \
+    "$KEY_LOG|Changing effective priority"
+}
+# shellcheck disable=SC2016
+readme_preempt_delay() {
+  readme_issue14 '- d1 (`priority 150`, `state BACKUP`, `preempt_delay 5`) wins the start-up election (no adverts are heard,
+  so the delay plays no part), then crashes (SIGKILL + its switch port down): d2 takes over after 3 x 1 s +
+  skew 0.61 s.
+- d1 comes back: `(VI_1) start preempt delay (5.000000)` at the first lower-priority advert it receives;
+  for 5 s it accepts d2'"'"'s priority-100 adverts (its master-down timer is reset by each), then logs
+  `received lower priority (100) advert from 10.0.0.12 - discarding` and becomes MASTER 3 x 1 s + skew 0.41 s
+  after the last advert it accepted, i.e. about 8.4 s after its first advert from d2 instead of 3.4 s.
+  d2 reads priority 150 and goes BACKUP.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_nopreempt() {
+  readme_issue14 '- Both directors are `state BACKUP`; d1 (150) has `nopreempt`, d2 (100) does not. d1 wins the start-up election
+  (nobody advertises, its skew is shorter).
+- d1 stops cleanly (SIGTERM: priority-0 advert), d2 takes over after its skew time (0.61 s).
+- d1 restarts: BACKUP (init), and with `nopreempt` it accepts the lower-priority adverts of d2: no
+  `received lower priority ... discarding` line, no takeover, for the 12 s it runs beside d2.
+- d2 stops cleanly: d1 takes over after its skew time (0.41 s).
+  On the wire: a lower-priority master (d2, 100) advertising for 12+ s while a higher-priority router (d1,
+  150) is present but silent; nothing on the wire shows d1 exists, except its IGMP report and ARP.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_unicast_peer_down() {
+  readme_issue14 '- Unicast VRRP (`unicast_src_ip` + `unicast_peer`), d1 MASTER (150), d2 BACKUP (100). d1'"'"'s
+  `net.ipv4.neigh.eth0.base_reachable_time_ms` is 4000 (default 30000), so that its neighbour entry for d2
+  leaves REACHABLE within the window (`neigh-d1.log`, `ip monitor neigh` in d1).
+- `ip link set eth0 down` in d2: `Netlink reports eth0 down`, `(VI_1) Entering FAULT STATE` (a BACKUP in FAULT
+  sends nothing). **d1 logs nothing and stays MASTER throughout** (keepalived never looks at neighbour
+  state; `sendmsg` succeeds).
+- On the wire from d1: adverts to d2'"'"'s old MAC while its entry is REACHABLE/STALE/DELAY, 3 unicast ARP
+  probes (PROBE), then FAILED: from then on **no adverts from d1 on the wire**, only broadcast
+  `who-has 10.0.0.12 tell 10.0.0.11` ARP requests (3 per resolution attempt, 1 s apart), unanswered; the
+  adverts die in the neighbour queue. The client'"'"'s pings of the VIP go on being answered by d1.
+- `ip link set eth0 up` in d2: `Netlink reports eth0 up`, `Entering BACKUP STATE`; d2 sends one GARP for its
+  own `unicast_src_ip` 10.0.0.12 (leaving FAULT, `try_up_instance`), d1'"'"'s next ARP request is answered and
+  the queued adverts leave in a burst, then one per second again. d2 never becomes MASTER.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_lossy() {
+  readme_issue14 '- nftables in the switch namespace: `table bridge vslab_loss { chain prerouting { type filter hook prerouting
+  priority 0; ip protocol 112 numgen random mod 100 < 40 counter drop } }`. The bridge prerouting hook runs
+  before the frame reaches br0, so **the capture misses exactly the VRRP frames that were dropped** (for
+  every receiver: both directors and the capture see the same loss). The count dropped is in the
+  `nft_clear` action of events.jsonl.
+- Adverts from d1 arrive irregularly (gaps of 2, 3 s...). Whenever d2 misses enough in a row that 3 x 1 s +
+  skew 0.61 s pass without an accepted advert, it becomes MASTER (dual master, d1 never leaves MASTER):
+  d1 answers d2'"'"'s lower-priority advert with `Received advert from 10.0.0.12 with lower priority 100,
+  ours 150, forcing new election` (an immediate advert + GARPs, which may be dropped too), and d2 goes back to
+  BACKUP at the first advert of d1 it receives (`Master received advert from 10.0.0.11 with higher
+  priority 150, ours 100`). The number and times of these spurious takeovers are random: the logs below
+  are the truth for this recording. A takeover'"'"'s first advert may itself be dropped, so
+  `scripts/lab/verify.py` can report a MASTER line without an advert on the wire: that is the loss, not a
+  fault of the recording.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_two_clusters() {
+  readme_issue14 '- Four directors on one segment, two independent pairs with the **same VRID 51**: `VI_A` d1 (150, MASTER) /
+  d2 (100) for 10.0.0.100, and `VI_B` d3 (120, MASTER) / d4 (90) for 10.0.0.200. Pair A starts first; pair B
+  starts a few seconds later.
+- Each keepalived discards the other pair'"'"'s adverts: `(VI_x) ip address associated with VRID 51 not present
+  in MASTER advert: <own VIP>` for every advert of the other pair.
+- But a MASTER re-arms its own advert timer on every packet of its VRID, even one it then discards
+  (keepalived-semantics.md §5): the two masters d1 and d3 silence each other in turns, so a backup of
+  one pair sometimes hears no valid advert of its own master for 3 x 1 s + skew and becomes MASTER for a
+  few ms (d2 or d4 `Entering MASTER STATE`, its advert makes its own master answer `Received advert from
+  ... with lower priority ..., forcing new election`, and it goes back to BACKUP at once). On the wire: two
+  advertisers on VRID 51 with different priorities and different VIPs, both "masters" at once, plus
+  the short-lived third/fourth ones. The ground truth has one master timeline per instance (VI_A, VI_B);
+  the short MASTER periods of d2/d4 (< 20 ms) are in vrrp_transitions but merged out of the timelines.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_late_start() {
+  readme_issue14 '- As `failover`, but **the capture starts about 8 s after d1 became MASTER**: the start-up election and both of
+  d1'"'"'s GARP bursts happen before the first captured frame. ground-truth.json says so:
+  `capture_starts_after_election: true` and `state_at_capture_start` (d1 MASTER, d2 BACKUP); the
+  transitions before the capture have a negative `rel_capture` (`scripts/lab/verify.py` reports them, and the
+  GARP bursts before the capture, as not on the wire: expected).
+- In the capture: d1 advertising (150), then d1 crashes (SIGKILL + port down), d2 takes over after
+  3 x 1 s + skew 0.61 s, d1 returns and preempts after 3 x 1 s + skew 0.41 s.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_equal_prio() {
+  readme_issue14 '- Both directors `priority 100`, `state BACKUP`. d1 starts first and becomes MASTER; d2 starts and stays BACKUP:
+  **a BACKUP never preempts an equal-priority master**, even from a higher address (it accepts `>=`).
+- nftables in d2 drops incoming VRRP: d2 no longer hears d1 and becomes MASTER 3 x 1 s + skew 0.61 s
+  later. d1 hears d2'"'"'s first advert: `Master received advert from 10.0.0.12 with same priority 100 but
+  higher IP address than ours` and goes BACKUP at once (the address tie-break applies in MASTER state only).
+- The rule is removed: nothing changes (d1 BACKUP accepts d2'"'"'s equal priority).
+- d2 stops cleanly (priority 0): d1 takes over after its skew time.' \
+    "$KEY_LOG"
+}
+
+# shellcheck disable=SC2016
+readme_track_interface() {
+  readme_issue14 '- d1 (`priority 150`, `state MASTER`) has `track_interface { trk0 }`, a veth interface (peer trk1, both in d1)
+  made up before keepalived starts. `ip link set trk0 down`: keepalived logs `Netlink reports trk0 down` and
+  `(VI_1) Entering FAULT STATE`; unlike a link-down of eth0, its adverts can still leave: a master entering
+  FAULT sends priority-0 adverts (keepalived-semantics.md §5: two from 2.2.7, one in
+  `vrrp_state_leave_master`, one in `vrrp_restore_interface`), removes the VIP, and d2 takes over after its
+  skew time (0.61 s). In this recording d1 logs `(VI_1) sent 0 priority` **once**, d2 logs `(VI_1) Backup
+  received priority 0 advertisement` **twice**, and the wire has two priority-0 adverts from 10.0.0.11 2 ms
+  apart.
+- `ip link set trk0 up`: d1 `Entering BACKUP STATE`, discards d2'"'"'s lower-priority adverts and preempts
+  3 x 1 s + skew 0.41 s later.' \
+    "$KEY_LOG|trk0"
+}
+# shellcheck disable=SC2016
+readme_vmac() {
+  readme_issue14 '- Both directors have `use_vmac`: keepalived creates a macvlan `vrrp.51` on eth0 with the virtual router MAC
+  **00:00:5e:00:01:33** (RFC 3768 §7.3) and puts the VIP there. Adverts are sent on it (source MAC
+  00:00:5e:00:01:33, source IP the director'"'"'s own address 10.0.0.11 / 10.0.0.12), GARPs come from the vMAC
+  (`Sending gratuitous ARP on vrrp.51 for 10.0.0.100`), and the client'"'"'s ARP entry for the VIP never changes MAC:
+  after a failover only the bridge relearns which port has 00:00:5e:00:01:33.
+- The actions are those of `failover`: start, d1 MASTER; d1 crashes (SIGKILL + port down), d2 takes over after
+  3 x 1 s + skew 0.61 s; d1 returns (the VMAC interface the killed keepalived left is deleted, as after a
+  reboot) and preempts; d1 stops cleanly (priority 0), d2 takes over after its skew time.
+- Seen in this recording, not explained: the client'"'"'s neighbour entry for the VIP flips between the vMAC and
+  the directors'"'"' physical MACs (`neigh-cl.log`: ARP replies for the VIP come from eth0'"'"'s own MAC), and at
+  d1'"'"'s return to MASTER (19.79 s) the wire has 10 GARPs from 00:00:5e:00:01:33 within 70 us where d1 logged 5
+  (both directors use the same MAC, so the wire cannot say who sent the other 5; d2 logged none);
+  `scripts/lab/verify.py` reports that burst.' \
+    "$KEY_LOG|vrrp\\.51|VMAC|vmac"
+}
+# shellcheck disable=SC2016
+readme_three_routers() {
+  readme_issue14 '- Three directors on one VRID: d1 (150, MASTER), d2 (100), d3 (50).
+- d1 crashes (SIGKILL + port down): d2 and d3 both time out on their own master-down timers, d2 first
+  (3 x 1 s + 0.61 s vs 3 x 1 s + 0.80 s); d2'"'"'s first advert resets d3'"'"'s timer, d3 stays BACKUP.
+- d2 stops cleanly (priority 0): d3 takes over after its skew time (0.80 s).
+- d1 returns and preempts d3 (priority 150 > 50) after 3 x 1 s + skew 0.41 s.' \
+    "$KEY_LOG"
+}
+# shellcheck disable=SC2016
+readme_advert_int_3() {
+  readme_issue14 '- Both directors `advert_int 3`: adverts every 3 s, Master_Down_Interval 3 x 3 s + skew (VRRPv2: the skew
+  stays (256 - priority)/256 s whatever the interval): 9.61 s for d2, 9.41 s for d1.
+- d1 crashes (SIGKILL + port down): d2 becomes MASTER 9.61 s after d1'"'"'s last advert. d1 returns and preempts
+  9.41 s after it starts (it discards d2'"'"'s lower-priority adverts). d1 stops cleanly: d2 takes over after
+  0.61 s.' \
+    "$KEY_LOG"
 }
 
 readme_generic() {

@@ -14,6 +14,7 @@ For every recording (the folder; the pcap is the folder name + .pcap next to it)
 Prints the master timeline with the advert evidence and exits 1 if any check fails.
 """
 import json
+import re
 import os
 import subprocess
 import sys
@@ -122,6 +123,11 @@ def verify(folder):
     for b in gt.get("garp_na_bursts", []):
         mac = hosts[b["director"]]["mac"]
         lo, hi = b["first_t"] - GRACE, b["last_t"] + GRACE
+        # use_vmac: keepalived sends on the VMAC interface vrrp.<VRID> (its default name), from the virtual MAC
+        via = [re.search(r" on vrrp\.(\d+) ", x["msg"]) for x in gt.get("garp_na_sends", [])
+               if x["director"] == b["director"] and b["first_t"] <= x["t"] <= b["last_t"]]
+        if via and via[0]:
+            mac = ("00:00:5e:00:01:%02x" if b["kind"] == "garp" else "00:00:5e:00:02:%02x") % int(via[0].group(1))
         if b["kind"] == "garp":
             wire = [r for r in rows if lo <= r["t"] <= hi and r["eth.src"] == mac and r["arp.isgratuitous"] == "1"
                     and r["arp.src.proto_ipv4"] == b["address"]]

@@ -6,12 +6,13 @@
 //   - every "(VI_x) Entering MASTER STATE" is a vrrp.master of that router and VRID within 1 s, and
 //     every vrrp.master is such a line; every "(VI_x) sent 0 priority" is a vrrp.resign, and vice versa
 //     (not when the log said "Netlink reports ethN down" before it: that advert never leaves);
-//   - every window in which two directors' logs both say MASTER for one instance for more than 1 s is a
+//   - every window in which two directors' logs both say MASTER for one virtual router (same VRID and VIPs) for more than 1 s is a
 //     vrrp.split-brain of those routers (start and end within one advert interval + 0.5 s), and every
 //     vrrp.split-brain is such a window;
 //   - every "received an invalid passwd!", "advertisement interval mismatch …", "invalid TTL/HL …" a
 //     director logged is a vrrp.mismatch / vrrp.invalid quoting that line, dated no later than 1 s after
 //     the first such line, and every event quoting a keepalived line quotes one a director logged;
+//   - every arp.missing-garp follows an "Entering MASTER STATE" of that router and VRID within 1 s;
 //   - every GARP / unsolicited-NA burst keepalived logged ("Sending gratuitous ARP on ethN for VIP", lines
 //     < 0.5 s apart) is one arp.garp from that director's MAC with the same count within 0.5 s, and every
 //     arp.garp is such a burst;
@@ -82,6 +83,21 @@ const RELOAD_REMOVE = 'open: a removal by a configuration reload is no check ver
 const RELOAD_NEW_SERVER = 'known bug: a real server added by a reload (no log line) is taken for a sorry server; rr between it and rs2 flips rs2 out/in per connection';
 const RELOAD_FLIPS = ['20.558', '21.059', '21.567', '22.074', '22.558', '23.086', '23.611', '24.105', '24.564', '25.063', '25.572', '26.068', '26.562', '27.067', '27.568', '28.056', '28.566', '29.189', '29.557', '30.059', '30.559', '31.112', '31.560', '32.075', '32.556', '33.073', '33.604', '34.084', '34.608', '35.064', '35.556', '36.061', '36.580'];
 
+// §8.13 / §5 (issue #14 recordings): an advert gap of a master that never left MASTER in its log (adverts lost
+// on the link, or a unicast master whose peer's MAC is unresolved) becomes vrrp.silent + a new vrrp.master.
+const GAP_IS_NOT_A_TAKEOVER = 'known bug §8.13: an advert gap of a master that stayed MASTER becomes vrrp.silent + a new vrrp.master';
+// vrrp-lossy: d2's takeover is visible only by its GARP burst: its adverts of that MASTER period were dropped
+// on the bridge before the capture (as for every receiver).
+const DROPPED_ADVERTS = 'wire vs log: the takeover\'s adverts were all dropped before the capture; only its GARP burst shows it';
+// A dual master caused by lost adverts (d2 missed d1's adverts, d1 heard d2's: "Received advert from 10.0.0.12
+// with lower priority 100, ours 150, forcing new election"): the wire shows d2's adverts with d1's gaps between;
+// the analysis reads it as d1 gone and back (vrrp.silent, vrrp.master master-down, then preemption), not as
+// two masters.
+const LOSSY_DUAL_MASTER = 'open: a dual MASTER from lost adverts is told as silence + takeover + preemption, not vrrp.split-brain';
+// vrrp-late-start: the capture starts 8.4 s after d1's "Entering MASTER STATE"; the first master seen is
+// announced as a vrrp.master (initial) at its first captured advert.
+const LATE_START = 'not modelled: a capture starting mid-run; the master already in place is announced as a new vrrp.master (initial)';
+
 const KNOWN: Record<string, Record<string, string>> = {
   'ivs3-check-retry-recovered': {
     "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 24.180 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
@@ -110,6 +126,35 @@ const KNOWN: Record<string, Record<string, string>> = {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
     ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.realserver ${i % 2 ? 'in' : 'out'} of 10.1.0.22:80 at ${t} s: no "${i % 2 ? 'Adding' : 'Removing'} service" in the two delay_loops before`, RELOAD_NEW_SERVER])),
     ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.sorry 10.1.0.23:80 ${i % 2 ? 'until' : 'from'} ${t} s: no "${i % 2 ? 'Removing' : 'Adding'} sorry server" within two delay_loops`, RELOAD_NEW_SERVER])),
+  },
+  'vrrp-track-interface': {
+    // d1 enters FAULT (tracked trk0 down) at 9.834 s and logs "(VI_1) sent 0 priority" once; the wire has two
+    // priority-0 adverts (9.833, 9.835 s; d2 logs "Backup received priority 0 advertisement" twice). Ours: two vrrp.resign.
+    'vrrp.resign of 10.0.0.11 VRID 51 at 9.835 s: no "sent 0 priority" within 1 s':
+      'known bug §8.19: every priority-0 advert is a vrrp.resign; a master entering FAULT sends two (one logged), so one resignation is told twice',
+  },
+  'vrrp-advert-int-3': {
+    // d1 (preempted back at 39.048) stops cleanly: priority 0 at 43.451; d2 "Entering MASTER STATE" at 44.062 and
+    // advertises (prio 100) at 44.061, 47.098, 50.098. Ours: the vrrp.resign, then no vrrp.master for d2.
+    'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 44.062 s: no vrrp.master within 1 s':
+      'bug (issue #14): with advert_int 3, d2 (preempted at 39.048, silent since) seems still counted as master 4.4 s later: its return at 44.061 gets no vrrp.master, and its takeover GARPs at 44.062 are called a "periodic refresh every 18.94 s"',
+  },
+  'vrrp-late-start': {
+    'vrrp.master of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START,
+    // d1's GARP bursts (5 + 5) were at -8.371 and -3.369 s, before the first frame
+    'arp.missing-garp of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START + ' (and its GARPs, sent before the capture, are called missing)',
+  },
+  'vrrp-lossy': {
+    'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
+    'vrrp.master of 10.0.0.11 VRID 51 at 11.407 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+    'vrrp.master of 10.0.0.11 VRID 51 at 51.053 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+    'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 10.017 to 11.409 s: no vrrp.split-brain with that start and end (±1.5 s)': DROPPED_ADVERTS,
+    'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 49.052 to 51.053 s: no vrrp.split-brain with that start and end (±1.5 s)': LOSSY_DUAL_MASTER,
+  },
+  'vrrp-unicast-peer-down': {
+    // d1 MASTER throughout; its adverts stuck in the ARP queue (broadcast who-has 10.0.0.12 from 14 s) until d2's link is up (29.2 s)
+    'vrrp.master of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
+    'arp.missing-garp of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER + ' (and no GARP is expected: d1 never changed state)',
   },
   'healthcheck-mix': {
     "d1 \"Removing service 10.1.0.21:80\" at 12.056 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
@@ -178,7 +223,7 @@ const KNOWN: Record<string, Record<string, string>> = {
 
 // ------------------------------------------------------------------ keepalived's logs and configuration
 interface Line { t: number; msg: string }
-interface Instance { name: string; vrid: number; iface: string; advertS: number; v6: boolean; unicastSrc?: string }
+interface Instance { name: string; vrid: number; iface: string; advertS: number; v6: boolean; unicastSrc?: string; vips: string }
 interface Director { name: string; lines: Line[]; instances: Instance[]; addrs: Map<string, string[]>; delayLoop: Map<string, number>; realServers: Map<string, string[]>; checkers: Map<string, string[]> }
 /** keepalived's checker keywords → the hc.probe/hc.state checker names. */
 const CHECKER: Record<string, string> = { TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'ssl', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc', PING_CHECK: 'ping', UDP_CHECK: 'udp', DNS_CHECK: 'dns' };
@@ -218,6 +263,8 @@ function readDirector(lab: string, name: string): Director {
       advertS: Number(/advert_int\s+(\S+)/.exec(body)?.[1] ?? defaultAdvert),
       v6: /native_ipv6/.test(body) || (/:/.test(vips) && !/\d+\.\d+\.\d+\.\d+/.test(vips)),
       unicastSrc: /unicast_src_ip\s+(\S+)/.exec(body)?.[1],
+      // the virtual router's addresses: two clusters that share a VRID on one link have different ones
+      vips: [...vips.matchAll(/^\s*(\S+?)(?:\/\d+)?(?:\s|$)/gm)].map((m) => m[1]).sort().join(' '),
     };
   });
   const addrs = new Map<string, string[]>();
@@ -319,10 +366,11 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
   for (const e of resigns) if (!usedResign.has(e)) out.push(`vrrp.resign of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "sent 0 priority" within 1 s`);
 
   // --- split brain: windows in which two directors' logs both say MASTER for one instance
-  const periods = new Map<number, { router: string; from: number; to: number; advertS: number }[]>();
+  // (keyed by VRID and VIPs: two MASTERs of one VRID with different VIPs are two clusters, not a split brain)
+  const periods = new Map<string, { vrid: number; router: string; from: number; to: number; advertS: number }[]>();
   for (const d of directors) for (const inst of d.instances) {
     let from: number | null = null;
-    const close = (t: number) => { if (from !== null) { const p = periods.get(inst.vrid) ?? []; p.push({ router: routerOf(d, inst)!, from, to: t, advertS: inst.advertS }); periods.set(inst.vrid, p); } from = null; };
+    const close = (t: number) => { if (from !== null) { const k = `${inst.vrid}|${inst.vips}`; const p = periods.get(k) ?? []; p.push({ vrid: inst.vrid, router: routerOf(d, inst)!, from, to: t, advertS: inst.advertS }); periods.set(k, p); } from = null; };
     for (let i = 0; i < d.lines.length; i++) {
       const l = d.lines[i];
       if (l.msg === `(${inst.name}) Entering MASTER STATE`) { if (from === null) from = l.t; }
@@ -333,7 +381,8 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     if (d.lines.length) close(d.lines[d.lines.length - 1].t);
   }
   const windows: { vrid: number; routers: string[]; from: number; to: number; tol: number }[] = [];
-  for (const [vrid, ps] of periods) for (let i = 0; i < ps.length; i++) for (let j = i + 1; j < ps.length; j++) {
+  for (const ps of periods.values()) for (let i = 0; i < ps.length; i++) for (let j = i + 1; j < ps.length; j++) {
+    const vrid = ps[i].vrid;
     const a = ps[i], b = ps[j];
     if (a.router === b.router) continue;
     const from = Math.max(a.from, b.from), to = Math.min(a.to, b.to);
@@ -384,7 +433,11 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
       if (!(b.v6 ? wire.naTargets.has(b.ip) : wire.arpIps.has(b.ip)) || !inSpan(b.t)) continue;
       const a = d.addrs.get(b.iface) ?? [];
       const v4 = a.find((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)), ll = a.find((x) => x.startsWith('fe80:'));
-      const mac = v4 ? macOf(v4) : ll ? macOfLinkLocal(ll) : undefined;
+      // use_vmac: keepalived sends them on its VMAC interface (default name vrrp.<VRID>), from the virtual
+      // router MAC 00:00:5e:00:01:<VRID> (IPv6: 00:00:5e:00:02:<VRID>), RFC 3768 §7.3 / RFC 5798 §7.3
+      const vmac = /^vrrp\.(\d+)$/.exec(b.iface);
+      const mac = vmac ? `00:00:5e:00:0${b.v6 ? 2 : 1}:${Number(vmac[1]).toString(16).padStart(2, '0')}`
+        : v4 ? macOf(v4) : ll ? macOfLinkLocal(ll) : undefined;
       const e = garps.find((x) => !usedGarp.has(x) && x.ip === b.ip && x.mac === mac && Math.abs(x.time - b.t) <= 0.5);
       if (!e) { out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s: no arp.garp from ${mac} within 0.5 s`); continue; }
       usedGarp.add(e);
@@ -392,6 +445,14 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     }
   }
   for (const e of garps) if (!usedGarp.has(e)) out.push(`arp.garp of ${e.ip} from ${e.mac} (${e.count}) at ${rel(e.time)} s: no burst keepalived logged within 0.5 s`);
+
+  // --- arp.missing-garp: it says a router became master and sent no GARP; keepalived must have logged that
+  // router's "Entering MASTER STATE" for an instance of that VRID within 1 s
+  for (const e of ev('arp.missing-garp')) {
+    const logged = directors.some((d) => d.instances.some((inst) => inst.vrid === e.vrid && routerOf(d, inst) === e.router
+      && d.lines.some((l) => l.msg === `(${inst.name}) Entering MASTER STATE` && Math.abs(l.t - e.time) <= 1)));
+    if (!logged) out.push(`arp.missing-garp of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "Entering MASTER STATE" within 1 s`);
+  }
 
   // --- health checks
   const states = ev('hc.state');

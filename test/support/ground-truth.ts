@@ -45,6 +45,11 @@ export function expectedMasters(path: string): ExpectedMaster[] {
   const advertInt = (d: string): number => { const a = g.vrrp?.advert_int; return typeof a === 'object' && a ? Number(a[d]) : Number(a ?? 1); };
   const intervalOf = (d: string, inst: string): number => Number(/advert_int\s+(\S+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? advertInt(d));
   const priorityOf = (d: string, inst: string): number => Number(/priority\s+(\d+)/.exec(instanceBlock(confs[d] ?? '', inst))?.[1] ?? g.vrrp?.priorities?.[d] ?? 100);
+  // A track_script/track_file weight changes the priority a director advertises: keepalived logs
+  // "(VI_x) Changing effective priority from A to B" (our lab's effective_priority_changes).
+  const changes: { t: number; director: string; instance: string; to: number }[] = g.effective_priority_changes ?? [];
+  const priorityAt = (d: string, inst: string, t: number): number =>
+    changes.filter((c) => c.director === d && c.instance === inst && c.t <= t).at(-1)?.to ?? priorityOf(d, inst);
 
   const out: ExpectedMaster[] = [];
   const state = new Map<string, Map<string, string>>(); // instance → director → state
@@ -58,7 +63,7 @@ export function expectedMasters(path: string): ExpectedMaster[] {
       const others = [...st.entries()].filter(([d, s]) => d !== tr.director && s === 'MASTER').map(([d]) => d);
       let reason: ExpectedMaster['reason'];
       if (others.length) {
-        reason = others.every((o) => priorityOf(tr.director, tr.instance) > priorityOf(o, tr.instance)) ? 'preemption' : 'unknown';
+        reason = others.every((o) => priorityAt(tr.director, tr.instance, tr.t) > priorityAt(o, tr.instance, tr.t)) ? 'preemption' : 'unknown';
       } else if (!everMaster.has(tr.instance)) reason = 'initial';
       else {
         const left = lastLeft.get(tr.instance);
