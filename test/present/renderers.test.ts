@@ -151,7 +151,9 @@ describe('HTML report', () => {
         expect(page).toContain(`<tr id="frame-${n}"`);
       }
     }
-    expect(page).toContain('<a href="#event-e2" title="5 gratuitous ARP for 10.0.0.100.">Gratuitous ARP burst (e2)</a> — 5 gratuitous ARP for 10.0.0.100.');
+    // The sentence is the presentation's (present/say), from the burst's facts.
+    const garp = '5 gratuitous ARP requests from 02:00:0a:00:00:0b announce 10.0.0.100 right after 10.0.0.11 became master of VRID 51 (keepalived vrrp_garp_master_repeat 5), so switches and clients learn the new MAC at once.';
+    expect(page).toContain(`<a href="#event-e2" title="${garp}">Gratuitous ARP burst (e2)</a> — ${garp}`);
   });
 
   it('shows each frame\'s decoded fields in a <details>', () => {
@@ -176,7 +178,7 @@ describe('HTML report', () => {
 
   it('escapes packet and event text; nothing from a capture becomes markup', () => {
     const evil = '<img src=x onerror=alert(1)>"\'&';
-    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: evil, problem: evil }], { comments: [[3, evil]] });
+    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: evil, problem: evil }], { comments: [[3, [{ note: 'legacy', text: evil }]]] });
     const page2 = html(a);
     expect(page2).not.toContain('<img');
     expect(page2).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;&quot;&#x27;&amp;');
@@ -224,7 +226,7 @@ describe('Markdown report', () => {
 
   it('escapes packet text for tables: pipes, backticks, HTML, emphasis, links', () => {
     const evil = 'a|b `code` <b>x</b> *y* _z_ [l](http://e.x) ~s~';
-    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: '10.0.0.13', problem: evil }], { comments: [[2, evil]] });
+    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: '10.0.0.13', problem: evil }], { comments: [[2, [{ note: 'legacy', text: evil }]]] });
     const out = md(a);
     const escaped = 'a\\|b \\`code\\` &lt;b&gt;x&lt;/b&gt; \\*y\\* \\_z\\_ \\[l\\](http\u200c://e.x) \\~s\\~';
     expect(out).toContain(escaped);
