@@ -10,7 +10,7 @@
 //   baseline (known wrong values, written into the file so a reviewer sees them beside the values).
 //   test/analyse/baselines.test.ts compares the current analysis with them.
 // - Layout baselines, test/golden/layout/*: the html and md renderers on small analyses built by hand
-//   in test/report/layout.test.ts (no capture analysis), so a template edit changes only those. That
+//   in test/present/layout.test.ts (no capture analysis), so a template edit changes only those. That
 //   test rewrites them when VRRPSCOPE_GOLDEN_WRITE=1, which this script sets when it runs it.
 //
 //   npm run golden                      rebuild, then rewrite every baseline (events and layout)
@@ -119,9 +119,9 @@ function main(argv) {
   if (!names.length) {
     // The layout baselines: written by their own test, which builds the analyses by hand.
     const env = { ...process.env, ...(check ? {} : { VRRPSCOPE_GOLDEN_WRITE: '1' }) };
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/report/layout.test.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/present/layout.test.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) {
-      console.error(check ? 'layout baselines differ (test/report/layout.test.ts)' : 'layout baselines: test/report/layout.test.ts failed');
+      console.error(check ? 'layout baselines differ (test/present/layout.test.ts)' : 'layout baselines: test/present/layout.test.ts failed');
       if (!check) return 1;
       changed++;
     }

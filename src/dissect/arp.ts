@@ -2,6 +2,7 @@
 
 import { ipv4String, macString, u16 } from './bytes.js';
 import type { Problem } from './types.js';
+import { hex16, type Field } from './fields.js';
 
 export interface EthIpv4Addresses { senderMac: string; senderIp: string; targetMac: string; targetIp: string }
 
@@ -58,3 +59,17 @@ export function decodeArp(b: Uint8Array, o: number, end: number): Arp | null {
   }
   return arp;
 }
+
+/** Wireshark's fields of an ARP packet. */
+export const arpFields: readonly Field<Arp>[] = [
+  { name: 'arp.hw.type', value: (a) => a.hwType },
+  { name: 'arp.proto.type', value: (a) => hex16(a.protoType) },
+  { name: 'arp.hw.size', value: (a) => a.hwLen },
+  { name: 'arp.proto.size', value: (a) => a.protoLen },
+  { name: 'arp.opcode', value: (a) => a.op },
+  { name: 'arp.src.hw_mac', value: (a) => a.senderMac },
+  { name: 'arp.src.proto_ipv4', value: (a) => a.senderIp },
+  { name: 'arp.dst.hw_mac', value: (a) => a.targetMac },
+  { name: 'arp.dst.proto_ipv4', value: (a) => a.targetIp },
+  { name: 'arp.isgratuitous', value: (a) => (a.isGratuitous ? true : null) },
+];

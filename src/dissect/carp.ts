@@ -9,6 +9,7 @@
 
 import { foldChecksum, onesSum, u16 } from './bytes.js';
 import type { Problem } from './types.js';
+import { hex16, type Field } from './fields.js';
 
 export const CARP_LENGTH = 36;
 /** carp_authlen: (counter + HMAC) in 32-bit words = (8 + 20) / 4. */
@@ -93,3 +94,18 @@ export function decodeCarp(bytes: Uint8Array, offset: number, end: number): Carp
   if (problems.length > 0) carp.problem = { layer: 'carp', message: problems.join('; ') };
   return carp;
 }
+
+/** Wireshark's fields of a CARP advert (carp.counter in decimal, carp.hmac as hex bytes). */
+export const carpFields: readonly Field<Carp>[] = [
+  { name: 'carp.version', value: (c) => c.version },
+  { name: 'carp.type', value: (c) => c.type },
+  { name: 'carp.vhid', value: (c) => c.vhid },
+  { name: 'carp.advskew', value: (c) => c.advskew },
+  { name: 'carp.authlen', value: (c) => c.authlen },
+  { name: 'carp.demotion', value: (c) => c.demote },
+  { name: 'carp.adver_int', value: (c) => c.advbase },
+  { name: 'carp.checksum', value: (c) => hex16(c.checksum) },
+  { name: 'carp.checksum.status', value: (c) => (c.checksumOk === undefined ? 2 : c.checksumOk ? 1 : 0) },
+  { name: 'carp.counter', value: (c) => (c.counter === undefined ? null : BigInt('0x' + c.counter).toString()) },
+  { name: 'carp.hmac', value: (c) => c.hmac },
+];

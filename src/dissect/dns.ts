@@ -5,6 +5,7 @@
 // Over TCP the caller must skip the 2-byte length prefix first. Field names follow Wireshark's dns.*.
 
 import type { Problem } from './types.js';
+import { hex16, type Field } from './fields.js';
 
 export interface DnsQuestion {
   /** dns.qry.name; the root name is "<Root>" as Wireshark prints it. */
@@ -177,3 +178,19 @@ export function decodeDns(bytes: Uint8Array, offset: number, end: number): DnsMe
   };
   return msg;
 }
+
+/** Wireshark's fields of a DNS message header and its first question. */
+export const dnsFields: readonly Field<DnsMessage>[] = [
+  { name: 'dns.id', value: (m) => hex16(m.id) },
+  { name: 'dns.flags', value: (m) => hex16(m.flags) },
+  { name: 'dns.flags.response', value: (m) => m.qr },
+  { name: 'dns.flags.opcode', value: (m) => m.opcode },
+  { name: 'dns.flags.rcode', value: (m) => (m.qr ? m.rcode : null) },
+  { name: 'dns.count.queries', value: (m) => m.qdcount },
+  { name: 'dns.count.answers', value: (m) => m.ancount },
+  { name: 'dns.count.auth_rr', value: (m) => m.nscount },
+  { name: 'dns.count.add_rr', value: (m) => m.arcount },
+  { name: 'dns.qry.name', value: (m) => m.question?.name },
+  { name: 'dns.qry.type', value: (m) => m.question?.type },
+  { name: 'dns.qry.class', value: (m) => (m.question ? hex16(m.question.class) : null) },
+];

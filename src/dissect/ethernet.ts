@@ -1,6 +1,7 @@
 // Ethernet II and IEEE 802.3 (LLC/SNAP) with 802.1Q / 802.1ad / QinQ tags.
 
 import { macCached, u16 } from './bytes.js';
+import { hex16, type Field } from './fields.js';
 
 export const EtherType = { IPV4: 0x0800, ARP: 0x0806, VLAN: 0x8100, IPV6: 0x86dd, QINQ: 0x88a8, QINQ_OLD: 0x9100 } as const;
 
@@ -51,3 +52,29 @@ export function decodeEthernet(b: Uint8Array, o: number, end: number): Ethernet 
   }
   return new Ethernet(b, o, type <= 1500 ? null : type, inner, vlans, p);
 }
+
+/** Wireshark's fields of an Ethernet header (the tags are Wireshark's `vlan` layer, below). */
+export const ethernetFields: readonly Field<Ethernet>[] = [
+  { name: 'eth.dst', value: (e) => e.dst },
+  { name: 'eth.src', value: (e) => e.src },
+  { name: 'eth.type', value: (e) => (e.type === null ? null : hex16(e.type)) },
+  { name: 'eth.len', value: (e) => (e.type === null ? u16(e.bytes, e.at + 12) : null) },
+];
+
+/** The tags' (TPID, id) pairs, outermost first, read again from the bytes (only when a frame is shown). */
+function tags(e: Ethernet): { tpid: number; id: number }[] {
+  const out: { tpid: number; id: number }[] = [];
+  if (!e.vlans) return out;
+  for (let i = 0, p = e.at + 12; i < e.vlans.length; i++, p += 4) out.push({ tpid: u16(e.bytes, p), id: e.vlans[i] });
+  return out;
+}
+
+/** Wireshark's `vlan` layer: the ids of the 802.1Q tags (TPID 0x8100, or the old 0x9100), outermost first. */
+export const vlanFields: readonly Field<Ethernet>[] = [
+  { name: 'vlan.id', value: (e) => tags(e).filter((t) => t.tpid !== EtherType.QINQ).map((t) => t.id) },
+];
+
+/** Wireshark's `ieee8021ad` layer: the ids of the 802.1ad (TPID 0x88a8) service tags. */
+export const ieee8021adFields: readonly Field<Ethernet>[] = [
+  { name: 'ieee8021ad.id', value: (e) => tags(e).filter((t) => t.tpid === EtherType.QINQ).map((t) => t.id) },
+];

@@ -10,6 +10,7 @@
 
 import { ipv4String, ipv6String, macString, u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
+import type { Field } from './fields.js';
 
 export const HSRP_PORT = 1985;
 export const HSRP2_IPV6_PORT = 2029;
@@ -232,3 +233,40 @@ function readGroupState(b: Uint8Array, d: number, avail: number, len: number, h:
   }
   if (len < 40) problems.push(`Group State TLV length ${len}, expected 40`);
 }
+
+// Version 0 (RFC 2281) fields are hsrp.*, version 2's hsrp2.*; both are Wireshark's `hsrp` layer.
+const v2 = (h: Hsrp): boolean => h.version === 2 && (h.identifier !== undefined || h.activeGroups !== undefined || h.ipVersion !== undefined);
+const v0 = (h: Hsrp): boolean => !v2(h);
+const v0Hello = (h: Hsrp): boolean => v0(h) && h.opcode !== 3;
+const v0Adv = (h: Hsrp): boolean => v0(h) && h.opcode === 3;
+const v2Group = (h: Hsrp): boolean => v2(h) && h.identifier !== undefined;
+
+/** Wireshark's fields of an HSRP message (hello times: seconds in v0, milliseconds in v2, as on the wire). */
+export const hsrpFields: readonly Field<Hsrp>[] = [
+  { name: 'hsrp.version', value: (h) => (v0(h) ? h.version : null) },
+  { name: 'hsrp.opcode', value: (h) => (v0(h) ? h.opcode : null) },
+  { name: 'hsrp.state', value: (h) => (v0Hello(h) ? h.state : null) },
+  { name: 'hsrp.hellotime', value: (h) => (v0Hello(h) && h.helloTimeMs !== undefined ? h.helloTimeMs / 1000 : null) },
+  { name: 'hsrp.holdtime', value: (h) => (v0Hello(h) && h.holdTimeMs !== undefined ? h.holdTimeMs / 1000 : null) },
+  { name: 'hsrp.priority', value: (h) => (v0Hello(h) ? h.priority : null) },
+  { name: 'hsrp.group', value: (h) => (v0Hello(h) ? h.group : null) },
+  { name: 'hsrp.auth_data', value: (h) => (v0Hello(h) ? h.authData : null) },
+  { name: 'hsrp.virt_ip', value: (h) => (v0Hello(h) ? h.virtualIp : null) },
+  { name: 'hsrp.adv.state', value: (h) => (v0Adv(h) ? h.state : null) },
+  { name: 'hsrp.adv.activegrp', value: (h) => (v0Adv(h) ? h.activeGroups : null) },
+  { name: 'hsrp.adv.passivegrp', value: (h) => (v0Adv(h) ? h.passiveGroups : null) },
+  { name: 'hsrp2.version', value: (h) => (v2Group(h) ? h.version : null) },
+  { name: 'hsrp2.opcode', value: (h) => (v2Group(h) ? h.opcode : null) },
+  { name: 'hsrp2.state', value: (h) => (v2Group(h) ? h.state : null) },
+  { name: 'hsrp2.ipversion', value: (h) => (v2Group(h) ? h.ipVersion : null) },
+  { name: 'hsrp2.group', value: (h) => (v2Group(h) ? h.group : null) },
+  { name: 'hsrp2.identifier', value: (h) => (v2Group(h) ? h.identifier : null) },
+  { name: 'hsrp2.priority', value: (h) => (v2Group(h) ? h.priority : null) },
+  { name: 'hsrp2.hellotime', value: (h) => (v2Group(h) ? h.helloTimeMs : null) },
+  { name: 'hsrp2.holdtime', value: (h) => (v2Group(h) ? h.holdTimeMs : null) },
+  { name: 'hsrp2.virt_ip', value: (h) => (v2Group(h) && h.ipVersion === 4 ? h.virtualIp : null) },
+  { name: 'hsrp2.virt_ip_v6', value: (h) => (v2Group(h) && h.ipVersion === 6 ? h.virtualIp : null) },
+  { name: 'hsrp2.auth_data', value: (h) => (v2(h) ? h.authData : null) },
+  { name: 'hsrp2.active_groups', value: (h) => (v2(h) ? h.activeGroups : null) },
+  { name: 'hsrp2.passive_groups', value: (h) => (v2(h) ? h.passiveGroups : null) },
+];

@@ -7,6 +7,7 @@
 
 import { latin1 } from './bytes.js';
 import type { Problem } from './types.js';
+import type { Field } from './fields.js';
 
 /** Heads bigger than this are not HTTP we care about (Wireshark's default is also in this range). */
 export const HTTP_HEAD_SCAN_LIMIT = 16 * 1024;
@@ -338,3 +339,19 @@ class LazyHead implements HttpHead {
     return { ...rest, headers: this.headers };
   }
 }
+
+const req = (h: HttpHead): boolean => h.kind === 'request';
+
+/** Wireshark's fields of an HTTP head (on the frame that completes it). */
+export const httpFields: readonly Field<HttpHead>[] = [
+  { name: 'http.request.method', value: (h) => h.method },
+  { name: 'http.request.uri', value: (h) => h.uri },
+  { name: 'http.request.version', value: (h) => (req(h) && h.version ? h.version : null) },
+  { name: 'http.response.version', value: (h) => (!req(h) && h.version ? h.version : null) },
+  { name: 'http.response.code', value: (h) => h.status },
+  { name: 'http.response.phrase', value: (h) => h.reason },
+  { name: 'http.host', value: (h) => h.host },
+  { name: 'http.user_agent', value: (h) => h.userAgent },
+  { name: 'http.content_length_header', value: (h) => (h.contentLength === undefined ? null : String(h.contentLength)) },
+  { name: 'http.connection', value: (h) => h.connection },
+];

@@ -2,6 +2,7 @@
 
 import { u16 } from './bytes.js';
 import type { Echo, Problem } from './types.js';
+import type { Field } from './fields.js';
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 3: 'Destination unreachable', 5: 'Redirect', 8: 'Echo (ping) request',
@@ -37,3 +38,11 @@ export function icmpTypeText(type: number, code: number): string {
   if (type === 3) return `${TYPES[3]} (${UNREACH[code] ?? 'code ' + code})`;
   return TYPES[type] ?? `type ${type}, code ${code}`;
 }
+
+/** Wireshark's fields of an ICMP message (the packet an error quotes is a layer of its own). */
+export const icmpFields: readonly Field<Icmp>[] = [
+  { name: 'icmp.type', value: (m) => m.type },
+  { name: 'icmp.code', value: (m) => m.code },
+  { name: 'icmp.ident', value: (m) => m.echo?.id },
+  { name: 'icmp.seq', value: (m) => m.echo?.seq },
+];

@@ -3,6 +3,7 @@
 
 import { ipv6String, macString, u16 } from './bytes.js';
 import type { Echo, Problem } from './types.js';
+import { hex16, type Field } from './fields.js';
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
@@ -56,3 +57,17 @@ export function decodeIcmpv6(b: Uint8Array, o: number, end: number): Icmpv6 | nu
   }
   return m;
 }
+
+/** Wireshark's fields of an ICMPv6 message (echo, neighbour solicitation and advertisement). */
+export const icmpv6Fields: readonly Field<Icmpv6>[] = [
+  { name: 'icmpv6.type', value: (m) => m.type },
+  { name: 'icmpv6.code', value: (m) => m.code },
+  { name: 'icmpv6.echo.identifier', value: (m) => (m.echo ? hex16(m.echo.id) : null) },
+  { name: 'icmpv6.echo.sequence_number', value: (m) => m.echo?.seq },
+  { name: 'icmpv6.nd.na.flag.r', value: (m) => (m.type === 136 ? m.router : null) },
+  { name: 'icmpv6.nd.na.flag.s', value: (m) => (m.type === 136 ? m.solicited : null) },
+  { name: 'icmpv6.nd.na.flag.o', value: (m) => (m.type === 136 ? m.override : null) },
+  { name: 'icmpv6.nd.ns.target_address', value: (m) => (m.type === 135 ? m.target : null) },
+  { name: 'icmpv6.nd.na.target_address', value: (m) => (m.type === 136 ? m.target : null) },
+  { name: 'icmpv6.opt.linkaddr', value: (m) => m.linkAddr },
+];

@@ -2,6 +2,7 @@
 // IGMP snooping need to see.
 
 import { ipv4String } from './bytes.js';
+import { hex8, type Field } from './fields.js';
 
 export interface Igmp {
   type: number;
@@ -21,3 +22,9 @@ export function decodeIgmp(b: Uint8Array, o: number, end: number): Igmp | null {
   } else group = ipv4String(b, o + 4);
   return { type, group, typeName: NAMES[type] ?? `IGMP type 0x${type.toString(16)}` };
 }
+
+/** Wireshark's fields of an IGMP message (igmp.maddr: the group, or a v3 report's first record's). */
+export const igmpFields: readonly Field<Igmp>[] = [
+  { name: 'igmp.type', value: (m) => hex8(m.type) },
+  { name: 'igmp.maddr', value: (m) => m.group },
+];

@@ -2,6 +2,7 @@
 
 import { ipv4FromU32, u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
+import { hex8, hex16, type Field } from './fields.js';
 
 export class IPv4 {
   problem: Problem | null = null;
@@ -49,3 +50,19 @@ export function decodeIPv4(b: Uint8Array, o: number, end: number): IPv4 | null {
   else if (o + total > end) ip.problem = { layer: 'ip', message: `IPv4 packet truncated: ${end - o} of ${total} bytes captured` };
   return ip;
 }
+
+/**
+ * Wireshark's fields of an IPv4 header (read from the header's bytes, as sent). Not ip.version: Wireshark
+ * puts a hidden ip.version in IPv6 headers too, so the name would not say which header it is.
+ */
+export const ipv4Fields: readonly Field<IPv4>[] = [
+  { name: 'ip.hdr_len', value: (ip) => ip.headerLength },
+  { name: 'ip.len', value: (ip) => u16(ip.bytes, ip.at + 2) },
+  { name: 'ip.id', value: (ip) => hex16(ip.id) },
+  { name: 'ip.flags', value: (ip) => hex8(ip.fragField >> 13) },
+  { name: 'ip.frag_offset', value: (ip) => ip.fragmentOffset },
+  { name: 'ip.ttl', value: (ip) => ip.ttl },
+  { name: 'ip.proto', value: (ip) => ip.proto },
+  { name: 'ip.src', value: (ip) => ip.src },
+  { name: 'ip.dst', value: (ip) => ip.dst },
+];

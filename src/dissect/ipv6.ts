@@ -2,6 +2,7 @@
 
 import { ipv6String, u16 } from './bytes.js';
 import type { Problem } from './types.js';
+import type { Field } from './fields.js';
 
 const HOP_BY_HOP = 0, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NO_NEXT = 59, DEST_OPTS = 60, MOBILITY = 135;
 
@@ -63,3 +64,13 @@ export function decodeIPv6(b: Uint8Array, o: number, end: number): IPv6 | null {
   ip.payloadAt = p;
   return ip;
 }
+
+/** Wireshark's fields of an IPv6 header (ipv6.nxt: the fixed header's). */
+export const ipv6Fields: readonly Field<IPv6>[] = [
+  { name: 'ipv6.version', value: (ip) => ip.bytes[ip.at] >> 4 },
+  { name: 'ipv6.plen', value: (ip) => ip.payloadLength },
+  { name: 'ipv6.nxt', value: (ip) => ip.next },
+  { name: 'ipv6.hlim', value: (ip) => ip.hopLimit },
+  { name: 'ipv6.src', value: (ip) => ip.src },
+  { name: 'ipv6.dst', value: (ip) => ip.dst },
+];

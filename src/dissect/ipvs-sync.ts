@@ -5,6 +5,7 @@
 
 import { ipv4String, ipv6String, u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
+import { hex8, hex16, type Field, type Note } from './fields.js';
 
 export interface IpvsSeq {
   inInitial: number;
@@ -303,3 +304,33 @@ function decodeV0Connections(b: Uint8Array, start: number, end: number, msg: Ipv
     }
   }
 }
+
+const each = <T>(m: IpvsSyncMessage, f: (c: IpvsSyncConnection) => T | undefined): T[] =>
+  m.connections.map(f).filter((x): x is T => x !== undefined);
+
+/** Wireshark's fields of an IPVS sync message: one occurrence per connection entry. */
+export const ipvsSyncFields: readonly Field<IpvsSyncMessage>[] = [
+  { name: 'ipvs.conncount', value: (m) => m.count },
+  { name: 'ipvs.syncid', value: (m) => m.syncid },
+  { name: 'ipvs.size', value: (m) => m.size },
+  { name: 'ipvs.proto', value: (m) => each(m, (c) => hex8(c.protocol)) },
+  { name: 'ipvs.cport', value: (m) => each(m, (c) => c.clientPort) },
+  { name: 'ipvs.vport', value: (m) => each(m, (c) => c.vport) },
+  { name: 'ipvs.dport', value: (m) => each(m, (c) => c.rport) },
+  { name: 'ipvs.caddr', value: (m) => each(m, (c) => (c.af === 4 ? c.client : undefined)) },
+  { name: 'ipvs.vaddr', value: (m) => each(m, (c) => (c.af === 4 ? c.vip : undefined)) },
+  { name: 'ipvs.daddr', value: (m) => each(m, (c) => (c.af === 4 ? c.realServer : undefined)) },
+  { name: 'ipvs.caddr6', value: (m) => each(m, (c) => (c.af === 6 ? c.client : undefined)) },
+  { name: 'ipvs.vaddr6', value: (m) => each(m, (c) => (c.af === 6 ? c.vip : undefined)) },
+  { name: 'ipvs.daddr6', value: (m) => each(m, (c) => (c.af === 6 ? c.realServer : undefined)) },
+  { name: 'ipvs.flags', value: (m) => (m.version === 0 ? each(m, (c) => hex16(c.flags)) : null) },
+  { name: 'ipvs.state', value: (m) => each(m, (c) => hex16(c.state)) },
+  { name: 'ipvs.timeout', value: (m) => each(m, (c) => c.timeout) },
+];
+
+/** What vrrpscope reads from the entries beyond Wireshark's fields: the sync version and each connection's forwarding method and state name. */
+export const ipvsSyncNotes: readonly Note<IpvsSyncMessage>[] = [
+  { key: 'syncVersion', value: (m) => m.version },
+  { key: 'forwarding', value: (m) => m.connections.map((c) => c.forwarding) },
+  { key: 'states', value: (m) => m.connections.map((c) => c.stateName ?? null) },
+];

@@ -2,6 +2,7 @@
 // They keep only the *source* link-layer address, so destination-MAC checks must cope without it.
 
 import { macString, u16, u32 } from './bytes.js';
+import { hex16, type Field } from './fields.js';
 
 const PACKET_TYPES = ['unicast to us', 'broadcast', 'multicast', 'unicast to another host', 'sent by us'];
 
@@ -37,3 +38,14 @@ export function decodeSll2(b: Uint8Array, o: number, end: number): CookedHeader 
   if (end - o < 20) return null;
   return new CookedHeader(b, 2, b[o + 10], u16(b, o + 8), b[o + 11], o + 12, u16(b, o), u32(b, o + 4), o + 20);
 }
+
+/** Wireshark's fields of a Linux cooked header (SLL and SLL2 share them). */
+export const sllFields: readonly Field<CookedHeader>[] = [
+  { name: 'sll.pkttype', value: (c) => c.packetType },
+  { name: 'sll.hatype', value: (c) => c.hatype },
+  { name: 'sll.halen', value: (c) => c.addrLen },
+  { name: 'sll.src.eth', value: (c) => (c.addrLen === 6 ? c.src : null) },
+  { name: 'sll.etype', value: (c) => (c.protocol > 1500 ? hex16(c.protocol) : null) },
+  { name: 'sll.ltype', value: (c) => (c.protocol <= 1500 ? hex16(c.protocol) : null) },
+  { name: 'sll.ifindex', value: (c) => c.ifindex },
+];

@@ -8,6 +8,7 @@
 
 import { latin1 } from './bytes.js';
 import type { Problem } from './types.js';
+import type { Field } from './fields.js';
 
 export interface SmtpLine {
   /** Reply code (smtp.response.code), server lines only. */
@@ -167,3 +168,14 @@ function checkMultiline(lines: SmtpLine[], problems: string[]): void {
 function dedupe(list: string[]): string[] {
   return list.filter((m, i) => list.indexOf(m) === i);
 }
+
+const cmds = (s: SmtpLines) => s.lines.filter((l) => l.command !== undefined);
+const replies = (s: SmtpLines) => s.lines.filter((l) => l.code !== undefined);
+
+/** Wireshark's fields of the SMTP lines of a segment: one occurrence per command or reply line. */
+export const smtpFields: readonly Field<SmtpLines>[] = [
+  { name: 'smtp.req.command', value: (s) => cmds(s).map((l) => l.command!) },
+  { name: 'smtp.req.parameter', value: (s) => cmds(s).filter((l) => l.argument !== undefined).map((l) => l.argument!) },
+  { name: 'smtp.response.code', value: (s) => replies(s).map((l) => l.code!) },
+  { name: 'smtp.rsp.parameter', value: (s) => replies(s).map((l) => l.text) },
+];

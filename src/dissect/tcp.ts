@@ -2,6 +2,7 @@
 
 import { u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
+import { hex16, type Field } from './fields.js';
 
 export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80, AE: 0x100 } as const;
 /** A connection's opening segment: SYN without ACK (a SYN/ACK answers one). */
@@ -46,3 +47,24 @@ export function decodeTcp(b: Uint8Array, o: number, end: number): Tcp | null {
   else if (o + hl > end) t.problem = { layer: 'tcp', message: `TCP header truncated: ${end - o} of ${hl} bytes` };
   return t;
 }
+
+/** tcp.flags.str as Wireshark 4.0 writes it: one character per flag bit, high to low, `·` when clear. */
+function flagsStr(flags: number): string {
+  const letters = 'RRRNCEUAPRSF';
+  let s = '';
+  for (let i = 0; i < 12; i++) s += flags & (0x800 >> i) ? letters[i] : '\u00b7';
+  return s;
+}
+
+/** Wireshark's fields of a TCP header (sequence numbers raw, as tcp.seq_raw; tcp.len as captured). */
+export const tcpFields: readonly Field<Tcp>[] = [
+  { name: 'tcp.srcport', value: (t) => t.srcPort },
+  { name: 'tcp.dstport', value: (t) => t.dstPort },
+  { name: 'tcp.seq_raw', value: (t) => t.seq },
+  { name: 'tcp.ack_raw', value: (t) => t.ack },
+  { name: 'tcp.hdr_len', value: (t) => t.headerLength },
+  { name: 'tcp.flags', value: (t) => hex16(t.flags) },
+  { name: 'tcp.flags.str', value: (t) => flagsStr(t.flags) },
+  { name: 'tcp.window_size_value', value: (t) => t.window },
+  { name: 'tcp.len', value: (t) => t.payloadLength },
+];

@@ -5,6 +5,7 @@
 // offered and negotiated version, SNI, chosen cipher. Field names follow Wireshark's tls.* fields.
 
 import type { Problem } from './types.js';
+import { hex16, type Field, type Note } from './fields.js';
 
 export interface TlsHello {
   /** tls.handshake.type 1 or 2 */
@@ -256,3 +257,23 @@ function finish(
   if (problems.length > 0) hello.problem = { layer: 'tls', message: problems.join('; ') };
   return hello;
 }
+
+/** Wireshark's fields of a TLS ClientHello / ServerHello (the first record). */
+export const tlsFields: readonly Field<TlsHello>[] = [
+  { name: 'tls.record.version', value: (h) => hex16(h.recordVersion) },
+  { name: 'tls.record.length', value: (h) => h.recordLength },
+  { name: 'tls.handshake.type', value: (h) => (h.handshakeType === 'client-hello' ? 1 : 2) },
+  { name: 'tls.handshake.length', value: (h) => h.handshakeLength },
+  { name: 'tls.handshake.version', value: (h) => hex16(h.helloVersion) },
+  { name: 'tls.handshake.cipher_suites_length', value: (h) => (h.cipherSuiteCount === undefined ? null : h.cipherSuiteCount * 2) },
+  { name: 'tls.handshake.ciphersuite', value: (h) => (h.cipherSuite === undefined ? null : hex16(h.cipherSuite)) },
+  { name: 'tls.handshake.extensions_server_name', value: (h) => h.sni },
+  { name: 'tls.handshake.extensions.supported_version', value: (h) => (h.selectedVersion !== undefined ? [hex16(h.selectedVersion)] : h.supportedVersions?.map(hex16)) },
+  { name: 'tls.handshake.extensions_alpn_str', value: (h) => h.alpn },
+];
+
+/** vrrpscope's reading of the hello: the version it amounts to, and a HelloRetryRequest. */
+export const tlsNotes: readonly Note<TlsHello>[] = [
+  { key: 'version', value: (h) => h.versionName },
+  { key: 'helloRetryRequest', value: (h) => (h.helloRetryRequest ? true : null) },
+];

@@ -2,6 +2,7 @@
 
 import { u16 } from './bytes.js';
 import type { Problem } from './types.js';
+import type { Field } from './fields.js';
 
 export class Udp {
   problem: Problem | null = null;
@@ -22,3 +23,10 @@ export function decodeUdp(b: Uint8Array, o: number, end: number): Udp | null {
   else if (o + len > end) u.problem = { layer: 'udp', message: `UDP datagram truncated: ${end - o} of ${len} bytes` };
   return u;
 }
+
+/** Wireshark's fields of a UDP header. */
+export const udpFields: readonly Field<Udp>[] = [
+  { name: 'udp.srcport', value: (u) => u.srcPort },
+  { name: 'udp.dstport', value: (u) => u.dstPort },
+  { name: 'udp.length', value: (u) => u.length },
+];

@@ -2,6 +2,7 @@
 // receiver applies (RFC 3768 §7.1, RFC 5798 §7.1, keepalived vrrp_check_packet).
 
 import { foldChecksum, ipv4String, ipv6String, latin1, onesSum, u16 } from './bytes.js';
+import { hex16, type Field, type Note } from './fields.js';
 
 export const VRRP_PROTO = 112;
 
@@ -136,3 +137,36 @@ export function decodeVrrp(b: Uint8Array, o: number, end: number, ctx: VrrpIpCon
   }
   return v;
 }
+
+/** Wireshark computes a v3/IPv4 checksum with the pseudo-header only: any other variant is Bad there. */
+function wiresharkChecksumStatus(v: Vrrp): number {
+  if (v.checksumOk === null) return 2; // unverified
+  return v.checksumVariant === 'v2' || v.checksumVariant === 'v3-ipv6' || v.checksumVariant === 'v3-pseudo-header' ? 1 : 0;
+}
+
+/** Wireshark's fields of a VRRP advert. vrrp.checksum.status: 1 Good, 0 Bad, 2 Unverified, as Wireshark judges it. */
+export const vrrpFields: readonly Field<Vrrp>[] = [
+  { name: 'vrrp.version', value: (v) => v.version },
+  { name: 'vrrp.type', value: (v) => v.type },
+  { name: 'vrrp.virt_rtr_id', value: (v) => v.vrid },
+  { name: 'vrrp.prio', value: (v) => v.priority },
+  { name: 'vrrp.addr_count', value: (v) => v.count },
+  { name: 'vrrp.auth_type', value: (v) => (v.version === 3 ? null : v.authType) },
+  { name: 'vrrp.adver_int', value: (v) => (v.version === 3 ? null : v.intervalMs / 1000) },
+  { name: 'vrrp.short_adver_int', value: (v) => (v.version === 3 ? v.intervalMs / 10 : null) },
+  { name: 'vrrp.checksum', value: (v) => hex16(v.checksum) },
+  { name: 'vrrp.checksum.status', value: wiresharkChecksumStatus },
+  { name: 'vrrp.ip_addr', value: (v) => (v.family === 4 ? v.addresses : null) },
+  { name: 'vrrp.ipv6_addr', value: (v) => (v.family === 6 ? v.addresses : null) },
+  { name: 'vrrp.auth_string', value: (v) => v.authString },
+];
+
+/** What vrrpscope adds that Wireshark has no field for. */
+export const vrrpNotes: readonly Note<Vrrp>[] = [
+  /** Which checksum computation matched (keepalived and RFC 9568 variants that Wireshark calls Bad). */
+  { key: 'checksumVariant', value: (v) => v.checksumVariant },
+  /** What makes a receiver (keepalived) drop the advert. */
+  { key: 'problems', value: (v) => v.problems },
+  /** Bytes after the addresses and auth data (keepalived's HMAC trailer, or junk). */
+  { key: 'trailerLength', value: (v) => v.trailerLength },
+];

@@ -12,10 +12,11 @@ import type { I18n } from './i18n/index.js';
 import { eventAnchor, frameAnchor, frameNote, isAnnotated } from './annotations.js';
 import type { Say } from './say/index.js';
 import { labelOf, plural, relativeFrameTime, utcText } from './format.js';
-import { layersOf } from './layers.js';
+import { LAYER_CONTAINERS, layersOf, notesOfPacket, type Layers, type Notes } from './layers.js';
 import { valueText } from './model.js';
 
-export interface FrameField { name: string; value: string }
+/** A decoded field (Wireshark's name), or a group row (`group` set) before a container's layers. */
+export interface FrameField { name: string; value: string; group?: string }
 /** An event naming a frame; its summary is repeated only where it helps (see frameRow). */
 export interface FrameEventLink { id: string; href: string; kindLabel: string; summary: string | null; title: string }
 export interface FrameRow {
@@ -35,6 +36,8 @@ export interface FrameRow {
   origin: string | null;
   length: string;
   fields: FrameField[];
+  /** vrrpscope's notes on the decoded layers: not Wireshark fields, shown apart. */
+  notes: FrameField[];
 }
 export interface RunRow { from: number; to: number; range: string; count: number; text: string; groups: string }
 export type ListItem = { frame: FrameRow; run?: undefined } | { run: RunRow; frame?: undefined };
@@ -106,22 +109,45 @@ class Run {
   }
 }
 
-/** Decoded fields as "layer.field = value" lines (nested layers, e.g. an ICMP error's quoted packet, dotted). */
-export function flattenLayers(layers: Record<string, unknown>, i18n: I18n): FrameField[] {
+/** A field value as Wireshark shows it: booleans True/False, several occurrences comma-separated. */
+function fieldText(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (Array.isArray(v)) return v.map(fieldText).join(',');
+  return String(v);
+}
+
+function clip(value: string): string {
+  return value.length > MAX_VALUE ? value.slice(0, MAX_VALUE - 1) + '…' : value;
+}
+
+/**
+ * Decoded fields as "wireshark.name = value" rows; the layers of a container (an IP-in-IP inner
+ * header, the packet an ICMP error quotes) follow a group row that says what they are.
+ */
+export function flattenLayers(layers: Layers, i18n: I18n): FrameField[] {
   const out: FrameField[] = [];
-  const walk = (prefix: string, o: Record<string, unknown>, depth: number) => {
-    for (const [k, v] of Object.entries(o)) {
-      if (out.length >= MAX_FIELDS) return;
-      const name = prefix ? prefix + '.' + k : k;
-      if (v && typeof v === 'object' && !Array.isArray(v) && depth < 3) walk(name, v as Record<string, unknown>, depth + 1);
-      else {
-        let value = valueText(v, i18n);
-        if (value.length > MAX_VALUE) value = value.slice(0, MAX_VALUE - 1) + '…';
-        out.push({ name, value });
+  const walk = (L: Layers, depth: number) => {
+    for (const [k, v] of Object.entries(L)) {
+      if ((LAYER_CONTAINERS as readonly string[]).includes(k)) {
+        if (depth >= 3) continue;
+        out.push({ name: '', value: '', group: i18n.t(k === 'inner' ? 'frames.fields.inner' : 'frames.fields.quoted') });
+        walk(v as Layers, depth + 1);
+        continue;
+      }
+      for (const [name, x] of Object.entries(v as Record<string, unknown>)) {
+        if (out.length >= MAX_FIELDS) return;
+        out.push({ name, value: clip(fieldText(x)) });
       }
     }
   };
-  walk('', layers, 0);
+  walk(layers, 0);
+  return out;
+}
+
+/** vrrpscope's notes (not Wireshark fields) as "layer note = value" rows. */
+export function flattenNotes(notes: Notes, i18n: I18n): FrameField[] {
+  const out: FrameField[] = [];
+  for (const [layer, o] of Object.entries(notes)) for (const [k, v] of Object.entries(o)) out.push({ name: `${layer} ${k}`, value: clip(valueText(v, i18n)) });
   return out;
 }
 
@@ -177,5 +203,6 @@ function frameRow(a: Analysis, say: Say, f: Frame, pkt: Packet, ref: { sec: numb
     origin: several ? i18n.t('frames.origin', { file: a.captures[f.fileIndex]?.file ?? '?', n: f.fileFrame }) : null,
     length: f.caplen === f.origLen ? i18n.t('frames.length', { bytes: f.origLen }) : i18n.t('frames.lengthCut', { bytes: f.origLen, captured: f.caplen }),
     fields: flattenLayers(layersOf(pkt), i18n),
+    notes: flattenNotes(notesOfPacket(pkt), i18n),
   };
 }

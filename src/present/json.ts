@@ -5,7 +5,7 @@
 import type { Analysis, Warning } from '../pipeline.js';
 import { Say } from './say/index.js';
 import { replayFrames } from '../pipeline.js';
-import { layersOf } from './layers.js';
+import { layersOf, notesOfPacket } from './layers.js';
 import { summarize } from '../dissect/summary.js';
 import { timeText, type Frame } from '../io/frame.js';
 import type { OutputSink } from './sink.js';
@@ -46,7 +46,11 @@ export function frameJson(f: Frame, layers: boolean, a: Analysis, say: Say, pktS
   if (f.iface > 0) out.iface = f.iface;
   out.length = f.origLen;
   if (f.caplen !== f.origLen) out.captured = f.caplen;
-  if (layers) out.layers = layersOf(pkt);
+  if (layers) {
+    out.layers = layersOf(pkt);
+    const notes = notesOfPacket(pkt);
+    if (Object.keys(notes).length) out.notes = notes;
+  }
   return withTime(JSON.stringify(out), f.noTimestamp ? 'null' : timeText(f.tsSec, f.tsNs, a.timeDigits));
 }
 

@@ -1,77 +1,93 @@
-// Decoded fields of a frame as the JSON contract names them (../shared/spec/events.md, issue "layers"):
-// eth, arp, ip, ipv6, vrrp, tcp, udp, http at least; the other decoded protocols alongside.
+// Decoded fields of a frame, named as Wireshark names them (docs/events.md, Frame; README "Decoded
+// fields"): `layers` maps each Wireshark protocol of the frame (eth, ieee8021ad, vlan, sll, arp, ip, ipv6, icmp,
+// icmpv6, igmp, tcp, udp, vrrp, carp, hsrp, ipvs, dns, tls, smtp, http) to its fields keyed by their
+// full Wireshark name ({ vrrp: { "vrrp.prio": 150 } }), built from the field tables the decoders declare
+// (src/dissect/*.ts, `xxxFields`). Two containers hold layers of the same shape: `inner` (the inner
+// header of IP-in-IP, LVS-TUN) and `quoted` (the packet an ICMP error quotes).
+//
+// What vrrpscope's decoders know that Wireshark has no field for is apart, in `notes`, never among the
+// fields. Built only when a frame is shown, never on the analysis's hot path.
 
 import type { Packet } from '../dissect/packet.js';
-import { IPv4 } from '../dissect/ipv4.js';
-import { tcpFlagsText } from '../dissect/tcp.js';
+import { IPv4, ipv4Fields } from '../dissect/ipv4.js';
+import { ipv6Fields } from '../dissect/ipv6.js';
+import { fieldsOf, notesOf, type FieldValue } from '../dissect/fields.js';
+import { ethernetFields, ieee8021adFields, vlanFields } from '../dissect/ethernet.js';
+import { sllFields } from '../dissect/sll.js';
+import { arpFields } from '../dissect/arp.js';
+import { icmpFields } from '../dissect/icmp.js';
+import { icmpv6Fields } from '../dissect/icmpv6.js';
+import { igmpFields } from '../dissect/igmp.js';
+import { tcpFields } from '../dissect/tcp.js';
+import { udpFields } from '../dissect/udp.js';
+import { vrrpFields, vrrpNotes } from '../dissect/vrrp.js';
+import { carpFields } from '../dissect/carp.js';
+import { hsrpFields } from '../dissect/hsrp.js';
+import { ipvsSyncFields, ipvsSyncNotes } from '../dissect/ipvs-sync.js';
+import { dnsFields } from '../dissect/dns.js';
+import { tlsFields, tlsNotes } from '../dissect/tls.js';
+import { smtpFields } from '../dissect/smtp.js';
+import { httpFields } from '../dissect/http.js';
 
-export type Layers = Record<string, Record<string, unknown>>;
+/** Wireshark protocol → { Wireshark field name → value }; `inner` and `quoted` hold Layers. */
+export interface Layers { [layer: string]: Record<string, FieldValue> | Layers }
+/** Wireshark protocol → { vrrpscope's note → value }, only the layers that have some. */
+export type Notes = Record<string, Record<string, unknown>>;
 
-/** Removes undefined values and the `problem` field (problems go to warnings) from a decoder result. */
-function plain(o: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && k !== 'problem') out[k] = v;
-  return out;
-}
+/** The keys of `layers` that are containers of layers, not a protocol's fields. */
+export const LAYER_CONTAINERS = ['inner', 'quoted'] as const;
+
+const ipLayer = (ip: NonNullable<Packet['ip']> | NonNullable<Packet['ipv6']>): Layers =>
+  ip instanceof IPv4 ? { ip: fieldsOf(ip, ipv4Fields) } : { ipv6: fieldsOf(ip, ipv6Fields) };
 
 export function layersOf(p: Packet): Layers {
   const L: Layers = {};
   if (p.eth) {
-    L.eth = { src: p.eth.src, dst: p.eth.dst, type: p.eth.type };
-    if (p.eth.vlans) L.eth.vlans = p.eth.vlans;
+    L.eth = fieldsOf(p.eth, ethernetFields);
+    if (p.eth.vlans) {
+      const q = fieldsOf(p.eth, ieee8021adFields), v = fieldsOf(p.eth, vlanFields);
+      if (Object.keys(q).length) L.ieee8021ad = q;
+      if (Object.keys(v).length) L.vlan = v;
+    }
   }
-  if (p.cooked) {
-    const c = p.cooked;
-    L.sll = { version: c.version, src: c.src, packetType: c.packetTypeName, protocol: c.protocol };
-    if (c.ifindex !== null) L.sll.ifindex = c.ifindex;
-  }
-  if (p.arp) {
-    const a = p.arp;
-    L.arp = { op: a.op, senderMac: a.senderMac, senderIp: a.senderIp, targetMac: a.targetMac, targetIp: a.targetIp, gratuitous: a.isGratuitous };
-    if (a.hwLen !== 6) Object.assign(L.arp, { hwLen: a.hwLen, senderHw: a.senderHw });
-  }
-  if (p.ip) L.ip = ipFields(p.ip);
-  if (p.ipv6) L.ipv6 = { src: p.ipv6.src, dst: p.ipv6.dst, next: p.ipv6.next, hopLimit: p.ipv6.hopLimit };
-  if (p.inner) L.innerIp = p.inner instanceof IPv4 ? ipFields(p.inner) : { src: p.inner.src, dst: p.inner.dst, next: p.inner.next, hopLimit: p.inner.hopLimit };
-  if (p.icmp) L.icmp = { type: p.icmp.type, code: p.icmp.code, id: p.icmp.echo?.id ?? null, seq: p.icmp.echo?.seq ?? null };
+  if (p.cooked) L.sll = fieldsOf(p.cooked, sllFields);
+  if (p.arp) L.arp = fieldsOf(p.arp, arpFields);
+  if (p.ip) L.ip = fieldsOf(p.ip, ipv4Fields);
+  if (p.ipv6) L.ipv6 = fieldsOf(p.ipv6, ipv6Fields);
+  if (p.inner) L.inner = ipLayer(p.inner);
+  if (p.icmp) L.icmp = fieldsOf(p.icmp, icmpFields);
   if (p.quoted) L.quoted = layersOf(p.quoted);
-  if (p.icmpv6) {
-    const m = p.icmpv6;
-    L.icmpv6 = { type: m.type, code: m.code, target: m.target, linkAddr: m.linkAddr };
-    if (m.type === 136) Object.assign(L.icmpv6, { router: m.router, solicited: m.solicited, override: m.override });
-  }
-  if (p.igmp) L.igmp = plain(p.igmp);
-  if (p.tcp) {
-    const t = p.tcp;
-    L.tcp = { srcPort: t.srcPort, dstPort: t.dstPort, flags: t.flags, flagNames: tcpFlagsText(t.flags), seq: t.seq, ack: t.ack, window: t.window, len: t.payloadLength };
-  }
-  if (p.udp) L.udp = { srcPort: p.udp.srcPort, dstPort: p.udp.dstPort, length: p.udp.length };
-  if (p.vrrp) {
-    const v = p.vrrp;
-    L.vrrp = {
-      version: v.version, type: v.type, vrid: v.vrid, priority: v.priority, count: v.count,
-      authType: v.authType, intervalMs: v.intervalMs, checksum: v.checksum, checksumOk: v.checksumOk,
-      checksumVariant: v.checksumVariant, addresses: v.addresses,
-    };
-    if (v.authString !== null) L.vrrp.authString = v.authString;
-    if (v.problems.length) L.vrrp.problems = v.problems;
-    if (v.trailerLength) L.vrrp.trailerLength = v.trailerLength;
-  }
-  if (p.carp) L.carp = plain(p.carp);
-  if (p.hsrp) L.hsrp = plain(p.hsrp);
-  if (p.ipvsSync) L.ipvsSync = plain(p.ipvsSync);
-  if (p.dns) L.dns = plain(p.dns);
-  if (p.tls) L.tls = plain(p.tls);
-  if (p.smtp) L.smtp = { lines: p.smtp.lines };
-  if (p.http) {
-    const h = p.http;
-    L.http = { method: h.method ?? null, uri: h.uri ?? null, status: h.status ?? null, userAgent: h.userAgent ?? null, host: h.host ?? null, version: h.version };
-    if (h.reason !== undefined) L.http.reason = h.reason;
-    if (h.contentLength !== undefined) L.http.contentLength = h.contentLength;
-  }
+  if (p.icmpv6) L.icmpv6 = fieldsOf(p.icmpv6, icmpv6Fields);
+  if (p.igmp) L.igmp = fieldsOf(p.igmp, igmpFields);
+  if (p.tcp) L.tcp = fieldsOf(p.tcp, tcpFields);
+  if (p.udp) L.udp = fieldsOf(p.udp, udpFields);
+  if (p.vrrp) L.vrrp = fieldsOf(p.vrrp, vrrpFields);
+  if (p.carp) L.carp = fieldsOf(p.carp, carpFields);
+  if (p.hsrp) L.hsrp = fieldsOf(p.hsrp, hsrpFields);
+  if (p.ipvsSync) L.ipvs = fieldsOf(p.ipvsSync, ipvsSyncFields);
+  if (p.dns) L.dns = fieldsOf(p.dns, dnsFields);
+  if (p.tls) L.tls = fieldsOf(p.tls, tlsFields);
+  if (p.smtp) L.smtp = fieldsOf(p.smtp, smtpFields);
+  if (p.http) L.http = fieldsOf(p.http, httpFields);
   return L;
 }
 
-function ipFields(ip: IPv4): Record<string, unknown> {
-  return { src: ip.src, dst: ip.dst, proto: ip.proto, ttl: ip.ttl, id: ip.id, length: ip.totalLength };
+/** vrrpscope's notes on the frame's layers (not Wireshark fields); empty when there are none. */
+export function notesOfPacket(p: Packet): Notes {
+  const N: Notes = {};
+  const put = (layer: string, o: Record<string, unknown>) => { if (Object.keys(o).length) N[layer] = o; };
+  if (p.vrrp) put('vrrp', notesOf(p.vrrp, vrrpNotes));
+  if (p.ipvsSync) put('ipvs', notesOf(p.ipvsSync, ipvsSyncNotes));
+  if (p.tls) put('tls', notesOf(p.tls, tlsNotes));
+  return N;
 }
+
+/** Every field table, by the `layers` key it fills: the names a report can show (test/oracle checks each with tshark). */
+export const FIELD_TABLES: Readonly<Record<string, readonly { readonly name: string }[]>> = {
+  eth: ethernetFields, ieee8021ad: ieee8021adFields, vlan: vlanFields, sll: sllFields, arp: arpFields, ip: ipv4Fields, ipv6: ipv6Fields,
+  icmp: icmpFields, icmpv6: icmpv6Fields, igmp: igmpFields, tcp: tcpFields, udp: udpFields, vrrp: vrrpFields,
+  carp: carpFields, hsrp: hsrpFields, ipvs: ipvsSyncFields, dns: dnsFields, tls: tlsFields, smtp: smtpFields, http: httpFields,
+};
+
+/** All Wireshark field names of the field tables, in table order. */
+export const FIELD_NAMES: readonly string[] = Object.values(FIELD_TABLES).flatMap((t) => t.map((f) => f.name));

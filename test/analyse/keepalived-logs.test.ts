@@ -309,13 +309,13 @@ function wireOf(doc: OurReport): Wire {
   const w: Wire = { vrids: new Set(), arpIps: new Set(), naTargets: new Set(), pairs: new Set(), ips: new Set() };
   for (const f of doc.frames) {
     const L = f.layers;
-    if (L.vrrp && !L.icmp && !L.quoted) w.vrids.add(L.vrrp.vrid);
-    if (L.arp) { w.arpIps.add(L.arp.senderIp); w.arpIps.add(L.arp.targetIp); }
-    if (L.icmpv6?.type === 136 && L.icmpv6.target) w.naTargets.add(L.icmpv6.target);
-    const ip = L.ip ?? L.ipv6;
+    if (L.vrrp && !L.icmp && !L.quoted) w.vrids.add(L.vrrp['vrrp.virt_rtr_id']);
+    if (L.arp) { w.arpIps.add(L.arp['arp.src.proto_ipv4']); w.arpIps.add(L.arp['arp.dst.proto_ipv4']); }
+    if (L.icmpv6?.['icmpv6.type'] === 136 && L.icmpv6['icmpv6.nd.na.target_address']) w.naTargets.add(L.icmpv6['icmpv6.nd.na.target_address']);
+    const ip = L.ip ? { src: L.ip['ip.src'], dst: L.ip['ip.dst'] } : L.ipv6 ? { src: L.ipv6['ipv6.src'], dst: L.ipv6['ipv6.dst'] } : null;
     if (ip) {
       w.ips.add(ip.src); w.ips.add(ip.dst);
-      const port = L.tcp?.dstPort ?? L.udp?.dstPort;
+      const port = L.tcp?.['tcp.dstport'] ?? L.udp?.['udp.dstport'];
       w.pairs.add(`${ip.src}>${ip.dst}`);
       if (port != null) w.pairs.add(`${ip.src}>${ip.dst}:${port}`);
     }

@@ -148,8 +148,8 @@ describe('altered configurations give exactly the findings of their alteration',
     expect(findings.map((f) => [f.kind, f.where])).toEqual([['vrrp-priority', [{ file: d2.path, line: d2.lineOf('priority 120') }]]]);
     expect(findings[0].director).toBe('d2 (10.0.0.12)');
     expect(findings[0].message).toContain('priority 100');
-    for (const n of findings[0].frames) expect(frame(n).layers.vrrp, `frame ${n}`).toMatchObject({ vrid: 51, priority: 100 });
-    for (const n of findings[0].frames) expect(frame(n).layers.ip.src).toBe('10.0.0.12');
+    for (const n of findings[0].frames) expect(frame(n).layers.vrrp, `frame ${n}`).toMatchObject({ 'vrrp.virt_rtr_id': 51, 'vrrp.prio': 100 });
+    for (const n of findings[0].frames) expect(frame(n).layers.ip['ip.src']).toBe('10.0.0.12');
   });
 
   it('another delay_loop (d1 6 s instead of 3): one finding at that line, naming both real servers', () => {
@@ -158,7 +158,7 @@ describe('altered configurations give exactly the findings of their alteration',
     expect(findings.map((f) => [f.kind, f.where])).toEqual([['hc-delay-loop', [{ file: d1.path, line: d1.lineOf('delay_loop 6') }]]]);
     expect(findings[0].message).toMatch(/10\.1\.0\.21:80.*10\.1\.0\.22:80.*3\.01\ss/);
     expect(findings[0].director).toBe('d1 (10.1.0.11)');
-    for (const n of findings[0].frames) expect(frame(n).layers.ip.src).toBe('10.1.0.11');
+    for (const n of findings[0].frames) expect(frame(n).layers.ip['ip.src']).toBe('10.1.0.11');
   });
 
   it('a checker removed (d1 rs2 TCP_CHECK): its probes are explained by no configuration', () => {
@@ -166,7 +166,7 @@ describe('altered configurations give exactly the findings of their alteration',
     expect(readFileSync(d1.path, 'utf8').match(/TCP_CHECK/g)).toHaveLength(1);
     const { findings, frame } = check('director-failover', d1.path, confOf('director-failover', 'd2'));
     expect(findings.map((f) => [f.kind, f.where])).toEqual([['hc-unconfigured', [{ file: d1.path, line: d1.lineOf('real_server 10.1.0.22') }]]]);
-    for (const n of findings[0].frames) expect([frame(n).layers.ip.src, frame(n).layers.ip.dst]).toContain('10.1.0.22');
+    for (const n of findings[0].frames) expect([frame(n).layers.ip['ip.src'], frame(n).layers.ip['ip.dst']]).toContain('10.1.0.22');
   });
 
   it('a checker path changed (d1 /health → /status) and a HELO name changed (d2)', () => {

@@ -61,15 +61,15 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     expect(findings.map((f: any) => [f.kind, f.director, f.where])).toEqual([['vrrp-auth', 'd2 (10.0.0.12)', [{ file: relative(process.cwd(), conf('vrrp-mismatch', 'keepalived-d2.conf')), line: 18 }]]]);
     const frames = new Map(doc.frames.map((f) => [f.n, f]));
     expect(findings[0].frames.length, 'frames of the finding').toBeGreaterThan(0);
-    for (const n of findings[0].frames) expect(frames.get(n)!.layers.vrrp, `frame ${n}`).toMatchObject({ authString: 'vs-two' });
+    for (const n of findings[0].frames) expect(frames.get(n)!.layers.vrrp, `frame ${n}`).toMatchObject({ 'vrrp.auth_string': 'vs-two' });
     // With the configuration d2 started with: its adverts after the fix differ, and the two files disagree.
     const before = reportJson([pcap], ['--config', conf('vrrp-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-mismatch', 'keepalived-d2.initial.conf')]);
     const f2 = (before.checklist as any).findings;
     expect(f2.map((f: any) => f.kind)).toEqual(['vrrp-auth', 'vrrp-config-disagree']);
     const frames2 = new Map(before.frames.map((f) => [f.n, f]));
     expect(f2[0].frames.length, 'frames of the finding').toBeGreaterThan(0);
-    for (const n of f2[0].frames) expect(frames2.get(n)!.layers.vrrp).toMatchObject({ authString: 'vs-one' });
-    for (const n of f2[0].frames) expect(frames2.get(n)!.layers.ip.src).toBe('10.0.0.12');
+    for (const n of f2[0].frames) expect(frames2.get(n)!.layers.vrrp).toMatchObject({ 'vrrp.auth_string': 'vs-one' });
+    for (const n of f2[0].frames) expect(frames2.get(n)!.layers.ip['ip.src']).toBe('10.0.0.12');
     expect(f2[1].events.length).toBeGreaterThan(0);
   });
 
@@ -79,7 +79,7 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     const findings = (doc.checklist as any).findings;
     expect(findings.map((f: any) => [f.kind, f.director])).toEqual([['vrrp-advert-int', 'd2 (10.0.0.12)']]);
     const frames = new Map(doc.frames.map((f) => [f.n, f]));
-    for (const n of findings[0].frames) expect(frames.get(n)!.layers.vrrp).toMatchObject({ intervalMs: 2000 });
+    for (const n of findings[0].frames) expect(frames.get(n)!.layers.vrrp).toMatchObject({ 'vrrp.adver_int': 2 });
     expect(findings[0].frames.length).toBeGreaterThan(0);
   });
 
@@ -98,7 +98,7 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     ]);
     const frames = new Map(doc.frames.map((f) => [f.n, f]));
     for (const f of findings) expect(f.frames.length, `frames of ${f.message}`).toBeGreaterThan(0);
-    for (const f of findings) for (const n of f.frames) expect(frames.get(n)!.layers.arp, `frame ${n}`).toMatchObject({ gratuitous: true });
+    for (const f of findings) for (const n of f.frames) expect(frames.get(n)!.layers.arp, `frame ${n}`).toMatchObject({ 'arp.isgratuitous': true });
   });
 
   it('only one director\'s configuration: the other router is named as unconfigured', () => {

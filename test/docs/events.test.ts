@@ -123,3 +123,30 @@ describe('docs/events.md against the code', () => {
     }
   });
 });
+
+// The README's "Decoded fields" tables are the field tables of the decoders (Frame.layers) and the notes
+// beside them (Frame.notes): the same layers, the same names, in the same order; and every frame of the
+// bundled capture has only those layers, names and notes.
+describe('the README lists the decoded fields and notes of Frame.layers', () => {
+  const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = README.slice(README.indexOf('### Decoded fields'), README.indexOf('## What the analysis recognises'));
+  const rows = (header: string) => {
+    const at = section.indexOf(`| layer | ${header} |`);
+    const out = new Map<string, string[]>();
+    for (const m of section.slice(at).split('\n\n')[0].matchAll(/^\| `(\w+)` \| (.*) \|$/gm))
+      out.set(m[1], [...m[2].matchAll(/(?:^|, )`([\w.]+)`/g)].map((x) => x[1]));
+    return out;
+  };
+  it('the fields table is FIELD_TABLES', async () => {
+    const { FIELD_TABLES } = await import('../../src/present/layers.js');
+    expect(Object.fromEntries(rows('fields'))).toEqual(Object.fromEntries(Object.entries(FIELD_TABLES).map(([k, t]) => [k, t.map((f) => f.name)])));
+  });
+  it('the bundled capture shows only documented layers, fields and notes', () => {
+    const fields = rows('fields'), notes = rows('notes');
+    const doc = reportJson([join(ROOT, 'captures/vrrp-failover.pcap')], ['--all-frames']);
+    for (const f of doc.frames) {
+      for (const [layer, o] of Object.entries(f.layers)) for (const name of Object.keys(o)) expect(fields.get(layer), `frame ${f.n}: ${layer}`).toContain(name);
+      for (const [layer, o] of Object.entries((f.notes ?? {}) as Record<string, object>)) for (const k of Object.keys(o)) expect(notes.get(layer), `frame ${f.n}: ${layer}`).toContain(k);
+    }
+  });
+});

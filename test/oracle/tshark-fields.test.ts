@@ -13,6 +13,13 @@ import { diffRows } from '../support/compare.js';
 // and one of them is Frame Relay, which we list but do not decode).
 const FUZZED = /oobr/;
 
+// Frames where vrrpscope and tshark read a session differently (field names agree; the decoders' choice):
+// which fields to leave out there, and why.
+const KNOWN: Record<string, { frames: number[]; fields: RegExp; why: string }> = {
+  'public/pcapplusplus/Smtp.pcap': { frames: [5, 7, 8], fields: /^smtp\./, why: 'an AUTH continuation line and replies after it: tshark keeps SMTP state, vrrpscope reads each line alone' },
+  'public/zeek/smtp.pcap': { frames: [102], fields: /^tls\./, why: 'a ServerHello whose record spans segments: vrrpscope reads it on its first segment, tshark on the segment completing the record' },
+};
+
 // regressions/ holds inputs that break vrrpscope today, each with its own test (test/fixtures/regressions/README.md).
 const files = [...fixtureCaptures('public'), ...fixtureCaptures('lab'), ...extendedCaptures()];
 itHasExtendedCaptures(HAVE_EXTENDED, () => extendedCaptures().length);
@@ -29,7 +36,9 @@ describe.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('decoded fields equal t
       expect(ours.length).toBe(theirs.length);
       expect(ours.map((f) => f.n)).toEqual(theirs.map((r) => Number(r['frame.number'])));
       if (FUZZED.test(file)) return;
-      expect(diffRows(theirs, ours)).toEqual([]);
+      const known = KNOWN[name];
+      const diffs = diffRows(theirs, ours).filter((d) => !(known && known.frames.includes(d.frame) && known.fields.test(d.field)));
+      expect(diffs).toEqual([]);
     }, 60_000);
   }
 });
@@ -48,10 +57,10 @@ describe('VRRP fields equal the committed tshark 4.0.17 dumps', () => {
         const v = ours.get(Number(row['frame.number']))!.layers.vrrp;
         expect(v, `frame ${row['frame.number']}`).toBeDefined();
         const addrs = (row['vrrp.ip_addr'] || row['vrrp.ipv6_addr']).split(',');
-        expect(v.addresses).toEqual(addrs);
-        expect(v.checksumOk).toBe(row['vrrp.checksum.status'] === '1');
-        expect(v.authString ?? '').toBe(row['vrrp.auth_string']);
-        expect(v.priority).toBe(Number(row['vrrp.prio']));
+        expect(v['vrrp.ip_addr'] ?? v['vrrp.ipv6_addr']).toEqual(addrs);
+        expect(String(v['vrrp.checksum.status'])).toBe(row['vrrp.checksum.status']);
+        expect(v['vrrp.auth_string'] ?? '').toBe(row['vrrp.auth_string']);
+        expect(v['vrrp.prio']).toBe(Number(row['vrrp.prio']));
       }
     });
   }

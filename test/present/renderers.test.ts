@@ -159,7 +159,8 @@ describe('HTML report', () => {
   it('shows each frame\'s decoded fields in a <details>', () => {
     const row = page.slice(page.indexOf('<tr id="frame-2"'), page.indexOf('</details>', page.indexOf('<tr id="frame-2"')));
     expect(row).toContain('<details><summary>Advertisement v2, VRID 51, priority 150, interval 1 s, VIP 10.0.0.100</summary>');
-    expect(row).toContain('<tr><th>vrrp.priority</th><td>150</td></tr>');
+    expect(row).toContain('<tr><th>vrrp.prio</th><td>150</td></tr>');
+    expect(row).toContain('<tr><th>eth.type</th><td>0x0800</td></tr>');
     expect(row).toContain('<tr><th>ip.ttl</th><td>255</td></tr>');
     expect(row).toContain('<td class="time" title="2026-11-24 19:53:20.500000 UTC">0.500000</td>');
   });

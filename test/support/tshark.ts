@@ -1,23 +1,16 @@
-// The oracle: tshark's view of a capture, frame by frame, for the fields of the JSON contract.
+// The oracle: tshark's view of a capture, frame by frame, for every field the report shows. The field
+// NAMES are the decoders' own field tables (src/dissect/*.ts, gathered in src/present/layers.ts): one
+// source of truth, proven to be Wireshark's names by test/oracle/field-names.test.ts. The VALUES come
+// from tshark alone.
 
 import { execFileSync, spawnSync } from 'node:child_process';
+import { FIELD_NAMES } from '../../src/present/layers.js';
 
 export const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 
-export const ORACLE_FIELDS = [
-  'frame.number', 'frame.time_epoch',
-  'eth.src', 'eth.dst', 'eth.type',
-  'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4',
-  'ip.src', 'ip.dst', 'ip.proto', 'ip.ttl',
-  'ipv6.src', 'ipv6.dst', 'ipv6.nxt', 'ipv6.hlim',
-  'vrrp.version', 'vrrp.type', 'vrrp.virt_rtr_id', 'vrrp.prio', 'vrrp.addr_count', 'vrrp.auth_type',
-  'vrrp.adver_int', 'vrrp.short_adver_int', 'vrrp.checksum.status', 'vrrp.ip_addr', 'vrrp.ipv6_addr',
-  'tcp.srcport', 'tcp.dstport', 'tcp.flags', 'tcp.seq_raw', 'tcp.ack_raw',
-  'udp.srcport', 'udp.dstport',
-  'http.request.method', 'http.request.uri', 'http.response.code', 'http.user_agent', 'http.host',
-] as const;
+export const ORACLE_FIELDS: readonly string[] = ['frame.number', 'frame.time_epoch', ...FIELD_NAMES];
 
-export type OracleRow = Record<(typeof ORACLE_FIELDS)[number], string>;
+export type OracleRow = Record<string, string>;
 
 /**
  * Runs tshark with default preferences except http.desegment_body off: vrrpscope reports an HTTP head
@@ -32,7 +25,7 @@ export function tsharkRows(file: string, extraArgs: string[] = []): OracleRow[] 
   for (const line of out.split('\n')) {
     if (!line) continue;
     const cols = line.split('\t');
-    const row = {} as OracleRow;
+    const row: OracleRow = {};
     ORACLE_FIELDS.forEach((f, i) => { row[f] = cols[i] ?? ''; });
     rows.push(row);
   }
