@@ -17,7 +17,6 @@ import { decodeIPv6, IPv6 } from './ipv6.js';
 import { decodeIpvsSync } from './ipvs-sync.js';
 import { decodeDns } from './dns.js';
 import { decodeCarp, looksLikeCarp } from './carp.js';
-import type { HeadReassembler } from '../reassemble/reassembly.js';
 import { CookedHeader, decodeSll, decodeSll2 } from './sll.js';
 import { decodeSmtpLine } from './smtp.js';
 import { decodeTcp, Tcp, TcpFlag } from './tcp.js';
@@ -27,6 +26,34 @@ import { decodeUdp, Udp } from './udp.js';
 import { decodeVrrp, Vrrp, VRRP_PROTO } from './vrrp.js';
 
 export type HttpHead = NonNullable<ReturnType<typeof decodeHttpHead>>;
+
+/**
+ * What the decoder asks of the stateful step that puts HTTP heads split over TCP segments together
+ * (src/reassemble/reassembly.ts implements it): the decoders stay pure and depend on nothing after them.
+ */
+export interface HeadStreams {
+  /** Heads waiting for their next segment. */
+  readonly pending: number;
+  synSeen(ip: IPv4 | IPv6, tcp: Tcp): void;
+  /** undefined: no head pending on this flow; null: taken as part of a pending head; the head when complete. */
+  continueHead(pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): HttpHead | null | undefined;
+  isRepeatedHead(ip: IPv4 | IPv6, tcp: Tcp): boolean;
+  startHead(pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): void;
+}
+
+/**
+ * What the reassembler concluded for a frame that a decode of the frame alone cannot: an HTTP head put
+ * together from several segments ending with it, a segment of such a head, or a repeated head; the
+ * second pass, which decodes frames alone, applies it.
+ */
+export type HttpOverride = HttpHead | 'segment' | 'repeated';
+
+export function applyHttpOverride(pkt: Packet, head: HttpOverride): void {
+  pkt.http = typeof head === 'string' ? null : head;
+  pkt.retransmittedHead = head === 'repeated';
+  pkt.headSegment = head === 'segment';
+  pkt.reassembledHead = typeof head !== 'string';
+}
 export type SmtpLines = NonNullable<ReturnType<typeof decodeSmtpLine>>;
 export type TlsHello = NonNullable<ReturnType<typeof decodeTlsHandshake>>;
 export type DnsMessage = NonNullable<ReturnType<typeof decodeDns>>;
@@ -104,7 +131,7 @@ class PendingHttpHead {
   constructor(readonly bytes: Uint8Array, readonly at: number, readonly end: number) {}
 }
 
-export function decodePacket(frame: Frame, streams?: HeadReassembler): Packet {
+export function decodePacket(frame: Frame, streams?: HeadStreams): Packet {
   const pkt = new Packet(frame);
   const b = frame.buf, o = frame.start, end = o + frame.caplen;
   let type = -1, at = o;
@@ -144,7 +171,7 @@ export function decodePacket(frame: Frame, streams?: HeadReassembler): Packet {
   return pkt;
 }
 
-function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end: number, streams?: HeadReassembler, depth = 0): void {
+function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end: number, streams?: HeadStreams, depth = 0): void {
   if (type === EtherType.IPV4) {
     const ip = decodeIPv4(b, at, end);
     if (!ip) { pkt.addProblem({ layer: 'ip', message: `IPv4 header truncated (${end - at} bytes)` }); return; }
@@ -168,7 +195,7 @@ function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end
   }
 }
 
-function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | IPv6, at: number, end: number, depth: number, streams?: HeadReassembler): void {
+function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | IPv6, at: number, end: number, depth: number, streams?: HeadStreams): void {
   switch (proto) {
     case IpProto.TCP: {
       const tcp = decodeTcp(b, at, end);
@@ -267,7 +294,7 @@ export function payloadKind(b: Uint8Array, at: number, end: number, srcPort: num
   return Payload.OTHER;
 }
 
-function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp, streams?: HeadReassembler): void {
+function decodeTcpPayload(pkt: Packet, b: Uint8Array, ip: IPv4 | IPv6, tcp: Tcp, streams?: HeadStreams): void {
   const at = tcp.payloadAt, end = tcp.payloadEnd;
   if (streams && streams.pending > 0) {
     const head = streams.continueHead(pkt, ip, tcp, b, at, end);

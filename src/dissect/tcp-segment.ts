@@ -7,8 +7,7 @@
 
 import type { Frame } from '../io/frame.js';
 import { ipv4FromU32, macCached, u16, u32 } from './bytes.js';
-import { decodePacket, type Packet } from './packet.js';
-import { applyHttpOverride, type HttpOverride } from '../reassemble/reassembly.js';
+import { applyHttpOverride, decodePacket, type HttpOverride, type Packet } from './packet.js';
 import type { IPv4 } from './ipv4.js';
 import type { IPv6 } from './ipv6.js';
 import type { Tcp } from './tcp.js';

@@ -27,3 +27,6 @@ export function errnoText(e: unknown, enoent: string, overrides: Record<string, 
   if (code && unknown) return unknown(code);
   return err?.message ?? String(e);
 }
+
+/** A capture that cannot be read at all: the CLI prints `message` on one line and exits non-zero. */
+export class CaptureError extends Error {}

@@ -4,7 +4,7 @@
 
 import { fstatSync, statSync, type Stats } from 'node:fs';
 import { basename } from 'node:path';
-import { CaptureError } from './reader.js';
+import { CaptureError } from './errno.js';
 import { errnoText } from './errno.js';
 
 /** The descriptor an input name stands for without being opened (standard input), or null. */

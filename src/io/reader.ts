@@ -15,8 +15,8 @@ const CHUNK = 256 * 1024;
 /** Reads after a seek are short: a resumed reader usually wants a few frames, not the rest of the file. */
 const SEEK_CHUNK = 256 * 1024;
 
-/** A capture that cannot be read at all: the CLI prints `message` on one line and exits non-zero. */
-export class CaptureError extends Error {}
+import { CaptureError } from './errno.js';
+export { CaptureError };
 
 export interface FrameSource {
   /** The next frame in time order, or null at the end. */

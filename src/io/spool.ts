@@ -7,7 +7,7 @@
 import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureError } from './reader.js';
+import { CaptureError } from './errno.js';
 import { errnoText } from './errno.js';
 
 export class SpoolFile {

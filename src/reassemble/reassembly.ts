@@ -8,7 +8,8 @@ import { decodeHttpHead } from '../dissect/http.js';
 import { FlowTable } from './flow-table.js';
 import type { IPv4 } from '../dissect/ipv4.js';
 import type { IPv6 } from '../dissect/ipv6.js';
-import { Payload, payloadKind, type Packet, type HttpHead } from '../dissect/packet.js';
+import { Payload, payloadKind, type HeadStreams, type Packet, type HttpHead } from '../dissect/packet.js';
+export { applyHttpOverride, type HttpOverride } from '../dissect/packet.js';
 import { TcpFlag } from '../dissect/tcp.js';
 import type { Tcp } from '../dissect/tcp.js';
 import type { TcpSegment } from '../dissect/tcp-segment.js';
@@ -22,21 +23,8 @@ interface PendingHead {
 
 const MAX_HEAD = 16 * 1024;
 
-/**
- * What the reassembler concluded for a frame that a decode of the frame alone cannot: an HTTP head put
- * together from several segments ending with it, a segment of such a head, or a repeated head.
- */
-export type HttpOverride = HttpHead | 'segment' | 'repeated';
-
-/** Gives a packet decoded alone what the reassembler concluded for its frame. */
-export function applyHttpOverride(pkt: Packet, head: HttpOverride): void {
-  pkt.http = typeof head === 'string' ? null : head;
-  pkt.retransmittedHead = head === 'repeated';
-  pkt.headSegment = head === 'segment';
-  pkt.reassembledHead = typeof head !== 'string';
-}
-
-export class HeadReassembler {
+/** Puts HTTP heads split over TCP segments together, for the decoder (dissect/packet.ts HeadStreams). */
+export class HeadReassembler implements HeadStreams {
   private heads = new Map<string, PendingHead>();
   /** Heads dropped because the table was full or they grew too large (reported as a count). */
   dropped = 0;
