@@ -1,12 +1,13 @@
 // The pipeline: capture files → frames → decoded packets → rule engine → an Analysis that every
-// renderer reads. Rendering frames happens in a second pass over the files (replayFrames), so that
-// analysis keeps only events and small per-frame notes in memory, whatever the capture's size.
+// renderer reads. Rendering frames happens in a second pass over the files (the Analysis's FrameStore),
+// so that analysis keeps only events and small per-frame notes in memory, whatever the capture's size.
 
-import { openCaptures, openCapturesAt, ResumeIndex, type CaptureFile, type FrameSource, type MergedSource } from './io/reader.js';
+import { openCaptures, ResumeIndex, type CaptureFile } from './io/reader.js';
 import { distinctInputs, repeatedText } from './io/inputs.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
-import { decodePacket, type Packet } from './dissect/packet.js';
-import { applyHttpOverride, HeadReassembler, type HttpOverride } from './reassemble/reassembly.js';
+import { decodePacket, type HttpOverride } from './dissect/packet.js';
+import { HeadReassembler } from './reassemble/reassembly.js';
+import { FrameStore } from './frame-store.js';
 import { TcpSegment, peekTcpSegment } from './dissect/tcp-segment.js';
 import { Engine, type Analyzer } from './analyse/engine.js';
 import type { AnalysisEvent } from './analyse/events.js';
@@ -52,11 +53,6 @@ export interface Host {
 }
 
 export interface Analysis {
-  /**
-   * The files later passes read, one per analysed input: the input itself, or the copy of an input
-   * that could be read only once (a pipe, standard input). Reports name inputs by `captures[].file`.
-   */
-  paths: string[];
   lang: Lang;
   captures: CaptureInfo[];
   frames: number;
@@ -75,14 +71,8 @@ export interface Analysis {
   timeDigits: number;
   start: number | null;
   end: number | null;
-  /**
-   * What the stateful part of decoding concluded for a few frames: an HTTP head reassembled from
-   * several segments, a segment of such a head, or a retransmitted head. The second pass decodes
-   * frames alone and applies these, so it need not decode every frame again.
-   */
-  httpOverrides: Map<number, HttpOverride>;
-  /** Where the files stood every few thousand frames: the second pass reads only around the frames it wants. */
-  resumeIndex: ResumeIndex;
+  /** The frames again, for the renderers that list them (the second pass: frame-store.ts). */
+  store: FrameStore;
 }
 
 export interface AnalyzeOptions {
@@ -106,6 +96,62 @@ class WarningList {
   }
 }
 
+/**
+ * The first pass, one frame at a time: the stateful decoding (HTTP heads over several TCP segments,
+ * with the byte-level TCP fast path when every analyser that looks at TCP takes segments) and the rule
+ * engine. File mode (analyzeFiles) and live mode (cli/live.ts) both feed frames through it.
+ */
+export class FirstPass {
+  readonly engine: Engine;
+  readonly warnings = new WarningList();
+  /** See FrameStore.httpHead. */
+  readonly httpOverrides = new Map<number, HttpOverride>();
+  private readonly streams = new HeadReassembler();
+  // Plain TCP segments (Ethernet, IPv4, no problem) go to the analysers as numbers, without a decode,
+  // when every analyser that looks at TCP can take them so (see dissect/tcp-segment.ts): most frames
+  // of a busy capture. Only HTTP heads split over segments need the decode with the reassembler.
+  private readonly seg: TcpSegment | null;
+  private readonly unknownLink = new Set<string>();
+  lastTime = 0;
+
+  constructor(analyzers: Analyzer[], lang: Lang = 'en', onEvent?: (e: AnalysisEvent) => void) {
+    this.engine = new Engine(analyzers, new I18n(lang));
+    if (onEvent) this.engine.onEmit = onEvent;
+    this.seg = this.engine.takesTcpSegments ? new TcpSegment() : null;
+  }
+
+  /** One frame, numbered, at time `t` (NaN without a timestamp); `file` names its input in warnings. */
+  frame(f: Frame, t: number, file: string): void {
+    if (!Number.isNaN(t)) this.lastTime = t;
+    if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
+      const k = f.fileIndex + ':' + f.linkType;
+      if (!this.unknownLink.has(k)) {
+        this.unknownLink.add(k);
+        this.warnings.add({ frame: f.n, file, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
+      }
+    }
+    const seg = this.seg, streams = this.streams;
+    if (seg && peekTcpSegment(f, seg) && streams.takeSegment(seg)) {
+      if (seg.head && this.httpOverrides.size < MAX_HTTP_OVERRIDES) this.httpOverrides.set(f.n, seg.head);
+      this.engine.onTcpSegment(seg, t);
+      return;
+    }
+    const pkt = decodePacket(f, streams);
+    if (pkt.problems) for (const p of pkt.problems) this.warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
+    if ((pkt.reassembledHead || pkt.retransmittedHead || pkt.headSegment) && this.httpOverrides.size < MAX_HTTP_OVERRIDES) {
+      this.httpOverrides.set(f.n, pkt.reassembledHead && pkt.http ? pkt.http : pkt.retransmittedHead ? 'repeated' : 'segment');
+    }
+    this.engine.onPacket(pkt);
+  }
+
+  /** End of input: the analysers close open episodes at the last frame's time. */
+  finish(): void {
+    this.engine.finish(this.lastTime);
+    for (const w of this.engine.warnings) this.warnings.add(w);
+    if (this.streams.dropped) this.warnings.add({ message: `${this.streams.dropped} HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than ${this.streams.maxFlows} pending at once): their fields are missing` });
+  }
+}
+
 export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analysis {
   const resumeIndex = new ResumeIndex(opts.resumeInterval);
   // A file named twice would count every frame and event twice: it is read once.
@@ -113,20 +159,13 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
   const { files, source } = openCaptures(paths, resumeIndex);
   // Nothing downstream keeps a frame (analysers keep numbers): the readers may reuse frame objects.
   if (opts.reuseFrames ?? true) source.reuseFrames();
-  const engine = new Engine(opts.analyzers ?? [], new I18n(opts.lang ?? 'en'));
-  const streams = new HeadReassembler();
-  const warnings = new WarningList();
+  const pass = new FirstPass(opts.analyzers ?? [], opts.lang ?? 'en');
+  const { engine, warnings } = pass;
   for (const r of repeated) warnings.add({ message: repeatedText(r) });
   // Times as numbers, NaN for none (a field that was null would take a new heap number every frame).
   const perFile = files.map(() => ({ frames: 0, lastFileFrame: 0, start: NaN, end: NaN }));
-  const unknownLink = new Set<string>();
-  const httpOverrides = new Map<number, HttpOverride>();
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
-  // Plain TCP segments (Ethernet, IPv4, no problem) go to the analysers as numbers, without a decode,
-  // when every analyser that looks at TCP can take them so (see dissect/tcp-segment.ts): most frames
-  // of a busy capture. Only HTTP heads split over segments need the decode with the reassembler.
-  const seg = engine.takesTcpSegments ? new TcpSegment() : null;
-  let frames = 0, lastTime = 0;
+  let frames = 0;
   try {
     let f: Frame | null;
     while ((f = source.next())) {
@@ -138,34 +177,14 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
       if (!f.noTimestamp) {
         if (Number.isNaN(info.start)) info.start = t;
         info.end = t;
-        lastTime = t;
       }
-      if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
-        const k = f.fileIndex + ':' + f.linkType;
-        if (!unknownLink.has(k)) {
-          unknownLink.add(k);
-          warnings.add({ frame: f.n, file: files[f.fileIndex].name, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
-        }
-      }
-      if (seg && peekTcpSegment(f, seg) && streams.takeSegment(seg)) {
-        if (seg.head && httpOverrides.size < MAX_HTTP_OVERRIDES) httpOverrides.set(f.n, seg.head);
-        engine.onTcpSegment(seg, t);
-      } else {
-        const pkt = decodePacket(f, streams);
-        if (pkt.problems) for (const p of pkt.problems) warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
-        if ((pkt.reassembledHead || pkt.retransmittedHead || pkt.headSegment) && httpOverrides.size < MAX_HTTP_OVERRIDES) {
-          httpOverrides.set(f.n, pkt.reassembledHead && pkt.http ? pkt.http : pkt.retransmittedHead ? 'repeated' : 'segment');
-        }
-        engine.onPacket(pkt);
-      }
+      pass.frame(f, t, files[f.fileIndex].name);
       if (opts.progress && (frames & 0xffff) === 0) opts.progress(files.reduce((s, x) => s + x.bytesRead, 0), totalBytes);
     }
-    engine.finish(lastTime);
+    pass.finish();
   } finally {
     source.close();
   }
-  for (const w of engine.warnings) warnings.add(w);
-  if (streams.dropped) warnings.add({ message: `${streams.dropped} HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than ${streams.maxFlows} pending at once): their fields are missing` });
   for (const file of files) for (const w of file.warnings) {
     warnings.add({ file: file.name, fileFrame: w.fileFrame, offset: w.offset, message: w.message });
   }
@@ -174,7 +193,6 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
   const starts = captures.map((c) => c.start).filter((x): x is number => x !== null);
   const ends = captures.map((c) => c.end).filter((x): x is number => x !== null);
   return {
-    paths: files.map((f) => f.rereadPath),
     lang: opts.lang ?? 'en',
     captures,
     frames,
@@ -189,8 +207,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
     timeDigits: Math.max(...captures.map((c) => c.timeDigits)),
     start: starts.length ? Math.min(...starts) : null,
     end: ends.length ? Math.max(...ends) : null,
-    httpOverrides,
-    resumeIndex,
+    store: new FrameStore(files.map((f) => f.rereadPath), captures.map((c) => c.lastFileFrame ?? c.frames), pass.httpOverrides, resumeIndex),
   };
 }
 
@@ -205,53 +222,4 @@ function captureInfo(file: CaptureFile, c: { frames: number; lastFileFrame: numb
     end: Number.isNaN(c.end) ? null : c.end,
     timeDigits: file.parser.timeDigits,
   };
-}
-
-/**
- * The analysed frames again, in the same order, from the files (or the copies) the first pass read:
- * no frame beyond those it took (a file still growing), none of an input read only once twice.
- */
-export function reopenCaptures(a: Pick<Analysis, 'paths' | 'captures'>): MergedSource {
-  // By file frame number, not count: a block the reader skipped (with a warning) has a number too.
-  return openCaptures(a.paths, null, a.captures.map((c) => c.lastFileFrame ?? c.frames)).source;
-}
-
-/**
- * Second pass: the frames again, in the same order and with the same numbers; those `wanted` are
- * decoded (alone, with what the first pass concluded about reassembled or repeated HTTP heads).
- * `wanted` is a test, or the frame numbers in increasing order: then the reader jumps over the frames
- * between them (through the resume index), so a report of a few frames of a big capture reads little.
- */
-export function replayFrames(a: Pick<Analysis, 'paths' | 'captures' | 'httpOverrides' | 'resumeIndex'>, wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
-  let source: FrameSource = reopenCaptures(a);
-  const give = (f: Frame): void => {
-    const pkt = decodePacket(f);
-    const head = a.httpOverrides.get(f.n);
-    if (head !== undefined) applyHttpOverride(pkt, head);
-    each(f, pkt);
-  };
-  try {
-    let f: Frame | null;
-    if (typeof wanted === 'function') {
-      while ((f = source.next())) if (wanted(f.n)) give(f);
-      return;
-    }
-    let next = 1; // number of the frame the source gives next
-    for (const n of wanted) {
-      if (n < next) continue;
-      // A jump is worth it when it skips at least the distance between two resume points.
-      const point = a.resumeIndex.before(n);
-      if (point && point.n >= next + a.resumeIndex.interval) {
-        source.close();
-        source = openCapturesAt(a.paths, point, a.captures.map((c) => c.lastFileFrame ?? c.frames));
-        next = point.n;
-      }
-      while ((f = source.next()) && f.n < n) { /* skipped */ }
-      if (!f) return;
-      next = f.n + 1;
-      give(f);
-    }
-  } finally {
-    source.close();
-  }
 }

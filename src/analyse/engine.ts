@@ -85,6 +85,8 @@ export class Engine implements EngineContext {
   routineCommentsDropped = 0;
   private routineCount = 0;
   private nextId = 1;
+  /** Told of each event as it is emitted, before finish sorts them (live mode prints them). */
+  onEmit: ((e: AnalysisEvent) => void) | null = null;
   private readonly hostTable = new Map<string, HostEntry>();
   private emitting: Analyzer | null = null;
   /** Per analyser: the PacketKind bits it looks at (-1: every packet), and when it asked to tick. */
@@ -112,6 +114,7 @@ export class Engine implements EngineContext {
     const e = { id: 'e' + this.nextId++, ...event } as E & { id: string };
     this.events.push(e as unknown as AnalysisEvent);
     for (const a of this.analyzers) if (a.onEvent && a !== this.emitting) a.onEvent(e as unknown as AnalysisEvent, this);
+    this.onEmit?.(e as unknown as AnalysisEvent);
     return e;
   }
 

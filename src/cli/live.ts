@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir, type as osType, release as osRelease } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { Engine, type Analyzer } from '../analyse/engine.js';
-import type { AnalysisEvent, NewEvent } from '../analyse/events.js';
+import type { Engine, Analyzer } from '../analyse/engine.js';
+import type { AnalysisEvent } from '../analyse/events.js';
+import { FirstPass } from '../pipeline.js';
 import { Say } from '../present/say/index.js';
 import { defaultAnalyzers } from '../analyse/index.js';
-import { decodePacket } from '../dissect/packet.js';
-import { HeadReassembler } from '../reassemble/reassembly.js';
 import { I18n, type Lang } from '../present/i18n/index.js';
 import { frameTime, type Frame } from '../io/frame.js';
 import { LiveCaptureFile } from '../io/live-file.js';
@@ -28,19 +27,6 @@ import { forEachArg } from './args.js';
 
 // ------------------------------------------------------------------ the pipeline
 
-/** An engine that tells a listener about each event as it is emitted (before finish sorts them). */
-class ListeningEngine extends Engine {
-  constructor(analyzers: Analyzer[], i18n: I18n, private readonly listener: ((e: AnalysisEvent) => void) | undefined) {
-    super(analyzers, i18n);
-  }
-
-  override emit<E extends NewEvent>(event: E): E & { id: string } {
-    const e = super.emit(event);
-    this.listener?.(e as unknown as AnalysisEvent);
-    return e;
-  }
-}
-
 export interface LiveSessionOptions {
   analyzers: Analyzer[];
   i18n: I18n;
@@ -51,23 +37,25 @@ export interface LiveSessionOptions {
 }
 
 /**
- * The file pipeline of analyzeFiles, fed one frame at a time: numbering, decoding (with the same
- * stateful HTTP head reassembly) and the rule engine; `finish` closes open episodes at the last frame's
- * time, as analyzeFiles does at the end of a file.
+ * The file pipeline's first pass (pipeline.ts FirstPass), fed one frame at a time as frames arrive:
+ * numbered, saved, then decoded and analysed exactly as analyzeFiles does; `finish` closes open
+ * episodes at the last frame's time, as analyzeFiles does at the end of a file.
  */
 export class LiveSession {
-  readonly engine: Engine;
   frames = 0;
-  private lastTime = 0;
-  private readonly streams = new HeadReassembler();
+  private readonly pass: FirstPass;
   private finished = false;
 
   constructor(private readonly opts: LiveSessionOptions) {
-    this.engine = new ListeningEngine(opts.analyzers, opts.i18n, opts.onEvent);
+    this.pass = new FirstPass(opts.analyzers, opts.i18n.lang, opts.onEvent);
+  }
+
+  get engine(): Engine {
+    return this.pass.engine;
   }
 
   get events(): AnalysisEvent[] {
-    return this.engine.events;
+    return this.pass.engine.events;
   }
 
   /** One frame, in arrival order: numbered, saved, decoded, analysed. */
@@ -75,14 +63,13 @@ export class LiveSession {
     if (this.finished) return;
     f.n = ++this.frames;
     this.opts.file?.write(f);
-    if (!f.noTimestamp) this.lastTime = frameTime(f);
-    this.engine.onPacket(decodePacket(f, this.streams));
+    this.pass.frame(f, f.noTimestamp ? NaN : frameTime(f), 'live');
   };
 
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.engine.finish(this.lastTime);
+    this.pass.finish();
   }
 }
 

@@ -1,10 +1,9 @@
-// The commented frame list, streamed from the second pass over the files (replayFrames): the frames that
+// The commented frame list, streamed from the second pass over the files (Analysis.store): the frames that
 // events name or that the analysis commented are listed with their decoded fields; the frames between
 // them are folded into counted runs ("frames 120–4567: 4,000 × VRRP from 10.0.0.11, …"), unless
 // --all-frames lists everything. One row at a time, so a million-frame capture renders in bounded memory.
 
 import type { Analysis } from '../pipeline.js';
-import { replayFrames } from '../pipeline.js';
 import type { Packet } from '../dissect/packet.js';
 import { summarize } from '../dissect/summary.js';
 import type { Frame } from '../io/frame.js';
@@ -165,7 +164,7 @@ export function streamFrames(a: Analysis, say: Say, opts: FrameListOptions, each
   const run = new Run();
   let ref: { sec: number; ns: number } | null = null;
   const several = a.captures.length > 1;
-  replayFrames(a, () => true, (f: Frame, pkt: Packet) => {
+  a.store.replay(() => true, (f: Frame, pkt: Packet) => {
     if (!ref && !f.noTimestamp) ref = { sec: f.tsSec, ns: f.tsNs };
     if (!listed(f.n)) { run.add(f.n, pkt); return; }
     if (run.count) each({ run: run.row(i18n) });

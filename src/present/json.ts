@@ -4,7 +4,6 @@
 
 import type { Analysis, Warning } from '../pipeline.js';
 import { Say } from './say/index.js';
-import { replayFrames } from '../pipeline.js';
 import { layersOf, notesOfPacket } from './layers.js';
 import { summarize } from '../dissect/summary.js';
 import { timeText, type Frame } from '../io/frame.js';
@@ -72,7 +71,7 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   sink.write('"frames":[');
   let first = true;
   const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameNotes.keys()])].sort((x, y) => x - y);
-  replayFrames(a, listed, (f, pkt) => {
+  a.store.replay(listed, (f, pkt) => {
     sink.write((first ? '\n' : ',\n') + frameJson(f, true, a, say, summarize(pkt), pkt));
     first = false;
   });

@@ -4,12 +4,10 @@
 // already had. Wireshark shows them under "Packet comments"; `-Y frame.comment` finds them.
 // No decoding: the frames are read again raw, one at a time.
 
-import { basename } from 'node:path';
 import type { Analysis } from '../pipeline.js';
 import { I18n } from './i18n/index.js';
 import { CUSTOM_BLOCK_LINKTYPE, type Frame } from '../io/frame.js';
 import { PcapngWriter, type ByteSink } from '../io/pcapng-writer.js';
-import { reopenCaptures } from '../pipeline.js';
 import { TOOL_VERSION } from '../version.js';
 import { frameNote, noteTexts } from './annotations.js';
 import { Say } from './say/index.js';
@@ -36,13 +34,13 @@ export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResu
   // The snapshot length goes with it: a simple packet block's readers work out how many bytes it holds
   // from the frame's original length and that of its interface.
   const interfaces = new Map<string, number>();
-  const several = a.paths.length > 1;
+  const several = a.captures.length > 1;
   const interfaceOf = (f: Frame): number => {
     const snaplen = f.snaplen;
     const key = `${f.fileIndex}:${f.iface}:${f.linkType}:${snaplen}`;
     let id = interfaces.get(key);
     if (id === undefined) {
-      const file = a.captures[f.fileIndex]?.file ?? basename(a.paths[f.fileIndex] ?? '');
+      const file = a.captures[f.fileIndex]?.file ?? '';
       id = writer.addInterface({
         linkType: f.linkType,
         snaplen,
@@ -61,7 +59,7 @@ export function writeAnnotatedPcapng(a: Analysis, sink: ByteSink): AnnotatedResu
     return f.caplen === (snaplen > 0 ? Math.min(f.origLen, snaplen) : f.origLen);
   };
   let frames = 0, annotated = 0;
-  const source = reopenCaptures(a);
+  const source = a.store.raw();
   try {
     let f: Frame | null;
     while ((f = source.next())) {

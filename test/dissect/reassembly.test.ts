@@ -24,8 +24,8 @@ function capture(segments: string[]): string {
 describe('HTTP head reassembly in the analysis', () => {
   it('a head in three segments is decoded on the last one, with no warning', () => {
     const a = analyzeFiles([capture(['GET /status HT', 'TP/1.0\r\nUser-Agent: Keep', 'AliveClient\r\n\r\n'])]);
-    expect(a.httpOverrides.get(4)).toMatchObject({ method: 'GET', uri: '/status', userAgent: 'KeepAliveClient' });
-    expect(a.httpOverrides.get(2)).toBe('segment');
+    expect(a.store.httpHead(4)).toMatchObject({ method: 'GET', uri: '/status', userAgent: 'KeepAliveClient' });
+    expect(a.store.httpHead(2)).toBe('segment');
     expect(a.warnings).toEqual([]);
   });
 
@@ -49,7 +49,7 @@ describe('HTTP head reassembly in the analysis', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vrrpscope-reasm-')), 'reuse.pcap');
     writeFileSync(path, pcapBytes(frames.map((data, i) => ({ sec: T + i, frac: 0, data }))));
     const a = analyzeFiles([path]);
-    expect(a.httpOverrides.get(12)).toBeUndefined(); // the second response: decoded as usual, not 'repeated'
-    expect(a.httpOverrides.get(11)).toBeUndefined();
+    expect(a.store.httpHead(12)).toBeUndefined(); // the second response: decoded as usual, not 'repeated'
+    expect(a.store.httpHead(11)).toBeUndefined();
   });
 });

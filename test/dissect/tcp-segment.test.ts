@@ -90,7 +90,7 @@ describe('plain TCP segments read from the bytes', () => {
     const i18n = new I18n('en');
     const summary = (path: string, extra: Analyzer[]) => {
       const a = analyzeFiles([path], { analyzers: [...defaultAnalyzers(i18n), ...extra, new ChecklistAnalyzer()] });
-      return { events: a.events, comments: [...a.frameNotes], hosts: a.hosts, facts: a.facts, warnings: a.warnings, http: [...a.httpOverrides] };
+      return { events: a.events, comments: [...a.frameNotes], hosts: a.hosts, facts: a.facts, warnings: a.warnings, http: a.store.httpHeads() };
     };
     for (const path of files.filter((p) => p.includes('/lab/'))) {
       expect(summary(path, []), path).toEqual(summary(path, [everyPacket]));

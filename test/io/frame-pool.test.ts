@@ -44,7 +44,7 @@ describe('frame objects reused by the first pass', () => {
     const i18n = new I18n('en');
     const summary = (path: string, reuseFrames: boolean) => {
       const a = analyzeFiles([path], { reuseFrames, analyzers: [...defaultAnalyzers(i18n), new ChecklistAnalyzer()] });
-      return { events: a.events, comments: [...a.frameNotes], hosts: a.hosts, facts: a.facts, warnings: a.warnings, http: [...a.httpOverrides], captures: a.captures };
+      return { events: a.events, comments: [...a.frameNotes], hosts: a.hosts, facts: a.facts, warnings: a.warnings, http: a.store.httpHeads(), captures: a.captures };
     };
     for (const path of lab) expect(summary(path, true), path).toEqual(summary(path, false));
   });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openCaptures } from '../../src/io/reader.js';
-import { analyzeFiles, replayFrames } from '../../src/pipeline.js';
+import { analyzeFiles } from '../../src/pipeline.js';
 import { CLI } from '../support/ours.js';
 import { execFileSync } from 'node:child_process';
 
@@ -42,7 +42,7 @@ describe('simple packet blocks too short for what they claim', () => {
     const a = analyzeFiles([join(DIR, 'spb-len12-negative-caplen.pcapng')]);
     expect(a.frames).toBe(1);
     const replayed: number[] = [];
-    replayFrames(a, () => true, (f) => replayed.push(f.fileFrame));
+    a.store.replay(() => true, (f) => replayed.push(f.fileFrame));
     expect(replayed).toEqual([2]);
   });
 

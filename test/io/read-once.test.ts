@@ -8,7 +8,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeFiles, replayFrames } from '../../src/pipeline.js';
+import { analyzeFiles } from '../../src/pipeline.js';
 import { openCaptures } from '../../src/io/reader.js';
 import { writeAnnotatedPcapng } from '../../src/present/pcapng.js';
 import { CLI } from '../support/ours.js';
@@ -166,10 +166,10 @@ describe('a file that grows after the first pass', () => {
     // More frames appended after the analysis, as a capture still being written.
     appendFileSync(path, pcapBytes([{ sec: T, frac: 0, data: vrrpFrame() }, { sec: T + 1, frac: 0, data: vrrpFrame() }]).subarray(24));
     let replayed = 0;
-    replayFrames(a, () => true, () => { replayed++; });
+    a.store.replay(() => true, () => { replayed++; });
     expect(replayed).toBe(BUNDLED_FRAMES);
     const seen: number[] = [];
-    replayFrames(a, [1, BUNDLED_FRAMES, BUNDLED_FRAMES + 1, BUNDLED_FRAMES + 2], (f) => seen.push(f.n));
+    a.store.replay([1, BUNDLED_FRAMES, BUNDLED_FRAMES + 1, BUNDLED_FRAMES + 2], (f) => seen.push(f.n));
     expect(seen).toEqual([1, BUNDLED_FRAMES]);
     expect(writeAnnotatedPcapng(a, () => {}).frames).toBe(BUNDLED_FRAMES);
   });

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { analyzeFiles, replayFrames } from '../../src/pipeline.js';
+import { analyzeFiles } from '../../src/pipeline.js';
 import { ResumeIndex, type ResumePoint } from '../../src/io/reader.js';
 import type { Frame } from '../../src/io/frame.js';
 import { fixture } from '../support/captures.js';
@@ -20,12 +20,12 @@ function compareReplays(paths: string[], pick: (n: number) => boolean): { wanted
   const wanted: number[] = [];
   for (let n = 1; n <= a.frames; n++) if (pick(n)) wanted.push(n);
   const whole: string[] = [];
-  replayFrames(a, (n) => pick(n), (f, pkt) => whole.push(frameText(f) + ' ' + (pkt.tcp?.seq ?? '')));
+  a.store.replay((n) => pick(n), (f, pkt) => whole.push(frameText(f) + ' ' + (pkt.tcp?.seq ?? '')));
   const jumped: string[] = [];
-  replayFrames(a, wanted, (f, pkt) => jumped.push(frameText(f) + ' ' + (pkt.tcp?.seq ?? '')));
+  a.store.replay(wanted, (f, pkt) => jumped.push(frameText(f) + ' ' + (pkt.tcp?.seq ?? '')));
   expect(jumped).toEqual(whole);
   expect(jumped.length).toBe(wanted.length);
-  return { wanted: wanted.length, seeks: a.resumeIndex.points.length };
+  return { wanted: wanted.length, seeks: a.store.resumePoints };
 }
 
 describe('second pass through resume points', () => {
@@ -43,8 +43,8 @@ describe('second pass through resume points', () => {
     expect(a.frames).toBe(22);
     const wanted = [3, 9, 14, 22];
     const whole: string[] = [], jumped: string[] = [];
-    replayFrames(a, (n) => wanted.includes(n), (f) => whole.push(frameText(f)));
-    replayFrames(a, wanted, (f) => jumped.push(frameText(f)));
+    a.store.replay((n) => wanted.includes(n), (f) => whole.push(frameText(f)));
+    a.store.replay(wanted, (f) => jumped.push(frameText(f)));
     expect(jumped).toEqual(whole);
     expect(jumped).toHaveLength(4);
   });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../src/pipeline.js';
 import { ResumeIndex } from '../../src/io/reader.js';
+import { FrameStore } from '../../src/frame-store.js';
 import type { AnalysisEvent } from '../../src/analyse/events.js';
 import type { Note } from '../../src/analyse/notes.js';
 import type { Lang } from '../../src/present/i18n/index.js';
@@ -70,7 +71,6 @@ export function syntheticAnalysis(path: string, events: AnalysisEvent[], opts: {
   const frames = opts.frames ?? FRAMES;
   const end = T0 + Math.floor((frames - 1) / 2) + ((frames - 1) % 2) * 0.5;
   return {
-    paths: [path],
     lang: opts.lang ?? 'en',
     captures: [{ file: path.split('/').pop()!, format: 'pcap', linkTypes: ['EN10MB'], frames, start: T0, end, timeDigits: 6 }],
     frames,
@@ -83,8 +83,7 @@ export function syntheticAnalysis(path: string, events: AnalysisEvent[], opts: {
     timeDigits: 6,
     start: T0,
     end,
-    httpOverrides: new Map(),
-    resumeIndex: new ResumeIndex(),
+    store: new FrameStore([path], [frames], new Map(), new ResumeIndex()),
     facts: {},
     commentsDropped: 0,
   };
