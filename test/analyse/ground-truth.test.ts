@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from '../support/captures.js';
-import { reportJson } from '../support/ours.js';
+import { reportJsonOnce } from '../support/ours.js';
 import { expectedMasters } from '../support/ground-truth.js';
 import { rawVrids } from '../support/raw-vrrp.js';
 
@@ -42,8 +42,8 @@ describe('vrrp.master against keepalived\'s own logs', { timeout: 60_000 }, () =
   const all = labs();
   it('has lab captures to judge', () => expect(all.length).toBeGreaterThanOrEqual(5));
   for (const lab of all) for (const capture of lab.captures) {
-    it(`${lab.name}: ${capture.split('/').pop()}`, () => {
-      const doc = reportJson([capture]);
+    it(`${lab.name}: ${capture.split('/').pop()}`, async () => {
+      const doc = await reportJsonOnce([capture]);
       const { start, end } = doc.captures[0];
       // The VRIDs this capture carries, read from its bytes without our decoders; their transitions
       // inside its time span.

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureCaptures } from '../support/captures.js';
-import { reportJson, type OurReport } from '../support/ours.js';
+import { reportJsonOnce, type OurReport } from '../support/ours.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/events.md'), 'utf8');
@@ -68,7 +68,7 @@ describe('docs/events.md against the code', () => {
   const documented = documentedKinds();
   const inSource = sourceKinds();
   let all: { file: string; doc: OurReport }[] = [];
-  beforeAll(() => { all = eventCaptures().map((file) => ({ file, doc: reportJson([file]) })); }, 300_000);
+  beforeAll(async () => { all = await Promise.all(eventCaptures().map(async (file) => ({ file, doc: await reportJsonOnce([file]) }))); }, 300_000);
   const reports = () => all;
 
   it('documents exactly the kinds the analysers can emit', () => {

@@ -93,3 +93,13 @@ export function reportJsonOnce(files: string[], extra: string[] = []): Promise<O
   }
   return r;
 }
+
+/** `vrrpscope report ...files --format FORMAT ...extra` in this process: status, stderr and the report's text. */
+export async function reportText(files: string[], format: string, extra: string[] = []): Promise<{ status: number | null; stderr: string; stdout: string }> {
+  scratch ??= mkdtempSync(join(tmpdir(), 'vrrpscope-inproc-'));
+  const out = join(scratch, `report-${++made}.${format}`);
+  const { status, stderr } = await runInProcess(['report', ...files, '--format', format, ...extra, '-o', out]);
+  let stdout = '';
+  try { stdout = readFileSync(out, 'utf8'); rmSync(out); } catch { /* not written */ }
+  return { status, stderr, stdout };
+}
