@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     // command, a browser, the keepalived lab), so a third file keeps both cores busy meanwhile.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 3, minForks: 1 } },
+    // The longest files first (see the file).
+    sequence: { sequencer: LongestFirst },
     // Every conditional skip says why (test/support/skip.ts), once per reason, after the summary.
     globalSetup: ['test/support/skip-setup.ts'],
     // A turn of the event loop between tests (see the file).
