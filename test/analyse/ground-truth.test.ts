@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from '../support/captures.js';
-import { reportJson } from '../support/ours.js';
+import { reportJsonOnce } from '../support/ours.js';
 import { expectedMasters } from '../support/ground-truth.js';
 import { rawVrids } from '../support/raw-vrrp.js';
 
@@ -113,8 +113,8 @@ describe('vrrp.master against keepalived\'s own logs', { timeout: 60_000 }, () =
     expect(Object.keys(KNOWN).filter((k) => !names.has(k))).toEqual([]);
   });
   for (const lab of all) for (const capture of lab.captures) {
-    it(`${lab.name}: ${capture.split('/').pop()}`, () => {
-      const doc = reportJson([capture]);
+    it(`${lab.name}: ${capture.split('/').pop()}`, async () => {
+      const doc = await reportJsonOnce([capture]);
       const { start, end } = doc.captures[0];
       const rel = (t: number) => (t - start).toFixed(3);
       // The VRIDs this capture carries, read from its bytes without our decoders; their transitions

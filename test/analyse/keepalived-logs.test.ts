@@ -32,7 +32,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goldenCases } from '../../scripts/regen-golden.mjs';
-import { reportJson, type OurReport } from '../support/ours.js';
+import { reportJsonOnce, type OurReport } from '../support/ours.js';
 
 // ------------------------------------------------------------------ known disagreements (named, with reasons)
 /** case → disagreement text (as the check words it) → reason. */
@@ -506,8 +506,8 @@ const cases = goldenCases().filter((c: { lab: string | null }) => c.lab);
 describe('the analysis against keepalived\'s own logs', () => {
   it('has lab recordings with logs to judge', () => expect(cases.length).toBeGreaterThanOrEqual(20));
   for (const gc of cases) {
-    it.skipIf(!gc.available)(gc.name, () => {
-      const doc = reportJson(gc.files, ['--all-frames']);
+    it.skipIf(!gc.available)(gc.name, async () => {
+      const doc = await reportJsonOnce(gc.files, ['--all-frames']);
       const found = disagreements(gc.name, gc.lab!, doc, wireOf(doc));
       if (process.env.KA_LOG_DUMP) writeFileSync(`/tmp/gld-dump-${gc.name}.json`, JSON.stringify(found, null, 1));
       const known = KNOWN[gc.name] ?? {};

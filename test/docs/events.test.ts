@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { fixtureCaptures } from '../support/captures.js';
-import { reportJson, type OurReport } from '../support/ours.js';
+import { reportJson, reportJsonOnce, type OurReport } from '../support/ours.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/events.md'), 'utf8');
@@ -80,7 +80,7 @@ describe('docs/events.md against the code', () => {
   const documented = documentedKinds();
   const typed = typedKinds();
   let all: { file: string; doc: OurReport }[] = [];
-  beforeAll(() => { all = eventCaptures().map((file) => ({ file, doc: reportJson([file]) })); }, 300_000);
+  beforeAll(async () => { all = await Promise.all(eventCaptures().map(async (file) => ({ file, doc: await reportJsonOnce([file]) }))); }, 300_000);
 
   it('documents exactly the kinds of the event types (src/analyse/*/events.ts), with exactly their fields', () => {
     expect(documented.size).toBeGreaterThanOrEqual(15);

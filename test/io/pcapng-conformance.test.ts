@@ -3,7 +3,6 @@
 // interface, time, lengths and comments tshark shows; little- and big-endian twins read the same.
 
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCaptures } from '../../src/io/reader.js';
@@ -11,6 +10,7 @@ import type { Frame } from '../../src/io/frame.js';
 import { fixture } from '../support/captures.js';
 import { REASONS, skipUnless } from '../support/skip.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
+import { tsharkOut } from '../support/tshark-cache.js';
 
 const ROOT = fixture('public/pcapng-test-generator');
 const NAMES = [
@@ -34,7 +34,7 @@ function blockCounts(txt: string): Record<string, number> {
   return counts;
 }
 
-// A tshark run per file: a budget for a loaded 2-core machine (vitest's default is 5 s).
+// A tshark run per file (cached: test/support/tshark-cache.ts): a budget for a loaded 2-core machine (vitest's default is 5 s).
 describe('pcapng conformance corpus', { timeout: 60_000 }, () => {
   for (const name of NAMES) {
     for (const endian of ['le', 'be']) {
@@ -51,11 +51,11 @@ describe('pcapng conformance corpus', { timeout: 60_000 }, () => {
       });
       // tshark reads the little-endian twin; the big-endian one is held to it by the twin test below
       // (every field compared there, lengths included), which halves the tshark runs.
-      if (endian === 'le') it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))(`${name}: interfaces, times, lengths and comments equal tshark's`, () => {
+      if (endian === 'le') it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))(`${name}: interfaces, times, lengths and comments equal tshark's`, async () => {
         const { frames } = readAll(path);
-        const rows = execFileSync('tshark', ['-r', path, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|',
-          '-e', 'frame.number', '-e', 'frame.interface_id', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len', '-e', 'frame.comment'],
-          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean).map((l) => l.split('\t'));
+        const rows = (await tsharkOut(['-r', path, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|',
+          '-e', 'frame.number', '-e', 'frame.interface_id', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len', '-e', 'frame.comment'], path))
+          .split('\n').filter(Boolean).map((l) => l.split('\t'));
         expect(frames.length).toBe(rows.length);
         frames.forEach((f, i) => {
           const [, iface, time, len, caplen, comment] = rows[i];

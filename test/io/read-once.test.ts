@@ -140,8 +140,9 @@ describe('the copy of a stream', { timeout: 60_000 }, () => {
     const ended = new Promise<NodeJS.Signals | number | null>((done) => child.on('close', (code, signal) => done(signal ?? code)));
     // Half the stream, and the pipe left open: the tool waits for the rest.
     const bytes = readFileSync(BIG);
-    child.stdin.write(bytes.subarray(0, bytes.length >> 1));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Written (the callback) once the pipe has taken it all, that is once the tool has read all but a
+    // pipe buffer's worth (64 KiB of ~325 KiB): it is reading the stream now, and waits for the rest.
+    await new Promise<void>((written, failed) => child.stdin.write(bytes.subarray(0, bytes.length >> 1), (err) => (err ? failed(err) : written())));
     expect(readdirSync(tmp)).toEqual([]);
     child.kill('SIGTERM');
     expect(await ended).toBe('SIGTERM');

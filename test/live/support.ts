@@ -3,9 +3,9 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureFile } from '../../src/io/reader.js';
 
@@ -39,8 +39,9 @@ export class Run {
       if (ended) throw new Error(`process ended before ${pattern} on ${stream}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no ${pattern} on ${stream} within ${ms} ms\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
+      // Woken by the next output or the end of the process (poke); the timer only bounds a hang.
       await new Promise<void>((r) => {
-        const t = setTimeout(r, Math.min(left, 200));
+        const t = setTimeout(r, left);
         this.listeners.push(() => { clearTimeout(t); r(); });
       });
     }
@@ -91,21 +92,34 @@ export function fakeTcpdump(): string {
 
 /**
  * Resolves once the capture file being written at `path` holds `n` frames (it is written through as
- * frames arrive): the sign that vrrpscope has received everything the fake tcpdump sent. Rejects after
- * `ms` or if `run` ends first.
+ * frames arrive): the sign that vrrpscope has received everything the fake tcpdump sent. Counted again
+ * whenever the file's folder changes (inotify) and when `run` ends; rejects if `run` ended short, or
+ * after `ms` (a bound on a hang, not a wait).
  */
 export async function waitForSavedFrames(run: Run, path: string, n: number, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let ended = false;
-  void run.exited.then(() => { ended = true; });
-  for (;;) {
-    let have = -1;
-    try { have = frameRows(path).length; } catch { /* not there yet, or a block half written */ }
-    if (have === n) return;
-    if (ended) throw new Error(`process ended with ${have} of ${n} frames in ${path}\nstderr: ${run.stderr}`);
-    if (Date.now() > deadline) throw new Error(`${path} holds ${have} of ${n} frames after ${ms} ms\nstderr: ${run.stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const count = (): number => {
+    try { return frameRows(path).length; } catch { return -1; } // not there yet, or a block half written
+  };
+  if (count() === n) return;
+  await new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      watcher.close();
+      clearTimeout(timer);
+      if (err) reject(err); else resolve();
+    };
+    const check = (ended: boolean) => {
+      const have = count();
+      if (have === n) finish();
+      else if (ended) finish(new Error(`process ended with ${have} of ${n} frames in ${path}\nstderr: ${run.stderr}`));
+    };
+    const watcher = watch(dirname(path), () => check(false));
+    const timer = setTimeout(() => finish(new Error(`${path} holds ${count()} of ${n} frames after ${ms} ms\nstderr: ${run.stderr}`)), ms);
+    void run.exited.then(() => check(true));
+    check(false); // (written between the first count and the watch)
+  });
 }
 
 export interface FrameRow { sec: number; ns: number; caplen: number; origLen: number; hash: string }

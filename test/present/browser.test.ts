@@ -21,10 +21,14 @@ const dir = tmp('vrrpscope-browser-');
 const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 const LAB_FRONT = fixture('lab/director-failover/director-failover-front.pcap');
 
+/** The command's HTML report of `args`, written once per name (the light and dark tests open the same file). */
+const written = new Map<string, string>();
 function cliHtml(name: string, args: string[]): string {
   const out = join(dir, name);
+  if (written.get(out) === JSON.stringify(args)) return out;
   const r = runCli(['report', ...args, '--format', 'html', '-o', out]);
   expect(r.status, r.stderr).toBe(0);
+  written.set(out, JSON.stringify(args));
   return out;
 }
 

@@ -11,7 +11,7 @@ import { ReportFormat } from '../../src/present/format.js';
 import { MAX_STATEMENTS, mermaidSequence } from '../../src/present/mermaid.js';
 import { storyEvents, T0 } from './fixtures.js';
 import type { AnalysisEvent } from '../../src/analyse/events.js';
-import { runCli } from '../support/ours.js';
+import { reportText } from '../support/ours.js';
 import { fixture } from '../support/captures.js';
 
 async function parses(lines: string[]): Promise<void> {
@@ -74,7 +74,7 @@ describe('Mermaid sequence diagrams', () => {
   for (const file of captures) {
     it(`the Markdown report of ${file.split('/').pop()} has diagrams that parse`, async () => {
       for (const lang of ['en', 'fr']) {
-        const r = runCli(['report', file, '--format', 'md', '-o', '-', '--lang', lang]);
+        const r = await reportText([file], 'md', ['--lang', lang]);
         expect(r.status).toBe(0);
         for (const b of blocks(r.stdout)) await parses(b);
       }

@@ -12,11 +12,10 @@ import { openCaptures } from '../../src/io/reader.js';
 import type { Frame } from '../../src/io/frame.js';
 import { writeAnnotatedPcapng } from '../../src/present/pcapng.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
+import { tsharkOut } from '../support/tshark-cache.js';
 import { CLI, reportJson, runCli } from '../support/ours.js';
-import { captureName, extendedCaptures, fixture, fixtureCaptures, HAVE_EXTENDED } from '../support/captures.js';
+import { fixture } from '../support/captures.js';
 import { REASONS, skipUnless } from '../support/skip.js';
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { vrrpFrame } from '../support/build.js';
 import { T0, storyEvents, syntheticAnalysis, tmp } from './fixtures.js';
 
@@ -60,13 +59,15 @@ function collect(bufferSize?: number): { writer: PcapngWriter; bytes: () => Buff
   return { writer, bytes: () => Buffer.concat(chunks) };
 }
 
-function tshark(args: string[]): string {
-  return execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+/** `tshark -r FILE ...` (through the cache of test/support/tshark-cache.ts). */
+function tshark(args: string[]): Promise<string> {
+  if (args[0] !== '-r') throw new Error('tshark(): -r FILE first');
+  return tsharkOut(args, args[1]);
 }
 
 /** frame.number → comments, as tshark reads them. */
-function tsharkComments(file: string): Map<number, string[]> {
-  const docs = JSON.parse(tshark(['-r', file, '-Y', 'frame.comment', '-T', 'json', '-e', 'frame.number', '-e', 'frame.comment'])) as { _source: { layers: Record<string, string[]> } }[];
+async function tsharkComments(file: string): Promise<Map<number, string[]>> {
+  const docs = JSON.parse(await tshark(['-r', file, '-Y', 'frame.comment', '-T', 'json', '-e', 'frame.number', '-e', 'frame.comment'])) as { _source: { layers: Record<string, string[]> } }[];
   return new Map(docs.map((d) => [Number(d._source.layers['frame.number'][0]), d._source.layers['frame.comment']]));
 }
 
@@ -115,17 +116,17 @@ describe('PcapngWriter', { timeout: 60_000 }, () => {
     expect(() => writer.writePacket(0, 0, 0, new Uint8Array(1))).toThrow(/interface 0/);
   });
 
-  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('is read by tshark with every nanosecond digit and every comment', () => {
+  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('is read by tshark with every nanosecond digit and every comment', async () => {
     const path = join(dir, 'sample.pcapng');
     writeFileSync(path, sample());
-    const rows = tshark(['-r', path, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.interface_id', '-e', 'frame.len'])
+    const rows = (await tshark(['-r', path, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.interface_id', '-e', 'frame.len']))
       .trim().split('\n').map((l) => l.split('\t'));
     expect(rows.slice(0, 3)).toEqual([
       ['1', `${T0}.999999999`, '0', '60'],
       ['2', '4294967301.000000001', '1', '21'],
       ['3', `${T0 + 1}.000000000`, '0', '70000'],
     ]);
-    expect(tsharkComments(path).get(1)).toEqual(['one', 'deux « deux »']);
+    expect((await tsharkComments(path)).get(1)).toEqual(['one', 'deux « deux »']);
   });
 });
 
@@ -151,7 +152,7 @@ describe('annotated pcapng report', { timeout: 60_000 }, () => {
     expect(frames.every((f) => f.tsNs === 123_456_789)).toBe(true);
   });
 
-  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('tshark -Y frame.comment lists exactly the frames the JSON report annotates, with our comments', () => {
+  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('tshark -Y frame.comment lists exactly the frames the JSON report annotates, with our comments', async () => {
     const out = join(dir, 'vrrp-failover.annotated.pcapng');
     const r = runCli(['report', BUNDLED, '--format', 'pcapng', '-o', out]);
     expect(r.status).toBe(0);
@@ -163,10 +164,10 @@ describe('annotated pcapng report', { timeout: 60_000 }, () => {
     ]]));
     expect(expected.size).toBeGreaterThan(0);
     // The brief's command, as a user types it:
-    const listed = tshark(['-r', out, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.comment'])
+    const listed = (await tshark(['-r', out, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.comment']))
       .trim().split('\n').map((l) => Number(l.split('\t')[0]));
     expect(listed).toEqual([...expected.keys()]);
-    expect(tsharkComments(out)).toEqual(expected);
+    expect(await tsharkComments(out)).toEqual(expected);
   }, 60_000);
 
   it('writes the input frames unchanged: bytes, lengths, link types and timestamps to the nanosecond', () => {
@@ -184,11 +185,11 @@ describe('annotated pcapng report', { timeout: 60_000 }, () => {
     }
   }, 60_000);
 
-  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('merges several files into one pcapng: one interface per (file, interface), frames in the merged order', () => {
+  it.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('merges several files into one pcapng: one interface per (file, interface), frames in the merged order', async () => {
     const files = [join(LAB, 'director-failover/director-failover-front.pcap'), join(LAB, 'director-failover/director-failover-back.pcap')];
     const out = join(dir, 'merged.pcapng');
     expect(runCli(['report', ...files, '--format', 'pcapng', '-o', out]).status).toBe(0);
-    const rows = tshark(['-r', out, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.interface_name', '-e', 'frame.time_epoch'])
+    const rows = (await tshark(['-r', out, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.interface_name', '-e', 'frame.time_epoch']))
       .trim().split('\n').map((l) => l.split('\t'));
     const doc = reportJson(files, ['--all-frames']);
     expect(rows.length).toBe(doc.frames.length);
@@ -210,44 +211,4 @@ describe('annotated pcapng report', { timeout: 60_000 }, () => {
   });
 });
 
-// Every capture we have, through the writer, read back by tshark: a file it calls corrupt, or a frame
-// whose bytes (tshark's MD5 of them), lengths or time differ, is a writer bug. The reference is tshark's
-// own reading of the input; for an input tshark gives up on part-way (a damaged file), the frames it
-// read must come first, and the rest must be the frames our reader recovered.
-const PROJECT = fileURLToPath(new URL('../../captures', import.meta.url));
-const PROJECT_CAPTURES = readdirSync(PROJECT).filter((n) => /\.(pcap|pcapng)$/.test(n)).map((n) => join(PROJECT, n));
-// The fixtures (public, lab, regressions) and, when ../shared is beside the repository, the extended ones.
-const ALL_CAPTURES = [...PROJECT_CAPTURES, ...fixtureCaptures(), ...extendedCaptures()];
-const ROW_FIELDS = ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'frame.md5_hash'];
-
-function tsharkRows(file: string): { rows: string[]; complete: boolean; stderr: string } {
-  const r = spawnSync('tshark', ['-r', file, '-o', 'frame.generate_md5_hash:TRUE', '-T', 'fields', ...ROW_FIELDS.flatMap((f) => ['-e', f])],
-    { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const stderr = r.stderr.split('\n').filter((l) => l && !/^Running as user/.test(l)).join('\n');
-  return { rows: r.stdout.split('\n').filter(Boolean), complete: r.status === 0 && stderr === '', stderr };
-}
-
-describe.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('the written pcapng, read back by tshark', () => {
-  it('covers the project\'s captures, and the shared ones when present', () => {
-    expect(PROJECT_CAPTURES.length).toBeGreaterThan(5);
-    expect(ALL_CAPTURES.length).toBeGreaterThan(PROJECT_CAPTURES.length + 50 + (HAVE_EXTENDED ? 8 : 0));
-  });
-  for (const file of ALL_CAPTURES) {
-    const name = PROJECT_CAPTURES.includes(file) ? 'captures/' + file.slice(PROJECT.length + 1) : captureName(file);
-    it(name, () => {
-      const out = join(dir, name.replace(/\//g, '_') + '.out.pcapng');
-      const r = runCli(['report', file, '--format', 'pcapng', '-o', out]);
-      expect(r.status, r.stderr).toBe(0);
-      const written = tsharkRows(out);
-      expect(written.stderr, 'tshark on the written file').toBe('');
-      expect(written.complete).toBe(true);
-      const input = tsharkRows(file);
-      if (input.complete) {
-        expect(written.rows).toEqual(input.rows);
-      } else {
-        expect(written.rows.slice(0, input.rows.length)).toEqual(input.rows);
-        expect(written.rows.length).toBe(readAll(file).length);
-      }
-    }, 60_000);
-  }
-});
+// Every capture we have, through the writer, read back by tshark: pcapng-readback.ts (in two halves).

@@ -3,10 +3,10 @@
 // source of truth, proven to be Wireshark's names by test/oracle/field-names.test.ts. The VALUES come
 // from tshark alone.
 
-import { execFileSync, spawnSync } from 'node:child_process';
 import { FIELD_NAMES } from '../../src/present/layers.js';
+import { tsharkOut, tsharkVersion } from './tshark-cache.js';
 
-export const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+export const HAVE_TSHARK = tsharkVersion() !== '';
 
 export const ORACLE_FIELDS: readonly string[] = ['frame.number', 'frame.time_epoch', ...FIELD_NAMES];
 
@@ -17,10 +17,10 @@ export type OracleRow = Record<string, string>;
  * on the frame that completes the head, not on the frame that completes the body.
  * First occurrence of each field (the outer header of a tunnel or of an ICMP error).
  */
-export function tsharkRows(file: string, extraArgs: string[] = []): OracleRow[] {
+export async function tsharkRows(file: string, extraArgs: string[] = []): Promise<OracleRow[]> {
   const args = ['-r', file, '-n', '-o', 'http.desegment_body:FALSE', '-T', 'fields', '-E', 'occurrence=f', '-E', 'separator=\t', ...extraArgs];
   for (const f of ORACLE_FIELDS) args.push('-e', f);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = await tsharkOut(args, file);
   const rows: OracleRow[] = [];
   for (const line of out.split('\n')) {
     if (!line) continue;
@@ -33,8 +33,7 @@ export function tsharkRows(file: string, extraArgs: string[] = []): OracleRow[] 
 }
 
 /** All values of a field (occurrence=a), for multi-valued fields such as vrrp.ip_addr. */
-export function tsharkAll(file: string, field: string): string[] {
-  const out = execFileSync('tshark', ['-r', file, '-n', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', field],
-    { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+export async function tsharkAll(file: string, field: string): Promise<string[]> {
+  const out = await tsharkOut(['-r', file, '-n', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', field], file);
   return out.split('\n').slice(0, -1);
 }
