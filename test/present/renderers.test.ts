@@ -12,6 +12,7 @@ import { ReportFormat } from '../../src/present/format.js';
 import { servicesOf } from '../../src/present/timeline.js';
 import { writeHtml } from '../../src/present/html.js';
 import { writeMarkdown } from '../../src/present/markdown.js';
+import { writeJson } from '../../src/present/json.js';
 import { TemplateError } from '../../src/present/templates.js';
 import { FRAMES, StringSink, T0, storyEvents, syntheticAnalysis, syntheticCapture, tmp } from './fixtures.js';
 
@@ -42,6 +43,19 @@ describe('master tenures from vrrp.* events (Analysis.episodes)', () => {
       ['10.0.0.12', 9, 13, 'next'],
       ['10.0.0.11', 13, 16, 'resign'],
       ['10.0.0.12', 16.6, 19.5, 'capture-end'],
+    ]);
+  });
+
+  it('the JSON document lists the same tenures (masters), an open one with end null', () => {
+    const sink = new StringSink();
+    writeJson(analysis, { write: (t: string) => sink.write(t) } as Parameters<typeof writeJson>[1], { allFrames: false });
+    const doc = JSON.parse(sink.text) as { masters: { vrid: number; family: number; router: string; start: number; end: number | null; ended: string; event: string }[] };
+    const ms = (t: number | null) => (t === null ? null : Math.round((t - T0) * 1000) / 1000);
+    expect(doc.masters.map((m) => [m.vrid, m.family, m.router, ms(m.start), ms(m.end), m.ended, m.event])).toEqual([
+      [51, 4, '10.0.0.11', 1, 5.39, 'silent', 'e1'],
+      [51, 4, '10.0.0.12', 9, 13, 'next', 'e10'],
+      [51, 4, '10.0.0.11', 13, 16, 'resign', 'e12'],
+      [51, 4, '10.0.0.12', 16.6, null, 'capture-end', 'e15'],
     ]);
   });
 
