@@ -148,13 +148,12 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
     warnings: plural(i18n, 'count.warnings', a.warnings.length + a.warningsDropped),
   }));
 
-  const masters = ofKind(events, 'vrrp.master');
-  const vrids = vridsOf(events).filter((v) => masters.some((e) => e.vrid === v));
+  const vrids = vridsOf(events).map((v) => ({ v, tenures: tenuresOf(a.episodes, v) })).filter((x) => x.tenures.length > 0);
   if (vrids.length === 0) lines.push(t('summary.noMaster'));
   else {
-    lines.push(vrids.map((v) => t('summary.masters', {
+    lines.push(vrids.map(({ v, tenures }) => t('summary.masters', {
       vrid: v,
-      list: listText(i18n, tenuresOf(a.episodes, v).map((p) => t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
+      list: listText(i18n, tenures.map((p) => t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
     })).join(' '));
   }
 
