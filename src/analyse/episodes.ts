@@ -3,7 +3,8 @@
 // disagree. A pure function of the final, sorted event list, run once by the pipeline after the
 // analysers (Analysis.episodes). Facts only, like the events: the words are chosen at the edge.
 //
-// - Master tenures per (VRID, address family): who was master from when to when, and how it ended.
+// - Master tenures per (VRID, address family): who was master from when to when, and how it ended. (Per
+//   link too once the events name the link: today a takeover seen on two merged links is two tenures.)
 // - Host roles: which address the events show as a director, real server, sorry server or VIP.
 //
 // Event kinds and takeover reasons this module does not know are passed over (the analysers grow).

@@ -1,7 +1,8 @@
-// Timelines drawn from the event list alone: one per VRID (who was master when, gratuitous ARP bursts,
+// Timelines drawn from the events and their episodes alone: one per VRID (who was master when — the
+// episodes' tenures, the same the summary and the JSON `masters` give —, gratuitous ARP bursts,
 // split-brain windows, other VRRP findings) and one per virtual service (health-check verdicts, pool
-// membership, sorry server, outages). This module turns events into periods and places them on an SVG
-// grid; the template only draws the rectangles it is given.
+// membership, sorry server, outages). This module places those periods on an SVG grid; the template only
+// draws the rectangles it is given.
 
 import { ofKind, type AnalysisEvent, type EventOf } from '../analyse/events.js';
 import { hostOf, tenureEnd, tenuresOf, type Episodes } from '../analyse/episodes.js';
