@@ -4,7 +4,8 @@
 // analysers (Analysis.episodes). Facts only, like the events: the words are chosen at the edge.
 //
 // - Master tenures per (VRID, address family): who was master from when to when, and how it ended. (Per
-//   link too once the events name the link: today a takeover seen on two merged links is two tenures.)
+//   link too once the events name the link: today the vrrp.master of a takeover seen on a second merged
+//   link ends the tenure the first link's started, and starts the one that lasts.)
 // - Host roles: which address the events show as a director, real server, sorry server or VIP.
 //
 // Event kinds and takeover reasons this module does not know are passed over (the analysers grow).
