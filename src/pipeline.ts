@@ -12,6 +12,7 @@ import { TcpSegment, peekTcpSegment } from './dissect/tcp-segment.js';
 import { Engine, type Analyzer } from './analyse/engine.js';
 import type { AnalysisEvent } from './analyse/events.js';
 import type { Note } from './analyse/notes.js';
+import { episodesOf, type Episodes } from './analyse/episodes.js';
 import { I18n, type Lang } from './present/i18n/index.js';
 
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
@@ -57,6 +58,8 @@ export interface Analysis {
   captures: CaptureInfo[];
   frames: number;
   events: AnalysisEvent[];
+  /** What the events say over time (master tenures, host roles), worked out once for every reader. */
+  episodes: Episodes;
   hosts: Host[];
   warnings: Warning[];
   /** Warnings beyond MAX_WARNINGS, counted only. */
@@ -197,6 +200,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
     captures,
     frames,
     events: engine.events,
+    episodes: episodesOf(engine.events),
     hosts: engine.hosts(),
     warnings: warnings.list,
     warningsDropped: warnings.dropped,

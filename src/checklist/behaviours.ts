@@ -4,6 +4,8 @@
 // stable ids a teacher can hand out. Each is proven by events of ../shared/spec/events.md, never by
 // looking at packets again.
 
+import type { Checker } from '../analyse/checks/events.js';
+
 export const BEHAVIOURS = [
   'vrrp-election',
   'vrrp-failover',
@@ -30,7 +32,24 @@ export type BehaviourId = (typeof BEHAVIOURS)[number];
 
 export const VRRP_BEHAVIOURS: BehaviourId[] = ['vrrp-election', 'vrrp-failover', 'vrrp-preemption', 'vrrp-clean-stop', 'garp'];
 
-export type CheckerKind = 'tcp' | 'http' | 'ssl' | 'smtp' | 'misc' | 'ping' | 'udp' | 'dns';
+/** The checkers keepalived has, as the health-check events name them. */
+export type CheckerKind = Checker;
+
+/** The behaviour of one checker: `hc-tcp` … */
+export type CheckerBehaviour = `hc-${CheckerKind}`;
+
+/** The checker each checker behaviour is about. */
+const CHECKER_OF: Record<CheckerBehaviour, CheckerKind> = {
+  'hc-tcp': 'tcp', 'hc-http': 'http', 'hc-ssl': 'ssl', 'hc-smtp': 'smtp', 'hc-misc': 'misc', 'hc-ping': 'ping', 'hc-udp': 'udp', 'hc-dns': 'dns',
+};
+
+export function isCheckerBehaviour(id: BehaviourId): id is CheckerBehaviour {
+  return Object.prototype.hasOwnProperty.call(CHECKER_OF, id);
+}
+
+export function checkerOf(id: CheckerBehaviour): CheckerKind {
+  return CHECKER_OF[id];
+}
 
 /** keepalived's name of each checker, for the sentences. */
 export const CHECKER_NAME: Record<CheckerKind, string> = {

@@ -1,5 +1,5 @@
 // The lab checklist: which expected behaviours the capture proves (items.ts), how the configuration
-// compares with the wire (crosscheck.ts), and who is who (directors.ts). It runs as the last analyser,
+// compares with the wire (crosscheck/), and who is who (directors.ts). It runs as the last analyser,
 // so that it reads the finished, sorted event list and the advert ledger it kept while the frames went
 // by; it puts the result beside the events (Analysis.facts.checklist, the JSON `checklist` field) for
 // every report format to show.
@@ -8,12 +8,13 @@ import { isAbsolute, relative } from 'node:path';
 import type { Analysis } from '../pipeline.js';
 import type { Analyzer, EngineContext } from '../analyse/engine.js';
 import type { AnalysisEvent } from '../analyse/events.js';
+import { episodesOf } from '../analyse/episodes.js';
 import type { Packet } from '../dissect/packet.js';
 import type { TcpSegment } from '../dissect/tcp-segment.js';
 import { configName, type KeepalivedConfig } from '../config/model.js';
 import type { I18n } from '../present/i18n/index.js';
 import type { BehaviourId } from './behaviours.js';
-import { CrossCheck } from './crosscheck.js';
+import { CrossCheck } from './crosscheck/index.js';
 import { DirectorMap } from './directors.js';
 import { ItemJudge } from './items.js';
 import type { Checklist } from './types.js';
@@ -39,7 +40,7 @@ export function displayPath(file: string): string {
 export function buildChecklist(events: readonly AnalysisEvent[], wire: WireLedger, i18n: I18n, opts: ChecklistOptions = {}): Checklist {
   const configs = opts.configs ?? [];
   const directors = new DirectorMap(configs, wire, events);
-  const ctx = { events, wire, configs, directors, i18n, display: displayPath };
+  const ctx = { events, episodes: episodesOf(events), wire, configs, directors, i18n, display: displayPath };
   const items = new ItemJudge({ ...ctx, expected: opts.expect?.ids ?? null }).items();
   const cross = new CrossCheck(ctx);
   if (configs.length) cross.run();

@@ -9,9 +9,9 @@ import { ofKind, type AnalysisEvent, type EventKind, type EventOf } from '../ana
 import { CHECKER_KIND, DEFAULT_DELAY_LOOP_S, effectiveDelayLoop, type Where } from '../config/model.js';
 import type { MessageKey } from '../present/i18n/index.js';
 import { Say } from '../present/say/index.js';
-import { BEHAVIOURS, CHECKER_NAME, VRRP_BEHAVIOURS, type BehaviourId, type CheckerKind } from './behaviours.js';
+import { BEHAVIOURS, CHECKER_NAME, VRRP_BEHAVIOURS, checkerOf, isCheckerBehaviour, type BehaviourId, type CheckerKind } from './behaviours.js';
 import type { ChecklistItem, Evidence } from './types.js';
-import type { CrossCheckContext } from './crosscheck.js';
+import type { CrossCheckContext } from './crosscheck/index.js';
 
 /** Most events an item lists as evidence (the rest are in the event list). */
 const MAX_EVIDENCE = 12;
@@ -33,11 +33,6 @@ interface Judgement {
 
 function kind<K extends EventKind>(events: readonly AnalysisEvent[], k: K): EventOf<K>[] {
   return ofKind(events, k);
-}
-
-function s(e: AnalysisEvent, k: string): string {
-  const v = (e as unknown as Record<string, unknown>)[k];
-  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 }
 
 function evidenceOf(e: AnalysisEvent, say: Say): Evidence {
@@ -62,8 +57,8 @@ export class ItemJudge {
     this.nopreempt = c.configs.flatMap((cfg) => cfg.instances).find((i) => i.nopreempt)?.nopreempt ?? null;
   }
 
-  private t(key: string, params: Record<string, string | number> = {}): string {
-    return this.c.i18n.t(key as MessageKey, params);
+  private t(key: MessageKey, params: Record<string, string | number> = {}): string {
+    return this.c.i18n.t(key, params);
   }
 
   private label(ip: string): string {
@@ -79,10 +74,10 @@ export class ItemJudge {
     const why = this.why(id);
     const evidence = j.evidence.slice(0, MAX_EVIDENCE).map((e) => evidenceOf(e, this.say));
     const frames = uniqueFrames([...evidence.map((e) => e.frames), j.extraFrames ?? []]).sort((a, b) => a - b);
-    const titleKey = id === 'vrrp-preemption' && this.nopreempt ? 'check.title.vrrp-nopreempt' : id.startsWith('hc-') ? 'check.title.hc' : `check.title.${id}`;
+    const titleKey: MessageKey = id === 'vrrp-preemption' && this.nopreempt ? 'check.title.vrrp-nopreempt' : isCheckerBehaviour(id) ? 'check.title.hc' : `check.title.${id}`;
     return {
       id,
-      title: this.t(titleKey, { checker: id.startsWith('hc-') ? CHECKER_NAME[id.slice(3) as CheckerKind] : '' }),
+      title: this.t(titleKey, { checker: isCheckerBehaviour(id) ? CHECKER_NAME[checkerOf(id)] : '' }),
       required: why !== null,
       why,
       status: j.proven ? 'proven' : 'missing',
@@ -104,8 +99,8 @@ export class ItemJudge {
       const inst = configs.flatMap((c) => c.instances)[0];
       return inst ? this.t('check.why.configured', { where: this.where(inst.at) }) : null;
     }
-    if (id.startsWith('hc-')) {
-      const k = id.slice(3) as CheckerKind;
+    if (isCheckerBehaviour(id)) {
+      const k = checkerOf(id);
       const conf = this.configuredCheckers(k)[0];
       if (conf) return this.t('check.why.configured', { where: this.where(conf) });
       return seen('hc.probe', (e) => e.checker === k) ? this.t('check.why.seen') : null;
@@ -173,7 +168,7 @@ export class ItemJudge {
         return {
           proven: closed.length > 0,
           evidence: closed.length ? closed : open ? [open] : [],
-          detail: !closed.length && open ? this.t('check.detail.sorry.open', { sorry: s(open, 'sorryServer'), vip: s(open, 'vip'), frame: open.frames[0] }) : null,
+          detail: !closed.length && open ? this.t('check.detail.sorry.open', { sorry: open.sorryServer, vip: open.vip, frame: open.frames[0] }) : null,
         };
       }
       case 'ipvs-sync': {
@@ -185,7 +180,7 @@ export class ItemJudge {
         return { proven: e.length > 0, evidence: e };
       }
       default: {
-        const k = id.slice(3) as CheckerKind;
+        const k = checkerOf(id);
         const probes = kind(ev, 'hc.probe').filter((e) => e.checker === k);
         const conf = this.configuredCheckers(k)[0];
         return { proven: probes.length > 0, evidence: probes, detail: !probes.length && conf ? this.t('check.detail.hc.configured', { checker: CHECKER_NAME[k], where: this.where(conf) }) : null };
@@ -213,7 +208,7 @@ export class ItemJudge {
     return {
       proven: proof.length > 0,
       evidence: proof.length ? proof : late ? [late] : [],
-      detail: !proof.length && late ? this.t('check.detail.election.already', { router: this.label(s(late, 'router')), vrid: s(late, 'vrid'), frame: late.frames[late.frames.length - 1] }) : null,
+      detail: !proof.length && late ? this.t('check.detail.election.already', { router: this.label(late.router), vrid: late.vrid, frame: late.frames[late.frames.length - 1] }) : null,
     };
   }
 
@@ -225,13 +220,13 @@ export class ItemJudge {
     const ev = this.c.events;
     const masters = kind(ev, 'vrrp.master');
     const preempted = masters.find((e) => e.reason === 'preemption');
-    if (preempted) return { proven: false, evidence: [preempted], detail: this.t('check.detail.nopreempt.preempted', { router: this.label(s(preempted, 'router')), vrid: s(preempted, 'vrid'), frame: preempted.frames[preempted.frames.length - 1] }) };
-    let partial: AnalysisEvent | null = null;
+    if (preempted) return { proven: false, evidence: [preempted], detail: this.t('check.detail.nopreempt.preempted', { router: this.label(preempted.router), vrid: preempted.vrid, frame: preempted.frames[preempted.frames.length - 1] }) };
+    let partial: EventOf<'vrrp.master'> | null = null;
     for (const m of masters) {
       if ((m.reason !== 'master-down' && m.reason !== 'resignation') || !m.previous) continue;
-      const previous = s(m, 'previous');
-      const prevPriority = this.maxPriority(Number(m.vrid), previous);
-      if (prevPriority <= Number(m.priority)) continue;
+      const previous = m.previous;
+      const prevPriority = this.maxPriority(m.vrid, previous);
+      if (prevPriority <= m.priority) continue;
       partial ??= m;
       const back = this.c.wire.returns(previous).find((r) => r.time > m.time);
       const later = masters.find((x) => x.vrid === m.vrid && x.time > m.time);
@@ -239,7 +234,7 @@ export class ItemJudge {
     }
     return {
       proven: false, evidence: partial ? [partial] : [],
-      detail: partial ? this.t('check.detail.nopreempt.no-return', { router: this.label(s(partial, 'previous')), backup: this.label(s(partial, 'router')), vrid: s(partial, 'vrid'), frame: partial.frames[partial.frames.length - 1] }) : null,
+      detail: partial ? this.t('check.detail.nopreempt.no-return', { router: this.label(partial.previous ?? ''), backup: this.label(partial.router), vrid: partial.vrid, frame: partial.frames[partial.frames.length - 1] }) : null,
     };
   }
 
@@ -279,7 +274,7 @@ export class ItemJudge {
   private pool(): Judgement {
     const ev = this.c.events;
     const pairs: AnalysisEvent[] = [];
-    let leftOnly: AnalysisEvent | null = null;
+    let leftOnly: EventOf<'lvs.realserver' | 'hc.state'> | null = null;
     for (const out of kind(ev, 'lvs.realserver').filter((e) => e.state === 'out')) {
       const back = kind(ev, 'lvs.realserver').find((e) => e.state === 'in' && e.realServer === out.realServer && e.time > out.time);
       if (back) pairs.push(out, back);
@@ -295,7 +290,7 @@ export class ItemJudge {
     return {
       proven: pairs.length > 0,
       evidence: pairs.length ? pairs : leftOnly ? [leftOnly] : [],
-      detail: !pairs.length && leftOnly ? this.t('check.detail.pool.no-return', { server: s(leftOnly, 'realServer') || s(leftOnly, 'target'), frame: leftOnly.frames[leftOnly.frames.length - 1] }) : null,
+      detail: !pairs.length && leftOnly ? this.t('check.detail.pool.no-return', { server: leftOnly.kind === 'lvs.realserver' ? leftOnly.realServer : leftOnly.target, frame: leftOnly.frames[leftOnly.frames.length - 1] }) : null,
     };
   }
 
@@ -304,8 +299,8 @@ export class ItemJudge {
   private step(id: BehaviourId): string {
     const p = this.stepParams();
     if (id === 'vrrp-preemption' && this.nopreempt) return this.t('check.step.vrrp-nopreempt', p);
-    if (id.startsWith('hc-')) {
-      const k = id.slice(3) as CheckerKind;
+    if (isCheckerBehaviour(id)) {
+      const k = checkerOf(id);
       const conf = this.configuredCheckers(k)[0];
       return conf ? this.t('check.step.hc.configured', { ...p, checker: CHECKER_NAME[k], where: this.where(conf) }) : this.t(`check.step.hc-${k}`, p);
     }
@@ -315,22 +310,22 @@ export class ItemJudge {
   private stepParams(): Record<string, string> {
     const { events, configs, i18n } = this.c;
     const masters = kind(events, 'vrrp.master');
-    const byPriority = [...masters].sort((a, b) => Number(b.priority) - Number(a.priority));
-    const master = byPriority[0] ? s(byPriority[0], 'router') : null;
-    const backup = byPriority.find((e) => s(e, 'router') !== master);
+    const byPriority = [...masters].sort((a, b) => b.priority - a.priority);
+    const master = byPriority[0] ? byPriority[0].router : null;
+    const backup = byPriority.find((e) => e.router !== master);
     const slot = master ? this.c.directors.slots.find((sl) => this.c.directors.slotRouter.get(sl)?.ip === master) : this.c.directors.slots[0];
     const vs = configs.flatMap((c) => c.virtualServers).find((v) => v.realServers.length);
     const probe = kind(events, 'hc.probe')[0];
-    const rs = vs?.realServers[0]?.ip ?? (probe ? s(probe, 'target').replace(/:\d+$/, '') : null);
+    const rs = vs?.realServers[0]?.ip ?? (probe ? probe.target.replace(/:\d+$/, '') : null);
     const firstCheck = vs?.realServers.flatMap((r) => r.checkers.map((ch) => ({ r, ch })))[0];
     const delayS = vs && firstCheck ? effectiveDelayLoop(vs, firstCheck.r, firstCheck.ch).seconds
       : vs ? vs.delayLoop?.value ?? DEFAULT_DELAY_LOOP_S
       : probe && typeof probe.intervalMs === 'number' ? probe.intervalMs / 1000 : null;
-    const vip = (vs?.ip ?? (masters[0] ? (masters[0].addresses as string[] | undefined)?.[0] : null) ?? configs.flatMap((c) => c.instances)[0]?.vips[0]?.value) ?? null;
+    const vip = (vs?.ip ?? (masters[0] ? masters[0].addresses?.[0] : null) ?? configs.flatMap((c) => c.instances)[0]?.vips[0]?.value) ?? null;
     const sorryVs = configs.flatMap((c) => c.virtualServers).find((v) => v.sorryServer);
     return {
       master: master ? this.label(master) : this.t('check.ctx.master'),
-      backup: backup ? this.label(s(backup, 'router')) : this.t('check.ctx.backup'),
+      backup: backup ? this.label(backup.router) : this.t('check.ctx.backup'),
       iface: slot?.instance.interface?.value ?? 'eth0',
       rs: rs ?? this.t('check.ctx.rs'),
       wait: delayS !== null ? i18n.fmt.seconds(2 * delayS * 1000) : this.t('check.ctx.two-delay-loops'),

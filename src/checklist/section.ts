@@ -65,7 +65,7 @@ export interface SectionLinks {
 export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: SectionLinks = {}): ChecklistSectionView | null {
   const c = checklistOf(a);
   if (!c) return null;
-  const t = (k: string, p: Record<string, string | number> = {}) => i18n.t(k as MessageKey, p);
+  const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const frameLinks = (frames: number[]) => frames.slice(0, MAX_FRAME_LINKS).map((n) => ({ n, href: links.frameHref?.(n) ?? null }));
   const more = (frames: number[]) => (frames.length > MAX_FRAME_LINKS ? `+${frames.length - MAX_FRAME_LINKS}` : null);
   const item = (i: ChecklistItem): ChecklistItemView => {

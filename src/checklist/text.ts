@@ -18,14 +18,14 @@ export interface TextOptions {
 }
 
 export function checklistText(c: Checklist, i18n: I18n, opts: TextOptions): string {
-  const t = (k: string, p: Record<string, string | number> = {}) => i18n.t(k as MessageKey, p);
+  const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const paint = (code: string, s: string) => (opts.colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   lines.push(`${t('check.heading')} — ${opts.captures.join(', ')}`);
   lines.push(c.mode === 'expect' ? (c.expectSource ? t('check.mode.expect-file', { file: c.expectSource }) : t('check.mode.expect')) : t('check.mode.auto'));
   lines.push('');
   const width = Math.max(...c.items.map((i) => i.id.length));
-  const statusWidth = Math.max(...['check.status.proven', 'check.status.missing', 'check.status.optional'].map((k) => t(k).length)) + 2;
+  const statusWidth = Math.max(...(['check.status.proven', 'check.status.missing', 'check.status.optional'] as const).map((k) => t(k).length)) + 2;
   const item = (i: ChecklistItem, status: string, colour: string) => {
     lines.push(`${paint(colour, `[${status}]`.padEnd(statusWidth))} ${i.id.padEnd(width)}  ${i.title}`);
     const indent = ' '.repeat(statusWidth + width + 3);

@@ -50,18 +50,7 @@ export function frameAnchor(n: number): string {
   return 'frame-' + n;
 }
 
-// Typed reads of an event's kind-specific fields (events.md): events are open records.
-export function str(e: AnalysisEvent, k: string): string | null {
-  const v = (e as unknown as Record<string, unknown>)[k];
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
-}
-
-export function num(e: AnalysisEvent, k: string): number | null {
-  const v = (e as unknown as Record<string, unknown>)[k];
+/** A time, count or duration that is a finite number, else null (events read back from JSON may lack one). */
+export function finite(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-export function strs(e: AnalysisEvent, k: string): string[] {
-  const v = (e as unknown as Record<string, unknown>)[k];
-  return Array.isArray(v) ? v.map((x) => String(x)) : [];
 }

@@ -3,6 +3,7 @@
 // written with every digit the capture has (JSON numbers are decimal text; JSON.stringify would round).
 
 import type { Analysis, Warning } from '../pipeline.js';
+import type { Tenure } from '../analyse/episodes.js';
 import { Say } from './say/index.js';
 import { layersOf, notesOfPacket } from './layers.js';
 import { summarize } from '../dissect/summary.js';
@@ -16,6 +17,7 @@ export interface JsonOptions {
 }
 
 const TIME_SLOT = '@@time@@';
+const END_SLOT = '@@end@@';
 
 /** Puts the exact decimal time text where the placeholder is (the first "time" key of the object). */
 function withTime(json: string, time: string): string {
@@ -66,6 +68,7 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   })).join(',') + '],\n');
   sink.write('"hosts":' + JSON.stringify(a.hosts) + ',\n');
   for (const [k, v] of Object.entries(a.facts)) sink.write(JSON.stringify(k) + ':' + JSON.stringify(v) + ',\n');
+  sink.write('"masters":[' + a.episodes.tenures.map((t) => '\n' + tenureJson(t, digits)).join(',') + '],\n');
   // The summary is the presentation's sentence, after the facts (docs/events.md).
   sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e) }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
@@ -78,6 +81,12 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   sink.write('],\n"warnings":' + JSON.stringify(a.warnings.map((w) => warningJson(w, say))));
   if (a.warningsDropped) sink.write(',\n"warningsDropped":' + a.warningsDropped);
   sink.write('\n}\n');
+}
+
+/** A master tenure as the contract shows it (docs/events.md), its times with the capture's digits. */
+function tenureJson(t: Tenure, digits: number): string {
+  const json = JSON.stringify({ vrid: t.vrid, family: t.family, router: t.router, start: TIME_SLOT, end: t.end === null ? null : END_SLOT, ended: t.ended, event: t.event.id });
+  return json.replace('"' + TIME_SLOT + '"', timeNumber(t.start, digits)).replace('"' + END_SLOT + '"', t.end === null ? 'null' : timeNumber(t.end, digits));
 }
 
 /** A warning as the contract shows it: `message` in words, whether the reader or an analyser wrote it. */

@@ -2,10 +2,10 @@
 // each router is a participant, adverts and gratuitous ARPs are messages to the network, silences,
 // failover times and split brains are notes. Every text goes through mermaidText.
 
-import type { AnalysisEvent } from '../analyse/events.js';
+import type { AnalysisEvent, EventOf } from '../analyse/events.js';
 import { Say } from './say/index.js';
 import type { I18n, MessageKey } from './i18n/index.js';
-import { num, str, strs } from './annotations.js';
+import { finite } from './annotations.js';
 import { mermaidText } from './escape.js';
 import { plural, type ReportFormat } from './format.js';
 import { reasonLabel } from './timeline.js';
@@ -34,16 +34,15 @@ export function mermaidSequence(events: readonly AnalysisEvent[], i18n: I18n, fm
     return id;
   };
   // The sender of a GARP burst: the router whose mastership it announces, else its MAC.
-  const garpSender = (e: AnalysisEvent): string => {
-    const related = str(e, 'related');
-    const m = related ? byId.get(related) : undefined;
-    return (m && str(m, 'router')) ?? str(e, 'mac') ?? '?';
+  const garpSender = (e: EventOf<'arp.garp'>): string => {
+    const m = e.related ? byId.get(e.related) : undefined;
+    return (m && routerOf(m)) ?? e.mac ?? '?';
   };
   for (const e of chosen) {
-    if (e.kind === 'vrrp.master') { const p = str(e, 'previous'); if (p) who(p); }
-    const r = e.kind === 'arp.garp' ? garpSender(e) : str(e, 'router');
+    if (e.kind === 'vrrp.master' && e.previous) who(e.previous);
+    const r = e.kind === 'arp.garp' ? garpSender(e) : routerOf(e);
     if (r) who(r);
-    for (const x of strs(e, 'routers')) who(x);
+    if (e.kind === 'vrrp.split-brain') for (const x of e.routers ?? []) who(x);
   }
   const net = 'N';
   const body: string[] = [];
@@ -54,35 +53,40 @@ export function mermaidSequence(events: readonly AnalysisEvent[], i18n: I18n, fm
       break;
     }
     const time = fmt.rel(e.time);
-    const vrid = num(e, 'vrid') ?? '?';
+    const vrid = ('vrid' in e && typeof e.vrid === 'number' ? e.vrid : null) ?? '?';
     switch (e.kind) {
       case 'vrrp.master': {
-        const router = str(e, 'router') ?? '?', previous = str(e, 'previous'), gap = num(e, 'gapMs');
+        const router = e.router ?? '?', previous = e.previous, gap = finite(e.gapMs);
         if (previous && previous !== router && gap !== null) body.push(`  Note over ${who(previous)},${who(router)}: ${say(t('mermaid.failover', { gap: fmt.duration(gap) }))}`);
-        body.push(`  ${who(router)}->>${net}: ${say(t('mermaid.master', { time, vrid, priority: num(e, 'priority') ?? '?', reason: reasonLabel(i18n, str(e, 'reason') ?? 'unknown') }))}`);
+        body.push(`  ${who(router)}->>${net}: ${say(t('mermaid.master', { time, vrid, priority: finite(e.priority) ?? '?', reason: reasonLabel(i18n, e.reason ?? 'unknown') }))}`);
         break;
       }
       case 'vrrp.resign':
-        body.push(`  ${who(str(e, 'router') ?? '?')}->>${net}: ${say(t('mermaid.resign', { time, vrid }))}`);
+        body.push(`  ${who(e.router ?? '?')}->>${net}: ${say(t('mermaid.resign', { time, vrid }))}`);
         break;
       case 'vrrp.silent':
-        body.push(`  Note over ${who(str(e, 'router') ?? '?')}: ${say(t('mermaid.silent', { time, vrid }))}`);
+        body.push(`  Note over ${who(e.router ?? '?')}: ${say(t('mermaid.silent', { time, vrid }))}`);
         break;
       case 'vrrp.split-brain': {
-        const rs = strs(e, 'routers');
-        const start = num(e, 'start') ?? e.time, end = num(e, 'end') ?? start;
+        const rs: string[] = e.routers ?? [];
+        const start = finite(e.start) ?? e.time, end = finite(e.end) ?? start;
         const over = rs.length >= 2 ? `${who(rs[0])},${who(rs[rs.length - 1])}` : rs.length === 1 ? who(rs[0]) : net;
         body.push(`  Note over ${over}: ${say(t('mermaid.split', { from: fmt.rel(start), to: fmt.rel(end), vrid }))}`);
         break;
       }
       case 'arp.garp':
-        body.push(`  ${who(garpSender(e))}->>${net}: ${say(t('mermaid.garp', { time, count: num(e, 'count') ?? '?', ip: str(e, 'ip') ?? '?' }))}`);
+        body.push(`  ${who(garpSender(e))}->>${net}: ${say(t('mermaid.garp', { time, count: finite(e.count) ?? '?', ip: e.ip ?? '?' }))}`);
         break;
       default: {
-        const r = str(e, 'router');
+        const r = routerOf(e);
         body.push(`  Note over ${r ? who(r) : net}: ${say(t('mermaid.note', { time, text: sentences.summary(e) }))}`);
       }
     }
   }
   return ['sequenceDiagram', ...participants, `  participant ${net} as ${say(t('mermaid.network'))}`, ...body];
+}
+
+/** The router an event names (`router`), whatever its kind, or null. */
+function routerOf(e: AnalysisEvent): string | null {
+  return 'router' in e && typeof e.router === 'string' ? e.router : null;
 }

@@ -3,15 +3,16 @@
 // streamed by frames.ts. Nothing here looks at packets: every statement comes from an event.
 
 import type { Analysis, Host } from '../pipeline.js';
-import type { AnalysisEvent } from '../analyse/events.js';
+import { ofKind, type AnalysisEvent, type EventOf } from '../analyse/events.js';
+import { tenuresOf } from '../analyse/episodes.js';
 import type { I18n, MessageKey } from './i18n/index.js';
 import { Say } from './say/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
-import { eventAnchor, frameAnchor, isAnnotated, num, str, strs } from './annotations.js';
+import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
 import {
-  hostOf, masterPeriods, orphanGarps, reasonLabel, routerColours, serviceTimeline, servicesOf, stateLabel,
+  orphanGarps, reasonLabel, routerColours, serviceTimeline, servicesOf, stateLabel,
   timeRange, vridsOf, vridTimeline, type Timeline,
 } from './timeline.js';
 
@@ -78,7 +79,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   const range = timeRange(events, a.start, a.end);
   const colours = routerColours(events);
   const say = new Say(i18n, a.events);
-  const ctx = { i18n, say, fmt, range, colours };
+  const ctx = { i18n, say, fmt, range, colours, episodes: a.episodes };
   const vridTimelines = vridsOf(events).map((v) => vridTimeline(events, v, ctx));
   const serviceTimelines = servicesOf(events).map((s, i) => serviceTimeline(events, s, i, ctx));
   const { hosts, derived } = hostViews(a, i18n);
@@ -122,10 +123,10 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   };
 }
 
-function failovers(events: readonly AnalysisEvent[]): AnalysisEvent[] {
+function failovers(events: readonly AnalysisEvent[]): EventOf<'vrrp.master'>[] {
   // A router advertising beside a live master that outranks it is no failover (a split brain tells it);
   // nor is a master advertising again after its own silence with nobody in between (no previous master).
-  return events.filter((e) => e.kind === 'vrrp.master' && !['initial', 'unknown'].includes(str(e, 'reason') ?? 'unknown') && str(e, 'previous') !== null);
+  return ofKind(events, 'vrrp.master').filter((e) => typeof e.reason === 'string' && e.reason !== 'initial' && e.reason !== 'unknown' && typeof e.previous === 'string');
 }
 
 function listText(i18n: I18n, items: string[]): string {
@@ -147,13 +148,12 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
     warnings: plural(i18n, 'count.warnings', a.warnings.length + a.warningsDropped),
   }));
 
-  const vrids = vridsOf(events).filter((v) => events.some((e) => e.kind === 'vrrp.master' && num(e, 'vrid') === v));
+  const vrids = vridsOf(events).map((v) => ({ v, tenures: tenuresOf(a.episodes, v) })).filter((x) => x.tenures.length > 0);
   if (vrids.length === 0) lines.push(t('summary.noMaster'));
   else {
-    const end = a.end ?? Math.max(...events.map((e) => e.time));
-    lines.push(vrids.map((v) => t('summary.masters', {
+    lines.push(vrids.map(({ v, tenures }) => t('summary.masters', {
       vrid: v,
-      list: listText(i18n, masterPeriods(events, v, end).map((p) => t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
+      list: listText(i18n, tenures.map((p) => t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
     })).join(' '));
   }
 
@@ -162,10 +162,10 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
   else {
     lines.push(plural(i18n, 'summary.failovers', fo.length, {
       list: listText(i18n, fo.map((e) => {
-        const gap = num(e, 'gapMs');
+        const gap = finite(e.gapMs);
         return t(gap === null ? 'summary.failoverItem' : 'summary.failoverItemGap', {
-          time: fmt.rel(e.time), vrid: num(e, 'vrid') ?? '?', previous: str(e, 'previous') ?? '?', router: str(e, 'router') ?? '?',
-          reason: reasonLabel(i18n, str(e, 'reason') ?? 'unknown'), gap: fmt.duration(gap),
+          time: fmt.rel(e.time), vrid: e.vrid ?? '?', previous: e.previous ?? '?', router: e.router ?? '?',
+          reason: reasonLabel(i18n, e.reason ?? 'unknown'), gap: fmt.duration(gap),
         });
       })),
     }));
@@ -173,16 +173,16 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
 
   lines.push(serversLine(events, i18n, fmt));
 
-  const outages = events.filter((e) => e.kind === 'svc.outage' || e.kind === 'vrrp.split-brain');
+  const outages = events.filter((e): e is EventOf<'svc.outage' | 'vrrp.split-brain'> => e.kind === 'svc.outage' || e.kind === 'vrrp.split-brain');
   if (outages.length === 0) lines.push(t('summary.noOutage'));
   else {
     lines.push(plural(i18n, 'summary.outages', outages.length, {
       list: listText(i18n, outages.map((e) => {
-        const start = num(e, 'start') ?? e.time, end = num(e, 'end') ?? start;
-        const dur = fmt.duration(num(e, 'durationMs') ?? (end - start) * 1000);
+        const start = finite(e.start) ?? e.time, end = finite(e.end) ?? start;
+        const dur = fmt.duration((e.kind === 'svc.outage' ? finite(e.durationMs) : null) ?? (end - start) * 1000);
         return e.kind === 'svc.outage'
-          ? t('summary.outageItem', { vip: str(e, 'vip') ?? '?', duration: dur, from: fmt.rel(start) })
-          : t('summary.splitItem', { vrid: num(e, 'vrid') ?? '?', routers: strs(e, 'routers').join(', '), duration: dur, from: fmt.rel(start) });
+          ? t('summary.outageItem', { vip: e.vip ?? '?', duration: dur, from: fmt.rel(start) })
+          : t('summary.splitItem', { vrid: e.vrid ?? '?', routers: (e.routers ?? []).join(', '), duration: dur, from: fmt.rel(start) });
       })),
     }));
   }
@@ -192,12 +192,12 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
 /** Real servers lost and regained (pool changes if seen, else health-check verdicts) and sorry-server periods. */
 function serversLine(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFormat): string {
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
-  const pool = events.filter((e) => e.kind === 'lvs.realserver');
-  const checks = events.filter((e) => e.kind === 'hc.state');
-  const inPool = new Set(pool.map((e) => str(e, 'realServer')));
+  const pool = ofKind(events, 'lvs.realserver');
+  const checks = ofKind(events, 'hc.state');
+  const inPool = new Set(pool.map((e) => e.realServer));
   const changes = [
-    ...pool.map((e) => ({ server: str(e, 'realServer') ?? '?', lost: str(e, 'state') === 'out', time: e.time })),
-    ...checks.filter((e) => !inPool.has(str(e, 'target'))).map((e) => ({ server: str(e, 'target') ?? '?', lost: str(e, 'state') === 'down', time: e.time })),
+    ...pool.map((e) => ({ server: e.realServer ?? '?', lost: e.state === 'out', time: e.time })),
+    ...checks.filter((e) => !inPool.has(e.target)).map((e) => ({ server: e.target ?? '?', lost: e.state === 'down', time: e.time })),
   ].sort((x, y) => x.time - y.time);
   const perServer = new Map<string, string[]>();
   const down = new Set<string>();
@@ -213,15 +213,15 @@ function serversLine(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFo
     }
   }
   const items = [...perServer].map(([server, l]) => t('summary.serverItem', { server, changes: l.join(', ') }));
-  for (const e of events) {
-    if (e.kind !== 'lvs.sorry') continue;
-    const start = num(e, 'start') ?? e.time, end = num(e, 'end');
-    items.push(t(end === null ? 'summary.sorryOpen' : 'summary.sorryItem', { server: str(e, 'sorryServer') ?? '?', vip: str(e, 'vip') ?? '?', from: fmt.rel(start), to: fmt.rel(end) }));
+  for (const e of ofKind(events, 'lvs.sorry')) {
+    const start = finite(e.start) ?? e.time, end = finite(e.end);
+    items.push(t(end === null ? 'summary.sorryOpen' : 'summary.sorryItem', { server: e.sorryServer ?? '?', vip: e.vip ?? '?', from: fmt.rel(start), to: fmt.rel(end) }));
   }
   if (items.length) return t('summary.servers', { list: listText(i18n, items) });
   const anyLvs = events.some((e) => e.kind.startsWith('hc.') || e.kind.startsWith('lvs.'));
   return t(anyLvs ? 'summary.noServerLost' : 'summary.noServers');
 }
+
 
 const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary']);
 
@@ -273,44 +273,13 @@ export function valueText(v: unknown, i18n: I18n): string {
 
 function hostViews(a: Analysis, i18n: I18n): { hosts: HostView[]; derived: boolean } {
   const derived = a.hosts.length === 0;
-  const hosts = derived ? hostsFromEvents(a.events) : a.hosts;
+  const hosts = derived ? a.episodes.hosts : a.hosts;
   // Directors named by their keepalived.conf (router_id) when --config was given: "10.0.0.11 (d1)".
   const names = directorNames(a);
   return {
     derived: derived && hosts.length > 0,
     hosts: hosts.map((h) => ({ ip: names.has(h.ip) ? `${h.ip} (${names.get(h.ip)})` : h.ip, macs: h.macs.join(', '), roles: h.roles.map((r) => labelOf(i18n, 'role.', r)).join(', ') })),
   };
-}
-
-/** Hosts and roles as the events name them, for analyses that do not fill Analysis.hosts. */
-export function hostsFromEvents(events: readonly AnalysisEvent[]): Host[] {
-  const m = new Map<string, { macs: Set<string>; roles: Set<string> }>();
-  const add = (ip: string | null, role: string, mac?: string | null) => {
-    if (!ip) return;
-    let h = m.get(ip);
-    if (!h) m.set(ip, h = { macs: new Set(), roles: new Set() });
-    h.roles.add(role);
-    if (mac) h.macs.add(mac);
-  };
-  for (const e of events) {
-    switch (e.kind) {
-      case 'vrrp.master': case 'vrrp.resign': case 'vrrp.silent': case 'vrrp.invalid':
-        add(str(e, 'router'), 'director'); break;
-      case 'vrrp.split-brain': for (const r of strs(e, 'routers')) add(r, 'director'); break;
-      case 'arp.garp': add(str(e, 'ip'), 'vip', str(e, 'mac')); break;
-      case 'hc.probe': add(str(e, 'director'), 'director'); add(hostOf(str(e, 'target') ?? ''), 'real-server'); break;
-      case 'hc.state': add(hostOf(str(e, 'target') ?? ''), 'real-server'); break;
-      case 'lvs.forward':
-        add(str(e, 'director'), 'director'); add(hostOf(str(e, 'realServer') ?? ''), 'real-server'); add(hostOf(str(e, 'vip') ?? ''), 'vip'); break;
-      case 'lvs.realserver': add(hostOf(str(e, 'realServer') ?? ''), 'real-server'); break;
-      case 'lvs.sorry': add(hostOf(str(e, 'sorryServer') ?? ''), 'sorry-server'); add(hostOf(str(e, 'vip') ?? ''), 'vip'); break;
-      case 'lvs.sync': add(str(e, 'sender'), 'director'); break;
-      case 'svc.outage': add(hostOf(str(e, 'vip') ?? ''), 'vip'); break;
-      default: break;
-    }
-  }
-  return [...m].sort(([x], [y]) => x.localeCompare(y, 'en', { numeric: true }))
-    .map(([ip, h]) => ({ ip, macs: [...h.macs].sort(), roles: [...h.roles] }));
 }
 
 function warningView(w: Analysis['warnings'][number], say: Say, listed: (n: number) => boolean): WarningView {

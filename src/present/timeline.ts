@@ -1,13 +1,15 @@
-// Timelines drawn from the event list alone: one per VRID (who was master when, gratuitous ARP bursts,
+// Timelines drawn from the events and their episodes alone: one per VRID (who was master when — the
+// episodes' tenures, the same the summary and the JSON `masters` give —, gratuitous ARP bursts,
 // split-brain windows, other VRRP findings) and one per virtual service (health-check verdicts, pool
-// membership, sorry server, outages). This module turns events into periods and places them on an SVG
-// grid; the template only draws the rectangles it is given.
+// membership, sorry server, outages). This module places those periods on an SVG grid; the template only
+// draws the rectangles it is given.
 
-import type { AnalysisEvent } from '../analyse/events.js';
+import { ofKind, type AnalysisEvent, type EventOf } from '../analyse/events.js';
+import { hostOf, tenureEnd, tenuresOf, type Episodes } from '../analyse/episodes.js';
 import { labelOf, type ReportFormat } from './format.js';
 import type { Say } from './say/index.js';
 import type { I18n, MessageKey } from './i18n/index.js';
-import { eventAnchor, num, str, strs } from './annotations.js';
+import { eventAnchor, finite } from './annotations.js';
 
 export interface Rect { x: number; y: number; w: number; h: number; cls: string; title: string; href: string | null }
 export interface Label { x: number; y: number; text: string; cls: string }
@@ -54,7 +56,7 @@ export interface TimeRange { start: number; end: number }
 export function timeRange(events: readonly AnalysisEvent[], start: number | null, end: number | null): TimeRange {
   let lo = start ?? Infinity, hi = end ?? -Infinity;
   for (const e of events) {
-    for (const t of [e.time, num(e, 'start'), num(e, 'end')]) {
+    for (const t of [e.time, ...spanOf(e)]) {
       if (t === null || !Number.isFinite(t)) continue;
       lo = Math.min(lo, t);
       hi = Math.max(hi, t);
@@ -65,89 +67,35 @@ export function timeRange(events: readonly AnalysisEvent[], start: number | null
   return { start: lo, end: hi };
 }
 
+/** The start and end an event gives (split brains, sorry-server use, outages). */
+function spanOf(e: AnalysisEvent): (number | null)[] {
+  switch (e.kind) {
+    case 'vrrp.split-brain': case 'lvs.sorry': case 'svc.outage': return [e.start, e.end];
+    default: return [];
+  }
+}
+
 /** Router index for colours: by order of first mastership, the same in every timeline and legend. */
 export function routerColours(events: readonly AnalysisEvent[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const e of events) {
-    if (e.kind !== 'vrrp.master') continue;
-    const r = str(e, 'router');
-    if (r !== null && !m.has(r)) m.set(r, m.size % ROUTER_COLOURS);
+  for (const e of ofKind(events, 'vrrp.master')) {
+    if (typeof e.router === 'string' && !m.has(e.router)) m.set(e.router, m.size % ROUTER_COLOURS);
   }
   return m;
 }
 
-export interface MasterPeriod {
-  vrid: number;
-  router: string;
-  start: number;
-  end: number;
-  /** How it ended: the next master took over, the router resigned or went silent, or the capture ended. */
-  ended: 'next' | 'resign' | 'silent' | 'capture-end';
-  event: AnalysisEvent;
-}
-
-/**
- * Master periods of one VRID from vrrp.master, vrrp.resign and vrrp.silent. A master that went silent
- * stops at its last advert, which the next master's gapMs places (RFC 3768 §6.4.2: the backup waits
- * Master_Down_Interval after it); one that resigned stops at its priority-0 advert; one that was
- * preempted stays master until the new master is heard.
- */
-export function masterPeriods(events: readonly AnalysisEvent[], vrid: number, rangeEnd: number): MasterPeriod[] {
-  interface Open { router: string; start: number; event: AnalysisEvent; stopped: { at: number; how: 'resign' | 'silent' } | null }
-  const out: MasterPeriod[] = [];
-  const close = (o: Open, end: number, ended: MasterPeriod['ended']) => {
-    out.push({ vrid, router: o.router, start: o.start, end: Math.max(o.start, end), ended, event: o.event });
-  };
-  // Several routers can be master at once (a split brain, a contender beside a live master): one
-  // open period per router; a takeover closes the period of the master it names as previous.
-  const open = new Map<string, Open>();
-  for (const e of events) {
-    if (num(e, 'vrid') !== vrid) continue;
-    const router = str(e, 'router');
-    if (e.kind === 'vrrp.master' && router !== null) {
-      const reason = str(e, 'reason');
-      const previous = str(e, 'previous');
-      const prev = previous !== null ? open.get(previous) : undefined;
-      if (prev && reason !== 'unknown') {
-        const gap = num(e, 'gapMs');
-        open.delete(prev.router);
-        // Preemption: the old master advertised until the new one was heard, so it was master until then.
-        // Resignation: its priority-0 advert is the end. Silence: its last advert, which gapMs places.
-        if (reason === 'preemption') close(prev, e.time, 'next');
-        else if (prev.stopped?.how === 'resign') close(prev, prev.stopped.at, 'resign');
-        else if (gap !== null && gap >= 0) close(prev, e.time - gap / 1000, prev.stopped ? prev.stopped.how : 'next');
-        else if (prev.stopped) close(prev, prev.stopped.at, prev.stopped.how);
-        else close(prev, e.time, 'next');
-      }
-      const mine = open.get(router);
-      if (mine) { open.delete(router); close(mine, mine.stopped?.at ?? e.time, mine.stopped?.how ?? 'next'); }
-      open.set(router, { router, start: e.time, event: e, stopped: null });
-    } else if ((e.kind === 'vrrp.resign' || e.kind === 'vrrp.silent') && router !== null) {
-      // A resignation ends mastership at once; silence is confirmed later, and the next master's gapMs
-      // (when it names this router) places the end more exactly.
-      const o = open.get(router);
-      if (o && !o.stopped) o.stopped = { at: e.time, how: e.kind === 'vrrp.resign' ? 'resign' : 'silent' };
-    }
-  }
-  for (const o of open.values()) {
-    if (o.stopped) close(o, o.stopped.at, o.stopped.how);
-    else close(o, rangeEnd, 'capture-end');
-  }
-  return out.sort((x, y) => x.start - y.start);
+/** The VRID of a VRRP event (kinds added later too). */
+function vridOf(e: AnalysisEvent): number | null {
+  return e.kind.startsWith('vrrp.') && 'vrid' in e && typeof e.vrid === 'number' ? e.vrid : null;
 }
 
 export function vridsOf(events: readonly AnalysisEvent[]): number[] {
   const s = new Set<number>();
-  for (const e of events) if (e.kind.startsWith('vrrp.')) { const v = num(e, 'vrid'); if (v !== null) s.add(v); }
+  for (const e of events) { const v = vridOf(e); if (v !== null) s.add(v); }
   return [...s].sort((a, b) => a - b);
 }
 
-/** The host part of "ip:port", "[v6]:port" or a bare address. */
-export function hostOf(endpoint: string): string {
-  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']') > 0 ? endpoint.indexOf(']') : undefined);
-  const parts = endpoint.split(':');
-  return parts.length === 2 ? parts[0] : endpoint;
-}
+export { hostOf };
 
 export interface Service {
   /** "" for real servers seen in health checks whose virtual service is not known from the events. */
@@ -160,20 +108,17 @@ export function servicesOf(events: readonly AnalysisEvent[]): Service[] {
   const byVip = new Map<string, Set<string>>();
   const add = (vip: string) => { let s = byVip.get(vip); if (!s) byVip.set(vip, s = new Set()); return s; };
   for (const e of events) {
-    const vip = str(e, 'vip');
-    if (e.kind === 'lvs.forward' && vip) { const rs = str(e, 'realServer'); const s = add(vip); if (rs) s.add(rs); }
-    else if ((e.kind === 'lvs.sorry' || e.kind === 'svc.outage') && vip) add(vip);
+    if (e.kind === 'lvs.forward' && e.vip) { const s = add(e.vip); if (e.realServer) s.add(e.realServer); }
+    else if ((e.kind === 'lvs.sorry' || e.kind === 'svc.outage') && e.vip) add(e.vip);
   }
   for (const e of events) {
-    const target = e.kind === 'lvs.realserver' ? str(e, 'realServer') : e.kind === 'hc.state' || e.kind === 'hc.probe' ? str(e, 'target') : null;
+    const target = e.kind === 'lvs.realserver' ? e.realServer : e.kind === 'hc.state' || e.kind === 'hc.probe' ? e.target : null;
     if (!target) continue;
     if (serviceOfTarget(byVip, target) === null) add('').add(target);
   }
   // A sorry server has its own lane (when it answers), not a real server's.
-  for (const e of events) {
-    if (e.kind !== 'lvs.sorry') continue;
-    const vip = str(e, 'vip'), sorry = str(e, 'sorryServer');
-    if (vip && sorry) byVip.get(vip)?.delete(sorry);
+  for (const e of ofKind(events, 'lvs.sorry')) {
+    if (e.vip && e.sorryServer) byVip.get(e.vip)?.delete(e.sorryServer);
   }
   const out = [...byVip].map(([vip, rs]) => ({ vip, realServers: [...rs].sort() }));
   return out.sort((a, b) => (a.vip === '' ? 1 : b.vip === '' ? -1 : a.vip.localeCompare(b.vip)));
@@ -256,7 +201,11 @@ export interface TimelineContext {
   fmt: ReportFormat;
   range: TimeRange;
   colours: Map<string, number>;
+  episodes: Episodes;
 }
+
+const MARK_KINDS = new Set<string>(['vrrp.resign', 'vrrp.silent', 'vrrp.mismatch', 'vrrp.invalid']);
+
 
 const SEVERITY_CLS: Record<string, string> = { info: 'mark-info', notice: 'mark-notice', warning: 'mark-warning' };
 
@@ -269,7 +218,7 @@ export function vridTimeline(events: readonly AnalysisEvent[], vrid: number, ctx
   const legend: LegendItem[] = [];
   const laneMaster = t('timeline.lane.master'), laneGarp = t('timeline.lane.garp'), laneEvents = t('timeline.lane.events');
   const lanes = [laneMaster];
-  const masters = masterPeriods(events, vrid, range.end);
+  const masters = tenuresOf(ctx.episodes, vrid).map((p) => ({ ...p, end: tenureEnd(p, range.end) }));
   const seenRouters = new Set<string>();
   // Gaps with no master: where no period covers the time line (periods may overlap).
   let covered = range.start;
@@ -279,7 +228,7 @@ export function vridTimeline(events: readonly AnalysisEvent[], vrid: number, ctx
       items.push({ lane: 0, t0: covered, t1: p.start, cls: 'nomaster', title: `${t('timeline.noMaster')}: ${span(covered, p.start)}`, label: '' });
       periods.push({ lane: laneMaster, what: t('timeline.noMaster'), from: fmt.rel(covered), to: fmt.rel(p.start), duration: fmt.duration((p.start - covered) * 1000) });
     }
-    const reason = str(p.event, 'reason') ?? 'unknown';
+    const reason = p.event.reason ?? 'unknown';
     const reasonText = reasonLabel(i18n, reason);
     const colour = colours.get(p.router) ?? 0;
     items.push({ lane: 0, t0: p.start, t1: p.end, cls: 'r' + colour, title: `${t('timeline.masterBand', { router: p.router, reason: reasonText })}: ${span(p.start, p.end)}`, label: p.router, href: '#' + eventAnchor(p.event.id) });
@@ -295,16 +244,16 @@ export function vridTimeline(events: readonly AnalysisEvent[], vrid: number, ctx
   if (items.some((i) => i.cls === 'nomaster')) legend.push({ cls: 'nomaster', label: t('timeline.noMaster') });
 
   const byId = new Map(events.map((e) => [e.id, e]));
-  const garps = events.filter((e) => e.kind === 'arp.garp' && garpVrid(e, byId, events) === vrid);
+  const garps = ofKind(events, 'arp.garp').filter((e) => garpVrid(e, byId, events) === vrid);
   if (garps.length) {
     const lane = lanes.push(laneGarp) - 1;
     for (const g of garps) {
       items.push({ lane, t0: g.time, t1: g.time, cls: 'garp', title: `${fmt.rel(g.time)} ${ctx.say.summary(g)}`, href: '#' + eventAnchor(g.id) });
-      periods.push({ lane: laneGarp, what: t('timeline.garp', { count: num(g, 'count') ?? '?', ip: str(g, 'ip') ?? '?', mac: str(g, 'mac') ?? '?' }), from: fmt.rel(g.time), to: '', duration: '' });
+      periods.push({ lane: laneGarp, what: t('timeline.garp', { count: g.count ?? '?', ip: g.ip ?? '?', mac: g.mac ?? '?' }), from: fmt.rel(g.time), to: '', duration: '' });
     }
     legend.push({ cls: 'garp', label: t('timeline.legend.garp') });
   }
-  const marks = events.filter((e) => num(e, 'vrid') === vrid && ['vrrp.resign', 'vrrp.silent', 'vrrp.mismatch', 'vrrp.invalid'].includes(e.kind));
+  const marks = events.filter((e) => MARK_KINDS.has(e.kind) && vridOf(e) === vrid);
   if (marks.length) {
     const lane = lanes.push(laneEvents) - 1;
     for (const m of marks) {
@@ -315,10 +264,10 @@ export function vridTimeline(events: readonly AnalysisEvent[], vrid: number, ctx
       if (marks.some((m) => m.severity === sev)) legend.push({ cls: SEVERITY_CLS[sev], label: t('timeline.legend.events', { severity: labelOf(i18n, 'severity.', sev) }) });
     }
   }
-  const splits = events.filter((e) => e.kind === 'vrrp.split-brain' && num(e, 'vrid') === vrid);
+  const splits = ofKind(events, 'vrrp.split-brain').filter((e) => e.vrid === vrid);
   for (const s of splits) {
-    const a = num(s, 'start') ?? s.time, b = num(s, 'end') ?? a;
-    const routers = strs(s, 'routers').join(', ');
+    const a = finite(s.start) ?? s.time, b = finite(s.end) ?? a;
+    const routers = (s.routers ?? []).join(', ');
     items.push({ lane: -1, t0: a, t1: b, cls: 'split', title: `${t('timeline.split', { routers })}: ${span(a, b)}`, href: '#' + eventAnchor(s.id) });
     periods.push({ lane: laneMaster, what: t('timeline.split', { routers }), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration((b - a) * 1000) });
   }
@@ -328,9 +277,8 @@ export function vridTimeline(events: readonly AnalysisEvent[], vrid: number, ctx
 }
 
 /** The VRID a GARP burst belongs to: that of the vrrp.master it follows, else the only VRID there is. */
-function garpVrid(g: AnalysisEvent, byId: Map<string, AnalysisEvent>, events: readonly AnalysisEvent[]): number | null {
-  const related = str(g, 'related');
-  if (related) { const m = byId.get(related); if (m) return num(m, 'vrid'); }
+function garpVrid(g: EventOf<'arp.garp'>, byId: Map<string, AnalysisEvent>, events: readonly AnalysisEvent[]): number | null {
+  if (g.related) { const m = byId.get(g.related); if (m) return 'vrid' in m && typeof m.vrid === 'number' ? m.vrid : null; }
   const vrids = vridsOf(events);
   return vrids.length === 1 ? vrids[0] : null;
 }
@@ -338,7 +286,7 @@ function garpVrid(g: AnalysisEvent, byId: Map<string, AnalysisEvent>, events: re
 /** GARP bursts that no VRID timeline can show (no related master and several VRIDs). */
 export function orphanGarps(events: readonly AnalysisEvent[]): AnalysisEvent[] {
   const byId = new Map(events.map((e) => [e.id, e]));
-  return events.filter((e) => e.kind === 'arp.garp' && garpVrid(e, byId, events) === null);
+  return ofKind(events, 'arp.garp').filter((e) => garpVrid(e, byId, events) === null);
 }
 
 export function serviceTimeline(events: readonly AnalysisEvent[], service: Service, index: number, ctx: TimelineContext): Timeline {
@@ -351,67 +299,75 @@ export function serviceTimeline(events: readonly AnalysisEvent[], service: Servi
   const legend = new Map<string, string>();
   const belongs = (target: string | null) => target !== null && laneOf(service, target) >= 0;
   // Health-check verdicts (top strip) and pool membership (bottom strip) run until the next change.
-  const strips: { kind: string; band: 'top' | 'bottom'; field: string; values: Record<string, string> }[] = [
-    { kind: 'hc.state', band: 'top', field: 'target', values: { up: 'up', down: 'down' } },
-    { kind: 'lvs.realserver', band: 'bottom', field: 'realServer', values: { in: 'in', out: 'out' } },
+  // A change of one server's state: a health-check verdict or a pool change.
+  interface Change { e: AnalysisEvent; target: string; state: string; checker: string }
+  const strips: { kind: 'hc.state' | 'lvs.realserver'; band: 'top' | 'bottom'; values: Record<string, string>; changes: Change[] }[] = [
+    {
+      kind: 'hc.state', band: 'top', values: { up: 'up', down: 'down' },
+      changes: ofKind(events, 'hc.state').filter((e) => belongs(e.target)).map((e) => ({ e, target: e.target, state: e.state, checker: e.checker ?? '' })),
+    },
+    {
+      kind: 'lvs.realserver', band: 'bottom', values: { in: 'in', out: 'out' },
+      changes: ofKind(events, 'lvs.realserver').filter((e) => belongs(e.realServer)).map((e) => ({ e, target: e.realServer, state: e.state, checker: e.checker ?? '' })),
+    },
   ];
+  const probes = ofKind(events, 'hc.probe').filter((p) => belongs(p.target));
   for (const s of strips) {
-    const changes = events.filter((e) => e.kind === s.kind && belongs(str(e, s.field)));
+    const changes = s.changes;
     // These events mark changes: before a server's first one it was in the other state, since its first
     // probe (or the start of the capture).
     const opposite: Record<string, string> = { up: 'down', down: 'up', in: 'out', out: 'in' };
     const seenLane = new Set<number>();
-    for (const e of changes) {
-      const lane = laneOf(service, str(e, s.field)!);
+    for (const c of changes) {
+      const lane = laneOf(service, c.target);
       if (seenLane.has(lane)) continue;
       seenLane.add(lane);
-      const before = opposite[str(e, 'state') ?? ''];
+      const before = opposite[c.state ?? ''];
       if (!before) continue;
-      const firstProbe = events.find((p) => p.kind === 'hc.probe' && belongs(str(p, 'target')) && laneOf(service, str(p, 'target')!) === lane);
-      const from = Math.min(firstProbe ? firstProbe.time : range.start, e.time);
-      if (from >= e.time) continue;
-      const what = t('timeline.implied', { state: t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, before), checker: str(e, 'checker') ?? '' }) });
-      items.push({ lane, t0: from, t1: e.time, cls: s.values[before], band: s.band, title: `${service.realServers[lane]} ${what}: ${span(from, e.time)}` });
+      const firstProbe = probes.find((p) => laneOf(service, p.target) === lane);
+      const from = Math.min(firstProbe ? firstProbe.time : range.start, c.e.time);
+      if (from >= c.e.time) continue;
+      const what = t('timeline.implied', { state: t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, before), checker: c.checker }) });
+      items.push({ lane, t0: from, t1: c.e.time, cls: s.values[before], band: s.band, title: `${service.realServers[lane]} ${what}: ${span(from, c.e.time)}` });
       legend.set(s.values[before], t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, before) }));
     }
-    changes.forEach((e, i) => {
-      const target = str(e, s.field)!;
+    changes.forEach((c, i) => {
+      const { e, target } = c;
       const lane = laneOf(service, target);
-      const next = changes.slice(i + 1).find((n) => laneOf(service, str(n, s.field)!) === lane);
-      const state = str(e, 'state') ?? '?';
+      const next = changes.slice(i + 1).find((n) => laneOf(service, n.target) === lane);
+      const state = c.state ?? '?';
       const cls = s.values[state] ?? 'unknown';
-      const end = next ? next.time : range.end;
-      const what = t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, state), checker: str(e, 'checker') ?? '' });
+      const end = next ? next.e.time : range.end;
+      const what = t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, state), checker: c.checker });
       items.push({ lane, t0: e.time, t1: end, cls, band: s.band, title: `${target} ${what}: ${span(e.time, end)}`, href: '#' + eventAnchor(e.id) });
       periods.push({ lane: target, what, from: fmt.rel(e.time), to: next ? fmt.rel(end) : t('timeline.captureEnd'), duration: fmt.duration((end - e.time) * 1000) });
       legend.set(cls, t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, state) }));
     });
   }
-  for (const e of events) {
-    if (e.kind !== 'hc.probe' || !belongs(str(e, 'target'))) continue;
-    const count = num(e, 'count') ?? 1, interval = num(e, 'intervalMs') ?? 0;
+  for (const e of probes) {
+    const count = finite(e.count) ?? 1, interval = finite(e.intervalMs) ?? 0;
     const end = e.time + Math.max(0, count - 1) * interval / 1000;
-    items.push({ lane: laneOf(service, str(e, 'target')!), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${ctx.say.summary(e)}`, href: '#' + eventAnchor(e.id) });
+    items.push({ lane: laneOf(service, e.target), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${ctx.say.summary(e)}`, href: '#' + eventAnchor(e.id) });
     legend.set('probe', t('timeline.legend.probe'));
   }
-  for (const e of events) {
-    if (e.kind !== 'lvs.sorry' || str(e, 'vip') !== service.vip || service.vip === '') continue;
-    const sorry = str(e, 'sorryServer') ?? '?';
+  for (const e of ofKind(events, 'lvs.sorry')) {
+    if (e.vip !== service.vip || service.vip === '') continue;
+    const sorry = e.sorryServer ?? '?';
     const label = t('timeline.lane.sorry', { server: sorry });
     let lane = lanes.indexOf(label);
     if (lane < 0) lane = lanes.push(label) - 1;
-    const a = num(e, 'start') ?? e.time, b = num(e, 'end') ?? range.end;
+    const a = finite(e.start) ?? e.time, b = finite(e.end) ?? range.end;
     items.push({ lane, t0: a, t1: b, cls: 'sorry', title: `${t('timeline.sorry', { server: sorry })}: ${span(a, b)}`, href: '#' + eventAnchor(e.id) });
     periods.push({ lane: label, what: t('timeline.sorry', { server: sorry }), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration((b - a) * 1000) });
     legend.set('sorry', t('timeline.legend.sorry'));
   }
-  const outages = events.filter((e) => e.kind === 'svc.outage' && str(e, 'vip') === service.vip && service.vip !== '');
+  const outages = ofKind(events, 'svc.outage').filter((e) => e.vip === service.vip && service.vip !== '');
   if (outages.length) {
     const label = t('timeline.lane.outage');
     const lane = lanes.push(label) - 1;
     for (const e of outages) {
-      const a = num(e, 'start') ?? e.time, b = num(e, 'end') ?? a;
-      const dur = num(e, 'durationMs') ?? (b - a) * 1000;
+      const a = finite(e.start) ?? e.time, b = finite(e.end) ?? a;
+      const dur = finite(e.durationMs) ?? (b - a) * 1000;
       items.push({ lane, t0: a, t1: b, cls: 'outage', title: `${t('timeline.outage')}: ${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration(dur)})`, href: '#' + eventAnchor(e.id) });
       periods.push({ lane: label, what: t('timeline.outage'), from: fmt.rel(a), to: fmt.rel(b), duration: fmt.duration(dur) });
     }

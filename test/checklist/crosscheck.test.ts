@@ -10,6 +10,9 @@ import { buildChecklist, type Checklist } from '../../src/checklist/index.js';
 import { WireLedger } from '../../src/checklist/wire.js';
 import { parseKeepalivedConf, type KeepalivedConfig } from '../../src/config/index.js';
 import { I18n } from '../../src/present/i18n/index.js';
+import { decodePacket } from '../../src/dissect/packet.js';
+import { Frame } from '../../src/io/frame.js';
+import { advert, tcp, type Timed } from '../support/frames.js';
 
 const T0 = 1795550000;
 const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-cross-'));
@@ -110,6 +113,40 @@ describe('LVS against the configuration', () => {
   it('IPVS sync sent by a director whose configuration has no lvs_sync_daemon', () => {
     const c = check([...probes, { kind: 'lvs.sync', time: 3, sender: '10.1.0.11', syncid: 5 }], [conf(lvs)]);
     expect(kinds(c)).toEqual([['ipvs-sync', [null]]]);
+  });
+});
+
+describe('IPVS sync from the master of the sync instance', () => {
+  // d1 (VI_1, priority 150, lvs_sync_daemon on VI_1) advertises until 6.4 s and dies; d2 takes over
+  // at 10 s (Master_Down_Interval after d1's last advert). Clients connect at `at`; no sync anywhere.
+  const d1 = conf('global_defs {\n  router_id d1\n  lvs_sync_daemon eth0 VI_1\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 51\n  priority 150\n  virtual_ipaddress {\n    10.0.0.100\n  }\n}\nvirtual_server 10.0.0.100 80 {\n  lb_kind NAT\n  real_server 10.1.0.21 80 {\n  }\n}\n');
+  const run = (at: number): Checklist => {
+    const frames: Timed[] = [];
+    for (let t = 0; t <= 6.4; t += 1) frames.push([t, advert({ src: '10.0.0.11', priority: 150 })]);
+    frames.push([6.4, advert({ src: '10.0.0.11', priority: 150 })]);
+    for (let t = 10; t <= 20; t += 1) frames.push([t, advert({ src: '10.0.0.12', priority: 100 })]);
+    for (let i = 0; i < 3; i++) frames.push([at + i * 0.1, tcp({ src: '192.168.1.10', dst: '10.0.0.100', sport: 40000 + i, dport: 80, flags: 'S' })]);
+    frames.sort((a, b) => a[0] - b[0]);
+    const wire = new WireLedger();
+    frames.forEach(([t, bytes], i) => wire.onPacket(decodePacket(Frame.of(bytes, 1, T0 + Math.floor(t), Math.round((t - Math.floor(t)) * 1e9), i + 1))));
+    const events = ([
+      { kind: 'vrrp.master', time: 0, vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null },
+      { kind: 'vrrp.master', time: 10, vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: '10.0.0.11', gapMs: 3600 },
+      { kind: 'lvs.forward', time: at, method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 3, sorry: false },
+    ] as E[]).map((e, i) => ({ id: `e${i + 1}`, frames: [i + 1], severity: 'info', ...e, time: T0 + e.time }) as AnalysisEvent).sort((a, b) => a.time - b.time);
+    return buildChecklist(events, wire, new I18n('en'), { configs: [d1] });
+  };
+
+  it('clients connected while d1 was master and d1 sent no sync: a finding on its lvs_sync_daemon line', () => {
+    const c = run(3);
+    const sync = c.findings.filter((f) => f.kind === 'ipvs-sync');
+    expect(sync.map((f) => [f.director, f.where])).toEqual([['d1 (10.0.0.11)', [{ file: d1.path, line: 3 }]]]);
+    expect(sync[0].message).toContain('VI_1');
+  });
+
+  it('clients connected after d1\'s last advert, before d2 took over: d1 was no longer master, nothing to say', () => {
+    // d1's tenure ends at its last advert (6.4 s: the takeover's gapMs places it), not when d2 is heard.
+    expect(run(8).findings.filter((f) => f.kind === 'ipvs-sync')).toEqual([]);
   });
 });
 

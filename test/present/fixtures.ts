@@ -10,6 +10,7 @@ import { ResumeIndex } from '../../src/io/reader.js';
 import { FrameStore } from '../../src/frame-store.js';
 import type { AnalysisEvent } from '../../src/analyse/events.js';
 import type { Note } from '../../src/analyse/notes.js';
+import { buildEpisodes } from '../../src/analyse/episodes.js';
 import type { Lang } from '../../src/present/i18n/index.js';
 import { checksum, pcapBytes, vrrpFrame } from '../support/build.js';
 
@@ -70,11 +71,13 @@ export function syntheticAnalysis(path: string, events: AnalysisEvent[], opts: {
   }
   const frames = opts.frames ?? FRAMES;
   const end = T0 + Math.floor((frames - 1) / 2) + ((frames - 1) % 2) * 0.5;
+  const sorted = [...events].sort((a, b) => a.time - b.time);
   return {
     lang: opts.lang ?? 'en',
     captures: [{ file: path.split('/').pop()!, format: 'pcap', linkTypes: ['EN10MB'], frames, start: T0, end, timeDigits: 6 }],
     frames,
-    events: [...events].sort((a, b) => a.time - b.time),
+    events: sorted,
+    episodes: buildEpisodes(sorted),
     hosts: [],
     warnings: [{ frame: 9, message: 'malformed vrrp: test warning' }],
     warningsDropped: 0,

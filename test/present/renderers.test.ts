@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { I18n } from '../../src/present/i18n/index.js';
-import { buildModel, hostsFromEvents, summaryLines } from '../../src/present/model.js';
+import { buildModel, summaryLines } from '../../src/present/model.js';
+import { tenureEnd, tenuresOf } from '../../src/analyse/episodes.js';
 import { ReportFormat } from '../../src/present/format.js';
-import { masterPeriods, servicesOf } from '../../src/present/timeline.js';
+import { servicesOf } from '../../src/present/timeline.js';
 import { writeHtml } from '../../src/present/html.js';
 import { writeMarkdown } from '../../src/present/markdown.js';
+import { writeJson } from '../../src/present/json.js';
 import { TemplateError } from '../../src/present/templates.js';
 import { FRAMES, StringSink, T0, storyEvents, syntheticAnalysis, syntheticCapture, tmp } from './fixtures.js';
 
@@ -32,15 +34,28 @@ function md(a = analysis, opts: { allFrames?: boolean } = {}): string {
   return sink.text;
 }
 
-describe('master periods from vrrp.* events', () => {
+describe('master tenures from vrrp.* events (Analysis.episodes)', () => {
   it('a silent master ends at its last advert (gapMs), a preempted one when the new master is heard, a resigning one at priority 0', () => {
-    const p = masterPeriods(analysis.events, 51, analysis.end!);
+    const p = tenuresOf(analysis.episodes, 51);
     const ms = (t: number) => Math.round((t - T0) * 1000) / 1000;
-    expect(p.map((x) => [x.router, ms(x.start), ms(x.end), x.ended])).toEqual([
+    expect(p.map((x) => [x.router, ms(x.start), ms(tenureEnd(x, analysis.end!)), x.ended])).toEqual([
       ['10.0.0.11', 1, 5.39, 'silent'],
       ['10.0.0.12', 9, 13, 'next'],
       ['10.0.0.11', 13, 16, 'resign'],
       ['10.0.0.12', 16.6, 19.5, 'capture-end'],
+    ]);
+  });
+
+  it('the JSON document lists the same tenures (masters), an open one with end null', () => {
+    const sink = new StringSink();
+    writeJson(analysis, { write: (t: string) => sink.write(t) } as Parameters<typeof writeJson>[1], { allFrames: false });
+    const doc = JSON.parse(sink.text) as { masters: { vrid: number; family: number; router: string; start: number; end: number | null; ended: string; event: string }[] };
+    const ms = (t: number | null) => (t === null ? null : Math.round((t - T0) * 1000) / 1000);
+    expect(doc.masters.map((m) => [m.vrid, m.family, m.router, ms(m.start), ms(m.end), m.ended, m.event])).toEqual([
+      [51, 4, '10.0.0.11', 1, 5.39, 'silent', 'e1'],
+      [51, 4, '10.0.0.12', 9, 13, 'next', 'e10'],
+      [51, 4, '10.0.0.11', 13, 16, 'resign', 'e12'],
+      [51, 4, '10.0.0.12', 16.6, null, 'capture-end', 'e15'],
     ]);
   });
 
@@ -112,7 +127,7 @@ describe('report model', () => {
   });
 
   it('names hosts and roles from the events when the analysis has none', () => {
-    const hosts = hostsFromEvents(analysis.events);
+    const hosts = analysis.episodes.hosts;
     expect(hosts.find((h) => h.ip === '10.0.0.11')?.roles).toEqual(['director']);
     expect(hosts.find((h) => h.ip === '10.1.0.21')?.roles).toEqual(['real-server']);
     expect(hosts.find((h) => h.ip === '10.1.0.99')?.roles).toEqual(['sorry-server']);

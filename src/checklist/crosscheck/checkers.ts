@@ -1,0 +1,166 @@
+// Health checkers against keepalived.conf: checkers configured but never seen, or seen with other
+// parameters (path, Host header, HELO name, digest); a delay_loop that is not the observed cadence;
+// probes no configuration explains. Nothing is judged that the capture could not show (a capture of
+// the client side alone says nothing about the checkers).
+
+import { ofKind } from '../../analyse/events.js';
+import type { HcProbe } from '../../analyse/checks/events.js';
+import { DEFAULT_HELO_NAME, effectiveDelayLoop, type Where } from '../../config/model.js';
+import { CHECKER_NAME } from '../behaviours.js';
+import { configuredChecks, targetIp, type ConfiguredCheck, type Report } from './context.js';
+
+/** Share of delay_loop the observed cadence may differ by (scheduling, the check's own duration). */
+const CADENCE_TOLERANCE = 0.1;
+// keepalived's checker defaults (check_parser.c): connect_timeout 5 s, delay_before_retry 1 s.
+const DEFAULT_CONNECT_TIMEOUT_S = 5;
+const DEFAULT_DELAY_BEFORE_RETRY_S = 1;
+
+/** Probe series off their delay_loop, gathered by the configuration line that sets it. */
+type OffCadence = Map<string, { who: string; at: Where; seconds: number; explicit: boolean; series: { check: ConfiguredCheck; probe: HcProbe }[] }>;
+
+function checkerName(p: HcProbe): string {
+  return CHECKER_NAME[p.checker] ?? p.checker;
+}
+
+function matches(probe: HcProbe, check: ConfiguredCheck, anyKind = false): boolean {
+  if (!anyKind && probe.checker !== check.kind) return false;
+  const target = probe.target;
+  // PING_CHECK probes an address; MISC_CHECK runs a script whose traffic may go to any port.
+  if (check.kind === 'ping' || probe.checker === 'ping') return (probe.checker === 'ping' ? target : targetIp(target)) === check.ip;
+  if (check.kind === 'misc' || probe.checker === 'misc') return targetIp(target) === check.ip;
+  return target === check.target;
+}
+
+export function crossCheckCheckers(x: Report): void {
+  const checks = configuredChecks(x.c.directors);
+  const probes = ofKind(x.c.events, 'hc.probe');
+  if (!checks.length && !probes.length) return;
+  if (!probes.length) {
+    if (checks.length) x.notes.push(x.t('check.note.no-checks', { count: checks.length }));
+    return;
+  }
+  const { directors } = x.c;
+  const offCadence: OffCadence = new Map();
+  const unattributed = probes.filter((p) => !directors.director(p.director));
+  for (const d of directors.directors) {
+    const mine = checks.filter((c) => c.director === d);
+    const attributed = probes.filter((p) => directors.director(p.director) === d);
+    // Where the director's checking address is not known, any probe from an unknown address may be its.
+    const candidates = attributed.length ? attributed : unattributed;
+    if (mine.length && !candidates.length) {
+      if (x.c.wire.hostCapture) {
+        x.notes.push(x.t('check.note.host-capture', { director: directors.directorLabel(d), count: mine.length }));
+        continue;
+      }
+      x.add('hc-director-silent', 'warning', directors.directorLabel(d), 'check.finding.hc.silent', {
+        director: directors.directorLabel(d), count: mine.length, where: x.where(mine[0].checker.at),
+      }, [mine[0].checker.at], []);
+      continue;
+    }
+    for (const check of mine) compareCheck(x, check, candidates, offCadence);
+    flushCadence(x, offCadence);
+    // Probes of this director that none of its checkers explains.
+    for (const p of attributed) {
+      if (mine.some((c) => matches(p, c))) continue;
+      const ip = p.checker === 'ping' ? p.target : targetIp(p.target);
+      const rs = d.config.virtualServers.flatMap((vs) => vs.realServers).find((r) => r.ip === ip);
+      const at = rs?.at ?? { file: d.config.files[0] ?? d.config.path, line: 0 };
+      x.add('hc-unconfigured', 'warning', directors.label(p.director), rs ? 'check.finding.hc.unconfigured' : 'check.finding.hc.unconfigured-rs', {
+        director: directors.label(p.director), checker: checkerName(p), target: p.target,
+        where: rs ? x.where(rs.at) : x.c.display(at.file),
+      }, [at], p.frames.slice(0, 4), [p.id]);
+    }
+  }
+}
+
+function compareCheck(x: Report, check: ConfiguredCheck, candidates: HcProbe[], offCadence: OffCadence): void {
+  const { directors } = x.c;
+  const name = CHECKER_NAME[check.kind];
+  const series = candidates.filter((p) => matches(p, check));
+  // Named by the address its checks come from: "d1 (10.1.0.11)".
+  const who = series.length ? directors.label(series[0].director) : directors.directorLabel(check.director);
+  if (!series.length) {
+    const other = candidates.filter((p) => matches(p, check, true));
+    x.add('hc-not-seen', 'warning', who, other.length ? 'check.finding.hc.other-kind' : 'check.finding.hc.not-seen', {
+      director: who, checker: name, target: check.target, where: x.where(check.checker.at),
+      seen: [...new Set(other.map(checkerName))].join(', '),
+    }, [check.checker.at], other.flatMap((p) => p.frames.slice(0, 2)), other.map((p) => p.id));
+    return;
+  }
+  const details = series.map((p) => p.details ?? '').join('; ');
+  const frames = series.flatMap((p) => p.frames.slice(0, 3));
+  const ids = series.map((p) => p.id);
+  if (check.kind === 'http') {
+    const seenPaths = [...new Set([...details.matchAll(/\bGET (\S+?)(?:,|;|$| )/g)].map((m) => m[1]))];
+    const confPaths = check.checker.urls.map((u) => u.path?.value).filter((p): p is string => !!p);
+    if (seenPaths.length && confPaths.length && (seenPaths.some((p) => !confPaths.includes(p)) || confPaths.some((p) => !seenPaths.includes(p)))) {
+      const at = check.checker.urls.find((u) => u.path)?.path?.at ?? check.checker.at;
+      x.add('hc-params', 'warning', who, 'check.finding.hc.path', { director: who, target: check.target, wire: seenPaths.join(', '), conf: confPaths.join(', '), where: x.where(at) }, [at], frames, ids);
+    }
+    const seenHosts = [...new Set([...details.matchAll(/\bHost (\S+?)(?:;|$| )/g)].map((m) => m[1]))];
+    const vhost = check.checker.urls.find((u) => u.virtualhost)?.virtualhost ?? check.checker.virtualhost ?? check.vs.virtualhost;
+    // keepalived's Host header without virtualhost: the address and port it connects to (IPv6 in brackets).
+    const expectedHost = vhost?.value ?? (check.ip.includes(':') ? `[${check.ip}]:${check.port}` : `${check.ip}:${check.port}`);
+    if (seenHosts.length && seenHosts.some((h) => h !== expectedHost)) {
+      const at = vhost?.at ?? check.checker.at;
+      x.add('hc-params', 'warning', who, vhost ? 'check.finding.hc.host' : 'check.finding.hc.host-default', { director: who, target: check.target, wire: seenHosts.join(', '), conf: expectedHost, where: x.where(at) }, [at], frames, ids);
+    }
+    const digests = check.checker.urls.map((u) => u.digest).filter((d): d is NonNullable<typeof d> => !!d);
+    const genhash = series.flatMap((p) => p.genhash ?? []);
+    for (const dg of digests) {
+      if (genhash.length && !genhash.includes(dg.value)) {
+        x.add('hc-params', 'warning', who, 'check.finding.hc.digest', { director: who, target: check.target, wire: [...new Set(genhash)].join(', '), conf: dg.value, where: x.where(dg.at) }, [dg.at], frames, ids);
+      }
+    }
+  }
+  if (check.kind === 'smtp') {
+    const seenHelo = [...new Set([...details.matchAll(/\bHELO (\S+)/g)].map((m) => m[1]))];
+    const expected = check.checker.heloName?.value ?? DEFAULT_HELO_NAME;
+    if (seenHelo.length && seenHelo.some((h) => h !== expected)) {
+      const at = check.checker.heloName?.at ?? check.checker.at;
+      x.add('hc-params', 'warning', who, check.checker.heloName ? 'check.finding.hc.helo' : 'check.finding.hc.helo-default', { director: who, target: check.target, wire: seenHelo.join(', '), conf: expected, where: x.where(at) }, [at], frames, ids);
+    }
+  }
+  cadence(x, check, series, offCadence);
+}
+
+/**
+ * The observed cadence (hc.probe intervalMs, the median gap between probes) against delay_loop: within
+ * 10 %, or, for a series that saw failures, keepalived's retry pattern (delay_before_retry between a
+ * failed probe and its retry; connect_timeout added when probes time out).
+ */
+function cadence(x: Report, check: ConfiguredCheck, series: HcProbe[], offCadence: OffCadence): void {
+  const { seconds, at } = effectiveDelayLoop(check.vs, check.rs, check.checker);
+  const d = seconds * 1000;
+  const retry = (check.checker.delayBeforeRetry?.value ?? DEFAULT_DELAY_BEFORE_RETRY_S) * 1000;
+  const timeout = (check.checker.connectTimeout?.value ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000;
+  const near = (a: number, b: number) => Math.abs(a - b) <= CADENCE_TOLERANCE * b;
+  const off = series.filter((p) => {
+    const obs = typeof p.intervalMs === 'number' ? p.intervalMs : null;
+    if (obs === null || near(obs, d)) return false;
+    const failures = (p.down ?? 0) > 0;
+    return !(failures && (near(obs, retry) || (obs >= d * (1 - CADENCE_TOLERANCE) && obs <= (d + timeout + retry) * (1 + CADENCE_TOLERANCE))));
+  });
+  if (!off.length) return;
+  const key = `${check.director.name}|${at.file}|${at.line}`;
+  let group = offCadence.get(key);
+  if (!group) {
+    group = { who: x.c.directors.label(off[0].director), at, seconds, explicit: !!(check.vs.delayLoop || check.rs.delayLoop || check.checker.delayLoop), series: [] };
+    offCadence.set(key, group);
+  }
+  for (const probe of off) group.series.push({ check, probe });
+}
+
+/** One finding per delay_loop line, naming every series it does not fit. */
+function flushCadence(x: Report, offCadence: OffCadence): void {
+  for (const g of offCadence.values()) {
+    const probes = g.series.map((s) => s.probe);
+    x.add('hc-delay-loop', 'warning', g.who, g.explicit ? 'check.finding.hc.delay-loop' : 'check.finding.hc.delay-loop-default', {
+      director: g.who,
+      targets: g.series.map((s) => `${s.check.target} (${CHECKER_NAME[s.check.kind]})`).join(', '),
+      wire: [...new Set(probes.map((p) => x.c.i18n.fmt.seconds(p.intervalMs ?? NaN)))].join(', '),
+      conf: String(g.seconds), where: x.where(g.at),
+    }, [g.at], probes.flatMap((p) => p.frames.slice(0, 3)), probes.map((p) => p.id));
+  }
+  offCadence.clear();
+}
