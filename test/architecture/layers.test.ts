@@ -49,8 +49,8 @@ const KNOWN_LANGUAGE = [
 
 const layer = (f: string) => f.split('/')[0].replace(/\.ts$/, '');
 
-/** The findings contract a renderer may read: the event and note types and the pipeline's Analysis. */
-const FINDINGS = new Set(['analyse/events.ts', 'analyse/notes.ts', 'pipeline.ts']);
+/** The findings contract a renderer may read: the event and note types, the episodes built from the events once, the pipeline's Analysis. */
+const FINDINGS = new Set(['analyse/events.ts', 'analyse/notes.ts', 'analyse/episodes.ts', 'pipeline.ts']);
 const isFindings = (f: string) => FINDINGS.has(f) || /^analyse\/[^/]+\/events\.ts$/.test(f);
 
 describe('the source keeps to the pipeline', () => {
