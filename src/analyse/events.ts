@@ -9,20 +9,7 @@ import type { ArpEvent } from './arp/events.js';
 import type { CheckEvent } from './checks/events.js';
 import type { LvsEvent } from './lvs/events.js';
 
-export type Severity = 'info' | 'notice' | 'warning';
-
-/** What every event has. */
-export interface EventBase {
-  /** `e1`, `e2` … in the order the analysers emitted them. */
-  id: string;
-  /** Seconds since the epoch. */
-  time: number;
-  /** Frame numbers that show the event. */
-  frames: number[];
-  severity: Severity;
-  /** TRANSITIONAL (issue #13): the sentence an analyser not converted yet still writes; goes once all emit facts. */
-  summary?: string;
-}
+export type { EventBase, Severity } from './event-base.js';
 
 export type AnalysisEvent = VrrpEvent | ArpEvent | CheckEvent | LvsEvent;
 export type EventKind = AnalysisEvent['kind'];

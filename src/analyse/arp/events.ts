@@ -1,7 +1,7 @@
 // What the ARP/ND analyser finds: gratuitous ARP (or unsolicited NA) bursts tied to the takeover they
 // announce, takeovers nobody announced, and MAC changes no takeover explains.
 
-import type { EventBase } from '../events.js';
+import type { EventBase } from '../event-base.js';
 
 /** A burst of gratuitous ARPs (or IPv6 unsolicited neighbour advertisements) for one IP from one MAC. */
 export interface ArpGarp extends EventBase {

@@ -1,7 +1,7 @@
 // What the health-check analyser finds: the probes of each director's checker on each real server, and
 // the verdicts. Facts only: the words are in src/present/say/checks.ts.
 
-import type { EventBase } from '../events.js';
+import type { EventBase } from '../event-base.js';
 
 export type Checker = 'tcp' | 'http' | 'ssl' | 'smtp' | 'ping' | 'udp' | 'dns' | 'misc';
 

@@ -2,7 +2,7 @@
 // changes, the sorry server, IPVS sync, connections across a takeover, and outages of a VIP. Facts
 // only: the words are in src/present/say/lvs.ts.
 
-import type { EventBase } from '../events.js';
+import type { EventBase } from '../event-base.js';
 import type { Checker } from '../checks/events.js';
 
 export type Method = 'nat' | 'dr' | 'tun';

@@ -2,7 +2,7 @@
 // resignations, silences, split brains, disagreements between routers, adverts receivers drop, late
 // adverts. Facts only: the words are in src/present/say/vrrp.ts.
 
-import type { EventBase } from '../events.js';
+import type { EventBase } from '../event-base.js';
 import type { TakeoverReason } from './rules.js';
 
 export type Family = 4 | 6;

@@ -1,6 +1,6 @@
 // The words of the ARP/ND findings (src/analyse/arp/events.ts).
 
-import type { EventSentences, NoteSentences } from './index.js';
+import type { EventSentences, NoteSentences } from './types.js';
 import type { MessageKey } from '../i18n/index.js';
 
 export const arpEvents: EventSentences<'arp.garp' | 'arp.conflict' | 'arp.missing-garp'> = {

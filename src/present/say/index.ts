@@ -8,10 +8,8 @@ import { I18n, type Lang } from '../i18n/index.js';
 import { arpEvents, arpNotes } from './arp.js';
 import { tcpNotes } from './tcp.js';
 
-/** How one domain says its events: a sentence per kind. */
-export type EventSentences<K extends EventKind> = { [P in K]: (e: EventOf<P>, say: Say) => string };
-/** How one domain says its notes. */
-export type NoteSentences<K extends NoteKind> = { [P in K]: (n: NoteOf<P>, say: Say) => string };
+import type { EventSentences, NoteSentences, Say as Words } from './types.js';
+export type { EventSentences, NoteSentences } from './types.js';
 
 /** TRANSITIONAL (issue #13): kinds whose analyser still writes its own sentence (event.summary). */
 type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents>;
@@ -20,7 +18,7 @@ const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventK
 /** TRANSITIONAL (issue #13): Partial until every domain's notes have their words. */
 const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...tcpNotes, legacy: (n) => n.text };
 
-export class Say {
+export class Say implements Words {
   readonly i18n: I18n;
   private readonly byId = new Map<string, AnalysisEvent>();
   private indexed = 0;
