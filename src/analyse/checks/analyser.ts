@@ -13,12 +13,12 @@ import { isSmtpPort, type Packet } from '../../dissect/packet.js';
 import { copyBytes } from '../../dissect/bytes.js';
 import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { frameTime } from '../../io/frame.js';
-import type { MessageKey } from '../../present/i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
+import type { Checker, HcState } from './events.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 
-export type Checker = 'tcp' | 'http' | 'ssl' | 'smtp' | 'ping' | 'udp' | 'dns' | 'misc';
+export type { Checker } from './events.js';
 export type Verdict = 'up' | 'down';
 
 const MAX_SERIES = 4096;
@@ -377,24 +377,23 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (probe.verdict === 'up') s.up++; else s.down++;
     if (detail && s.details.size < 8) s.details.add(detail);
     if (s.frames.length < MAX_EVENT_FRAMES) s.frames.push(probe.frame);
-    const { i18n } = ctx;
     // A page that differs from the one the series started with, while the status stays 2xx: the cause
     // of digest failures (the digest configured is the genhash of the page as it was).
-    let contentNote = '';
+    let digestChanged: { from: string; to: string } | null = null;
     // Only pages served with success count: an error page differs from the page by nature.
     if (probe.md5 && probe.verdict === 'up') {
       const reference = s.md5s[0];
       if (reference && reference !== probe.md5) {
-        contentNote = i18n.t('hc.comment.digest-changed', { from: reference, to: probe.md5 });
-        if (probe.verdict === 'up') { probe.verdict = 'down'; probe.reason = 'page changed'; s.up--; s.down++; }
+        digestChanged = { from: reference, to: probe.md5 };
+        probe.verdict = 'down'; probe.reason = 'page changed'; s.up--; s.down++;
       }
       if (!s.md5s.includes(probe.md5) && s.md5s.length < 32) s.md5s.push(probe.md5);
     }
     if (probe.verdict === 'down' || ctx.routineComments) {
-      ctx.comment(probe.frame, i18n.t(probe.verdict === 'up' ? 'hc.comment.up' : 'hc.comment.down', {
-        checker: i18n.t(`hc.checker.${checker}` as MessageKey), director, target, reason: probe.reason, nth: i18n.fmt.ordinal(s.count),
-      }) + contentNote, probe.verdict === 'up');
-    } else ctx.comment(probe.frame, '', true);
+      ctx.comment(probe.frame, {
+        note: 'hc.probe', checker, director, target, verdict: probe.verdict, reason: probe.reason, nth: s.count, digestChanged,
+      }, probe.verdict === 'up');
+    } else ctx.comment(probe.frame, null, true);
     if (probe.verdict !== s.state) {
       if (s.state !== null || probe.verdict === 'down') this.transition(s, probe, ctx);
       s.state = probe.verdict;
@@ -403,19 +402,11 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   private transition(s: Series, probe: Probe, ctx: EngineContext): void {
-    const { i18n } = ctx;
     // keepalived's rule: a real server is down as soon as one of its checkers fails.
     const others = [...this.series.values()].filter((o) => o !== s && o.director === s.director && o.target === s.target);
-    const othersUp = others.filter((o) => o.state === 'up').map((o) => i18n.t(`hc.checker.${o.checker}` as MessageKey));
-    const params = {
-      checker: i18n.t(`hc.checker.${s.checker}` as MessageKey), director: s.director, target: s.target, reason: probe.reason,
-      others: othersUp.join(', '),
-    };
-    let key: MessageKey = probe.verdict === 'down' ? (probe.reason === 'page changed' ? 'hc.state.down.digest' : 'hc.state.down') : 'hc.state.up';
-    if (probe.verdict === 'down' && othersUp.length) key = 'hc.state.down.others-up';
-    const e = ctx.emit({
+    const e = ctx.emit<Omit<HcState, 'id'>>({
       kind: 'hc.state', time: probe.time, frames: probe.frames, severity: probe.verdict === 'down' ? 'warning' : 'notice',
-      summary: i18n.t(key, params), target: s.target, state: probe.verdict, checker: s.checker, director: s.director, reason: probe.reason,
+      target: s.target, state: probe.verdict, checker: s.checker, director: s.director, reason: probe.reason,
       othersUp: others.filter((o) => o.state === 'up').map((o) => o.checker),
     });
     s.stateEvents.push(e);
@@ -423,21 +414,14 @@ export class HealthChecks implements Analyzer, FlowListener {
 
   finish(ctx: EngineContext, lastTime: number): void {
     this.expire(lastTime, ctx, true);
-    const { i18n } = ctx;
     for (const s of this.series.values()) {
       // One probe is no series (a lone connection of the right shape may be anything).
       if (s.count < 2 && s.stateEvents.length === 0) continue;
       const intervalMs = s.gaps.length ? Math.round(median(s.gaps)) : null;
-      const details = [...s.details].join('; ');
       ctx.emit({
         kind: 'hc.probe', time: s.first.time, frames: s.frames, severity: 'info',
-        summary: i18n.t(s.down ? 'hc.probe.some-down' : 'hc.probe', {
-          checker: i18n.t(`hc.checker.${s.checker}` as MessageKey), director: s.director, target: s.target, count: s.count,
-          interval: intervalMs === null ? '?' : i18n.fmt.seconds(intervalMs), down: s.down, details: details ? ` (${details})` : '',
-          delayLoop: intervalMs === null ? '?' : String(Math.round(intervalMs / 1000)),
-        }) + (s.md5s.length ? ' ' + i18n.t(s.md5s.length > 1 ? 'hc.genhash.changed' : 'hc.genhash', { md5: s.md5s[0], all: s.md5s.join(', ') }) : ''),
         checker: s.checker, director: s.director, target: s.target, count: s.count, intervalMs, up: s.up, down: s.down,
-        details, ...(s.md5s.length ? { genhash: s.md5s } : {}),
+        details: [...s.details].join('; '), ...(s.md5s.length ? { genhash: s.md5s } : {}),
       });
     }
   }
