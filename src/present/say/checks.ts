@@ -23,10 +23,12 @@ export const checkEvents: EventSentences<'hc.probe' | 'hc.state'> = {
   'hc.state': (e, say) => {
     const params = {
       checker: checkerName(e.checker, say), director: e.director, target: e.target, reason: e.reason,
-      others: e.othersUp.map((c) => checkerName(c, say)).join(', '),
+      others: (e.othersUp ?? []).map((c) => checkerName(c, say)).join(', '),
+      attempts: e.attempts ?? 1, retry: e.retry ?? Math.max(0, (e.attempts ?? 1) - 1),
+      successes: (e.attempts ?? 1) > 1 ? say.i18n.t('hc.state.up.successes', { count: e.attempts }) : '',
     };
-    let key: MessageKey = e.state === 'down' ? (e.reason === 'page changed' ? 'hc.state.down.digest' : 'hc.state.down') : 'hc.state.up';
-    if (e.state === 'down' && e.othersUp.length) key = 'hc.state.down.others-up';
+    let key: MessageKey = e.state === 'down' ? (e.reason === 'page changed' ? 'hc.state.down.digest' : params.attempts > 1 ? 'hc.state.down' : 'hc.state.down.once') : 'hc.state.up';
+    if (e.state === 'down' && e.othersUp?.length) key = 'hc.state.down.others-up';
     return say.i18n.t(key, params);
   },
 };
