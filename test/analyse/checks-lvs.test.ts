@@ -30,13 +30,15 @@ describe('health checks', () => {
     const { events } = run(analyzers(), probes('http', rs1, 0, 30, [10, 18]).sort(byTime));
     const series = events.find((e) => e.kind === 'hc.probe')!;
     expect(series).toMatchObject({ checker: 'http', director: d1, target: `${rs1}:80`, count: 15, intervalMs: 2000, down: 4 });
-    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(e.time - 1795550000), e.reason])).toEqual([['down', 10, 'refused'], ['up', 18, 'status 200']]);
+    // probes every 2 s and no retry between them (retry 0): down at the first failure; HTTP_GET is back after
+    // 1 + N successes (one url): the second, at 20 s (keepalived-semantics.md §1.2)
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(e.time - 1795550000), e.reason])).toEqual([['down', 10, 'refused'], ['up', 20, 'status 200']]);
   });
 
   it('genhash is the MD5 of the body, as keepalived --genhash computes it; a changed page fails a digest', () => {
     const page = (body: string) => `HTTP/1.0 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const frames: Timed[] = [];
-    ['ok\n', 'ok\n', 'changed\n', 'ok\n'].forEach((body, i) => frames.push(...connection({ client: d1, server: rs1, cport: 42000 + i, sport: 80, at: 2 * i, request: httpProbe(rs1), response: page(body) })));
+    ['ok\n', 'ok\n', 'changed\n', 'ok\n', 'ok\n'].forEach((body, i) => frames.push(...connection({ client: d1, server: rs1, cport: 42000 + i, sport: 80, at: 2 * i, request: httpProbe(rs1), response: page(body) })));
     const { events } = run(analyzers(), frames);
     expect(events.find((e) => e.kind === 'hc.probe')!.genhash).toEqual(['eff5bc1ef8ec9d03e640fc4370f5eacd', 'ec1bebaea2c042beb68f7679ddd106a4']); // md5sum of "ok\n" and "changed\n"
     expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, e.reason])).toEqual([['down', 'page changed'], ['up', 'status 200']]);
@@ -61,8 +63,9 @@ describe('health checks', () => {
   });
 
   it('a HTTP status outside 2xx is a failure', () => {
-    const frames = connection({ client: d1, server: rs1, cport: 41000, sport: 80, at: 0, request: httpProbe(rs1), response: 'HTTP/1.0 503 Busy\r\nContent-Length: 0\r\n\r\n' })
-      .concat(connection({ client: d1, server: rs1, cport: 41001, sport: 80, at: 2, request: httpProbe(rs1), response: ok }));
+    // (a verdict needs the cadence: two passing probes before, two after as HTTP_GET needs 1 + N to come back)
+    const frames = [0, 1, 2, 3, 4].flatMap((i) => connection({ client: d1, server: rs1, cport: 41000 + i, sport: 80, at: 2 * i, request: httpProbe(rs1),
+      response: i === 2 ? 'HTTP/1.0 503 Busy\r\nContent-Length: 0\r\n\r\n' : ok }));
     const { events } = run(analyzers(), frames);
     expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, e.reason])).toEqual([['down', 'status 503'], ['up', 'status 200']]);
   });

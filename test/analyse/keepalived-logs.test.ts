@@ -36,17 +36,6 @@ import { reportJsonOnce, type OurReport } from '../support/ours.js';
 
 // ------------------------------------------------------------------ known disagreements (named, with reasons)
 /** case → disagreement text (as the check words it) → reason. */
-// keepalived-semantics.md §8.1: hc.state flips on the first failing probe; keepalived removes a server only
-// after retry + 1 consecutive failures, delay_before_retry apart (these labs: retry 1, 1 s or 2 s), so the
-// event comes one delay_before_retry (or more) before keepalived's "Removing service".
-const HC_EARLY_DOWN = 'known bug §8.1: hc.state down on the first failed probe, keepalived removes after retry+1 failures';
-// §8.1: keepalived re-adds an HTTP_GET/SSL_GET server after 1 + N successes delay_loop apart (a TCP_CHECK
-// after one); hc.state flips on the first success, one or more delay_loops early.
-const HC_EARLY_UP = 'known bug §8.1: hc.state up on the first success, keepalived re-adds after 1+N successes delay_loop apart';
-// §8.1 + §8.4: the PING_CHECK series is keyed by the bare address; its down comes from the first lost echo.
-const HC_PING = 'known bug §8.1/§8.4: PING_CHECK down on the first lost echo, series keyed by address';
-// §8.2: a UDP probe without a reply is counted down after 3 s; keepalived concludes after connect_timeout and retries.
-const HC_UDP = 'known bug §8.1/§8.2: UDP_CHECK silence judged after 3 s on the first probe';
 // A vrrp.mismatch carries one keepalivedLog: the line of the router that receives the other's interval
 // (d1: "mine=1 sec rcv'd=2 sec"); d2's own line about d1's adverts is not quoted anywhere.
 const ONE_QUOTE = 'limitation: one keepalivedLog per vrrp.mismatch, the other receiver\'s line is not quoted';
@@ -60,19 +49,6 @@ const SILENT_DUAL_MASTER = 'open: a dual MASTER that does not advertise (re-arme
 // to its BACKUP line (20.02 s); the event ends at the wire's last dual advert, the log window 2 s later.
 const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert, d2 stays a silent MASTER 2 s longer';
 // Third set (captures/ivs3, issue #15), measured on the recordings of 2026-12-03:
-// §8.1: retry 2 / delay_before_retry 2; a block of d1's SYNs (TCP reset) made one attempt (rs1 at 46.46 s) or two
-// (rs2 65.11 + 67.12 s, rs1 80.60 + 82.60 s) fail and the next retry pass; keepalived logged no Removing and no
-// Adding service, the analysis flips down on the first reset and up on the passing retry.
-const HC_RETRY_RECOVERED = 'known bug §8.1: failed attempts recovered by a retry (retry 2) are a hc.state down/up pair; keepalived removed nothing';
-// HTTP_GET with url /health and url /status (no digest): one URL per check, in turn. The analysis compares the body
-// of each probe with the previous one, whatever its URL ("the page changed (its MD5 differs)"), so the URL
-// alternation alone is a down (6.97 s, before any failure) and its up; after the real failure it goes up on the
-// first success (30.31 s) although keepalived needs 1 + 2 successes (38.11, 41.22, 44.27 s → Adding at 36.70 s rel.),
-// and the next URL change is another false down/up (36.65 / 39.72 s).
-const HC_TWO_URLS = 'known bug: HTTP_GET with two url blocks: bodies of different URLs compared as one page (false digest failure), up on the first success instead of 1+N';
-// §8.2: UDP_CHECK without require_reply (rs4:9): a check with no reply and no ICMP error succeeds after
-// connect_timeout; keepalived logged nothing during the 20 s of silence. The analysis says down after 3 s.
-const HC_UDP_SILENCE = 'known bug §8.2: UDP_CHECK without require_reply: silence is a success in keepalived, down here';
 // SIGHUP reload that drops rs1 and adds rs3 (ivs3/reload-pool): keepalived logs "service [10.1.0.21]:tcp:80 no
 // longer exist" and "Removing service" (no check verdict), and adds rs3 to IPVS with no "Adding service" line
 // (ipvsadm shows rs2 + rs3 from the next snapshot). The analysis has no event for a configuration change.
@@ -99,29 +75,6 @@ const LOSSY_DUAL_MASTER = 'open: a dual MASTER from lost adverts is told as sile
 const LATE_START = 'not modelled: a capture starting mid-run; the master already in place is announced as a new vrrp.master (initial)';
 
 const KNOWN: Record<string, Record<string, string>> = {
-  'ivs3-check-retry-recovered': {
-    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 24.180 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
-    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 26.213 s: no \"Adding service\" within 1 s": HC_RETRY_RECOVERED,
-    "hc.state down of 10.1.0.22:80 (tcp) from 10.1.0.11 at 42.837 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
-    "hc.state up of 10.1.0.22:80 (tcp) from 10.1.0.11 at 46.868 s: no \"Adding service\" within 1 s": HC_RETRY_RECOVERED,
-    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 58.321 s: no \"Removing service\" within 1 s": HC_RETRY_RECOVERED,
-    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 62.328 s: no \"Adding service\" within 1 s": HC_RETRY_RECOVERED,
-  },
-  'ivs3-http-two-urls': {
-    "d1 \"Removing service 10.1.0.21:80\" at 18.280 s: the hc.state down (http) is 5.119 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.21:80\" at 36.701 s: the hc.state up (http) is 6.391 s earlier": HC_TWO_URLS,
-    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 6.972 s: no \"Removing service\" within 1 s": HC_TWO_URLS,
-    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 10.060 s: no \"Adding service\" within 1 s": HC_TWO_URLS,
-    "hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 36.649 s: no \"Removing service\" within 1 s": HC_TWO_URLS,
-    "hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 39.719 s: no \"Adding service\" within 1 s": HC_TWO_URLS,
-  },
-  'ivs3-udp-check': {
-    "d1 \"Removing service 10.1.0.23:7\" at 18.084 s: the hc.state down (udp) is 6.014 s earlier": HC_UDP,
-    "d1 \"Removing service 10.1.0.23:7\" at 45.183 s: the hc.state down (udp) is 2.021 s earlier": HC_EARLY_DOWN,
-    "d1 \"Removing service 10.1.0.24:9\" at 45.819 s: the hc.state down (udp) is 2.012 s earlier": HC_EARLY_DOWN,
-    "hc.state down of 10.1.0.24:9 (udp) from 10.1.0.11 at 16.758 s: no \"Removing service\" within 1 s": HC_UDP_SILENCE,
-    "hc.state up of 10.1.0.24:9 (udp) from 10.1.0.11 at 31.771 s: no \"Adding service\" within 1 s": HC_UDP_SILENCE,
-  },
   'ivs3-reload-pool': {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
     ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.realserver ${i % 2 ? 'in' : 'out'} of 10.1.0.22:80 at ${t} s: no "${i % 2 ? 'Adding' : 'Removing'} service" in the two delay_loops before`, RELOAD_NEW_SERVER])),
@@ -155,61 +108,6 @@ const KNOWN: Record<string, Record<string, string>> = {
     // d1 MASTER throughout; its adverts stuck in the ARP queue (broadcast who-has 10.0.0.12 from 14 s) until d2's link is up (29.2 s)
     'vrrp.master of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
     'arp.missing-garp of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER + ' (and no GARP is expected: d1 never changed state)',
-  },
-  'healthcheck-mix': {
-    "d1 \"Removing service 10.1.0.21:80\" at 12.056 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.21:80\" at 26.175 s: the hc.state up (http) is 2.110 s earlier": HC_EARLY_UP,
-    "d1 \"Removing service 10.1.0.23:25\" at 34.484 s: the hc.state down (smtp) is 1.004 s earlier": HC_EARLY_DOWN,
-    "d1 \"Removing service 10.1.0.22:80\" at 56.074 s: the hc.state down (http) is 1.024 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.22:80\" at 70.169 s: the hc.state up (http) is 2.040 s earlier": HC_EARLY_UP,
-    "d1 \"Removing service 10.1.0.24:443\" at 78.144 s: the hc.state down (ssl) is 1.005 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.24:443\" at 92.263 s: the hc.state up (ssl) is 2.113 s earlier": HC_EARLY_UP,
-    "d2 \"Removing service 10.1.0.21:80\" at 12.190 s: the hc.state down (http) is 1.007 s earlier": HC_EARLY_DOWN,
-    "d2 \"Adding service 10.1.0.21:80\" at 26.237 s: the hc.state up (http) is 2.037 s earlier": HC_EARLY_UP,
-    "d2 \"Removing service 10.1.0.23:25\" at 34.687 s: the hc.state down (smtp) is 1.048 s earlier": HC_EARLY_DOWN,
-    "d2 \"Removing service 10.1.0.22:80\" at 56.297 s: the hc.state down (http) is 1.021 s earlier": HC_EARLY_DOWN,
-    "d2 \"Adding service 10.1.0.22:80\" at 70.392 s: the hc.state up (http) is 2.030 s earlier": HC_EARLY_UP,
-    "d2 \"Removing service 10.1.0.24:443\" at 78.834 s: the hc.state down (ssl) is 1.003 s earlier": HC_EARLY_DOWN,
-    "d2 \"Adding service 10.1.0.24:443\" at 92.915 s: the hc.state up (ssl) is 2.072 s earlier": HC_EARLY_UP,
-  },
-  'ivs-checks-variant': {
-    "d1 \"Removing service 10.1.0.21:80\" at 25.022 s: the hc.state down (http) is 2.003 s earlier": HC_EARLY_DOWN,
-    "d1 \"Removing service 10.1.0.24:53\" at 26.754 s: the hc.state down (dns) is 2.006 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.21:80\" at 50.087 s: the hc.state up (http) is 5.054 s earlier": HC_EARLY_UP,
-    "d1 \"Removing service 10.1.0.23:7\" at 64.135 s: the hc.state down (udp) is 2.004 s earlier": HC_UDP,
-    "d1 \"Removing service 10.1.0.22:80\" at 68.059 s: the hc.state down (ping) is 8.012 s earlier": HC_PING,
-  },
-  'ivs-lvs-dr': {
-    "d1 \"Removing service 10.0.0.22:80\" at 22.519 s: the hc.state down (http) is 1.005 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.0.0.22:80\" at 40.615 s: the hc.state up (http) is 3.086 s earlier": HC_EARLY_UP,
-    "d2 \"Removing service 10.0.0.22:80\" at 22.520 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
-    "d2 \"Adding service 10.0.0.22:80\" at 40.611 s: the hc.state up (http) is 3.082 s earlier": HC_EARLY_UP,
-  },
-  'ivs-lvs-tun': {
-    "d1 \"Removing service 10.1.0.21:80\" at 23.739 s: the hc.state down (tcp) is 1.004 s earlier": HC_EARLY_DOWN,
-    "d2 \"Removing service 10.1.0.21:80\" at 23.765 s: the hc.state down (tcp) is 1.003 s earlier": HC_EARLY_DOWN,
-  },
-  'ivs-sorry-variant': {
-    "d1 \"Removing service 172.16.60.33:80\" at 19.418 s: the hc.state down (tcp) is 1.004 s earlier": HC_EARLY_DOWN,
-    "d1 \"Removing service 172.16.60.31:80\" at 30.020 s: the hc.state down (tcp) is 1.009 s earlier": HC_EARLY_DOWN,
-    "d1 \"Removing service 172.16.60.32:80\" at 39.992 s: the hc.state down (tcp) is 1.004 s earlier": HC_EARLY_DOWN,
-    "d2 \"Removing service 172.16.60.33:80\" at 19.418 s: the hc.state down (tcp) is 1.006 s earlier": HC_EARLY_DOWN,
-    "d2 \"Removing service 172.16.60.31:80\" at 30.015 s: the hc.state down (tcp) is 1.006 s earlier": HC_EARLY_DOWN,
-    "d2 \"Removing service 172.16.60.32:80\" at 39.966 s: the hc.state down (tcp) is 1.007 s earlier": HC_EARLY_DOWN,
-  },
-  'quorum-sorry-back': {
-    "d1 \"Removing service 10.1.0.21:80\" at 11.761 s: the hc.state down (http) is 1.007 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.21:80\" at 25.846 s: the hc.state up (http) is 2.072 s earlier": HC_EARLY_UP,
-    "d1 \"Removing service 10.1.0.21:80\" at 36.897 s: the hc.state down (http) is 1.001 s earlier": HC_EARLY_DOWN,
-    "d1 \"Removing service 10.1.0.22:80\" at 37.615 s: the hc.state down (http) is 1.004 s earlier": HC_EARLY_DOWN,
-    "d1 \"Adding service 10.1.0.22:80\" at 51.777 s: the hc.state up (http) is 2.155 s earlier": HC_EARLY_UP,
-    "d1 \"Adding service 10.1.0.21:80\" at 53.027 s: the hc.state up (http) is 2.085 s earlier": HC_EARLY_UP,
-    "d2 \"Removing service 10.1.0.21:80\" at 11.766 s: the hc.state down (http) is 1.011 s earlier": HC_EARLY_DOWN,
-    "d2 \"Adding service 10.1.0.21:80\" at 25.841 s: the hc.state up (http) is 2.068 s earlier": HC_EARLY_UP,
-    "d2 \"Removing service 10.1.0.21:80\" at 36.895 s: the hc.state down (http) is 1.003 s earlier": HC_EARLY_DOWN,
-    "d2 \"Removing service 10.1.0.22:80\" at 37.626 s: the hc.state down (http) is 1.002 s earlier": HC_EARLY_DOWN,
-    "d2 \"Adding service 10.1.0.22:80\" at 51.781 s: the hc.state up (http) is 2.150 s earlier": HC_EARLY_UP,
-    "d2 \"Adding service 10.1.0.21:80\" at 53.019 s: the hc.state up (http) is 2.078 s earlier": HC_EARLY_UP,
   },
   'vrrp-interval-mismatch': {
     "VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 12.109 to 22.213 s: no vrrp.split-brain with that start and end (±1.5 s)": SILENT_DUAL_MASTER,

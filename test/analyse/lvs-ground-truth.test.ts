@@ -33,17 +33,6 @@ const labs = [...labDirs(LABS), ...labDirs(OWN), ...labDirs(OWN3)].filter((dir) 
 // ------------------------------------------------------------------ known disagreements (named, with reasons)
 // Measured on the third set (captures/ivs3, recorded 2026-12-03); times are seconds since the lab's scenario_begin (t0).
 // The same cases, seen from keepalived's log lines, are in keepalived-logs.test.ts's KNOWN with their measurements.
-// §8.1: failed attempts that a retry recovered (retry 2) are a down/up pair; keepalived logged no Removing/Adding.
-const RETRY_RECOVERED = 'known bug §8.1: failed attempts recovered by a retry are a hc.state down/up pair; keepalived removed nothing';
-// HTTP_GET with two url blocks: the bodies of /health and /status are compared as one page ("page changed"), so the
-// URL alternation alone is a down/up pair before any failure (21.13 / 24.22 s) and after the recovery (50.81 s: down,
-// left down at the end); the recovery is an up on the first success (44.47 s) instead of keepalived's 1 + 2 (Adding
-// at 50.86 s). Left down, rs1 never comes back into the pool although 2 client connections reached it after Adding.
-const TWO_URLS = 'known bug: HTTP_GET with two url blocks: bodies of different URLs compared as one page (false digest failure); up on the first success, not 1+N';
-// §8.2: UDP_CHECK. rs3:7 (require_reply) silent from 23.31 s: the analysis says down on the first unanswered probe
-// (25.58 s), keepalived removed it after retry+1 timeouts (31.59 s, 6.01 s later: outside two delay_loops);
-// rs4:9 (no require_reply): silence is a success in keepalived (no line), down/up here (30.26 / 45.28 s).
-const UDP_SILENCE = 'known bug §8.2: UDP_CHECK silence judged down on the first probe (require_reply: 6 s before keepalived; without it: keepalived never removes)';
 // SIGHUP reload (rs1 dropped, rs3 added): keepalived's "Removing service" of rs1 (39.92 s) is no check verdict; rs3
 // joins IPVS with no log line (ipvsadm: rs2 + rs3 from the snapshot at 41.35 s) and is taken for a sorry server:
 // each rr turn between rs2 and rs3 (a new client connection every 0.5 s) is an lvs.realserver out/in of rs2 and an
@@ -53,33 +42,6 @@ const RELOAD_FLIPS = ['40.291', '40.793', '41.300', '41.807', '42.291', '42.819'
 
 /** lab → check → disagreement (as the check words it) → reason. */
 const KNOWN: Record<string, Record<string, Record<string, string>>> = {
-  'ivs3/check-retry-recovered': {
-    'hc.state': {
-      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 48.086 s': RETRY_RECOVERED,
-      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 50.119 s': RETRY_RECOVERED,
-      'invented hc.state down of 10.1.0.22:80 (tcp) from 10.1.0.11 at 66.742 s': RETRY_RECOVERED,
-      'invented hc.state up of 10.1.0.22:80 (tcp) from 10.1.0.11 at 70.774 s': RETRY_RECOVERED,
-      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 82.226 s': RETRY_RECOVERED,
-      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 86.234 s': RETRY_RECOVERED,
-    },
-  },
-  'ivs3/http-two-urls': {
-    'hc.state': {
-      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 21.130 s': TWO_URLS,
-      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 24.218 s': TWO_URLS,
-      'invented hc.state up of 10.1.0.21:80 (http) from 10.1.0.11 at 44.468 s': TWO_URLS,
-      'invented hc.state down of 10.1.0.21:80 (http) from 10.1.0.11 at 50.807 s': TWO_URLS,
-    },
-    pool: { 'lvs.realserver in of 10.1.0.21:80 at 50.859 s (its check): none within 6 s': TWO_URLS },
-  },
-  'ivs3/udp-check': {
-    'hc.state': {
-      'd1 removing 10.1.0.23:7 at 31.590 s: no hc.state down within two delay_loops': UDP_SILENCE,
-      'invented hc.state down of 10.1.0.23:7 (udp) from 10.1.0.11 at 25.576 s': UDP_SILENCE,
-      'invented hc.state down of 10.1.0.24:9 (udp) from 10.1.0.11 at 30.264 s': UDP_SILENCE,
-      'invented hc.state up of 10.1.0.24:9 (udp) from 10.1.0.11 at 45.277 s': UDP_SILENCE,
-    },
-  },
   'ivs3/reload-pool': {
     'hc.state': { 'd1 removing 10.1.0.21:80 at 39.917 s: no hc.state down within two delay_loops': RELOAD },
     pool: {

@@ -45,7 +45,7 @@ export function storyEvents(): AnalysisEvent[] {
     { kind: 'lvs.sync', time: T0 + 3.5, frames: [8], severity: 'info', summary: 'IPVS sync from 10.1.0.11.', sender: '10.1.0.11', syncid: 51, version: 1, connections: 3 },
     { kind: 'vrrp.silent', time: T0 + 8, frames: [10], severity: 'warning', summary: '10.0.0.11 stopped advertising.', vrid: 51, router: '10.0.0.11', lastAdvertFrame: 10 },
     { kind: 'svc.outage', time: T0 + 8, frames: [11, 17], severity: 'warning', summary: 'Clients of 10.0.0.100:80 unanswered for 1.5 s.', vip: '10.0.0.100:80', start: T0 + 8, end: T0 + 9.5, durationMs: 1500 },
-    { kind: 'hc.state', time: T0 + 8.5, frames: [12], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http' },
+    { kind: 'hc.state', time: T0 + 8.5, frames: [12], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http', director: '10.0.0.11', reason: 'refused', othersUp: [] },
     { kind: 'lvs.realserver', time: T0 + 8.6, frames: [13], severity: 'notice', summary: '10.1.0.21:80 gets no new connection.', realServer: '10.1.0.21:80', state: 'out' },
     { kind: 'vrrp.master', time: T0 + 9, frames: [16], severity: 'notice', summary: '10.0.0.12 takes over VRID 51 after 3.61 s.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: '10.0.0.11', gapMs: 3610 },
     { kind: 'vrrp.split-brain', time: T0 + 12, frames: [20, 21], severity: 'warning', summary: 'Two masters for VRID 51.', vrid: 51, routers: ['10.0.0.11', '10.0.0.12'], start: T0 + 12, end: T0 + 13.5 },
@@ -56,7 +56,7 @@ export function storyEvents(): AnalysisEvent[] {
     { kind: 'vrrp.mismatch', time: T0 + 16.7, frames: [31], severity: 'warning', summary: 'Advert intervals differ.', vrid: 51, field: 'advertInterval', values: { '10.0.0.11': 1000, '10.0.0.12': 2000 } },
     { kind: 'vrrp.invalid', time: T0 + 16.8, frames: [32], severity: 'warning', summary: 'TTL 64: receivers drop it.', vrid: 51, router: '10.0.0.13', problem: 'TTL 64, not 255' },
     { kind: 'arp.conflict', time: T0 + 16.9, frames: [33], severity: 'warning', ip: '10.0.0.100', macs: ['02:00:0a:00:00:0b', '02:00:0a:00:00:0c'], count: 1, betweenRouters: true },
-    { kind: 'hc.state', time: T0 + 18, frames: [35], severity: 'notice', summary: '10.1.0.21:80 passes again.', target: '10.1.0.21:80', state: 'up', checker: 'http' },
+    { kind: 'hc.state', time: T0 + 18, frames: [35], severity: 'notice', summary: '10.1.0.21:80 passes again.', target: '10.1.0.21:80', state: 'up', checker: 'http', director: '10.0.0.11', reason: 'status 200', othersUp: [] },
     { kind: 'lvs.realserver', time: T0 + 18.2, frames: [36], severity: 'notice', summary: '10.1.0.21:80 is back in the pool.', realServer: '10.1.0.21:80', state: 'in' },
   ];
   return ev.map((e, i) => ({ ...e, id: e.id ?? 'e' + (i + 1) }) as AnalysisEvent);

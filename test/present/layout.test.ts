@@ -36,11 +36,11 @@ const FAILOVER: E[] = [
 const SERVICE: E[] = [
   { id: 's1', kind: 'hc.probe', time: T0 + 0.5, frames: [2, 4], severity: 'info', summary: 'HTTP_GET probes of 10.1.0.21:80.', checker: 'http', director: '10.1.0.11', target: '10.1.0.21:80', count: 12, intervalMs: 2000, details: 'GET /health 200' },
   { id: 's2', kind: 'lvs.forward', time: T0 + 2, frames: [6], severity: 'info', summary: 'Connections to 10.0.0.100:80 go to 10.1.0.21:80 (NAT).', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 8 },
-  { id: 's3', kind: 'hc.state', time: T0 + 6, frames: [13], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http' },
+  { id: 's3', kind: 'hc.state', time: T0 + 6, frames: [13], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http', director: '10.1.0.11', reason: 'refused', othersUp: [] },
   { id: 's4', kind: 'lvs.realserver', time: T0 + 6.5, frames: [14], severity: 'notice', summary: '10.1.0.21:80 gets no new connection.', realServer: '10.1.0.21:80', state: 'out' },
   { id: 's5', kind: 'lvs.sorry', time: T0 + 7, frames: [15], severity: 'warning', summary: 'The sorry server answers.', vip: '10.0.0.100:80', sorryServer: '10.1.0.99:80', start: T0 + 7, end: T0 + 12 },
   { id: 's6', kind: 'svc.outage', time: T0 + 6.2, frames: [13, 14], severity: 'warning', summary: 'Clients of 10.0.0.100:80 unanswered for 0.8 s.', vip: '10.0.0.100:80', start: T0 + 6.2, end: T0 + 7, durationMs: 800 },
-  { id: 's7', kind: 'hc.state', time: T0 + 12, frames: [25], severity: 'notice', summary: '10.1.0.21:80 passes again.', target: '10.1.0.21:80', state: 'up', checker: 'http' },
+  { id: 's7', kind: 'hc.state', time: T0 + 12, frames: [25], severity: 'notice', summary: '10.1.0.21:80 passes again.', target: '10.1.0.21:80', state: 'up', checker: 'http', director: '10.1.0.11', reason: 'status 200', othersUp: [] },
   { id: 's8', kind: 'lvs.realserver', time: T0 + 12.5, frames: [26], severity: 'notice', summary: '10.1.0.21:80 is back in the pool.', realServer: '10.1.0.21:80', state: 'in' },
 ];
 
@@ -86,7 +86,7 @@ describe('layout baselines (hand-built analyses; npm run golden rewrites them)',
       const now = render(c);
       // what the page must carry whatever the layout: every event's sentence and every listed frame
       const say = new Say(c.lang ?? 'en', c.events);
-      for (const e of c.events) { const s = say.summary(e); expect(now, e.id).toContain(c.render === 'html' ? s.replace(/'/g, '&#x27;') : mdText(s)); }
+      for (const e of c.events) { const s = say.summary(e); expect(now, e.id).toContain(c.render === 'html' ? s.replace(/'/g, '&#x27;').replace(/"/g, '&quot;') : mdText(s)); }
       const path = join(LAYOUT, c.file);
       if (WRITE) { mkdirSync(LAYOUT, { recursive: true }); writeFileSync(path, now); return; }
       expect(existsSync(path), `${c.file} is missing: run npm run golden and review it`).toBe(true);

@@ -13,12 +13,12 @@ import { isSmtpPort, type Packet } from '../../dissect/packet.js';
 import { copyBytes } from '../../dissect/bytes.js';
 import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { frameTime } from '../../io/frame.js';
-import type { MessageKey } from '../../present/i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
+import type { Checker, HcState } from './events.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 
-export type Checker = 'tcp' | 'http' | 'ssl' | 'smtp' | 'ping' | 'udp' | 'dns' | 'misc';
+export type { Checker } from './events.js';
 export type Verdict = 'up' | 'down';
 
 const MAX_SERIES = 4096;
@@ -50,6 +50,12 @@ interface ProbeObservation {
 
 export interface Probe {
   time: number;
+  /** When the attempt ended (the refusal, the reply, the close); null for a silence (no reply: it lasted connect_timeout). */
+  end?: number | null;
+  /** UDP_CHECK with no reply and no ICMP error: a success in keepalived unless require_reply (the spacing tells). */
+  silent?: boolean;
+  /** HTTP: the URL path (keepalived checks its url blocks in turn: one page each). */
+  page?: string;
   frame: number;
   verdict: Verdict;
   /** Why down: refused, timeout, reset, status 503, no 220 banner…; for up, the HTTP status etc. */
@@ -69,7 +75,26 @@ interface Series {
   down: number;
   first: Probe;
   last: Probe;
+  /** The last probe's verdict. */
   state: Verdict | null;
+  /** keepalived's verdict as the attempts' spacing tells it (null: none seen yet). */
+  verdict: Verdict | null;
+  /** Failed (or silent) attempts since the last success while up: the retries being counted. */
+  run: Probe[];
+  /** Successes in a row while down (HTTP_GET/SSL_GET need 1 + N). */
+  okRun: Probe[];
+  /** start→start gaps between two successes (the healthy cadence: delay_loop + the probe's time). */
+  okGaps: number[];
+  /** Inferred, seconds: connect_timeout (from silences), delay_before_retry, retry. */
+  ct: number | null;
+  dbr: number | null;
+  /** UDP_CHECK: a silence was retried, so it failed: require_reply is configured. */
+  requireReply: boolean;
+  /** While counting failed attempts: when a retry would have started by (see checkDeadlines). */
+  deadline: number;
+  retry: number | null;
+  /** Pages seen (HTTP url blocks) and the first digest of each. */
+  pages: Map<string, string>;
   /** Gaps between consecutive probe starts (ms), a bounded sample for the cadence. */
   gaps: number[];
   details: Set<string>;
@@ -111,7 +136,10 @@ export class HealthChecks implements Analyzer, FlowListener {
   private readonly pending = new Map<string, { time: number; frame: number; key: string; checker: Checker; detail: string }>();
   private lastTime = 0;
 
-  constructor(flows: TcpFlows) {
+  /** Series counting failed attempts, with the time by which a retry would have started. */
+  private readonly waiting = new Set<Series>();
+
+  constructor(private readonly flows: TcpFlows) {
     flows.subscribe(this);
   }
 
@@ -221,7 +249,9 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (flow.ended === 'open') return; // the capture ended in the middle of it
     const time = flow.sawSyn ? flow.synTime : flow.firstTime;
     const frames = [flow.synFrame || flow.firstFrame, flow.firstClientDataFrame, flow.firstServerDataFrame, flow.rstFrame || flow.finFrame].filter((n) => n > 0);
-    this.record(flow.clientIp, target, checker, { time, frame: frames[0], verdict, reason, md5, frames }, this.detailOf(checker, obs), ctx);
+    // A connection that got no answer lasted connect_timeout: its end is not on the wire.
+    const end = flow.ended === 'unanswered' ? null : flow.lastTime;
+    this.record(flow.clientIp, target, checker, { time, end, page: obs?.path, frame: frames[0], verdict, reason, md5, frames }, this.detailOf(checker, obs), ctx);
     // Marks the flow as a probe for the other analysers (a TCP_CHECK carries no observation).
     if (!flow.probe) flow.probe = PROBE_WITHOUT_DATA;
   }
@@ -299,6 +329,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (pkt.tcp || pkt.frame.noTimestamp || (!pkt.icmp && !pkt.icmpv6 && !pkt.udp)) return;
     const t = frameTime(pkt.frame);
     this.lastTime = t;
+    if (this.waiting.size) this.checkDeadlines(t, ctx);
     if (this.pending.size && (pkt.icmp || pkt.icmpv6 || pkt.udp)) this.matchReply(pkt, t, ctx);
     const net = pkt.net;
     if (!net || !this.directors.has(net.src)) return;
@@ -341,8 +372,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     this.pending.delete(key);
     if (pkt.dns && pkt.dns.rcode !== 0) { verdict = 'down'; reason = `DNS ${pkt.dns.rcodeName}`; }
     const [director, target] = p.key.split('|');
-    this.record(director, target, p.checker, { time: p.time, frame: p.frame, verdict, reason, frames: [p.frame, pkt.frame.n] }, p.detail, ctx);
-    void t;
+    this.record(director, target, p.checker, { time: p.time, end: t, frame: p.frame, verdict, reason, frames: [p.frame, pkt.frame.n] }, p.detail, ctx);
   }
 
   /** Probes with no reply within 3 s (keepalived's default connect_timeout is 5 s; pings wait 1-3 s). */
@@ -351,7 +381,12 @@ export class HealthChecks implements Analyzer, FlowListener {
       if (!all && t - p.time < 3) continue;
       this.pending.delete(k);
       const [director, target] = p.key.split('|');
-      this.record(director, target, p.checker, { time: p.time, frame: p.frame, verdict: 'down', reason: 'no reply', frames: [p.frame] }, p.detail, ctx);
+      // UDP_CHECK: silence until connect_timeout is a success unless require_reply (the spacing of the next
+      // attempts tells, see resolve); PING_CHECK and DNS_CHECK fail on it.
+      const silent = p.checker === 'udp';
+      this.record(director, target, p.checker, {
+        time: p.time, end: null, silent, frame: p.frame, verdict: silent ? 'up' : 'down', reason: 'no reply', frames: [p.frame],
+      }, p.detail, ctx);
     }
   }
 
@@ -362,7 +397,10 @@ export class HealthChecks implements Analyzer, FlowListener {
     let s = this.series.get(key);
     if (!s) {
       if (this.series.size >= MAX_SERIES) return;
-      s = { key, director, target, checker, count: 0, up: 0, down: 0, first: probe, last: probe, state: null, gaps: [], details: new Set(), frames: [], md5s: [], stateEvents: [] };
+      s = {
+        key, director, target, checker, count: 0, up: 0, down: 0, first: probe, last: probe, state: null, verdict: null, run: [], okRun: [], okGaps: [],
+        ct: null, dbr: null, requireReply: false, deadline: 0, retry: null, pages: new Map(), gaps: [], details: new Set(), frames: [], md5s: [], stateEvents: [],
+      };
       this.series.set(key, s);
       const list = this.byTarget.get(target);
       if (list) list.push(s); else this.byTarget.set(target, [s]);
@@ -377,67 +415,203 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (probe.verdict === 'up') s.up++; else s.down++;
     if (detail && s.details.size < 8) s.details.add(detail);
     if (s.frames.length < MAX_EVENT_FRAMES) s.frames.push(probe.frame);
-    const { i18n } = ctx;
     // A page that differs from the one the series started with, while the status stays 2xx: the cause
     // of digest failures (the digest configured is the genhash of the page as it was).
-    let contentNote = '';
-    // Only pages served with success count: an error page differs from the page by nature.
+    let digestChanged: { from: string; to: string } | null = null;
+    // Only pages served with success count: an error page differs from the page by nature. Each url block
+    // is its own page (keepalived checks them in turn): a digest is compared with that URL's only.
     if (probe.md5 && probe.verdict === 'up') {
-      const reference = s.md5s[0];
-      if (reference && reference !== probe.md5) {
-        contentNote = i18n.t('hc.comment.digest-changed', { from: reference, to: probe.md5 });
-        if (probe.verdict === 'up') { probe.verdict = 'down'; probe.reason = 'page changed'; s.up--; s.down++; }
+      const page = probe.page ?? '';
+      const reference = s.pages.get(page);
+      if (reference === undefined) { if (s.pages.size < 32) s.pages.set(page, probe.md5); }
+      else if (reference !== probe.md5) {
+        digestChanged = { from: reference, to: probe.md5 };
+        probe.verdict = 'down'; probe.reason = 'page changed'; s.up--; s.down++;
       }
       if (!s.md5s.includes(probe.md5) && s.md5s.length < 32) s.md5s.push(probe.md5);
     }
     if (probe.verdict === 'down' || ctx.routineComments) {
-      ctx.comment(probe.frame, i18n.t(probe.verdict === 'up' ? 'hc.comment.up' : 'hc.comment.down', {
-        checker: i18n.t(`hc.checker.${checker}` as MessageKey), director, target, reason: probe.reason, nth: i18n.fmt.ordinal(s.count),
-      }) + contentNote, probe.verdict === 'up');
-    } else ctx.comment(probe.frame, '', true);
-    if (probe.verdict !== s.state) {
-      if (s.state !== null || probe.verdict === 'down') this.transition(s, probe, ctx);
-      s.state = probe.verdict;
-    }
+      ctx.comment(probe.frame, {
+        note: 'hc.probe', checker, director, target, verdict: probe.verdict, reason: probe.reason, nth: s.count, digestChanged,
+      }, probe.verdict === 'up');
+    } else ctx.comment(probe.frame, null, true);
+    if (s.state === 'up' && probe.verdict === 'up' && !probe.silent && !s.last.silent && s.okGaps.length < 64) s.okGaps.push(probe.time - s.last.time);
+    s.state = probe.silent ? s.state : probe.verdict;
     s.last = probe;
+    this.step(s, probe, ctx);
   }
 
-  private transition(s: Series, probe: Probe, ctx: EngineContext): void {
-    const { i18n } = ctx;
+  // --- keepalived's verdict (keepalived-semantics.md §1): retry + 1 failed attempts, delay_before_retry apart,
+  // take a server out; one success (HTTP_GET/SSL_GET: 1 + N, one per url block, delay_loop apart) puts it back.
+  // The analysis has no configuration: the spacing of the attempts tells where keepalived gave up (retries come
+  // delay_before_retry after the previous attempt ended, checks delay_loop after).
+
+  /** The healthy cadence (s): delay_loop plus a successful probe's time; null before two successes in a row. */
+  private cadence(s: Series): number | null {
+    return s.okGaps.length ? median(s.okGaps) : null;
+  }
+
+  private endOf(s: Series, p: Probe): number | null {
+    if (p.end !== undefined && p.end !== null) return p.end;
+    return s.ct === null ? null : p.time + s.ct;
+  }
+
+  private step(s: Series, p: Probe, ctx: EngineContext): void {
+    if (s.verdict === 'down') {
+      if (p.silent) return;
+      if (p.verdict === 'down') { s.okRun.length = 0; return; }
+      s.okRun.push(p);
+      if (s.okRun.length >= this.successesNeeded(s)) {
+        const ok = s.okRun;
+        s.okRun = [];
+        s.verdict = 'up';
+        this.transition(s, 'up', p.end ?? p.time, ok, p.reason, ctx);
+      }
+      return;
+    }
+    if (p.verdict === 'up' && !p.silent) {
+      if (s.run.length) this.resolve(s, p, ctx);
+      s.run.length = 0;
+      if ((s.verdict as Verdict | null) === 'down') { this.step(s, p, ctx); return; }
+      s.verdict = 'up';
+      return;
+    }
+    if (s.run.length < 64) s.run.push(p);
+    this.resolve(s, null, ctx);
+  }
+
+  /** 1 + N successes for HTTP_GET/SSL_GET (N url blocks: the pages seen; SSL hides them: 1), one for the others. */
+  private successesNeeded(s: Series): number {
+    if (s.checker === 'http') return 1 + Math.max(1, s.details.size);
+    if (s.checker === 'ssl') return 2;
+    return 1;
+  }
+
+  /**
+   * Looks for the point where keepalived gave up in the run of failed attempts, given the attempt that
+   * follows it (`next`, a success) or the run alone: a gap after a failed attempt of about delay_loop (not
+   * delay_before_retry) means no retry was left.
+   */
+  private resolve(s: Series, next: Probe | null, ctx: EngineContext): void {
+    const run = s.run;
+    const seq = next ? [...run, next] : run;
+    if (!seq.length) return;
+    const H = this.cadence(s);
+    // connect_timeout from silences: a silent attempt followed by a check lasts delay_loop + connect_timeout.
+    if (s.ct === null && H !== null) {
+      const silentGaps: number[] = [];
+      for (let i = 0; i + 1 < seq.length; i++) if (seq[i].end == null) silentGaps.push(seq[i + 1].time - seq[i].time);
+      if (silentGaps.length >= 2) {
+        const hi = Math.max(...silentGaps), lo = Math.min(...silentGaps);
+        // two spacings: the longer is a check; all alike over three gaps: checks only (no retry between)
+        if ((hi - lo >= 0.5 || silentGaps.length >= 3) && hi - H > 0.2) s.ct = Math.round((hi - H) * 10) / 10;
+      }
+    }
+    for (let i = 0; i + 1 < seq.length; i++) {
+      const a = seq[i], b = seq[i + 1];
+      const end = this.endOf(s, a);
+      if (end === null || H === null) return; // not decidable yet
+      const idle = b.time - end;
+      const isRetry = idle < H - 0.5;
+      if (isRetry) {
+        // a retry after a silence: that silence failed, so the UDP_CHECK has require_reply
+        if (a.silent) s.requireReply = true;
+        if (s.dbr === null || s.dbr > idle) s.dbr = Math.max(0, Math.round(idle * 10) / 10);
+        continue;
+      }
+      // a check gap after attempt i: keepalived gave up there (or a silent UDP probe succeeded)
+      const failed = seq.slice(0, i + 1);
+      if (failed.length === 1 && failed[0].silent && !s.requireReply) {
+        // UDP_CHECK: a silence not followed by a retry was a success (keepalived's default, no require_reply)
+        s.run = run.slice(i + 1);
+        this.resolve(s, next, ctx);
+        return;
+      }
+      this.giveUp(s, failed, end, ctx);
+      // the attempts after the verdict are probes of a server keepalived has taken out
+      for (const later of seq.slice(i + 1)) if (later !== next) this.step(s, later, ctx);
+      return;
+    }
+    // Still counting: once delay_loop has nearly passed since the last failed attempt with no retry started,
+    // keepalived gave up there (decided without waiting for the next check, for the analysers that read it).
+    const last = run[run.length - 1];
+    const end = last ? this.endOf(s, last) : null;
+    if (!next && end !== null && H !== null && this.waiting.size < MAX_SERIES) {
+      s.deadline = end + H - 0.5;
+      this.waiting.add(s);
+      ctx.wakeAt(this, s.deadline);
+    }
+  }
+
+  private giveUp(s: Series, failed: Probe[], end: number, ctx: EngineContext): void {
+    s.retry = failed.length - 1;
+    s.verdict = 'down';
+    s.okRun = [];
+    s.run = [];
+    this.waiting.delete(s);
+    this.transition(s, 'down', end, failed, failed[failed.length - 1].reason, ctx);
+  }
+
+  /** Series whose last failed attempt had no retry within delay_loop: keepalived gave up at its end. */
+  private checkDeadlines(t: number, ctx: EngineContext): void {
+    for (const s of this.waiting) {
+      if (!s.run.length || s.verdict === 'down') { this.waiting.delete(s); continue; }
+      if (t < s.deadline) continue;
+      const last = s.run[s.run.length - 1];
+      const end = this.endOf(s, last);
+      if (end === null) { this.waiting.delete(s); continue; }
+      // an attempt started since but not ended yet (its flow still open, its reply still awaited): wait for it
+      if (this.inFlight(s, last.time)) { s.deadline = t + 0.5; ctx.wakeAt(this, s.deadline); continue; }
+      this.waiting.delete(s);
+      if (s.run.length === 1 && last.silent && !s.requireReply) { s.run = []; continue; } // a silence that passed
+      this.giveUp(s, s.run, end, ctx);
+    }
+  }
+
+  private inFlight(s: Series, after: number): boolean {
+    for (const p of this.pending.values()) if (p.key === s.key && p.time > after) return true;
+    if (s.checker === 'ping' || s.checker === 'udp' || s.checker === 'dns') return false;
+    let found = false;
+    const sep = s.target.lastIndexOf(':');
+    const ip = s.target.slice(0, sep), port = Number(s.target.slice(sep + 1));
+    this.flows.forEachOpen((f) => { if (!found && f.clientIp === s.director && f.serverIp === ip && f.serverPort === port && f.firstTime > after) found = true; });
+    return found;
+  }
+
+  tick(t: number, ctx: EngineContext): void {
+    if (this.waiting.size) this.checkDeadlines(t, ctx);
+  }
+
+  private transition(s: Series, state: Verdict, time: number, attempts: Probe[], reason: string, ctx: EngineContext): void {
     // keepalived's rule: a real server is down as soon as one of its checkers fails.
     const others = [...this.series.values()].filter((o) => o !== s && o.director === s.director && o.target === s.target);
-    const othersUp = others.filter((o) => o.state === 'up').map((o) => i18n.t(`hc.checker.${o.checker}` as MessageKey));
-    const params = {
-      checker: i18n.t(`hc.checker.${s.checker}` as MessageKey), director: s.director, target: s.target, reason: probe.reason,
-      others: othersUp.join(', '),
-    };
-    let key: MessageKey = probe.verdict === 'down' ? (probe.reason === 'page changed' ? 'hc.state.down.digest' : 'hc.state.down') : 'hc.state.up';
-    if (probe.verdict === 'down' && othersUp.length) key = 'hc.state.down.others-up';
-    const e = ctx.emit({
-      kind: 'hc.state', time: probe.time, frames: probe.frames, severity: probe.verdict === 'down' ? 'warning' : 'notice',
-      summary: i18n.t(key, params), target: s.target, state: probe.verdict, checker: s.checker, director: s.director, reason: probe.reason,
-      othersUp: others.filter((o) => o.state === 'up').map((o) => o.checker),
+    const frames: number[] = [];
+    for (const a of attempts) for (const f of a.frames) if (frames.length < MAX_EVENT_FRAMES) frames.push(f);
+    const H = this.cadence(s);
+    const e = ctx.emit<Omit<HcState, 'id'>>({
+      kind: 'hc.state', time, frames, severity: state === 'down' ? 'warning' : 'notice',
+      target: s.target, state, checker: s.checker, director: s.director, reason,
+      othersUp: others.filter((o) => o.verdict !== 'down' && o.state === 'up').map((o) => o.checker),
+      attempts: attempts.length, spanMs: Math.round((time - attempts[0].time) * 1000),
+      ...(state === 'down' ? { retry: attempts.length - 1 } : {}),
+      delayBeforeRetryMs: s.dbr === null ? null : Math.round(s.dbr * 1000),
+      connectTimeoutMs: s.ct === null ? null : Math.round(s.ct * 1000),
+      delayLoopMs: H === null ? null : Math.round(H * 1000),
     });
     s.stateEvents.push(e);
   }
 
   finish(ctx: EngineContext, lastTime: number): void {
     this.expire(lastTime, ctx, true);
-    const { i18n } = ctx;
     for (const s of this.series.values()) {
       // One probe is no series (a lone connection of the right shape may be anything).
       if (s.count < 2 && s.stateEvents.length === 0) continue;
       const intervalMs = s.gaps.length ? Math.round(median(s.gaps)) : null;
-      const details = [...s.details].join('; ');
       ctx.emit({
         kind: 'hc.probe', time: s.first.time, frames: s.frames, severity: 'info',
-        summary: i18n.t(s.down ? 'hc.probe.some-down' : 'hc.probe', {
-          checker: i18n.t(`hc.checker.${s.checker}` as MessageKey), director: s.director, target: s.target, count: s.count,
-          interval: intervalMs === null ? '?' : i18n.fmt.seconds(intervalMs), down: s.down, details: details ? ` (${details})` : '',
-          delayLoop: intervalMs === null ? '?' : String(Math.round(intervalMs / 1000)),
-        }) + (s.md5s.length ? ' ' + i18n.t(s.md5s.length > 1 ? 'hc.genhash.changed' : 'hc.genhash', { md5: s.md5s[0], all: s.md5s.join(', ') }) : ''),
         checker: s.checker, director: s.director, target: s.target, count: s.count, intervalMs, up: s.up, down: s.down,
-        details, ...(s.md5s.length ? { genhash: s.md5s } : {}),
+        details: [...s.details].join('; '), ...(s.md5s.length ? { genhash: s.md5s } : {}),
+        retry: s.retry, delayBeforeRetryMs: s.dbr === null ? null : Math.round(s.dbr * 1000), connectTimeoutMs: s.ct === null ? null : Math.round(s.ct * 1000),
       });
     }
   }

@@ -21,9 +21,17 @@ export interface HcProbe extends EventBase {
   details: string;
   /** MD5 digests of the HTTP bodies, in order of appearance. */
   genhash?: string[];
+  /** Inferred from the attempts' spacing (null when no failure showed it): retries before keepalived gave up. */
+  retry: number | null;
+  /** Inferred delay_before_retry (the shortest wait between a failed attempt's end and the next attempt), ms. */
+  delayBeforeRetryMs: number | null;
+  /** Inferred connect_timeout (from attempts that got no answer: how long keepalived waited), ms. */
+  connectTimeoutMs: number | null;
 }
 
-/** Probe results of one target change. */
+/** keepalived's verdict on one target (what its log says as "Removing service" / "Adding service"), at the
+ *  moment it decided: the end of the last failed attempt (retry + 1 of them, delay_before_retry apart), or the
+ *  success that puts the server back (HTTP_GET/SSL_GET: the last of 1 + N, one per url block). */
 export interface HcState extends EventBase {
   kind: 'hc.state';
   target: string;
@@ -34,6 +42,17 @@ export interface HcState extends EventBase {
   reason: string;
   /** Other checkers of the same server still passing when this one fails. */
   othersUp: Checker[];
+  /** The attempts behind the verdict: failed attempts (down), successes in a row (up). */
+  attempts: number;
+  /** From the first of them to the verdict, ms. */
+  spanMs: number;
+  /** down: the retries that failed too (attempts − 1). */
+  retry?: number;
+  /** What the spacing of the attempts showed so far, ms (null when not seen). */
+  delayBeforeRetryMs: number | null;
+  connectTimeoutMs: number | null;
+  /** The healthy cadence (delay_loop plus a probe's time). */
+  delayLoopMs: number | null;
 }
 
 export type CheckEvent = HcProbe | HcState;
