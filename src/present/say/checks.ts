@@ -1,9 +1,8 @@
 // The words of the health-check findings (src/analyse/checks/events.ts).
 
-import type { EventSentences, NoteSentences } from './index.js';
+import type { EventSentences, NoteSentences, Say } from './types.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { Checker } from '../../analyse/checks/events.js';
-import type { Say } from './index.js';
 
 function checkerName(c: Checker, say: Say): string {
   return say.i18n.t(`hc.checker.${c}` as MessageKey);
