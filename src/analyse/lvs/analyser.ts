@@ -10,19 +10,18 @@ import type { IPv6 } from '../../dissect/ipv6.js';
 import type { Udp } from '../../dissect/udp.js';
 import type { Echo } from '../../dissect/types.js';
 import { frameTime } from '../../io/frame.js';
-import type { MessageKey } from '../../present/i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
 import type { HcState } from '../checks/events.js';
 import type { VrrpMaster } from '../vrrp/events.js';
-import type { LvsSorry } from './events.js';
+import type { LvsSorry, Method } from './events.js';
 import type { HealthChecks } from '../checks/analyser.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 import { isOpeningSyn } from '../../dissect/tcp.js';
 import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { NumberTable } from '../number-table.js';
 
-export type Method = 'nat' | 'dr' | 'tun';
+export type { Method } from './events.js';
 
 const MAX_PENDING = 20_000;
 const MAX_SERVICES = 256;
@@ -361,10 +360,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     rs.connections++;
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
     rs.director ??= director;
-    const { i18n } = ctx;
-    const commentKey: MessageKey = vport >= UDP_PORT ? 'lvs.comment.nat-udp' : `lvs.comment.${method}`;
-    if (ctx.routineComments) ctx.comment(n, i18n.t(commentKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
-    else ctx.comment(n, '', true);
+    ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: vport >= UDP_PORT ? 'nat-udp' : method, client: `${cip}:${cport}`, service: serviceId, server } : null, true);
 
     if (rs.sorry) {
       if (!svc.sorry || svc.sorry.end !== null) this.openSorry(svc, rs, t, n, ctx);
@@ -404,17 +400,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   private poolChange(svc: Service, rs: RealServer, state: 'in' | 'out', t: number, n: number, ctx: EngineContext): void {
     rs.state = state;
-    const { i18n } = ctx;
     const cause = this.explain(rs.id, state, t);
     const quorum = state === 'out' && svc.sorry && svc.sorry.end === null;
     const quorumBack = state === 'in' && svc.sorry && svc.sorry.end !== null && t - svc.sorry.end < 2;
-    const key: MessageKey = cause ? (state === 'out' ? 'lvs.realserver.out.hc' : 'lvs.realserver.in.hc')
-      : quorum ? 'lvs.realserver.out.quorum'
-      : quorumBack ? 'lvs.realserver.in.quorum'
-      : state === 'out' ? 'lvs.realserver.out' : 'lvs.realserver.in';
     ctx.emit({
       kind: 'lvs.realserver', time: t, frames: cause ? [...cause.frames.slice(0, 2), n] : [n], severity: state === 'out' ? 'warning' : 'notice',
-      summary: i18n.t(key, { server: rs.id, service: svc.id, cause: cause ? String(cause.summary) : '', checker: cause ? i18n.t(`hc.checker.${cause.checker}` as MessageKey) : '', reason: cause ? String(cause.reason ?? '') : '' }),
       realServer: rs.id, state, service: svc.id, cause: cause ? 'hc' : quorum || quorumBack ? 'quorum' : 'none',
       checker: cause ? cause.checker : null, reason: cause ? cause.reason : null, related: cause?.id ?? svc.sorry?.event?.id ?? null,
     });
@@ -424,7 +414,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     svc.sorry = { server: rs.id, start: t, startFrame: n, end: null, event: null };
     svc.sorry.event = ctx.emit({
       kind: 'lvs.sorry', time: t, frames: [n], severity: 'warning',
-      summary: ctx.i18n.t('lvs.sorry.open', { service: svc.id, sorry: rs.id }),
       vip: svc.id, sorryServer: rs.id, start: t, end: null,
     });
   }
@@ -435,7 +424,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const e = s.event!;
     e.end = t;
     e.frames.push(n);
-    e.summary = ctx.i18n.t('lvs.sorry', { service: svc.id, sorry: s.server, duration: ctx.i18n.fmt.seconds((t - s.start) * 1000) });
   }
 
   // --- outages seen by clients ---
@@ -485,12 +473,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
     const stop = end ?? f.last;
     const cause = this.outageCause(f.start, stop, svc.vip, svc.port === -1 ? null : svc.port >= UDP_PORT ? svc.port - UDP_PORT : svc.port);
-    const { i18n } = ctx;
     ctx.emit({
       kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
-      summary: i18n.t(svc.port === -1 ? 'svc.outage.ping' : svc.port >= UDP_PORT ? 'svc.outage.udp' : end === null ? 'svc.outage.open' : 'svc.outage', {
-        service: svc.port === -1 ? String(svc.vip) : svc.id, duration: i18n.fmt.seconds((stop - f.start) * 1000), count: f.count,
-      }) + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: String(cause.summary) }) : ''),
       vip: svc.id, probe: svc.port === -1 ? 'ping' : svc.port >= UDP_PORT ? 'udp' : 'tcp', start: f.start, end: stop, ongoing: end === null,
       durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
     });
@@ -610,24 +594,23 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       const same = seen.id === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);
       if (same) s.matched++; else s.mismatched++;
     }
-    const { i18n } = ctx;
-    if (ctx.routineComments) ctx.comment(pkt.frame.n, i18n.t('lvs.comment.sync', { sender, syncid: m.syncid, count: m.connections.length, conns: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`).join(', ') }), true);
+    ctx.comment(pkt.frame.n, ctx.routineComments ? {
+      note: 'lvs.sync', sender, syncid: m.syncid, count: m.connections.length,
+      examples: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`),
+    } : null, true);
   }
 
   finish(ctx: EngineContext): void {
     this.expirePending(Infinity, ctx);
     for (const p of this.pendingPings.values()) this.pingOutcome(p, false, ctx);
     this.pendingPings.clear();
-    const { i18n } = ctx;
     for (const svc of this.services.values()) {
       this.readOutcomes(svc, Infinity, ctx);
       if (svc.failures) this.closeOutage(svc, null, null, ctx);
-      if (svc.sorry && svc.sorry.end === null && svc.sorry.event) svc.sorry.event.summary = i18n.t('lvs.sorry.open', { service: svc.id, sorry: svc.sorry.server });
       const regular = [...svc.servers.values()].filter((x) => !x.sorry);
       for (const rs of svc.servers.values()) {
         ctx.emit({
           kind: 'lvs.forward', time: rs.firstTime, frames: rs.frames, severity: 'info',
-          summary: i18n.t(`lvs.forward.${rs.method}` as MessageKey, { service: svc.id, server: rs.id, count: rs.connections, director: rs.director ?? '?' }),
           method: rs.method, vip: svc.id, realServer: rs.id, director: rs.director, connections: rs.connections, sorry: rs.sorry,
         });
       }
@@ -635,9 +618,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         const { scheduler: sched, cycle } = scheduling(svc.choices.filter((c) => !svc.servers.get(c)!.sorry));
         ctx.emit({
           kind: 'lvs.service', time: Math.min(...[...svc.servers.values()].map((x) => x.firstTime)), frames: [], severity: 'info',
-          summary: i18n.t(`lvs.service.${sched === 'wrr' && cycle ? 'wrr-cycle' : sched}` as MessageKey, {
-            service: svc.id, count: svc.connections, servers: regular.map((r) => `${r.id} (${r.connections})`).join(', '), cycle,
-          }),
           vip: svc.id, connections: svc.connections, scheduling: sched, cycle, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])),
         });
       }
@@ -646,17 +626,12 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (w.used || w.to - w.from < 1) continue;
       ctx.emit({
         kind: 'svc.outage', time: w.from, frames: [w.frame], severity: 'warning',
-        summary: i18n.t('svc.outage.arp', { vip: w.vip, duration: i18n.fmt.seconds((w.to - w.from) * 1000) }),
         vip: w.vip, probe: 'arp', start: w.from, end: w.to, ongoing: false, durationMs: Math.round((w.to - w.from) * 1000), failedConnections: 0, related: null,
       });
     }
     for (const s of this.syncs.values()) {
       ctx.emit({
         kind: 'lvs.sync', time: s.first, frames: s.frames, severity: s.whileBackup > 0 && this.masters.size > 0 && s.whileMaster === 0 ? 'notice' : 'info',
-        summary: i18n.t('lvs.sync', {
-          sender: s.sender, syncid: s.syncid, version: s.version, messages: s.messages, connections: s.connections,
-          duration: i18n.fmt.seconds((s.last - s.first) * 1000),
-        }) + (s.matched + s.mismatched ? ' ' + i18n.t('lvs.sync.check', { matched: s.matched, mismatched: s.mismatched }) : ''),
         sender: s.sender, syncid: s.syncid, version: s.version === 1 ? 1 : 0, messages: s.messages, connections: s.connections,
         durationMs: Math.round((s.last - s.first) * 1000), matched: s.matched, mismatched: s.mismatched, unseen: s.unknown,
       });
@@ -669,7 +644,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       ctx.emit({
         kind: 'lvs.failover-connections', time: after, frames: [...tk.event.frames.slice(-1), ...survived.slice(0, 5).map((f) => f.lastFrame), ...reset.slice(0, 5).map((f) => f.rstFrame)],
         severity: reset.length ? 'warning' : 'info',
-        summary: i18n.t(reset.length ? 'lvs.failover.reset' : 'lvs.failover.survived', { router: String(tk.event.router), survived: survived.length, reset: reset.length, sync: this.syncs.size ? i18n.t('lvs.failover.sync') : i18n.t('lvs.failover.nosync') }),
         related: tk.event.id, router: tk.event.router, survived: survived.length, reset: reset.length, synced: this.syncs.size > 0,
       });
     }
