@@ -348,8 +348,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     if (!rs) {
       const checked = this.checks.seriesOf(server).length > 0;
       const anyChecked = checked || svc.serverList.some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0);
-      // keepalived never checks the sorry server: a destination nobody checks, beside checked ones.
-      const sorry = !checked && anyChecked && svc.servers.size > 0;
+      // keepalived never checks the sorry server: a destination nobody checks, beside checked ones. And
+      // it sends connections there only when the quorum is lost, which takes a failing check: a server
+      // nobody checks yet while the pool's checks pass is a server a configuration reload added (its
+      // first check comes after its first connections: ivs3/reload-pool).
+      const sorry = !checked && anyChecked && svc.servers.size > 0 && svc.serverList.some((x) => !x.sorry && this.checks.isFailing(x.id));
       rs = { id: server, service: svc.id, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, forwardEvent: null, firstTime: t };
       svc.servers.set(server, rs);
       svc.serverList.push(rs);
