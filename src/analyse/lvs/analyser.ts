@@ -363,7 +363,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     rs.connections++;
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
     rs.director ??= director;
-    ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: vport >= UDP_PORT ? 'nat-udp' : method, client: `${cip}:${cport}`, service: serviceId, server } : null, true);
+    ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: vport >= UDP_PORT ? 'nat-udp' : method, client: `${cip}:${cport}`, service: serviceId, server, sorry: rs.sorry } : null, true);
 
     if (rs.sorry) {
       if (!svc.sorry || svc.sorry.end !== null) this.openSorry(svc, rs, t, n, ctx);

@@ -105,5 +105,6 @@ export interface SvcOutage extends EventBase {
 export type LvsEvent = LvsForward | LvsService | LvsRealServer | LvsSorry | LvsSync | LvsFailoverConnections | SvcOutage;
 
 export type LvsNote =
-  | { note: 'lvs.forward'; method: Method | 'nat-udp'; client: string; service: string; server: string }
+  /** A client's connection forwarded; `sorry` when it went to the sorry server. */
+  | { note: 'lvs.forward'; method: Method | 'nat-udp'; client: string; service: string; server: string; sorry: boolean }
   | { note: 'lvs.sync'; sender: string; syncid: number; count: number; examples: string[] };

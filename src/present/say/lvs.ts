@@ -13,7 +13,7 @@ function outageService(e: SvcOutage): string {
 }
 
 export const lvsEvents: EventSentences<LvsKind> = {
-  'lvs.forward': (e, say) => say.i18n.t(`lvs.forward.${e.method}`, { service: e.vip, server: e.realServer, count: e.connections, director: e.director ?? '?' }),
+  'lvs.forward': (e, say) => say.i18n.t(e.sorry ? `lvs.forward.sorry.${e.method}` : `lvs.forward.${e.method}`, { service: e.vip, server: e.realServer, count: e.connections, director: e.director ?? '?' }),
   'lvs.service': (e, say) => say.i18n.t(`lvs.service.${e.scheduling === 'wrr' && e.cycle ? 'wrr-cycle' : e.scheduling}`, {
     service: e.vip, count: e.connections, cycle: e.cycle,
     servers: Object.entries(e.realServers).map(([server, n]) => `${server} (${n})`).join(', '),
@@ -51,6 +51,8 @@ export const lvsEvents: EventSentences<LvsKind> = {
 };
 
 export const lvsNotes: NoteSentences<'lvs.forward' | 'lvs.sync'> = {
-  'lvs.forward': (n, say) => say.i18n.t(`lvs.comment.${n.method}`, { client: n.client, service: n.service, server: n.server }),
+  'lvs.forward': (n, say) => n.sorry
+    ? say.i18n.t('lvs.comment.sorry', { method: n.method === 'nat-udp' ? 'NAT' : n.method.toUpperCase(), client: n.client, service: n.service, server: n.server })
+    : say.i18n.t(`lvs.comment.${n.method}`, { client: n.client, service: n.service, server: n.server }),
   'lvs.sync': (n, say) => say.i18n.t('lvs.comment.sync', { sender: n.sender, syncid: n.syncid, count: n.count, conns: n.examples.join(', ') }),
 };
