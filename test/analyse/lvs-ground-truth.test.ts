@@ -273,5 +273,26 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
       for (const e of unmatched) found.push(`invented svc.outage ${e.vip} from ${(Number(e.start) - g.t0).toFixed(3)} s`);
       judge(lab, 'outages', found);
     });
+
+    it(`${lab}: a real server answering ARP for the VIP is told when the client's ARP entry pointed at it (LVS-DR ARP mistake), never otherwise`, () => {
+      // The client's neighbour cache (snapshotted once a second) names the MAC its traffic to the VIP went to.
+      const hostOfMac = new Map<string, string>();
+      for (const [name, ifs] of Object.entries(g.topology.hosts as Record<string, Record<string, string[]>>)) for (const a of Object.values(ifs)) hostOfMac.set(a[a.length - 1], name);
+      const rsMacs = new Set((g.client_neighbor_cache?.cl ?? []).map((c: { mac: string | null }) => c.mac).filter((m: string | null) => m && /^rs\d/.test(hostOfMac.get(m) ?? '')));
+      const found: string[] = [];
+      const told = ev('lvs.vip-arp');
+      for (const mac of rsMacs) {
+        const e = told.find((x) => x.mac === mac);
+        // Every request of the client went to that real server, none through IPVS (ipvsadm -Lnc: 0 connections).
+        const requests = g.client.requests as number;
+        const ipvs = Object.values(g.ipvs_connection_counts as Record<string, { connections: number }[]>).flat().reduce((n, x) => n + x.connections, 0);
+        if (!e) found.push(`${hostOfMac.get(mac as string)} (${mac}) in the client's ARP entry for the VIP: no lvs.vip-arp`);
+        else if (e.bypassed !== requests || e.forwarded !== ipvs) found.push(`lvs.vip-arp of ${mac}: ${e.bypassed} bypassed / ${e.forwarded} forwarded, the client made ${requests} requests and IPVS held ${ipvs}`);
+      }
+      for (const e of told) if (!/^rs\d/.test(hostOfMac.get(String(e.mac)) ?? '')) found.push(`lvs.vip-arp of ${e.mac}: not a real server's MAC`);
+      for (const e of told) if (!rsMacs.has(e.mac) && Number(e.bypassed) > 0) found.push(`lvs.vip-arp of ${e.mac}: ${e.bypassed} bypassed, but the client's ARP entry never pointed at it`);
+      if (lab === 'ivs3/dr-arp-mistake') expect(rsMacs.size, 'the recording shows the mistake').toBe(1);
+      judge(lab, 'vip-arp', found);
+    });
   }
 });

@@ -127,6 +127,9 @@ interface SyncSender {
   whileBackup: number;
 }
 
+/** ARP packets from one MAC claiming a VIP that a director holds, and clients' SYNs sent to that MAC. */
+interface VipArpClaim { vip: string; mac: string; holder: string; claims: number; first: number; frames: number[]; bypassed: number; bypassFrames: number[] }
+
 interface Takeover {
   event: VrrpMaster;
   open: Flow[];
@@ -162,6 +165,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Clients asking who has a VIP and getting no answer: nobody holds it (first request time, frame). */
   private readonly vipArpWait = new Map<string, { from: number; frame: number }>();
   private readonly vipArpWindows: { vip: string; from: number; to: number; frame: number; used: boolean }[] = [];
+  /** MACs the VRRP masters advertised from (directors). */
+  private readonly directorMacs = new Set<string>();
+  /** Other MACs claiming a VIP in ARP, by "vip|mac" (bounded). */
+  private readonly vipArpClaims = new Map<string, VipArpClaim>();
 
   constructor(private readonly flows: TcpFlows, private readonly checks: HealthChecks) {
     flows.subscribe(this);
@@ -175,6 +182,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       for (const v of e.addresses as string[]) set.add(v);
       if (this.vipsOfVrid.size < 1024) this.vipsOfVrid.set(key, set);
       for (const v of e.addresses as string[]) { this.vips.add(v); this.masters.set(v, String(e.router)); if (e.mac) this.vipMacs.set(v, String(e.mac)); }
+      if (e.mac && this.directorMacs.size < 256) this.directorMacs.add(e.mac);
       // (A master advertising again after its own silence, nobody in between, took nothing over.)
       if (e.reason !== 'initial' && e.previous) {
         // Connections open across a director takeover: did they survive (IPVS sync) or were they reset?
@@ -211,6 +219,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       const sender = addr.senderIp, target = addr.targetIp;
       if (!this.vips.has(sender)) this.macToIp.set(addr.senderMac, sender);
       const t = frameTime(pkt.frame);
+      if (this.vips.has(sender)) this.vipArpClaim(sender, addr.senderMac, t, pkt.frame.n);
       // Any address may turn out to be a VIP once its first master shows: requests are kept (bounded).
       if (arp.op === 1 && target !== sender && !this.isDirector(sender)) {
         if (!this.vipArpWait.has(target) && this.vipArpWait.size < 1024) this.vipArpWait.set(target, { from: t, frame: pkt.frame.n });
@@ -267,6 +276,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       const service = this.service(flow.serverIp, flow.serverPort);
       if (!service) return;
       service.clientFlows++;
+      if (this.vipArpClaims.size && seg.dstMac) {
+        const claim = this.vipArpClaims.get(`${flow.serverIp}|${seg.dstMac}`);
+        if (claim) { claim.bypassed++; if (claim.bypassFrames.length < 5) claim.bypassFrames.push(seg.frame.n); }
+      }
       flow.lvsClient = true;
       flow.lvsService = service;
       const pending: PendingFront = { flow, time: t, frame: seg.frame.n, service };
@@ -313,6 +326,24 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         this.forward('nat', flow.clientIp, flow.clientPort, `?:${flow.serverPort}`, null, flow.serverPort, server, null, b.time, b.frame, ctx);
       }
     }
+  }
+
+  /**
+   * An ARP packet giving a VIP as its sender address from a MAC that is no director's: a host answering
+   * (or announcing) the VIP beside the director that holds it.
+   */
+  private vipArpClaim(vip: string, mac: string, t: number, n: number): void {
+    const holder = this.vipMacs.get(vip);
+    if (!holder || mac === holder || this.directorMacs.has(mac)) return;
+    const key = `${vip}|${mac}`;
+    let c = this.vipArpClaims.get(key);
+    if (!c) {
+      if (this.vipArpClaims.size >= 64) return;
+      c = { vip, mac, holder, claims: 0, first: t, frames: [], bypassed: 0, bypassFrames: [] };
+      this.vipArpClaims.set(key, c);
+    }
+    c.claims++;
+    if (c.frames.length < MAX_FRAMES) c.frames.push(n);
   }
 
   private isDirector(ip: string): boolean {
@@ -630,6 +661,17 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       ctx.emit({
         kind: 'svc.outage', time: w.from, frames: [w.frame], severity: 'warning',
         vip: w.vip, probe: 'arp', start: w.from, end: w.to, ongoing: false, durationMs: Math.round((w.to - w.from) * 1000), failedConnections: 0, related: null,
+      });
+    }
+    for (const c of this.vipArpClaims.values()) {
+      // Told only for a real server the directors check (any other host claiming the VIP is the ARP analyser's conflict).
+      const ip = this.macToIp.get(c.mac);
+      const services = [...this.services.values()].filter((x) => x.vip === c.vip && x.port >= 0 && x.port < UDP_PORT);
+      if (!ip || !services.some((x) => this.checks.seriesOf(`${ip}:${x.port}`).length > 0)) continue;
+      ctx.emit({
+        kind: 'lvs.vip-arp', time: c.first, frames: [...c.frames, ...c.bypassFrames].sort((x, y) => x - y), severity: 'warning',
+        vip: c.vip, realServer: ip, mac: c.mac, holderMac: c.holder, claims: c.claims, bypassed: c.bypassed,
+        forwarded: services.reduce((sum, x) => sum + x.connections, 0),
       });
     }
     for (const s of this.syncs.values()) {

@@ -3,9 +3,9 @@
 
 import type { EventSentences, NoteSentences } from './index.js';
 import type { MessageKey } from '../i18n/index.js';
-import type { SvcOutage } from '../../analyse/lvs/events.js';
+import type { LvsEvent, SvcOutage } from '../../analyse/lvs/events.js';
 
-type LvsKind = 'lvs.forward' | 'lvs.service' | 'lvs.realserver' | 'lvs.sorry' | 'lvs.sync' | 'lvs.failover-connections' | 'svc.outage';
+type LvsKind = LvsEvent['kind'];
 
 /** The service an outage names: a ping outage names the VIP alone. */
 function outageService(e: SvcOutage): string {
@@ -39,6 +39,11 @@ export const lvsEvents: EventSentences<LvsKind> = {
   'lvs.failover-connections': (e, say) => say.i18n.t(e.reset ? 'lvs.failover.reset' : 'lvs.failover.survived', {
     router: e.router, survived: e.survived, reset: e.reset, sync: say.i18n.t(e.synced ? 'lvs.failover.sync' : 'lvs.failover.nosync'),
   }),
+  'lvs.vip-arp': (e, say) => {
+    const { i18n } = say;
+    const params = { vip: e.vip, server: e.realServer, mac: e.mac, holder: e.holderMac ?? '?', count: e.claims, bypassed: e.bypassed, forwarded: e.forwarded };
+    return i18n.t('lvs.vip-arp', params) + ' ' + i18n.t(e.bypassed ? 'lvs.vip-arp.bypassed' : 'lvs.vip-arp.unused', params);
+  },
   'svc.outage': (e, say) => {
     const { i18n } = say;
     const duration = say.seconds((e.end - e.start) * 1000);
