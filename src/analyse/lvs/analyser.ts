@@ -27,8 +27,21 @@ const MAX_PENDING = 20_000;
 const MAX_SERVICES = 256;
 const MAX_FRAMES = 40;
 const NAT_MATCH_WINDOW_S = 3;
-/** UDP virtual services are kept apart from TCP ones of the same port: port + this. */
-const UDP_PORT = 100_000;
+/** A virtual service as clients address it: TCP or UDP to VIP:port, or ICMP echo to the VIP (port 0). */
+interface ServiceKey { proto: 'tcp' | 'udp' | 'ping'; vip: string | null; port: number }
+
+/** A connection the director sent on to a server. */
+interface Forwarding {
+  method: Method;
+  client: string;
+  clientPort: number;
+  service: ServiceKey;
+  /** The server it reached, ip:port. */
+  server: string;
+  director: string | null;
+  time: number;
+  frame: number;
+}
 
 interface RealServer {
   id: string;
@@ -45,10 +58,8 @@ interface RealServer {
   firstTime: number;
 }
 
-interface Service {
+interface Service extends ServiceKey {
   id: string;
-  vip: string | null;
-  port: number;
   connections: number;
   servers: Map<string, RealServer>;
   /** The same servers as a list (walked on every forwarded connection). */
@@ -148,7 +159,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly pendingBack = new NumberTable<{ flow: Flow; time: number; frame: number }>();
   /** Tunnelled SYNs already counted (client, port, sequence), bounded. */
   private readonly tunnelled = new Set<string>();
-  private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
+  private readonly pendingPings = new Map<string, { time: number; frame: number; service: ServiceKey }>();
   /** UDP-NAT: clients' datagrams to a virtual service, and datagrams from clients to other hosts, by (client port, first payload bytes). */
   private readonly udpFront = new Map<number, UdpDatagram>();
   private readonly udpBack = new Map<number, UdpDatagram>();
@@ -249,7 +260,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       this.tunnelled.add(key);
       this.vips.add(inner.dst);
       this.directors.add(pkt.ip.src);
-      this.forward('tun', inner.src, pkt.tcp.srcPort, `${inner.dst}:${pkt.tcp.dstPort}`, inner.dst, pkt.tcp.dstPort, `${pkt.ip.dst}:${pkt.tcp.dstPort}`, pkt.ip.src, t, pkt.frame.n, ctx);
+      this.forward({
+        method: 'tun', client: inner.src, clientPort: pkt.tcp.srcPort, service: { proto: 'tcp', vip: inner.dst, port: pkt.tcp.dstPort },
+        server: `${pkt.ip.dst}:${pkt.tcp.dstPort}`, director: pkt.ip.src, time: t, frame: pkt.frame.n,
+      }, ctx);
     }
   }
 
@@ -268,12 +282,15 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         const holder = this.vipMacs.get(flow.serverIp);
         if (dstMac && holder && dstMac !== holder && this.macToIp.has(dstMac) && t - flow.synTime < 0.5) {
           const rip = this.macToIp.get(dstMac)!;
-          this.forward('dr', flow.clientIp, flow.clientPort, `${flow.serverIp}:${flow.serverPort}`, flow.serverIp, flow.serverPort, `${rip}:${flow.serverPort}`, this.macToIp.get(holder) ?? null, t, seg.frame.n, ctx);
+          this.forward({
+            method: 'dr', client: flow.clientIp, clientPort: flow.clientPort, service: { proto: 'tcp', vip: flow.serverIp, port: flow.serverPort },
+            server: `${rip}:${flow.serverPort}`, director: this.macToIp.get(holder) ?? null, time: t, frame: seg.frame.n,
+          }, ctx);
         }
         return;
       }
       if (this.isDirector(flow.clientIp)) return;
-      const service = this.service(flow.serverIp, flow.serverPort);
+      const service = this.service({ proto: 'tcp', vip: flow.serverIp, port: flow.serverPort });
       if (!service) return;
       service.clientFlows++;
       if (this.vipArpClaims.size && seg.dstMac) {
@@ -306,8 +323,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   private natMatched(front: PendingFront, back: Flow, t: number, n: number, ctx: EngineContext): void {
-    const { vip, port: vport } = front.service;
-    this.forward('nat', back.clientIp, back.clientPort, front.service.id, vip, vport, `${back.serverIp}:${back.serverPort}`, (vip && this.masters.get(vip)) ?? null, t, n, ctx);
+    const vip = front.service.vip;
+    this.forward({
+      method: 'nat', client: back.clientIp, clientPort: back.clientPort, service: front.service,
+      server: `${back.serverIp}:${back.serverPort}`, director: (vip && this.masters.get(vip)) ?? null, time: t, frame: n,
+    }, ctx);
   }
 
   /** Back-side connections no front-side SYN matched: only the real-server side is in the capture. */
@@ -323,7 +343,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       // Known as a director by now (its first probes came before anything showed it was one)?
       if (this.isDirector(flow.clientIp) || flow.probe) continue;
       if (this.checks.seriesOf(server).length || this.isSorryCandidate(flow)) {
-        this.forward('nat', flow.clientIp, flow.clientPort, `?:${flow.serverPort}`, null, flow.serverPort, server, null, b.time, b.frame, ctx);
+        this.forward({
+          method: 'nat', client: flow.clientIp, clientPort: flow.clientPort, service: { proto: 'tcp', vip: null, port: flow.serverPort },
+          server, director: null, time: b.time, frame: b.frame,
+        }, ctx);
       }
     }
   }
@@ -356,23 +379,24 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     return !!svc && svc.servers.size > 0 && !this.isDirector(flow.serverIp);
   }
 
-  /** Port -1 stands for ICMP echo to the VIP (clients pinging it); UDP services are port + UDP_PORT. */
-  private service(vip: string | null, port: number): Service | null {
+  /** The service clients address (a vip of null: only the real-server side of its connections was seen). */
+  private service({ proto, vip, port }: ServiceKey): Service | null {
     const last = this.lastService;
-    if (last && last.vip === vip && last.port === port) return last;
-    const id = port === -1 ? `${vip} (ping)` : port >= UDP_PORT ? `${vip ?? '?'}:${port - UDP_PORT}/udp` : `${vip ?? '?'}:${port}`;
+    if (last && last.proto === proto && last.vip === vip && last.port === port) return last;
+    const id = proto === 'ping' ? `${vip} (ping)` : proto === 'udp' ? `${vip ?? '?'}:${port}/udp` : `${vip ?? '?'}:${port}`;
     let s = this.services.get(id);
     if (!s) {
       if (this.services.size >= MAX_SERVICES) return null;
-      s = { id, vip, port, connections: 0, servers: new Map(), serverList: [], choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
+      s = { id, proto, vip, port, connections: 0, servers: new Map(), serverList: [], choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
       this.services.set(id, s);
     }
     this.lastService = s;
     return s;
   }
 
-  private forward(method: Method, cip: string, cport: number, serviceId: string, vip: string | null, vport: number, server: string, director: string | null, t: number, n: number, ctx: EngineContext): void {
-    const svc = this.service(vip, vport);
+  private forward(fw: Forwarding, ctx: EngineContext): void {
+    const { method, client: cip, clientPort: cport, server, director, time: t, frame: n } = fw;
+    const svc = this.service(fw.service);
     if (!svc) return;
     const index = ++svc.connections;
     let rs = svc.servers.get(server);
@@ -394,7 +418,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     rs.connections++;
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
     rs.director ??= director;
-    ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: vport >= UDP_PORT ? 'nat-udp' : method, client: `${cip}:${cport}`, service: serviceId, server, sorry: rs.sorry } : null, true);
+    ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: svc.proto === 'udp' ? 'nat-udp' : method, client: `${cip}:${cport}`, service: svc.id, server, sorry: rs.sorry } : null, true);
 
     if (rs.sorry) {
       if (!svc.sorry || svc.sorry.end !== null) this.openSorry(svc, rs, t, n, ctx);
@@ -506,10 +530,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (w.vip === svc.vip && w.from < f.start && w.to >= f.start - 1) { f.start = w.from; f.frames.unshift(w.frame); w.used = true; }
     }
     const stop = end ?? f.last;
-    const cause = this.outageCause(f.start, stop, svc.vip, svc.port === -1 ? null : svc.port >= UDP_PORT ? svc.port - UDP_PORT : svc.port);
+    const cause = this.outageCause(f.start, stop, svc.vip, svc.proto === 'ping' ? null : svc.port);
     ctx.emit({
       kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
-      vip: svc.id, probe: svc.port === -1 ? 'ping' : svc.port >= UDP_PORT ? 'udp' : 'tcp', start: f.start, end: stop, ongoing: end === null,
+      vip: svc.id, probe: svc.proto, start: f.start, end: stop, ongoing: end === null,
       durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
     });
   }
@@ -535,7 +559,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Clients pinging a VIP: an echo request without reply within 2 s is a failed attempt. */
   private onEcho({ request, id, seq }: Echo, ip: IPv4 | IPv6, pkt: Packet, t: number, ctx: EngineContext): void {
     if (request && this.vips.has(ip.dst) && !this.isDirector(ip.src)) {
-      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${id}|${seq}`, { time: t, frame: pkt.frame.n, vip: ip.dst });
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${id}|${seq}`, { time: t, frame: pkt.frame.n, service: { proto: 'ping', vip: ip.dst, port: 0 } });
     } else if (!request && this.vips.has(ip.src)) {
       const k = `${ip.dst}|${ip.src}|${id}|${seq}`;
       const p = this.pendingPings.get(k);
@@ -548,8 +572,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
   }
 
-  private pingOutcome(p: { time: number; frame: number; vip: string; port?: number }, ok: boolean, ctx: EngineContext): void {
-    const svc = this.service(p.vip, p.port ?? -1);
+  private pingOutcome(p: { time: number; frame: number; service: ServiceKey }, ok: boolean, ctx: EngineContext): void {
+    const svc = this.service(p.service);
     if (!svc) return;
     if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: p.time, frame: p.frame, ok, end: p.time });
     if (p.time - svc.lastRead > 5) { svc.lastRead = p.time; this.readOutcomes(svc, p.time - 15, ctx); }
@@ -558,7 +582,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Clients' UDP requests to a VIP (DNS through LVS…): a request with no answer within 2 s failed. */
   private onUdp(u: Udp, ip: IPv4 | IPv6, pkt: Packet, t: number, ctx: EngineContext): void {
     if (this.vips.has(ip.dst) && !ip.isMulticast && !this.isDirector(ip.src)) {
-      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, vip: ip.dst, port: UDP_PORT + u.dstPort });
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, service: { proto: 'udp', vip: ip.dst, port: u.dstPort } });
       this.udpNat(u, ip, pkt, true, t, ctx);
     } else if (!this.vips.has(ip.src) && !ip.isMulticast && !this.isDirector(ip.src) && !this.isDirector(ip.dst)) {
       this.udpNat(u, ip, pkt, false, t, ctx);
@@ -596,7 +620,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const svcId = `${vip}:${port}/udp`;
     if (seen && seen.service === svcId) return; // a later datagram of the same connection
     if (!this.clients.has(client) && this.clients.size < 10_000) { this.clients.add(client); ctx.host(client, front.mac, 'client'); }
-    this.forward('nat', client, cport, svcId, vip, UDP_PORT + port, `${back.to}:${port}`, this.masters.get(vip) ?? null, back.time, back.frame, ctx);
+    this.forward({
+      method: 'nat', client, clientPort: cport, service: { proto: 'udp', vip, port },
+      server: `${back.to}:${port}`, director: this.masters.get(vip) ?? null, time: back.time, frame: back.frame,
+    }, ctx);
   }
 
   private expireUdp(t: number): void {
@@ -666,7 +693,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     for (const c of this.vipArpClaims.values()) {
       // Told only for a real server the directors check (any other host claiming the VIP is the ARP analyser's conflict).
       const ip = this.macToIp.get(c.mac);
-      const services = [...this.services.values()].filter((x) => x.vip === c.vip && x.port >= 0 && x.port < UDP_PORT);
+      const services = [...this.services.values()].filter((x) => x.vip === c.vip && x.proto === 'tcp');
       if (!ip || !services.some((x) => this.checks.seriesOf(`${ip}:${x.port}`).length > 0)) continue;
       ctx.emit({
         kind: 'lvs.vip-arp', time: c.first, frames: [...c.frames, ...c.bypassFrames].sort((x, y) => x - y), severity: 'warning',
