@@ -53,11 +53,6 @@ const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert,
 // longer exist" and "Removing service" (no check verdict), and adds rs3 to IPVS with no "Adding service" line
 // (ipvsadm shows rs2 + rs3 from the next snapshot). The analysis has no event for a configuration change.
 const RELOAD_REMOVE = 'open: a removal by a configuration reload is no check verdict; the analysis has no event for it';
-// The server the reload added (rs3) is taken for a sorry server: each rr turn between rs2 and rs3 (one new client
-// connection every 0.5 s) is an lvs.realserver out/in of rs2 and an lvs.sorry window of rs3, 33 of each from
-// 20.558 s to the capture's end. keepalived logged no Removing/Adding of rs2 and no sorry server (none configured).
-const RELOAD_NEW_SERVER = 'known bug: a real server added by a reload (no log line) is taken for a sorry server; rr between it and rs2 flips rs2 out/in per connection';
-const RELOAD_FLIPS = ['20.558', '21.059', '21.567', '22.074', '22.558', '23.086', '23.611', '24.105', '24.564', '25.063', '25.572', '26.068', '26.562', '27.067', '27.568', '28.056', '28.566', '29.189', '29.557', '30.059', '30.559', '31.112', '31.560', '32.075', '32.556', '33.073', '33.604', '34.084', '34.608', '35.064', '35.556', '36.061', '36.580'];
 
 // §8.13 / §5 (issue #14 recordings): an advert gap of a master that never left MASTER in its log (adverts lost
 // on the link, or a unicast master whose peer's MAC is unresolved) becomes vrrp.silent + a new vrrp.master.
@@ -77,8 +72,6 @@ const LATE_START = 'not modelled: a capture starting mid-run; the master already
 const KNOWN: Record<string, Record<string, string>> = {
   'ivs3-reload-pool': {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
-    ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.realserver ${i % 2 ? 'in' : 'out'} of 10.1.0.22:80 at ${t} s: no "${i % 2 ? 'Adding' : 'Removing'} service" in the two delay_loops before`, RELOAD_NEW_SERVER])),
-    ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.sorry 10.1.0.23:80 ${i % 2 ? 'until' : 'from'} ${t} s: no "${i % 2 ? 'Removing' : 'Adding'} sorry server" within two delay_loops`, RELOAD_NEW_SERVER])),
   },
   'vrrp-track-interface': {
     // d1 enters FAULT (tracked trk0 down) at 9.834 s and logs "(VI_1) sent 0 priority" once; the wire has two

@@ -1,7 +1,7 @@
 // The scheduler named from the order in which a virtual service's connections reached its real servers.
 
 import { describe, expect, it } from 'vitest';
-import { scheduling } from '../../src/analyse/lvs/analyser.js';
+import { scheduling } from '../../src/analyse/lvs/scheduling.js';
 
 const repeat = (cycle: string[], times: number) => Array.from({ length: times }, () => cycle).flat();
 

@@ -36,7 +36,6 @@ const KNOWN_CYCLES = [
 const KNOWN_LANGUAGE = [
   'analyse/engine.ts → present/i18n/index.ts',
   'analyse/index.ts → present/i18n/index.ts',
-  'analyse/lvs/analyser.ts → present/i18n/index.ts',
   'analyse/vrrp/analyser.ts → present/i18n/index.ts',
 ];
 

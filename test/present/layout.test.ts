@@ -35,13 +35,13 @@ const FAILOVER: E[] = [
 /** A virtual service: probes, a real server failing and coming back, the sorry server, an outage. */
 const SERVICE: E[] = [
   { id: 's1', kind: 'hc.probe', time: T0 + 0.5, frames: [2, 4], severity: 'info', summary: 'HTTP_GET probes of 10.1.0.21:80.', checker: 'http', director: '10.1.0.11', target: '10.1.0.21:80', count: 12, intervalMs: 2000, details: 'GET /health 200' },
-  { id: 's2', kind: 'lvs.forward', time: T0 + 2, frames: [6], severity: 'info', summary: 'Connections to 10.0.0.100:80 go to 10.1.0.21:80 (NAT).', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 8 },
+  { id: 's2', kind: 'lvs.forward', time: T0 + 2, frames: [6], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 8, sorry: false },
   { id: 's3', kind: 'hc.state', time: T0 + 6, frames: [13], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http', director: '10.1.0.11', reason: 'refused', othersUp: [] },
-  { id: 's4', kind: 'lvs.realserver', time: T0 + 6.5, frames: [14], severity: 'notice', summary: '10.1.0.21:80 gets no new connection.', realServer: '10.1.0.21:80', state: 'out' },
-  { id: 's5', kind: 'lvs.sorry', time: T0 + 7, frames: [15], severity: 'warning', summary: 'The sorry server answers.', vip: '10.0.0.100:80', sorryServer: '10.1.0.99:80', start: T0 + 7, end: T0 + 12 },
-  { id: 's6', kind: 'svc.outage', time: T0 + 6.2, frames: [13, 14], severity: 'warning', summary: 'Clients of 10.0.0.100:80 unanswered for 0.8 s.', vip: '10.0.0.100:80', start: T0 + 6.2, end: T0 + 7, durationMs: 800 },
+  { id: 's4', kind: 'lvs.realserver', time: T0 + 6.5, frames: [14], severity: 'notice', realServer: '10.1.0.21:80', state: 'out', service: '10.0.0.100:80', cause: 'none', checker: null, reason: null, related: null },
+  { id: 's5', kind: 'lvs.sorry', time: T0 + 7, frames: [15], severity: 'warning', vip: '10.0.0.100:80', sorryServer: '10.1.0.99:80', start: T0 + 7, end: T0 + 12 },
+  { id: 's6', kind: 'svc.outage', time: T0 + 6.2, frames: [13, 14], severity: 'warning', vip: '10.0.0.100:80', probe: 'tcp', start: T0 + 6.2, end: T0 + 7, ongoing: false, durationMs: 800, failedConnections: 3, related: null },
   { id: 's7', kind: 'hc.state', time: T0 + 12, frames: [25], severity: 'notice', summary: '10.1.0.21:80 passes again.', target: '10.1.0.21:80', state: 'up', checker: 'http', director: '10.1.0.11', reason: 'status 200', othersUp: [] },
-  { id: 's8', kind: 'lvs.realserver', time: T0 + 12.5, frames: [26], severity: 'notice', summary: '10.1.0.21:80 is back in the pool.', realServer: '10.1.0.21:80', state: 'in' },
+  { id: 's8', kind: 'lvs.realserver', time: T0 + 12.5, frames: [26], severity: 'notice', realServer: '10.1.0.21:80', state: 'in', service: '10.0.0.100:80', cause: 'none', checker: null, reason: null, related: null },
 ];
 
 /** The checklist section of the failover page: one proven and one missing behaviour, a configuration, a finding. */

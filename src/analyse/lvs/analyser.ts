@@ -10,26 +10,39 @@ import type { IPv6 } from '../../dissect/ipv6.js';
 import type { Udp } from '../../dissect/udp.js';
 import type { Echo } from '../../dissect/types.js';
 import { frameTime } from '../../io/frame.js';
-import type { MessageKey } from '../../present/i18n/index.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
 import type { HcState } from '../checks/events.js';
 import type { VrrpMaster } from '../vrrp/events.js';
-import type { LvsSorry } from './events.js';
+import type { LvsSorry, Method } from './events.js';
 import type { HealthChecks } from '../checks/analyser.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 import { isOpeningSyn } from '../../dissect/tcp.js';
 import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { NumberTable } from '../number-table.js';
+import { scheduling } from './scheduling.js';
 
-export type Method = 'nat' | 'dr' | 'tun';
+export type { Method } from './events.js';
 
 const MAX_PENDING = 20_000;
 const MAX_SERVICES = 256;
 const MAX_FRAMES = 40;
 const NAT_MATCH_WINDOW_S = 3;
-/** UDP virtual services are kept apart from TCP ones of the same port: port + this. */
-const UDP_PORT = 100_000;
+/** A virtual service as clients address it: TCP or UDP to VIP:port, or ICMP echo to the VIP (port 0). */
+interface ServiceKey { proto: 'tcp' | 'udp' | 'ping'; vip: string | null; port: number }
+
+/** A connection the director sent on to a server. */
+interface Forwarding {
+  method: Method;
+  client: string;
+  clientPort: number;
+  service: ServiceKey;
+  /** The server it reached, ip:port. */
+  server: string;
+  director: string | null;
+  time: number;
+  frame: number;
+}
 
 interface RealServer {
   id: string;
@@ -46,10 +59,8 @@ interface RealServer {
   firstTime: number;
 }
 
-interface Service {
+interface Service extends ServiceKey {
   id: string;
-  vip: string | null;
-  port: number;
   connections: number;
   servers: Map<string, RealServer>;
   /** The same servers as a list (walked on every forwarded connection). */
@@ -128,6 +139,9 @@ interface SyncSender {
   whileBackup: number;
 }
 
+/** ARP packets from one MAC claiming a VIP that a director holds, and clients' SYNs sent to that MAC. */
+interface VipArpClaim { vip: string; mac: string; holder: string; claims: number; first: number; frames: number[]; bypassed: number; bypassFrames: number[] }
+
 interface Takeover {
   event: VrrpMaster;
   open: Flow[];
@@ -146,7 +160,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly pendingBack = new NumberTable<{ flow: Flow; time: number; frame: number }>();
   /** Tunnelled SYNs already counted (client, port, sequence), bounded. */
   private readonly tunnelled = new Set<string>();
-  private readonly pendingPings = new Map<string, { time: number; frame: number; vip: string; port?: number }>();
+  private readonly pendingPings = new Map<string, { time: number; frame: number; service: ServiceKey }>();
   /** UDP-NAT: clients' datagrams to a virtual service, and datagrams from clients to other hosts, by (client port, first payload bytes). */
   private readonly udpFront = new Map<number, UdpDatagram>();
   private readonly udpBack = new Map<number, UdpDatagram>();
@@ -163,6 +177,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Clients asking who has a VIP and getting no answer: nobody holds it (first request time, frame). */
   private readonly vipArpWait = new Map<string, { from: number; frame: number }>();
   private readonly vipArpWindows: { vip: string; from: number; to: number; frame: number; used: boolean }[] = [];
+  /** MACs the VRRP masters advertised from (directors). */
+  private readonly directorMacs = new Set<string>();
+  /** Other MACs claiming a VIP in ARP, by "vip|mac" (bounded). */
+  private readonly vipArpClaims = new Map<string, VipArpClaim>();
 
   constructor(private readonly flows: TcpFlows, private readonly checks: HealthChecks) {
     flows.subscribe(this);
@@ -176,6 +194,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       for (const v of e.addresses as string[]) set.add(v);
       if (this.vipsOfVrid.size < 1024) this.vipsOfVrid.set(key, set);
       for (const v of e.addresses as string[]) { this.vips.add(v); this.masters.set(v, String(e.router)); if (e.mac) this.vipMacs.set(v, String(e.mac)); }
+      if (e.mac && this.directorMacs.size < 256) this.directorMacs.add(e.mac);
       // (A master advertising again after its own silence, nobody in between, took nothing over.)
       if (e.reason !== 'initial' && e.previous) {
         // Connections open across a director takeover: did they survive (IPVS sync) or were they reset?
@@ -212,6 +231,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       const sender = addr.senderIp, target = addr.targetIp;
       if (!this.vips.has(sender)) this.macToIp.set(addr.senderMac, sender);
       const t = frameTime(pkt.frame);
+      if (this.vips.has(sender)) this.vipArpClaim(sender, addr.senderMac, t, pkt.frame.n);
       // Any address may turn out to be a VIP once its first master shows: requests are kept (bounded).
       if (arp.op === 1 && target !== sender && !this.isDirector(sender)) {
         if (!this.vipArpWait.has(target) && this.vipArpWait.size < 1024) this.vipArpWait.set(target, { from: t, frame: pkt.frame.n });
@@ -241,7 +261,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       this.tunnelled.add(key);
       this.vips.add(inner.dst);
       this.directors.add(pkt.ip.src);
-      this.forward('tun', inner.src, pkt.tcp.srcPort, `${inner.dst}:${pkt.tcp.dstPort}`, inner.dst, pkt.tcp.dstPort, `${pkt.ip.dst}:${pkt.tcp.dstPort}`, pkt.ip.src, t, pkt.frame.n, ctx);
+      this.forward({
+        method: 'tun', client: inner.src, clientPort: pkt.tcp.srcPort, service: { proto: 'tcp', vip: inner.dst, port: pkt.tcp.dstPort },
+        server: `${pkt.ip.dst}:${pkt.tcp.dstPort}`, director: pkt.ip.src, time: t, frame: pkt.frame.n,
+      }, ctx);
     }
   }
 
@@ -260,14 +283,21 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         const holder = this.vipMacs.get(flow.serverIp);
         if (dstMac && holder && dstMac !== holder && this.macToIp.has(dstMac) && t - flow.synTime < 0.5) {
           const rip = this.macToIp.get(dstMac)!;
-          this.forward('dr', flow.clientIp, flow.clientPort, `${flow.serverIp}:${flow.serverPort}`, flow.serverIp, flow.serverPort, `${rip}:${flow.serverPort}`, this.macToIp.get(holder) ?? null, t, seg.frame.n, ctx);
+          this.forward({
+            method: 'dr', client: flow.clientIp, clientPort: flow.clientPort, service: { proto: 'tcp', vip: flow.serverIp, port: flow.serverPort },
+            server: `${rip}:${flow.serverPort}`, director: this.macToIp.get(holder) ?? null, time: t, frame: seg.frame.n,
+          }, ctx);
         }
         return;
       }
       if (this.isDirector(flow.clientIp)) return;
-      const service = this.service(flow.serverIp, flow.serverPort);
+      const service = this.service({ proto: 'tcp', vip: flow.serverIp, port: flow.serverPort });
       if (!service) return;
       service.clientFlows++;
+      if (this.vipArpClaims.size && seg.dstMac) {
+        const claim = this.vipArpClaims.get(`${flow.serverIp}|${seg.dstMac}`);
+        if (claim) { claim.bypassed++; if (claim.bypassFrames.length < 5) claim.bypassFrames.push(seg.frame.n); }
+      }
       flow.lvsClient = true;
       flow.lvsService = service;
       const pending: PendingFront = { flow, time: t, frame: seg.frame.n, service };
@@ -294,8 +324,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   }
 
   private natMatched(front: PendingFront, back: Flow, t: number, n: number, ctx: EngineContext): void {
-    const { vip, port: vport } = front.service;
-    this.forward('nat', back.clientIp, back.clientPort, front.service.id, vip, vport, `${back.serverIp}:${back.serverPort}`, (vip && this.masters.get(vip)) ?? null, t, n, ctx);
+    const vip = front.service.vip;
+    this.forward({
+      method: 'nat', client: back.clientIp, clientPort: back.clientPort, service: front.service,
+      server: `${back.serverIp}:${back.serverPort}`, director: (vip && this.masters.get(vip)) ?? null, time: t, frame: n,
+    }, ctx);
   }
 
   /** Back-side connections no front-side SYN matched: only the real-server side is in the capture. */
@@ -311,9 +344,30 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       // Known as a director by now (its first probes came before anything showed it was one)?
       if (this.isDirector(flow.clientIp) || flow.probe) continue;
       if (this.checks.seriesOf(server).length || this.isSorryCandidate(flow)) {
-        this.forward('nat', flow.clientIp, flow.clientPort, `?:${flow.serverPort}`, null, flow.serverPort, server, null, b.time, b.frame, ctx);
+        this.forward({
+          method: 'nat', client: flow.clientIp, clientPort: flow.clientPort, service: { proto: 'tcp', vip: null, port: flow.serverPort },
+          server, director: null, time: b.time, frame: b.frame,
+        }, ctx);
       }
     }
+  }
+
+  /**
+   * An ARP packet giving a VIP as its sender address from a MAC that is no director's: a host answering
+   * (or announcing) the VIP beside the director that holds it.
+   */
+  private vipArpClaim(vip: string, mac: string, t: number, n: number): void {
+    const holder = this.vipMacs.get(vip);
+    if (!holder || mac === holder || this.directorMacs.has(mac)) return;
+    const key = `${vip}|${mac}`;
+    let c = this.vipArpClaims.get(key);
+    if (!c) {
+      if (this.vipArpClaims.size >= 64) return;
+      c = { vip, mac, holder, claims: 0, first: t, frames: [], bypassed: 0, bypassFrames: [] };
+      this.vipArpClaims.set(key, c);
+    }
+    c.claims++;
+    if (c.frames.length < MAX_FRAMES) c.frames.push(n);
   }
 
   private isDirector(ip: string): boolean {
@@ -326,31 +380,35 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     return !!svc && svc.servers.size > 0 && !this.isDirector(flow.serverIp);
   }
 
-  /** Port -1 stands for ICMP echo to the VIP (clients pinging it); UDP services are port + UDP_PORT. */
-  private service(vip: string | null, port: number): Service | null {
+  /** The service clients address (a vip of null: only the real-server side of its connections was seen). */
+  private service({ proto, vip, port }: ServiceKey): Service | null {
     const last = this.lastService;
-    if (last && last.vip === vip && last.port === port) return last;
-    const id = port === -1 ? `${vip} (ping)` : port >= UDP_PORT ? `${vip ?? '?'}:${port - UDP_PORT}/udp` : `${vip ?? '?'}:${port}`;
+    if (last && last.proto === proto && last.vip === vip && last.port === port) return last;
+    const id = proto === 'ping' ? `${vip} (ping)` : proto === 'udp' ? `${vip ?? '?'}:${port}/udp` : `${vip ?? '?'}:${port}`;
     let s = this.services.get(id);
     if (!s) {
       if (this.services.size >= MAX_SERVICES) return null;
-      s = { id, vip, port, connections: 0, servers: new Map(), serverList: [], choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
+      s = { id, proto, vip, port, connections: 0, servers: new Map(), serverList: [], choices: [], sorry: null, outcomes: [], lastRead: 0, failures: null, clientFlows: 0 };
       this.services.set(id, s);
     }
     this.lastService = s;
     return s;
   }
 
-  private forward(method: Method, cip: string, cport: number, serviceId: string, vip: string | null, vport: number, server: string, director: string | null, t: number, n: number, ctx: EngineContext): void {
-    const svc = this.service(vip, vport);
+  private forward(fw: Forwarding, ctx: EngineContext): void {
+    const { method, client: cip, clientPort: cport, server, director, time: t, frame: n } = fw;
+    const svc = this.service(fw.service);
     if (!svc) return;
     const index = ++svc.connections;
     let rs = svc.servers.get(server);
     if (!rs) {
       const checked = this.checks.seriesOf(server).length > 0;
       const anyChecked = checked || svc.serverList.some((x) => !x.sorry && this.checks.seriesOf(x.id).length > 0);
-      // keepalived never checks the sorry server: a destination nobody checks, beside checked ones.
-      const sorry = !checked && anyChecked && svc.servers.size > 0;
+      // keepalived never checks the sorry server: a destination nobody checks, beside checked ones. And
+      // it sends connections there only when the quorum is lost, which takes a failing check: a server
+      // nobody checks yet while the pool's checks pass is a server a configuration reload added (its
+      // first check comes after its first connections: ivs3/reload-pool).
+      const sorry = !checked && anyChecked && svc.servers.size > 0 && svc.serverList.some((x) => !x.sorry && this.checks.isFailing(x.id));
       rs = { id: server, service: svc.id, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, forwardEvent: null, firstTime: t };
       svc.servers.set(server, rs);
       svc.serverList.push(rs);
@@ -361,10 +419,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     rs.connections++;
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
     rs.director ??= director;
-    const { i18n } = ctx;
-    const commentKey: MessageKey = vport >= UDP_PORT ? 'lvs.comment.nat-udp' : `lvs.comment.${method}`;
-    if (ctx.routineComments) ctx.comment(n, i18n.t(commentKey, { client: `${cip}:${cport}`, service: serviceId, server }), true);
-    else ctx.comment(n, '', true);
+    ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: svc.proto === 'udp' ? 'nat-udp' : method, client: `${cip}:${cport}`, service: svc.id, server, sorry: rs.sorry } : null, true);
 
     if (rs.sorry) {
       if (!svc.sorry || svc.sorry.end !== null) this.openSorry(svc, rs, t, n, ctx);
@@ -404,17 +459,11 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
 
   private poolChange(svc: Service, rs: RealServer, state: 'in' | 'out', t: number, n: number, ctx: EngineContext): void {
     rs.state = state;
-    const { i18n } = ctx;
     const cause = this.explain(rs.id, state, t);
     const quorum = state === 'out' && svc.sorry && svc.sorry.end === null;
     const quorumBack = state === 'in' && svc.sorry && svc.sorry.end !== null && t - svc.sorry.end < 2;
-    const key: MessageKey = cause ? (state === 'out' ? 'lvs.realserver.out.hc' : 'lvs.realserver.in.hc')
-      : quorum ? 'lvs.realserver.out.quorum'
-      : quorumBack ? 'lvs.realserver.in.quorum'
-      : state === 'out' ? 'lvs.realserver.out' : 'lvs.realserver.in';
     ctx.emit({
       kind: 'lvs.realserver', time: t, frames: cause ? [...cause.frames.slice(0, 2), n] : [n], severity: state === 'out' ? 'warning' : 'notice',
-      summary: i18n.t(key, { server: rs.id, service: svc.id, cause: cause ? String(cause.summary) : '', checker: cause ? i18n.t(`hc.checker.${cause.checker}` as MessageKey) : '', reason: cause ? String(cause.reason ?? '') : '' }),
       realServer: rs.id, state, service: svc.id, cause: cause ? 'hc' : quorum || quorumBack ? 'quorum' : 'none',
       checker: cause ? cause.checker : null, reason: cause ? cause.reason : null, related: cause?.id ?? svc.sorry?.event?.id ?? null,
     });
@@ -424,7 +473,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     svc.sorry = { server: rs.id, start: t, startFrame: n, end: null, event: null };
     svc.sorry.event = ctx.emit({
       kind: 'lvs.sorry', time: t, frames: [n], severity: 'warning',
-      summary: ctx.i18n.t('lvs.sorry.open', { service: svc.id, sorry: rs.id }),
       vip: svc.id, sorryServer: rs.id, start: t, end: null,
     });
   }
@@ -435,7 +483,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const e = s.event!;
     e.end = t;
     e.frames.push(n);
-    e.summary = ctx.i18n.t('lvs.sorry', { service: svc.id, sorry: s.server, duration: ctx.i18n.fmt.seconds((t - s.start) * 1000) });
   }
 
   // --- outages seen by clients ---
@@ -484,14 +531,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (w.vip === svc.vip && w.from < f.start && w.to >= f.start - 1) { f.start = w.from; f.frames.unshift(w.frame); w.used = true; }
     }
     const stop = end ?? f.last;
-    const cause = this.outageCause(f.start, stop, svc.vip, svc.port === -1 ? null : svc.port >= UDP_PORT ? svc.port - UDP_PORT : svc.port);
-    const { i18n } = ctx;
+    const cause = this.outageCause(f.start, stop, svc.vip, svc.proto === 'ping' ? null : svc.port);
     ctx.emit({
       kind: 'svc.outage', time: f.start, frames: frame ? [...f.frames, frame] : f.frames, severity: 'warning',
-      summary: i18n.t(svc.port === -1 ? 'svc.outage.ping' : svc.port >= UDP_PORT ? 'svc.outage.udp' : end === null ? 'svc.outage.open' : 'svc.outage', {
-        service: svc.port === -1 ? String(svc.vip) : svc.id, duration: i18n.fmt.seconds((stop - f.start) * 1000), count: f.count,
-      }) + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: String(cause.summary) }) : ''),
-      vip: svc.id, probe: svc.port === -1 ? 'ping' : svc.port >= UDP_PORT ? 'udp' : 'tcp', start: f.start, end: stop, ongoing: end === null,
+      vip: svc.id, probe: svc.proto, start: f.start, end: stop, ongoing: end === null,
       durationMs: Math.round((stop - f.start) * 1000), failedConnections: f.count, related: cause?.id ?? null,
     });
   }
@@ -517,7 +560,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Clients pinging a VIP: an echo request without reply within 2 s is a failed attempt. */
   private onEcho({ request, id, seq }: Echo, ip: IPv4 | IPv6, pkt: Packet, t: number, ctx: EngineContext): void {
     if (request && this.vips.has(ip.dst) && !this.isDirector(ip.src)) {
-      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${id}|${seq}`, { time: t, frame: pkt.frame.n, vip: ip.dst });
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`${ip.src}|${ip.dst}|${id}|${seq}`, { time: t, frame: pkt.frame.n, service: { proto: 'ping', vip: ip.dst, port: 0 } });
     } else if (!request && this.vips.has(ip.src)) {
       const k = `${ip.dst}|${ip.src}|${id}|${seq}`;
       const p = this.pendingPings.get(k);
@@ -530,8 +573,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     }
   }
 
-  private pingOutcome(p: { time: number; frame: number; vip: string; port?: number }, ok: boolean, ctx: EngineContext): void {
-    const svc = this.service(p.vip, p.port ?? -1);
+  private pingOutcome(p: { time: number; frame: number; service: ServiceKey }, ok: boolean, ctx: EngineContext): void {
+    const svc = this.service(p.service);
     if (!svc) return;
     if (svc.outcomes.length < 100_000) svc.outcomes.push({ time: p.time, frame: p.frame, ok, end: p.time });
     if (p.time - svc.lastRead > 5) { svc.lastRead = p.time; this.readOutcomes(svc, p.time - 15, ctx); }
@@ -540,7 +583,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   /** Clients' UDP requests to a VIP (DNS through LVS…): a request with no answer within 2 s failed. */
   private onUdp(u: Udp, ip: IPv4 | IPv6, pkt: Packet, t: number, ctx: EngineContext): void {
     if (this.vips.has(ip.dst) && !ip.isMulticast && !this.isDirector(ip.src)) {
-      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, vip: ip.dst, port: UDP_PORT + u.dstPort });
+      if (this.pendingPings.size < MAX_PENDING) this.pendingPings.set(`udp|${ip.src}|${u.srcPort}|${ip.dst}|${u.dstPort}`, { time: t, frame: pkt.frame.n, service: { proto: 'udp', vip: ip.dst, port: u.dstPort } });
       this.udpNat(u, ip, pkt, true, t, ctx);
     } else if (!this.vips.has(ip.src) && !ip.isMulticast && !this.isDirector(ip.src) && !this.isDirector(ip.dst)) {
       this.udpNat(u, ip, pkt, false, t, ctx);
@@ -578,7 +621,10 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const svcId = `${vip}:${port}/udp`;
     if (seen && seen.service === svcId) return; // a later datagram of the same connection
     if (!this.clients.has(client) && this.clients.size < 10_000) { this.clients.add(client); ctx.host(client, front.mac, 'client'); }
-    this.forward('nat', client, cport, svcId, vip, UDP_PORT + port, `${back.to}:${port}`, this.masters.get(vip) ?? null, back.time, back.frame, ctx);
+    this.forward({
+      method: 'nat', client, clientPort: cport, service: { proto: 'udp', vip, port },
+      server: `${back.to}:${port}`, director: this.masters.get(vip) ?? null, time: back.time, frame: back.frame,
+    }, ctx);
   }
 
   private expireUdp(t: number): void {
@@ -610,24 +656,23 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       const same = seen.id === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);
       if (same) s.matched++; else s.mismatched++;
     }
-    const { i18n } = ctx;
-    if (ctx.routineComments) ctx.comment(pkt.frame.n, i18n.t('lvs.comment.sync', { sender, syncid: m.syncid, count: m.connections.length, conns: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`).join(', ') }), true);
+    ctx.comment(pkt.frame.n, ctx.routineComments ? {
+      note: 'lvs.sync', sender, syncid: m.syncid, count: m.connections.length,
+      examples: m.connections.slice(0, 3).map((c) => `${c.client}:${c.clientPort} → ${c.vip}:${c.vport} → ${c.realServer}:${c.rport}`),
+    } : null, true);
   }
 
   finish(ctx: EngineContext): void {
     this.expirePending(Infinity, ctx);
     for (const p of this.pendingPings.values()) this.pingOutcome(p, false, ctx);
     this.pendingPings.clear();
-    const { i18n } = ctx;
     for (const svc of this.services.values()) {
       this.readOutcomes(svc, Infinity, ctx);
       if (svc.failures) this.closeOutage(svc, null, null, ctx);
-      if (svc.sorry && svc.sorry.end === null && svc.sorry.event) svc.sorry.event.summary = i18n.t('lvs.sorry.open', { service: svc.id, sorry: svc.sorry.server });
       const regular = [...svc.servers.values()].filter((x) => !x.sorry);
       for (const rs of svc.servers.values()) {
         ctx.emit({
           kind: 'lvs.forward', time: rs.firstTime, frames: rs.frames, severity: 'info',
-          summary: i18n.t(`lvs.forward.${rs.method}` as MessageKey, { service: svc.id, server: rs.id, count: rs.connections, director: rs.director ?? '?' }),
           method: rs.method, vip: svc.id, realServer: rs.id, director: rs.director, connections: rs.connections, sorry: rs.sorry,
         });
       }
@@ -635,9 +680,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         const { scheduler: sched, cycle } = scheduling(svc.choices.filter((c) => !svc.servers.get(c)!.sorry));
         ctx.emit({
           kind: 'lvs.service', time: Math.min(...[...svc.servers.values()].map((x) => x.firstTime)), frames: [], severity: 'info',
-          summary: i18n.t(`lvs.service.${sched === 'wrr' && cycle ? 'wrr-cycle' : sched}` as MessageKey, {
-            service: svc.id, count: svc.connections, servers: regular.map((r) => `${r.id} (${r.connections})`).join(', '), cycle,
-          }),
           vip: svc.id, connections: svc.connections, scheduling: sched, cycle, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])),
         });
       }
@@ -646,17 +688,23 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       if (w.used || w.to - w.from < 1) continue;
       ctx.emit({
         kind: 'svc.outage', time: w.from, frames: [w.frame], severity: 'warning',
-        summary: i18n.t('svc.outage.arp', { vip: w.vip, duration: i18n.fmt.seconds((w.to - w.from) * 1000) }),
         vip: w.vip, probe: 'arp', start: w.from, end: w.to, ongoing: false, durationMs: Math.round((w.to - w.from) * 1000), failedConnections: 0, related: null,
+      });
+    }
+    for (const c of this.vipArpClaims.values()) {
+      // Told only for a real server the directors check (any other host claiming the VIP is the ARP analyser's conflict).
+      const ip = this.macToIp.get(c.mac);
+      const services = [...this.services.values()].filter((x) => x.vip === c.vip && x.proto === 'tcp');
+      if (!ip || !services.some((x) => this.checks.seriesOf(`${ip}:${x.port}`).length > 0)) continue;
+      ctx.emit({
+        kind: 'lvs.vip-arp', time: c.first, frames: [...c.frames, ...c.bypassFrames].sort((x, y) => x - y), severity: 'warning',
+        vip: c.vip, realServer: ip, mac: c.mac, holderMac: c.holder, claims: c.claims, bypassed: c.bypassed,
+        forwarded: services.reduce((sum, x) => sum + x.connections, 0),
       });
     }
     for (const s of this.syncs.values()) {
       ctx.emit({
         kind: 'lvs.sync', time: s.first, frames: s.frames, severity: s.whileBackup > 0 && this.masters.size > 0 && s.whileMaster === 0 ? 'notice' : 'info',
-        summary: i18n.t('lvs.sync', {
-          sender: s.sender, syncid: s.syncid, version: s.version, messages: s.messages, connections: s.connections,
-          duration: i18n.fmt.seconds((s.last - s.first) * 1000),
-        }) + (s.matched + s.mismatched ? ' ' + i18n.t('lvs.sync.check', { matched: s.matched, mismatched: s.mismatched }) : ''),
         sender: s.sender, syncid: s.syncid, version: s.version === 1 ? 1 : 0, messages: s.messages, connections: s.connections,
         durationMs: Math.round((s.last - s.first) * 1000), matched: s.matched, mismatched: s.mismatched, unseen: s.unknown,
       });
@@ -669,50 +717,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
       ctx.emit({
         kind: 'lvs.failover-connections', time: after, frames: [...tk.event.frames.slice(-1), ...survived.slice(0, 5).map((f) => f.lastFrame), ...reset.slice(0, 5).map((f) => f.rstFrame)],
         severity: reset.length ? 'warning' : 'info',
-        summary: i18n.t(reset.length ? 'lvs.failover.reset' : 'lvs.failover.survived', { router: String(tk.event.router), survived: survived.length, reset: reset.length, sync: this.syncs.size ? i18n.t('lvs.failover.sync') : i18n.t('lvs.failover.nosync') }),
         related: tk.event.id, router: tk.event.router, survived: survived.length, reset: reset.length, synced: this.syncs.size > 0,
       });
     }
   }
-}
-
-/**
- * rr when servers take turns: between two connections to one server, every other server in the pool
- * got at most one (this holds whatever the pool size, so servers leaving and joining the pool do not
- * hide it); wrr when they take turns in a longer fixed cycle (IPVS wrr with weights 2:1 gives
- * A A B A A B…: a cycle of 3 over 2 servers) or when their shares are uneven; else "spread".
- */
-export function scheduling(choices: string[]): { scheduler: 'rr' | 'wrr' | 'single' | 'spread'; cycle: number } {
-  const servers = [...new Set(choices)];
-  if (servers.length <= 1) return { scheduler: 'single', cycle: 0 };
-  const k = servers.length;
-  if (choices.length > 2 * k && turnsRatio(choices) >= 0.9) return { scheduler: 'rr', cycle: k };
-  for (let p = k + 1; p <= 4 * k && 2 * p < choices.length; p++) if (cycleRatio(choices, p) > 0.8) return { scheduler: 'wrr', cycle: p };
-  const counts = servers.map((s) => choices.filter((c) => c === s).length);
-  const max = Math.max(...counts), min = Math.min(...counts);
-  return { scheduler: max >= 1.5 * min ? 'wrr' : 'spread', cycle: 0 };
-}
-
-/** Share of repeat choices of a server between which no other server was chosen twice. */
-function turnsRatio(choices: string[]): number {
-  const last = new Map<string, number>();
-  let judged = 0, fair = 0;
-  for (let i = 0; i < choices.length; i++) {
-    const j = last.get(choices[i]);
-    if (j !== undefined) {
-      judged++;
-      const between = choices.slice(j + 1, i);
-      if (new Set(between).size === between.length) fair++;
-    }
-    last.set(choices[i], i);
-  }
-  return judged ? fair / judged : 0;
-}
-
-/** Share of choices equal to the one `period` choices before. */
-function cycleRatio(choices: string[], period: number): number {
-  if (choices.length <= period) return 0;
-  let same = 0;
-  for (let i = period; i < choices.length; i++) if (choices[i] === choices[i - period]) same++;
-  return same / (choices.length - period);
 }

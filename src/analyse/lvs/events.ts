@@ -102,8 +102,29 @@ export interface SvcOutage extends EventBase {
   related: string | null;
 }
 
-export type LvsEvent = LvsForward | LvsService | LvsRealServer | LvsSorry | LvsSync | LvsFailoverConnections | SvcOutage;
+/**
+ * A real server the directors check answers (or announces) ARP for a VIP beside the director holding it:
+ * LVS-DR real servers holding the VIP on their loopback without arp_ignore/arp_announce.
+ */
+export interface LvsVipArp extends EventBase {
+  kind: 'lvs.vip-arp';
+  vip: string;
+  /** The real server's address and the MAC that claimed the VIP. */
+  realServer: string;
+  mac: string;
+  /** The MAC of the director holding the VIP (its VRRP master's), or null. */
+  holderMac: string | null;
+  /** ARP packets from that MAC giving the VIP as their sender address (replies, or requests announcing it). */
+  claims: number;
+  /** Clients' new connections to the VIP sent to that MAC: straight to the real server, past the director. */
+  bypassed: number;
+  /** Connections to the VIP's services the capture shows a director forwarding. */
+  forwarded: number;
+}
+
+export type LvsEvent = LvsForward | LvsService | LvsRealServer | LvsSorry | LvsSync | LvsFailoverConnections | LvsVipArp | SvcOutage;
 
 export type LvsNote =
-  | { note: 'lvs.forward'; method: Method | 'nat-udp'; client: string; service: string; server: string }
+  /** A client's connection forwarded; `sorry` when it went to the sorry server. */
+  | { note: 'lvs.forward'; method: Method | 'nat-udp'; client: string; service: string; server: string; sorry: boolean }
   | { note: 'lvs.sync'; sender: string; syncid: number; count: number; examples: string[] };

@@ -204,6 +204,7 @@ export const reportEn = {
   'kind.lvs.sync': 'IPVS connection sync',
   'kind.lvs.service': 'Virtual service scheduling',
   'kind.lvs.failover-connections': 'Connections across a director takeover',
+  'kind.lvs.vip-arp': 'A real server answers ARP for the VIP (LVS-DR)',
   'kind.svc.outage': 'Service outage',
 
   'field.vrid': 'VRID',
@@ -281,6 +282,10 @@ export const reportEn = {
   'field.sorry': 'sorry server',
   'field.failedConnections': 'failed connections',
   'field.survived': 'connections kept',
+  'field.holderMac': 'MAC of the director holding the VIP',
+  'field.claims': 'ARP packets claiming the VIP',
+  'field.bypassed': 'connections past the director',
+  'field.forwarded': 'connections forwarded by a director',
   'field.reset': 'connections reset',
   'field.messages': 'sync messages',
   'field.matched': 'matching connections',

@@ -205,6 +205,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'kind.lvs.sync': 'Synchronisation des connexions IPVS',
   'kind.lvs.service': 'Répartition du service virtuel',
   'kind.lvs.failover-connections': 'Connexions à travers la bascule des directeurs',
+  'kind.lvs.vip-arp': 'Un serveur réel répond à l\'ARP pour la VIP (LVS-DR)',
   'kind.svc.outage': 'Interruption de service',
 
   'field.vrid': 'VRID',
@@ -282,6 +283,10 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.sorry': 'serveur de secours (« sorry server »)',
   'field.failedConnections': 'connexions en échec',
   'field.survived': 'connexions conservées',
+  'field.holderMac': 'adresse MAC du directeur qui porte la VIP',
+  'field.claims': 'paquets ARP revendiquant la VIP',
+  'field.bypassed': 'connexions sans passer par le directeur',
+  'field.forwarded': 'connexions redirigées par un directeur',
   'field.reset': 'connexions réinitialisées',
   'field.messages': 'messages de synchronisation',
   'field.matched': 'connexions concordantes',

@@ -8,16 +8,17 @@ import { I18n, type Lang } from '../i18n/index.js';
 import { arpEvents, arpNotes } from './arp.js';
 import { tcpNotes } from './tcp.js';
 import { checkEvents, checkNotes } from './checks.js';
+import { lvsEvents, lvsNotes } from './lvs.js';
 
 import type { EventSentences, NoteSentences, Say as Words } from './types.js';
 export type { EventSentences, NoteSentences } from './types.js';
 
 /** TRANSITIONAL (issue #13): kinds whose analyser still writes its own sentence (event.summary). */
-type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents | keyof typeof checkEvents>;
+type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents | keyof typeof checkEvents | keyof typeof lvsEvents>;
 
-const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventKind, LegacyKinds>> = { ...arpEvents, ...checkEvents };
+const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventKind, LegacyKinds>> = { ...arpEvents, ...checkEvents, ...lvsEvents };
 /** TRANSITIONAL (issue #13): Partial until every domain's notes have their words. */
-const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...checkNotes, ...tcpNotes, legacy: (n) => n.text };
+const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes, legacy: (n) => n.text };
 
 export class Say implements Words {
   readonly i18n: I18n;
