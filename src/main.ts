@@ -19,7 +19,7 @@ import { I18n } from './present/i18n/index.js';
 import { CHECK_HELP, CHECK_USAGE, isCheckInputError, reportAnalyzers, runCheck } from './cli/check.js';
 import { forEachArg, isLiveReport } from './cli/args.js';
 
-const USAGE = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
+const OVERVIEW = `vrrpscope ${TOOL_VERSION}: commented frame reports of keepalived / VRRP / LVS captures
 
 Usage:
   vrrpscope report FILE... [--format html|md|json|pcapng] [-o OUT|-] [--lang en|fr]
@@ -27,11 +27,12 @@ Usage:
                            [--config keepalived.conf]... [--expect LIST|FILE]
 ${CHECK_USAGE}
   vrrpscope live --iface IF [--filter BPF] [--write FILE.pcapng] [--duration S]
-                 [--backend cap|tcpdump] [--format …] [-o OUT|-] [--no-color]
-  vrrpscope --version | --help
+                 [--backend cap|tcpdump] [--format …] [-o OUT|-] [--lang en|fr] [--no-color]
+  vrrpscope COMMAND --help   (one command's help)
+  vrrpscope --version | --help`;
 
-report      Analyse one or more pcap/pcapng files (merged by time) and write a report.
-  --format    html (default): one self-contained page (summary, timelines, events, frames)
+const REPORT_HELP = `report      Analyse one or more pcap/pcapng files (merged by time) and write a report.
+  --format    html (default): one self-contained page (summary, timelines, checklist, events, frames)
               md: GitHub/GitLab Markdown with a Mermaid diagram, for a lab write-up
               json: the events.md contract
               pcapng: the input frames, unchanged, with the comments as pcapng frame comments
@@ -39,32 +40,76 @@ report      Analyse one or more pcap/pcapng files (merged by time) and write a r
                      output; html and md go to standard output when it is redirected, else to
                      <first capture's name>.html / .md in the current directory; pcapng goes to
                      standard output only when it is redirected (give -o on a terminal)
-  --all-frames       list every frame, not only commented ones (html, md, json)
+  --all-frames       list every frame, not only commented ones (html, md, json); the HTML frames
+                     appendix is printed only then
   --lang en|fr       report language (default from LC_ALL / LC_MESSAGES / LANG)
   --template DIR     html/md layout from DIR/html/*.hbs or DIR/md/*.hbs (missing files: built-in)
   --no-color         no colour in the summary on stderr (also NO_COLOR=1)
-  --config, --expect the lab checklist's configuration cross-check and required behaviours (see check)
+  --config, --expect the lab checklist's configuration cross-check and required behaviours (see check)`;
 
-${CHECK_HELP}
-
-live        Capture on an interface (root or CAP_NET_RAW), print each event as it is recognised;
+const LIVE_HELP = `live        Capture on an interface (root or CAP_NET_RAW), print each event as it is recognised;
             on Ctrl-C / SIGTERM / after --duration save the capture and write the report from it.
             \`report --iface IF\` is the same. Report options (--format, -o, --lang, --all-frames,
             --template, --config, --expect) as for report; the report goes next to the capture
-            unless -o is given.
+            unless -o is given. An event recognised late (a silence, a split brain: a few advert
+            intervals after it began) is printed with its own time and "(found at …)".
   --iface IF         interface to capture on (in the current network namespace)
   --filter BPF       capture filter (tcpdump syntax), e.g. "vrrp or arp"
   --write FILE       where to save the capture (pcapng; default: a new temporary directory)
   --duration S       stop after S seconds
   --backend B        cap (libpcap binding, optional npm module) or tcpdump; default: cap when it
                      loads, else tcpdump (VRRPSCOPE_TCPDUMP names another tcpdump)
+  --lang en|fr       language of the events, status lines and report`;
 
-FILE may be - (standard input), a FIFO or <(command): streams are read once, and a copy kept in
+const FILES_AND_EXIT = `FILE may be - (standard input), a FIFO or <(command): streams are read once, and a copy kept in
 $TMPDIR for the report's second pass. A file named twice is read once. -o is never an input (links
 are followed); a report file is renamed into place only when complete.
 
 Exit status: 0 on success (warnings about damaged input are in the report), 2 on usage errors,
 unreadable input or an output that cannot be written.`;
+
+const USAGE = `${OVERVIEW}
+
+${REPORT_HELP}
+
+${CHECK_HELP}
+
+${LIVE_HELP}
+
+${FILES_AND_EXIT}`;
+
+/** `vrrpscope COMMAND --help`: that command's usage line and options. */
+const COMMAND_HELP: Record<string, string> = {
+  report: `Usage:
+  vrrpscope report FILE... [--format html|md|json|pcapng] [-o OUT|-] [--lang en|fr]
+                           [--all-frames] [--template DIR] [--no-color]
+                           [--config keepalived.conf]... [--expect LIST|FILE]
+  vrrpscope report --iface IF …   (live mode: see vrrpscope live --help)
+
+${REPORT_HELP}
+
+${FILES_AND_EXIT}`,
+  check: `Usage:
+${CHECK_USAGE}
+
+${CHECK_HELP}
+
+Exit status: 0 when every required behaviour is proven, 1 when one is missing, 2 on usage errors
+or unreadable input.`,
+  live: `Usage:
+  vrrpscope live --iface IF [--filter BPF] [--write FILE.pcapng] [--duration S]
+                 [--backend cap|tcpdump] [--format …] [-o OUT|-] [--lang en|fr] [--no-color]
+
+${LIVE_HELP}
+
+Exit status: 0 when the capture and the report were written, 1 when the capture failed or could
+not be saved completely, 2 on usage errors or an interface or output that cannot be used.`,
+};
+
+/** Is help asked for among a command's arguments? */
+function asksHelp(argv: string[]): boolean {
+  return argv.some((a) => a === '--help' || a === '-h');
+}
 
 class UsageError extends Error {}
 
@@ -146,8 +191,13 @@ async function runReport(argv: string[]): Promise<number> {
     new TemplateSet({ kind: args.format as 'html' | 'md', i18n, fmt: new ReportFormat(i18n, null), dir: args.templateDir });
   }
   const progress = new Progress(i18n);
-  const analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => process.stderr.write(`vrrpscope: ${terminalText(line)}\n`)), lang: args.lang, progress: progress.update });
-  progress.done();
+  // An error (an unreadable capture) is printed on a line of its own: the progress line is cleared first.
+  let analysis;
+  try {
+    analysis = analyzeFiles(args.files, { analyzers: reportAnalyzers(i18n, args, (line) => { progress.done(); process.stderr.write(`vrrpscope: ${terminalText(line)}\n`); }), lang: args.lang, progress: progress.update });
+  } finally {
+    progress.done();
+  }
   for (const w of analysis.warnings) if (w.message === NO_FRAME) process.stderr.write(`vrrpscope: ${terminalText(w.file ?? "")}: ${NO_FRAME}\n`);
   const extra: string[] = [];
   if (output !== '-') progress.message(i18n.t('term.writing', { path: output }));
@@ -183,6 +233,10 @@ export async function main(argv: string[]): Promise<number | null> {
     const [cmd, ...rest] = argv;
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2; }
     if (cmd === '--version' || cmd === '-V') { process.stdout.write(TOOL_VERSION + '\n'); return 0; }
+    if ((cmd === 'report' || cmd === 'check' || cmd === 'live') && asksHelp(rest)) {
+      process.stdout.write(COMMAND_HELP[cmd] + '\n');
+      return 0;
+    }
     if (cmd === 'live' || (cmd === 'report' && isLiveReport(rest))) {
       const { runLive } = await import('./cli/live.js');
       return runLive(rest, (argv) => main(['report', ...argv]));

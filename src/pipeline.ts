@@ -115,6 +115,8 @@ export class FirstPass {
   // of a busy capture. Only HTTP heads split over segments need the decode with the reassembler.
   private readonly seg: TcpSegment | null;
   private readonly unknownLink = new Set<string>();
+  /** Frames the capture's snapshot length cut, per input file: one notice for each file at the end, not a warning per frame. */
+  private readonly cut = new Map<number, { file: string; frames: number; first: number; snaplen: number }>();
   lastTime = 0;
 
   constructor(analyzers: Analyzer[], lang: Lang = 'en', onEvent?: (e: AnalysisEvent) => void) {
@@ -133,6 +135,8 @@ export class FirstPass {
         this.warnings.add({ frame: f.n, file, message: `link type ${linkTypeName(f.linkType)} (${f.linkType}) is not decoded; its frames are listed but not analysed` });
       }
     }
+    const cut = f.caplen < f.origLen;
+    if (cut) this.cutFrame(f, file);
     const seg = this.seg, streams = this.streams;
     if (seg && peekTcpSegment(f, seg) && streams.takeSegment(seg)) {
       if (seg.head && this.httpOverrides.size < MAX_HTTP_OVERRIDES) this.httpOverrides.set(f.n, seg.head);
@@ -140,15 +144,28 @@ export class FirstPass {
       return;
     }
     const pkt = decodePacket(f, streams);
-    if (pkt.problems) for (const p of pkt.problems) this.warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
+    // A cut frame's problems are those of the cut (a length beyond the captured bytes): said once per file.
+    if (pkt.problems && !cut) for (const p of pkt.problems) this.warnings.add({ frame: f.n, message: `malformed ${p.layer}: ${p.message}` });
     if ((pkt.reassembledHead || pkt.retransmittedHead || pkt.headSegment) && this.httpOverrides.size < MAX_HTTP_OVERRIDES) {
       this.httpOverrides.set(f.n, pkt.reassembledHead && pkt.http ? pkt.http : pkt.retransmittedHead ? 'repeated' : 'segment');
     }
     this.engine.onPacket(pkt);
   }
 
+  private cutFrame(f: Frame, file: string): void {
+    const c = this.cut.get(f.fileIndex);
+    // The file's snapshot length when it gives one (pcap header, pcapng interface), else the longest cut frame's.
+    const snaplen = f.snaplen > 0 ? f.snaplen : f.caplen;
+    if (!c) this.cut.set(f.fileIndex, { file, frames: 1, first: f.n, snaplen });
+    else { c.frames++; if (snaplen > c.snaplen) c.snaplen = snaplen; }
+  }
+
   /** End of input: the analysers close open episodes at the last frame's time. */
   finish(): void {
+    for (const c of this.cut.values()) {
+      const frames = c.frames === 1 ? '1 frame' : `${c.frames} frames`;
+      this.warnings.add({ frame: c.first, file: c.file, message: `${frames} cut by the capture's snaplen of ${c.snaplen} bytes: what lies beyond is not decoded (first: frame ${c.first})` });
+    }
     this.engine.finish(this.lastTime);
     for (const w of this.engine.warnings) this.warnings.add(w);
     if (this.streams.dropped) this.warnings.add({ message: `${this.streams.dropped} HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than ${this.streams.maxFlows} pending at once): their fields are missing` });

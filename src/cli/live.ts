@@ -43,6 +43,8 @@ export interface LiveSessionOptions {
  */
 export class LiveSession {
   frames = 0;
+  /** The time of the frame being analysed (after `finish`, of the last one): when an event is recognised. */
+  now = NaN;
   private readonly pass: FirstPass;
   private finished = false;
 
@@ -63,7 +65,9 @@ export class LiveSession {
     if (this.finished) return;
     f.n = ++this.frames;
     this.opts.file?.write(f);
-    this.pass.frame(f, f.noTimestamp ? NaN : frameTime(f), 'live');
+    const time = f.noTimestamp ? NaN : frameTime(f);
+    if (!Number.isNaN(time)) this.now = time;
+    this.pass.frame(f, time, 'live');
   };
 
   finish(): void {
@@ -89,10 +93,31 @@ export function framesText(frames: readonly number[]): string {
   return frames.length > MAX_FRAMES_SHOWN ? `${shown},…(+${frames.length - MAX_FRAMES_SHOWN})` : shown;
 }
 
-/** One line per event: time, kind, the frames that show it, the sentence. */
-export function eventLine(e: AnalysisEvent, c: ChalkInstance, say: Say): string {
+/**
+ * Which events are printed out of time order. An event is printed when it is recognised, and some are
+ * recognised long after their own time: a silence 3 advert intervals after the last advert, a split
+ * brain once it has lasted, a GARP burst when it ends. Such an event is printed with its own time and,
+ * when an event with a later time was printed before it, with the time it was found (`foundAt`), so
+ * that it is never read as coming after the lines above it.
+ */
+export class LiveOrder {
+  private latest = -Infinity;
+  /** When `e` was found (`now`, LiveSession.now) if it is printed after a later event, else NaN. */
+  foundAt(e: AnalysisEvent, now: number): number {
+    const late = e.time < this.latest - 0.0005;
+    if (e.time > this.latest) this.latest = e.time;
+    return late ? now : NaN;
+  }
+}
+
+/**
+ * One line per event: time, kind, the frames that show it, the sentence; with `foundAt` (LiveOrder), a
+ * late event says when it was found: "(found at 21:16:40.190)".
+ */
+export function eventLine(e: AnalysisEvent, c: ChalkInstance, say: Say, foundAt = NaN): string {
   const paint = e.severity === 'warning' ? c.red : e.severity === 'notice' ? c.yellow : c.green;
-  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${terminalText(say.summary(e).replace(/\s*\n\s*/g, ' '))}`;
+  const late = !Number.isNaN(foundAt) ? '  ' + c.yellow(say.i18n.t('live.foundAt', { time: clockTime(foundAt) })) : '';
+  return `${c.dim(clockTime(e.time))}  ${paint(e.kind.padEnd(16))}  ${c.cyan(framesText(e.frames))}  ${terminalText(say.summary(e).replace(/\s*\n\s*/g, ' '))}${late}`;
 }
 
 /** Colour on a terminal only; never with NO_COLOR (no-color.org), --no-color or FORCE_COLOR=0. */
@@ -247,8 +272,9 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
   }
   const base = extname(capturePath) ? capturePath.slice(0, -extname(capturePath).length) : capturePath;
   const reportPath = args.output ?? base + reportExtension(args.format);
+  const i18n = new I18n(args.lang);
   if (reportPath !== '-' && resolve(reportPath) === resolve(capturePath)) {
-    say(`${reportPath} is also the capture file; choose another -o or --write`);
+    say(i18n.t('live.sameFile', { path: reportPath }));
     return 2;
   }
   let file: LiveCaptureFile;
@@ -263,7 +289,7 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    say(`cannot write the capture to ${capturePath}: ${err.code ?? err.message}`);
+    say(i18n.t('live.cannotWrite', { path: capturePath, why: err.code ?? err.message }));
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     return 2;
   }
@@ -288,7 +314,6 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
   const chalk = new Chalk({ level: colourLevel(out, args.noColor) });
   const errChalk = new Chalk({ level: colourLevel(process.stderr, args.noColor) });
   let outClosed = false;
-  const i18n = new I18n(args.lang);
 
   // Stopping: the first signal stops cleanly; a second one quits at once with what is saved.
   let stopWhy: string | null = null;
@@ -299,14 +324,14 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
   let signals = 0;
   const quitNow = (signal: string) => {
     capture?.kill();
-    let saved = 'nothing saved';
-    try { file.close(); saved = `${file.frames} frames saved to ${capturePath}`; } catch { /* as much as was written */ }
-    say(`quit (${signal} again): ${saved}; no report written`);
+    let saved = i18n.t('live.quit.nothing');
+    try { file.close(); saved = i18n.t('live.quit.saved', { count: file.frames, path: capturePath }); } catch { /* as much as was written */ }
+    say(i18n.t('live.quit', { signal, saved }));
     process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals === 1) {
-      if (capture) say(`stopping (${signal}); ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once`);
+      if (capture) say(i18n.t('live.stopping', { signal, key: signal === 'SIGINT' ? 'Ctrl-C' : signal }));
       requestStop(signal);
     } else quitNow(signal);
   };
@@ -318,13 +343,14 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
     if (outClosed) return;
     outClosed = true;
     if (out === process.stdout) {
-      say(`standard output closed (${e.code ?? e.message}): stopping`);
+      say(i18n.t('live.stdoutClosed', { why: e.code ?? e.message }));
       requestStop('stdout closed');
     }
   });
+  const order = new LiveOrder();
   const printEvent = (e: AnalysisEvent) => {
     if (outClosed) return;
-    out.write(eventLine(e, chalk, sentences) + '\n');
+    out.write(eventLine(e, chalk, sentences, order.foundAt(e, session.now)) + '\n');
   };
 
   // The pipeline: every frame is saved, then analysed; the file is flushed once per burst. A file that
@@ -361,9 +387,16 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
     throw e;
   }
   file.describe(capture.description);
-  say(`capturing on ${args.iface} with ${backend} (${capture.description}${note ? `; not cap: ${note}` : ''})${args.filter ? `, filter "${args.filter}"` : ''}`);
-  say(`saving to ${capturePath}; report (${args.format}) to ${reportPath === '-' ? 'standard output' : reportPath} when stopped (Ctrl-C${args.duration ? ` or after ${args.duration} s` : ''})`);
-  if (signals > 0) say(`stopping (signal received while starting)`);
+  const filter = args.filter ? i18n.t('live.filter', { filter: args.filter }) : '';
+  say(note
+    ? i18n.t('live.capturing.noCap', { iface: args.iface, backend, description: capture.description, why: note, filter })
+    : i18n.t('live.capturing', { iface: args.iface, backend, description: capture.description, filter }));
+  say(i18n.t('live.saving', {
+    capture: capturePath, format: args.format,
+    report: reportPath === '-' ? i18n.t('live.saving.stdout') : reportPath,
+    how: args.duration ? i18n.t('live.stopHow.duration', { seconds: new Intl.NumberFormat(args.lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 }).format(args.duration) }) : i18n.t('live.stopHow'),
+  }));
+  if (signals > 0) say(i18n.t('live.stopping.starting'));
   const timer = args.duration ? setTimeout(() => requestStop('duration'), args.duration * 1000) : null;
 
   let captureError: LiveError | null = null;
@@ -384,13 +417,16 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
     writeFailure ??= e as NodeJS.ErrnoException;
   }
   const dropped = capture.dropped;
-  sayPainted(`${file.frames} frame${file.frames === 1 ? '' : 's'} captured on ${terminalText(args.iface)}${dropped ? errChalk.yellow(` (${dropped} more dropped by the kernel: they are not in the capture)`) : ''} → ${terminalText(capturePath)}`);
+  sayPainted(i18n.t(file.frames === 1 ? 'live.captured.one' : 'live.captured.other', {
+    count: file.frames, iface: terminalText(args.iface), path: terminalText(capturePath),
+    dropped: dropped ? errChalk.yellow(i18n.t('live.dropped', { count: dropped })) : '',
+  }));
   if (capture.captured !== null && capture.captured !== file.frames && !writeFailure) {
-    sayPainted(errChalk.yellow(`${backend} reports ${capture.captured} frames captured but ${file.frames} reached vrrpscope`));
+    sayPainted(errChalk.yellow(i18n.t('live.mismatch', { backend, captured: capture.captured, frames: file.frames })));
   }
   if (writeFailure) {
     const err = writeFailure as NodeJS.ErrnoException;
-    say(`the capture could not be saved completely: ${err.code ? `${err.code} writing ${capturePath}` : err.message}`);
+    say(i18n.t('live.notSaved', { why: err.code ? i18n.t('live.notSaved.writing', { code: err.code, path: capturePath }) : err.message }));
     releaseSignals();
     return 1;
   }
@@ -405,7 +441,7 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
   // From here a second Ctrl-C ends the process at once (default action): the capture is complete.
   releaseSignals();
   let code = 0;
-  if (reportPath === '-' && outClosed) say(`no report written: standard output is closed (vrrpscope report ${capturePath})`);
+  if (reportPath === '-' && outClosed) say(i18n.t('live.noReport', { path: capturePath }));
   else {
     code = (await renderReport([capturePath, '--format', args.format, '-o', reportPath, '--lang', args.lang, ...args.reportExtra, ...(args.noColor ? ['--no-color'] : [])])) ?? 0;
   }

@@ -12,6 +12,8 @@ export class IPv6 {
   upperProto = -1;
   /** Set when a Fragment header with a non-zero offset hides the upper-layer header. */
   isLaterFragment = false;
+  /** Set when a Fragment header says more fragments follow (ipv6.fragment.more): the datagram goes on in them. */
+  moreFragments = false;
   constructor(
     readonly bytes: Uint8Array,
     readonly at: number,
@@ -47,6 +49,7 @@ export function decodeIPv6(b: Uint8Array, o: number, end: number): IPv6 | null {
       }
       const len = nh === FRAGMENT ? 8 : nh === AH ? (b[p + 1] + 2) * 4 : (b[p + 1] + 1) * 8;
       if (nh === FRAGMENT && (u16(b, p + 2) & 0xfff8) !== 0) ip.isLaterFragment = true;
+      if (nh === FRAGMENT && (u16(b, p + 2) & 1) !== 0) ip.moreFragments = true;
       nh = b[p];
       p += len;
       if (p > payloadEnd) {

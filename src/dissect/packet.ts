@@ -179,20 +179,33 @@ function decodeNetwork(pkt: Packet, b: Uint8Array, type: number, at: number, end
     pkt.addProblem(ip.problem);
     if (ip.problem && ip.headerLength < 20) return;
     if (ip.isLaterFragment) return;
-    decodeTransport(pkt, b, ip.proto, ip, ip.payloadAt, ip.payloadEnd, depth, streams);
+    decodeFragmentTransport(pkt, b, ip.proto, ip, ip.moreFragments, depth, streams);
   } else if (type === EtherType.IPV6) {
     const ip = decodeIPv6(b, at, end);
     if (!ip) { pkt.addProblem({ layer: 'ipv6', message: `IPv6 header truncated (${end - at} bytes)` }); return; }
     pkt.ipv6 = ip;
     pkt.addProblem(ip.problem);
     if (ip.isLaterFragment) return;
-    decodeTransport(pkt, b, ip.upperProto, ip, ip.payloadAt, ip.payloadEnd, depth, streams);
+    decodeFragmentTransport(pkt, b, ip.upperProto, ip, ip.moreFragments, depth, streams);
   } else if (type === EtherType.ARP) {
     const arp = decodeArp(b, at, end);
     if (!arp) { pkt.addProblem({ layer: 'arp', message: `ARP truncated (${end - at} bytes)` }); return; }
     pkt.arp = arp;
     pkt.addProblem(arp.problem);
   }
+}
+
+/**
+ * The transport of a whole datagram or of its first fragment. A first fragment (more fragments follow)
+ * holds the transport header and the start of the payload: what its decoders find missing (a UDP
+ * length longer than the fragment, a cut message) is in the next fragments, not damage, so it is not a
+ * problem. Fragments are normal on a network; we do not reassemble them (later fragments are skipped).
+ */
+function decodeFragmentTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | IPv6, more: boolean, depth: number, streams?: HeadStreams): void {
+  if (!more) { decodeTransport(pkt, b, proto, ip, ip.payloadAt, ip.payloadEnd, depth, streams); return; }
+  const before = pkt.problems?.length ?? 0;
+  decodeTransport(pkt, b, proto, ip, ip.payloadAt, ip.payloadEnd, depth, streams);
+  if (pkt.problems && pkt.problems.length > before) pkt.problems.length = before;
 }
 
 function decodeTransport(pkt: Packet, b: Uint8Array, proto: number, ip: IPv4 | IPv6, at: number, end: number, depth: number, streams?: HeadStreams): void {

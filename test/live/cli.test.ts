@@ -12,7 +12,7 @@ import { Chalk } from 'chalk';
 import { defaultAnalyzers } from '../../src/analyse/index.js';
 import { I18n } from '../../src/present/i18n/index.js';
 import { CaptureStream, findTcpdump, probeCap } from '../../src/io/live.js';
-import { LiveSession, eventLine } from '../../src/cli/live.js';
+import { LiveOrder, LiveSession, eventLine } from '../../src/cli/live.js';
 import { Say } from '../../src/present/say/index.js';
 import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { reportJson } from '../support/ours.js';
@@ -38,7 +38,8 @@ function expectedLines(path: string): string[] {
   const lines: string[] = [];
   const events: AnalysisEvent[] = [];
   const say = new Say(i18n, events);
-  const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, onEvent: (e) => { events.push(e); lines.push(eventLine(e, new Chalk({ level: 0 }), say) + '\n'); } });
+  const order = new LiveOrder();
+  const session: LiveSession = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, onEvent: (e) => { events.push(e); lines.push(eventLine(e, new Chalk({ level: 0 }), say, order.foundAt(e, session.now)) + '\n'); } });
   const stream = new CaptureStream(session.frame);
   stream.push(readFileSync(path));
   stream.end();

@@ -99,6 +99,41 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     await rec.page.context().close();
   }, 60_000);
 
+  /** Pages of a PDF: its page objects (/Type /Page, not /Pages), as scripts/print-pages.mjs counts them. */
+  const pdfPages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g) ?? []).length;
+
+  it('prints short: the story first, the reference after, the frames appendix only with --all-frames', async () => {
+    // Without --all-frames (a report made with --config would add the checklist after the timelines).
+    const rec = await openReport(browser, cliHtml('print-short.html', [BUNDLED]));
+    await rec.page.emulateMedia({ media: 'print' });
+    const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
+    expect(order.slice(0, 2)).toEqual(['summary', 'timelines']);
+    expect(order.indexOf('events')).toBeGreaterThan(order.indexOf('timelines'));
+    expect(order[order.length - 1]).toBe('frames');
+    expect(await rec.page.locator('#summary').isVisible()).toBe(true);
+    expect(await rec.page.locator('#frames').isVisible()).toBe(false);
+    const pdf = await rec.page.pdf({ path: join(SHOTS, 'vrrp-failover.print.pdf'), format: 'A4' });
+    // Measured 5 A4 pages (README, "Printing the HTML report"); 26 with --all-frames.
+    expect(pdfPages(pdf)).toBeLessThanOrEqual(6);
+    expectQuiet(rec);
+    await rec.page.context().close();
+
+    // With --all-frames the listing is what was asked for: it prints.
+    const all = await openReport(browser, cliHtml('print-all.html', [BUNDLED, '--all-frames']));
+    await all.page.emulateMedia({ media: 'print' });
+    expect(await all.page.locator('#frames').isVisible()).toBe(true);
+    expect(pdfPages(await all.page.pdf({ format: 'A4' }))).toBeGreaterThan(pdfPages(pdf));
+    await all.page.context().close();
+  }, 120_000);
+
+  it('the checklist comes after the timelines, before the reference sections', async () => {
+    const rec = await openReport(browser, cliHtml('print-checklist.html', [BUNDLED, '--expect', 'vrrp-failover']));
+    const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
+    expect(order.slice(0, 3)).toEqual(['summary', 'timelines', 'checklist']);
+    expect(order.indexOf('events')).toBeGreaterThan(2);
+    await rec.page.context().close();
+  }, 60_000);
+
   it('shows markup and script from HTTP fields as text, and runs none of it', async () => {
     const file = cliHtml('hostile-http.html', [hostileHttpCapture(dir), '--all-frames']);
     const rec = await openReport(browser, file);

@@ -15,6 +15,11 @@ import type { ArpConflict, ArpGarp } from './events.js';
 /** GARPs further apart than this belong to different bursts (keepalived sends a burst back to back,
  *  or vrrp_garp_interval apart; a master answering lower-priority adverts bursts every second). */
 const BURST_GAP_S = 0.5;
+/** Unsolicited neighbour advertisements of one host for one address that no takeover explains, less than
+ *  this apart, are one burst: hosts repeat them a second or so apart (Linux ndisc_notify, an address
+ *  added or a link coming up). Shorter than keepalived's smallest usual vrrp_garp_master_delay (3 to 5 s),
+ *  whose bursts belong to a takeover anyway. */
+const NA_REPEAT_GAP_S = 3;
 /** A burst this long after a takeover (or less before it) can belong to it. */
 const LINK_BEFORE_S = 2;
 /** An address's MAC change this close to a takeover of that address is the takeover. */
@@ -136,7 +141,7 @@ export class ArpAnalyzer implements Analyzer {
   private addToBurst(kind: 'arp' | 'na', ip: string, mac: string, op: number, t: number, n: number, ctx: EngineContext): void {
     const key = ip + '|' + mac + '|' + op;
     let b = this.bursts.get(key);
-    if (b && t - b.last > BURST_GAP_S) { this.closeBurst(b, ctx); b = undefined; }
+    if (b && t - b.last > this.gapOf(b)) { this.closeBurst(b, ctx); b = undefined; }
     if (!b) {
       b = { ip, mac, kind, op, start: t, last: t, frames: [], count: 0 };
       this.bursts.set(key, b);
@@ -144,7 +149,12 @@ export class ArpAnalyzer implements Analyzer {
     b.last = t;
     b.count++;
     if (b.frames.length < MAX_FRAMES) b.frames.push(n);
-    this.schedule(t + BURST_GAP_S + 0.001);
+    this.schedule(t + this.gapOf(b) + 0.001);
+  }
+
+  /** How long a burst waits for its next announcement (see NA_REPEAT_GAP_S). */
+  private gapOf(b: Burst): number {
+    return b.kind === 'na' && !this.takeoverFor(b) ? NA_REPEAT_GAP_S : BURST_GAP_S;
   }
 
   private schedule(at: number): void {
@@ -154,8 +164,9 @@ export class ArpAnalyzer implements Analyzer {
   private judgeDue(t: number, ctx: EngineContext): void {
     this.nextCheck = Infinity;
     for (const b of [...this.bursts.values()]) {
-      if (t - b.last > BURST_GAP_S) this.closeBurst(b, ctx);
-      else this.schedule(b.last + BURST_GAP_S + 0.001);
+      const gap = this.gapOf(b);
+      if (t - b.last > gap) this.closeBurst(b, ctx);
+      else this.schedule(b.last + gap + 0.001);
     }
     this.judgeChanges(t, ctx, false);
   }
