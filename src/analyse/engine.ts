@@ -14,11 +14,12 @@ import type { Note } from './notes.js';
 export type Role = 'director' | 'backup-director' | 'real-server' | 'sorry-server' | 'client' | 'vip';
 
 /** What a packet carries, for the analysers that look at some kinds only (Analyzer.wants). */
-export const PacketKind = { TCP: 1, UDP: 2, ARP: 4, VRRP: 8, ICMP: 16, ICMPV6: 32, TUNNEL: 64 } as const;
+export const PacketKind = { TCP: 1, UDP: 2, ARP: 4, VRRP: 8, ICMP: 16, ICMPV6: 32, TUNNEL: 64, IGMP: 128 } as const;
 
 function kindOf(pkt: Packet): number {
   return (pkt.tcp ? PacketKind.TCP : 0) | (pkt.udp ? PacketKind.UDP : 0) | (pkt.arp ? PacketKind.ARP : 0) | (pkt.vrrp ? PacketKind.VRRP : 0)
-    | (pkt.icmp ? PacketKind.ICMP : 0) | (pkt.icmpv6 ? PacketKind.ICMPV6 : 0) | (pkt.inner ? PacketKind.TUNNEL : 0);
+    | (pkt.icmp ? PacketKind.ICMP : 0) | (pkt.icmpv6 ? PacketKind.ICMPV6 : 0) | (pkt.inner ? PacketKind.TUNNEL : 0)
+    | (pkt.igmp ? PacketKind.IGMP : 0);
 }
 
 export interface EngineContext {

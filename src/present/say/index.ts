@@ -7,6 +7,7 @@ import type { Note, NoteKind, NoteOf } from '../../analyse/notes.js';
 import { I18n, type Lang } from '../i18n/index.js';
 import { arpEvents, arpNotes } from './arp.js';
 import { tcpNotes } from './tcp.js';
+import { vrrpEvents, vrrpNotes } from './vrrp.js';
 
 /** How one domain says its events: a sentence per kind. */
 export type EventSentences<K extends EventKind> = { [P in K]: (e: EventOf<P>, say: Say) => string };
@@ -14,11 +15,11 @@ export type EventSentences<K extends EventKind> = { [P in K]: (e: EventOf<P>, sa
 export type NoteSentences<K extends NoteKind> = { [P in K]: (n: NoteOf<P>, say: Say) => string };
 
 /** TRANSITIONAL (issue #13): kinds whose analyser still writes its own sentence (event.summary). */
-type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents>;
+type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents | keyof typeof vrrpEvents>;
 
-const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventKind, LegacyKinds>> = { ...arpEvents };
+const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventKind, LegacyKinds>> = { ...arpEvents, ...vrrpEvents };
 /** TRANSITIONAL (issue #13): Partial until every domain's notes have their words. */
-const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...tcpNotes, legacy: (n) => n.text };
+const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...tcpNotes, ...vrrpNotes, legacy: (n) => n.text };
 
 export class Say {
   readonly i18n: I18n;
