@@ -241,7 +241,7 @@ describe('the text of `check` and the report section, in both languages', () => 
       ['vrrp-election', 'proven', 'sev-info'], ['vrrp-failover', 'missing', 'sev-warning'], ['vrrp-preemption', 'missing', 'sev-warning'],
       ['vrrp-clean-stop', 'missing', 'sev-warning'], ['garp', 'proven', 'sev-info'],
     ]);
-    expect(view.items[0].evidence[0]).toEqual({ event: 'm1', summary: 'vrrp.master #1', href: '#event-m1' });
+    expect(view.items[0].evidence[0]).toEqual({ event: 'm1', summary: '10.0.0.11 becomes master of VRID 51 (priority 150) and announces 10.0.0.100: the first master seen in the capture.', href: '#event-m1' });
     expect(view.items[0].frames).toEqual([{ n: 1, href: '#frame-1' }, { n: 2, href: '#frame-2' }, { n: 11, href: null }, { n: 12, href: null }]);
     expect(view.findingsNone).toContain('No keepalived.conf given');
     expect(checklistSection({ facts: {} }, new I18n('en'))).toBeNull();

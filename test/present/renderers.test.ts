@@ -100,7 +100,7 @@ describe('report model', () => {
 
   it('renders every event generically: kind, time, severity, summary, frames, its own fields', () => {
     const mismatch = model.events.find((e) => e.kind === 'vrrp.mismatch')!;
-    expect(mismatch).toMatchObject({ time: '16.700 s', severity: 'warning', kindLabel: 'VRRP configuration mismatch', summary: 'Advert intervals differ.' });
+    expect(mismatch).toMatchObject({ time: '16.700 s', severity: 'warning', kindLabel: 'VRRP configuration mismatch', summary: expect.stringMatching(/^The routers of VRID 51 disagree on the advert interval: 10\.0\.0\.11 has 1000, 10\.0\.0\.12 has 2000\./) });
     expect(mismatch.frames).toEqual([{ n: 31, href: '#frame-31' }]);
     expect(mismatch.fields.map((f) => [f.label, f.text])).toEqual([['VRID', '51'], ['field', 'advertInterval'], ['values', '10.0.0.11: 1000, 10.0.0.12: 2000']]);
     const garp = model.events.find((e) => e.kind === 'arp.garp')!;
