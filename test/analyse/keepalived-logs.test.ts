@@ -127,12 +127,6 @@ const KNOWN: Record<string, Record<string, string>> = {
     ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.realserver ${i % 2 ? 'in' : 'out'} of 10.1.0.22:80 at ${t} s: no "${i % 2 ? 'Adding' : 'Removing'} service" in the two delay_loops before`, RELOAD_NEW_SERVER])),
     ...Object.fromEntries(RELOAD_FLIPS.map((t, i) => [`lvs.sorry 10.1.0.23:80 ${i % 2 ? 'until' : 'from'} ${t} s: no "${i % 2 ? 'Removing' : 'Adding'} sorry server" within two delay_loops`, RELOAD_NEW_SERVER])),
   },
-  'vrrp-track-interface': {
-    // d1 enters FAULT (tracked trk0 down) at 9.834 s and logs "(VI_1) sent 0 priority" once; the wire has two
-    // priority-0 adverts (9.833, 9.835 s; d2 logs "Backup received priority 0 advertisement" twice). Ours: two vrrp.resign.
-    'vrrp.resign of 10.0.0.11 VRID 51 at 9.835 s: no "sent 0 priority" within 1 s':
-      'known bug §8.19: every priority-0 advert is a vrrp.resign; a master entering FAULT sends two (one logged), so one resignation is told twice',
-  },
   'vrrp-advert-int-3': {
     // d1 (preempted back at 39.048) stops cleanly: priority 0 at 43.451; d2 "Entering MASTER STATE" at 44.062 and
     // advertises (prio 100) at 44.061, 47.098, 50.098. Ours: the vrrp.resign, then no vrrp.master for d2.

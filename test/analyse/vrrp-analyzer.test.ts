@@ -42,6 +42,13 @@ describe('vrrp.master reasons and gaps', () => {
     expect(events[2].gapMs).toBeCloseTo(610, 0);
   });
 
+  it('FAULT: two priority-0 adverts ms apart are one resignation', () => {
+    const frames: Timed[] = [...adverts({ src: d1, priority: 150 }, 0, 3), [3, advert({ src: d1, priority: 0 })], [3.002, advert({ src: d1, priority: 0 })], ...adverts({ src: d2, priority: 100 }, 3.61, 6)];
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.resign', 'vrrp.master']);
+    expect(events[1].frames).toEqual([4, 5]);
+  });
+
   it('preemption: a higher priority takes over while the master still advertises; no split brain', () => {
     const frames = [...adverts({ src: d2, priority: 100 }, 0, 10.2), ...adverts({ src: d1, priority: 150 }, 10.1, 20)].sort(byTime);
     const { events, comments } = run([new VrrpAnalyzer()], frames);

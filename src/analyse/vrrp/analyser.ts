@@ -7,7 +7,7 @@ import type { Packet } from '../../dissect/packet.js';
 import type { Vrrp } from '../../dissect/vrrp.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { VrrpMaster, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
+import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
 import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
@@ -57,6 +57,8 @@ interface Router {
   join: { time: number; frame: number; last: number; signal: 'igmp-join' | 'mld-report' } | null;
   /** It stepped down for a router that outranked it (its coming frames say nothing of a return). */
   steppedDown: boolean;
+  /** Its last vrrp.resign (a FAULT sends two priority-0 adverts ms apart: one resignation). */
+  resignEvent: VrrpResign | null;
   /** The last priority change in its adverts: the last advert before it (time, frame), and the priorities. */
   priorityChange: { from: number; to: number; beforeTime: number; beforeFrame: number } | null;
 }
@@ -167,7 +169,7 @@ export class VrrpAnalyzer implements Analyzer {
     let r = inst.routers.get(ip);
     const profile = profileOf(v, pkt);
     if (!r) {
-      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null };
+      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null };
       inst.routers.set(ip, r);
       const list = this.byIp.get(ip);
       if (list) list.push(r);
@@ -194,11 +196,18 @@ export class VrrpAnalyzer implements Analyzer {
   /** A master sends priority 0 when it stops (RFC 3768 §6.4.3; keepalived on SIGTERM or FAULT). */
   private resign(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
     const skew = skewMs(this.bestBackupPriority(inst, r), r.profile.intervalMs, r.profile.version);
-    ctx.emit({
+    // keepalived entering FAULT from MASTER sends two priority-0 adverts (vrrp_state_leave_master, then
+    // vrrp_restore_interface), ms apart: one resignation (keepalived-semantics.md §5, §8.19).
+    const again = r.resignEvent && r.resigned && !r.advertising && (t - r.lastTime) * 1000 < r.profile.intervalMs / 2;
+    ctx.comment(n, { note: 'vrrp.resign', router: r.ip, vrid: inst.vrid, skewMs: round(skew) });
+    if (again) {
+      if (r.resignEvent!.frames.length < MAX_EVENT_FRAMES) r.resignEvent!.frames.push(n);
+      return;
+    }
+    r.resignEvent = ctx.emit({
       kind: 'vrrp.resign', time: t, frames: [n], severity: 'notice',
       vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, skewMs: round(skew),
     });
-    ctx.comment(n, { note: 'vrrp.resign', router: r.ip, vrid: inst.vrid, skewMs: round(skew) });
     if (r.advertising) this.endTenure(inst, r, t, ctx);
     r.advertising = false;
     r.supersededBy = null;
