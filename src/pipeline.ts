@@ -13,7 +13,7 @@ import { Engine, type Analyzer } from './analyse/engine.js';
 import type { AnalysisEvent } from './analyse/events.js';
 import type { Note } from './analyse/notes.js';
 import { episodesOf, type Episodes } from './analyse/episodes.js';
-import { I18n, type Lang } from './present/i18n/index.js';
+import type { Lang } from './present/i18n/index.js';
 
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
@@ -80,7 +80,7 @@ export interface Analysis {
 
 export interface AnalyzeOptions {
   analyzers?: Analyzer[];
-  /** Language of event summaries and comments (the analysers were made for it). */
+  /** The language the report is asked in, carried to the renderers (Analysis.lang); the analysis never uses it. */
   lang?: Lang;
   /** Called every ~64k frames with the bytes read so far and the total (progress display). */
   progress?: (read: number, total: number) => void;
@@ -119,8 +119,8 @@ export class FirstPass {
   private readonly cut = new Map<number, { file: string; frames: number; first: number; snaplen: number }>();
   lastTime = 0;
 
-  constructor(analyzers: Analyzer[], lang: Lang = 'en', onEvent?: (e: AnalysisEvent) => void) {
-    this.engine = new Engine(analyzers, new I18n(lang));
+  constructor(analyzers: Analyzer[], onEvent?: (e: AnalysisEvent) => void) {
+    this.engine = new Engine(analyzers);
     if (onEvent) this.engine.onEmit = onEvent;
     this.seg = this.engine.takesTcpSegments ? new TcpSegment() : null;
   }
@@ -179,7 +179,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
   const { files, source } = openCaptures(paths, resumeIndex);
   // Nothing downstream keeps a frame (analysers keep numbers): the readers may reuse frame objects.
   if (opts.reuseFrames ?? true) source.reuseFrames();
-  const pass = new FirstPass(opts.analyzers ?? [], opts.lang ?? 'en');
+  const pass = new FirstPass(opts.analyzers ?? []);
   const { engine, warnings } = pass;
   for (const r of repeated) warnings.add({ message: repeatedText(r) });
   // Times as numbers, NaN for none (a field that was null would take a new heap number every frame).

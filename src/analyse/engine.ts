@@ -7,32 +7,29 @@
 import type { Packet } from '../dissect/packet.js';
 import type { TcpSegment } from '../dissect/tcp-segment.js';
 import { frameTime } from '../io/frame.js';
-import type { I18n } from '../present/i18n/index.js';
 import type { AnalysisEvent, NewEvent } from './events.js';
 import type { Note } from './notes.js';
 
 export type Role = 'director' | 'backup-director' | 'real-server' | 'sorry-server' | 'client' | 'vip';
 
 /** What a packet carries, for the analysers that look at some kinds only (Analyzer.wants). */
-export const PacketKind = { TCP: 1, UDP: 2, ARP: 4, VRRP: 8, ICMP: 16, ICMPV6: 32, TUNNEL: 64 } as const;
+export const PacketKind = { TCP: 1, UDP: 2, ARP: 4, VRRP: 8, ICMP: 16, ICMPV6: 32, TUNNEL: 64, IGMP: 128 } as const;
 
 function kindOf(pkt: Packet): number {
   return (pkt.tcp ? PacketKind.TCP : 0) | (pkt.udp ? PacketKind.UDP : 0) | (pkt.arp ? PacketKind.ARP : 0) | (pkt.vrrp ? PacketKind.VRRP : 0)
-    | (pkt.icmp ? PacketKind.ICMP : 0) | (pkt.icmpv6 ? PacketKind.ICMPV6 : 0) | (pkt.inner ? PacketKind.TUNNEL : 0);
+    | (pkt.icmp ? PacketKind.ICMP : 0) | (pkt.icmpv6 ? PacketKind.ICMPV6 : 0) | (pkt.inner ? PacketKind.TUNNEL : 0)
+    | (pkt.igmp ? PacketKind.IGMP : 0);
 }
 
 export interface EngineContext {
-  /** TRANSITIONAL (issue #13): for the analysers that still write words; goes once every domain emits facts. */
-  readonly i18n: I18n;
   /** Emits an event; the returned object may still be updated (counts, end times) until finish. */
   emit<E extends NewEvent>(event: E): E & { id: string };
   /**
    * Adds a note to a frame. Routine notes (every advert of a steady master) stop being stored past a
    * cap, so a week-long capture stays in bounded memory; notable ones are kept. `null`: a routine note
    * the caller did not build because routineComments was false (counted as dropped).
-   * (A string is a TRANSITIONAL comment in words from an analyser not converted yet, issue #13.)
    */
-  comment(frame: number, note: Note | string | null, routine?: boolean): void;
+  comment(frame: number, note: Note | null, routine?: boolean): void;
   /** False once routine comments are no longer stored: callers skip building them. */
   readonly routineComments: boolean;
   /** A warning for the report (analysis left incomplete: a table full, state dropped). */
@@ -98,7 +95,7 @@ export class Engine implements EngineContext {
   /** Per analyser: it looks at TCP segments. */
   private readonly takesTcp: boolean[];
 
-  constructor(readonly analyzers: Analyzer[], readonly i18n: I18n) {
+  constructor(readonly analyzers: Analyzer[]) {
     this.wants = analyzers.map((a) => a.wants ?? -1);
     this.wakes = analyzers.map(() => Infinity);
     this.takesTcp = this.wants.map((w) => w === -1 || (w & PacketKind.TCP) !== 0);
@@ -122,15 +119,14 @@ export class Engine implements EngineContext {
     return this.routineCount < MAX_ROUTINE_COMMENTS;
   }
 
-  comment(frame: number, note: Note | string | null, routine = false): void {
-    if (note === null || note === '') { if (routine) this.routineCommentsDropped++; return; }
+  comment(frame: number, note: Note | null, routine = false): void {
+    if (note === null) { if (routine) this.routineCommentsDropped++; return; }
     const prev = this.frameNotes.get(frame);
     if (prev === undefined && routine) {
       if (this.routineCount >= MAX_ROUTINE_COMMENTS) { this.routineCommentsDropped++; return; }
       this.routineCount++;
     }
-    const n: Note = typeof note === 'string' ? { note: 'legacy', text: note } : note;
-    if (prev) prev.push(n); else this.frameNotes.set(frame, [n]);
+    if (prev) prev.push(note); else this.frameNotes.set(frame, [note]);
   }
 
   warn(note: Note, frame?: number): void {

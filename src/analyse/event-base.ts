@@ -11,6 +11,4 @@ export interface EventBase {
   /** Frame numbers that show the event. */
   frames: number[];
   severity: Severity;
-  /** TRANSITIONAL (issue #13): the sentence an analyser not converted yet still writes; goes once all emit facts. */
-  summary?: string;
 }

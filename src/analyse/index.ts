@@ -1,5 +1,4 @@
 import type { Analyzer } from './engine.js';
-import type { I18n } from '../present/i18n/index.js';
 import { VrrpAnalyzer } from './vrrp/analyser.js';
 import { ArpAnalyzer } from './arp/analyser.js';
 import { TcpFlows } from './tcp/flows.js';
@@ -7,7 +6,7 @@ import { HealthChecks } from './checks/analyser.js';
 import { LvsAnalyzer } from './lvs/analyser.js';
 
 /** The analysers a report runs, in order. Flow-based analysers subscribe to the one flow tracker. */
-export function defaultAnalyzers(_i18n: I18n): Analyzer[] {
+export function defaultAnalyzers(): Analyzer[] {
   const flows = new TcpFlows();
   const checks = new HealthChecks(flows);
   return [flows, new VrrpAnalyzer(), new ArpAnalyzer(), checks, new LvsAnalyzer(flows, checks)];

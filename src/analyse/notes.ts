@@ -7,9 +7,6 @@ import type { CheckNote } from './checks/events.js';
 import type { LvsNote } from './lvs/events.js';
 import type { TcpNote } from './tcp/events.js';
 
-export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote | LegacyNote;
+export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote;
 export type NoteKind = Note['note'];
 export type NoteOf<K extends NoteKind> = Extract<Note, { note: K }>;
-
-/** TRANSITIONAL (issue #13): a comment an analyser not converted yet wrote in words. */
-export interface LegacyNote { note: 'legacy'; text: string }

@@ -12,7 +12,7 @@ import { episodesOf } from '../analyse/episodes.js';
 import type { Packet } from '../dissect/packet.js';
 import type { TcpSegment } from '../dissect/tcp-segment.js';
 import { configName, type KeepalivedConfig } from '../config/model.js';
-import type { I18n } from '../present/i18n/index.js';
+import { I18n, type Lang } from '../present/i18n/index.js';
 import type { BehaviourId } from './behaviours.js';
 import { CrossCheck } from './crosscheck/index.js';
 import { DirectorMap } from './directors.js';
@@ -28,6 +28,8 @@ export interface ChecklistOptions {
   configs?: KeepalivedConfig[];
   /** --expect: the required behaviours; absent: chosen from what the capture and configuration show. */
   expect?: { ids: BehaviourId[]; source: string | null } | null;
+  /** The language of the checklist's sentences (default English). */
+  lang?: Lang;
 }
 
 /** A path as the user wrote it, or relative to the current directory when it is under it. */
@@ -88,7 +90,7 @@ export class ChecklistAnalyzer implements Analyzer {
   finish(ctx: EngineContext): void {
     // The engine's own list: sorted in place once every analyser has finished, before facts() is asked.
     this.events = ctx.events;
-    this.i18n = ctx.i18n;
+    this.i18n = new I18n(this.opts.lang ?? 'en');
   }
 
   facts(): Record<string, unknown> {

@@ -41,17 +41,17 @@ export interface ChecklistArgs {
 }
 
 /** The checklist analyser for --config / --expect (configuration problems go to `warn`, one per line). */
-export function checklistAnalyzer(args: ChecklistArgs, warn: (line: string) => void = () => {}): ChecklistAnalyzer {
+export function checklistAnalyzer(args: ChecklistArgs, warn: (line: string) => void = () => {}, lang: Lang = 'en'): ChecklistAnalyzer {
   let expect: Expectation | null = null;
   if (args.expect !== null) expect = parseExpect(args.expect);
   const configs = loadConfigs(args.configs);
   for (const line of problemLines(configs)) warn(line);
-  return new ChecklistAnalyzer({ configs, expect });
+  return new ChecklistAnalyzer({ configs, expect, lang });
 }
 
 /** Every analyser a report runs, the checklist last (it reads what the others found). */
 export function reportAnalyzers(i18n: I18n, args: ChecklistArgs, warn?: (line: string) => void): Analyzer[] {
-  return [...defaultAnalyzers(i18n), checklistAnalyzer(args, warn)];
+  return [...defaultAnalyzers(), checklistAnalyzer(args, warn, i18n.lang)];
 }
 
 interface CheckArgs extends ChecklistArgs {

@@ -49,7 +49,7 @@ export class LiveSession {
   private finished = false;
 
   constructor(private readonly opts: LiveSessionOptions) {
-    this.pass = new FirstPass(opts.analyzers, opts.i18n.lang, opts.onEvent);
+    this.pass = new FirstPass(opts.analyzers, opts.onEvent);
   }
 
   get engine(): Engine {
@@ -358,7 +358,7 @@ async function live(args: LiveArgs, renderReport: (argv: string[]) => Promise<nu
   // frames up to the stop are still saved.
   let writeFailure: NodeJS.ErrnoException | null = null;
   let analysisFailure: { frame: number; error: Error } | null = null;
-  const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, file, onEvent: printEvent });
+  const session = new LiveSession({ analyzers: defaultAnalyzers(), i18n, file, onEvent: printEvent });
   const sentences = new Say(i18n, session.events);
   let flushPending = false;
   const flush = () => {

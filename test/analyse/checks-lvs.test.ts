@@ -9,7 +9,7 @@ import { Frame } from '../../src/io/frame.js';
 import { advert, adverts, byTime, connection, run, udp, type Timed } from '../support/frames.js';
 
 const d1 = '10.1.0.11', rs1 = '10.1.0.21', rs2 = '10.1.0.22', client = '10.0.0.50', vip = '10.0.0.100';
-const analyzers = () => defaultAnalyzers(new I18n('en'));
+const analyzers = () => defaultAnalyzers();
 const httpProbe = (rs: string) => `GET /health HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: ${rs}:80\r\n\r\n`;
 const ok = 'HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n';
 
@@ -45,7 +45,7 @@ describe('health checks', () => {
   });
 
   it('genhash keeps its own copy of the body: the reader reuses the buffers frames come in', () => {
-    const engine = new Engine(analyzers(), new I18n('en'));
+    const engine = new Engine(analyzers());
     const frames = [0, 2, 4].flatMap((at, i) => connection({ client: d1, server: rs1, cport: 42100 + i, sport: 80, at, request: httpProbe(rs1), response: ok }));
     frames.forEach(([t, bytes], i) => {
       const buf = Buffer.from(bytes); // what the readers hand out

@@ -46,7 +46,7 @@ describe('engine dispatch', () => {
 
   it('a frame without a time (pcapng simple packet block) wakes nobody', () => {
     const waking = new Recorder(PacketKind.VRRP, 0.5);
-    const engine = new Engine([waking], new I18n('en'));
+    const engine = new Engine([waking]);
     engine.onPacket(decodePacket(Frame.of(advert({ src: '10.0.0.11' }), 1, 1795550000, 0, 1)));
     const untimed = Frame.of(segment(1), 1, 1795550009, 0, 2);
     untimed.noTimestamp = true;

@@ -47,11 +47,6 @@ function labs(): Lab[] {
 
 // ------------------------------------------------------------------ known disagreements (named, measured)
 /** lab name → disagreement (as the check words it; times in seconds since the capture's first frame) → what we say instead, and why. */
-// keepalived-semantics.md §8.17: a keepalived BACKUP never preempts an equal-priority master; the address
-// tie-break is applied only in MASTER state. vrrp-equal-prio: d2 (deaf to VRRP through nftables) became MASTER
-// on its own timer; d1 logged "Master received advert from 10.0.0.12 with same priority 100 but higher IP
-// address than ours" and stepped down. The ground truth has no reason for it (two MASTERs, same priority).
-const TIE_IS_NOT_PREEMPTION = 'known bug §8.17: an equal-priority takeover by the higher address is called a preemption (vrrp.preemption-tie); a keepalived BACKUP never preempts an equal priority';
 // §8.13 / §5: an advert gap is read as the master gone, then its next advert as a new master-down takeover.
 // keepalived's logs: the master never left MASTER (no "Entering" line between).
 const GAP_IS_NOT_A_TAKEOVER = 'known bug §8.13: a gap in the adverts of a master that never left MASTER becomes vrrp.silent + a new vrrp.master (master-down / preemption)';
@@ -62,9 +57,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   'captures/vrrp-advert-int-3': {
     'no vrrp.master for d2 (10.0.0.12) VRID 51 at 44.062 s':
       'bug: no vrrp.master for d2 after d1\'s resignation; d2, preempted at 39.048 s and silent since, seems still counted as master (its takeover GARPs at 44.062 s are called a "periodic refresh every 18.94 s"); the same sequence with advert_int 1 (vrrp-failover) is right',
-  },
-  'captures/vrrp-equal-prio': {
-    "reason of d2's takeover of VRID 51 at 13.239 s: keepalived's logs give unknown, ours preemption": TIE_IS_NOT_PREEMPTION,
   },
   // The capture starts 8.4 s after d1's "Entering MASTER STATE" (ground truth: capture_starts_after_election,
   // state_at_capture_start d1 MASTER). Ours reports d1's first captured advert (0.635 s) as an initial election.

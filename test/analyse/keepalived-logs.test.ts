@@ -73,12 +73,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   'ivs3-reload-pool': {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
   },
-  'vrrp-track-interface': {
-    // d1 enters FAULT (tracked trk0 down) at 9.834 s and logs "(VI_1) sent 0 priority" once; the wire has two
-    // priority-0 adverts (9.833, 9.835 s; d2 logs "Backup received priority 0 advertisement" twice). Ours: two vrrp.resign.
-    'vrrp.resign of 10.0.0.11 VRID 51 at 9.835 s: no "sent 0 priority" within 1 s':
-      'known bug §8.19: every priority-0 advert is a vrrp.resign; a master entering FAULT sends two (one logged), so one resignation is told twice',
-  },
   'vrrp-advert-int-3': {
     // d1 (preempted back at 39.048) stops cleanly: priority 0 at 43.451; d2 "Entering MASTER STATE" at 44.062 and
     // advertises (prio 100) at 44.061, 47.098, 50.098. Ours: the vrrp.resign, then no vrrp.master for d2.

@@ -42,6 +42,13 @@ describe('vrrp.master reasons and gaps', () => {
     expect(events[2].gapMs).toBeCloseTo(610, 0);
   });
 
+  it('FAULT: two priority-0 adverts ms apart are one resignation', () => {
+    const frames: Timed[] = [...adverts({ src: d1, priority: 150 }, 0, 3), [3, advert({ src: d1, priority: 0 })], [3.002, advert({ src: d1, priority: 0 })], ...adverts({ src: d2, priority: 100 }, 3.61, 6)];
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.resign', 'vrrp.master']);
+    expect(events[1].frames).toEqual([4, 5]);
+  });
+
   it('preemption: a higher priority takes over while the master still advertises; no split brain', () => {
     const frames = [...adverts({ src: d2, priority: 100 }, 0, 10.2), ...adverts({ src: d1, priority: 150 }, 10.1, 20)].sort(byTime);
     const { events, comments } = run([new VrrpAnalyzer()], frames);
@@ -49,6 +56,46 @@ describe('vrrp.master reasons and gaps', () => {
     expect(events[1]).toMatchObject({ router: d1, reason: 'preemption', previous: d2 });
     const lastOfD2 = frames.findIndex((f) => f[0] === 10) + 1;
     expect(comments.get(lastOfD2)).toMatch(/steps down/);
+  });
+});
+
+describe('preemption waits for the timer (keepalived vrrp_state_backup)', () => {
+  // d1 (150) master, then silent from 5 s; d2 (100) takes over; d1 comes back (an ARP at 15 s is its first frame).
+  const back = (takeover: number): Timed[] => [
+    ...adverts({ src: d1, priority: 150 }, 0, 5), ...adverts({ src: d2, priority: 100 }, 7.61, takeover + 2),
+    [15, arp({ senderIp: d1, senderMac: macOf(d1), targetIp: '10.0.0.50' })], ...adverts({ src: d1, priority: 150 }, takeover, takeover + 5),
+  ].sort(byTime);
+
+  it('a returning higher priority takes over its Master_Down_Interval after it came back, not as soon as it is heard', () => {
+    const { events } = run([new VrrpAnalyzer()], back(18.45));
+    const m = events.filter((e) => e.kind === 'vrrp.master')[2];
+    expect(m).toMatchObject({ router: d1, reason: 'preemption', expectedMs: 3414.063, late: false, waitFrom: 'first-frame' });
+    expect(m.waitMs).toBeCloseTo(3450, 0);
+    expect(m.summary).toMatch(/took over 3\.45.s later\. That is the timer\./);
+    expect(m.summary).not.toMatch(/as soon as/);
+  });
+
+  it('an excess of about N s over the timer is a preempt_delay of N s', () => {
+    const m = run([new VrrpAnalyzer()], back(23.4)).events.filter((e) => e.kind === 'vrrp.master')[2];
+    expect(m.waitMs).toBeCloseTo(8400, 0);
+    expect(m.summary).toMatch(/a preempt_delay of about 5 s/);
+  });
+
+  it('a master whose advertised priority falls below a backup\'s: the wait runs from its last advert at the old priority', () => {
+    const frames = [...adverts({ src: d1, priority: 150 }, 0, 5), ...adverts({ src: d1, priority: 90 }, 5, 9), ...adverts({ src: d2, priority: 100 }, 8.61, 12)].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const m = events.filter((e) => e.kind === 'vrrp.master')[1];
+    expect(m).toMatchObject({ router: d2, reason: 'preemption', waitFrom: 'priority-drop', waitFromFrame: 5, expectedMs: 3609.375 });
+    expect(m.waitMs).toBeCloseTo(4610, 0);
+  });
+
+  it('an equal priority beside a live master is no preemption: a keepalived backup never preempts it', () => {
+    const frames = [...adverts({ src: d1, priority: 100 }, 0, 10.2), ...adverts({ src: d2, priority: 100 }, 10.1, 20)].sort(byTime);
+    const { events, comments } = run([new VrrpAnalyzer()], frames);
+    const m = events.filter((e) => e.kind === 'vrrp.master')[1];
+    expect(m).toMatchObject({ router: d2, reason: 'unknown', previous: d1 });
+    expect(m.summary).toMatch(/never preempts an equal priority/);
+    expect(comments.get(frames.findIndex((f) => f[0] === 10) + 1)).toMatch(/steps down/);
   });
 });
 

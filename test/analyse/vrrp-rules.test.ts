@@ -27,6 +27,8 @@ describe('election order', () => {
     expect(takeoverReason({ ip: '10.0.0.12', priority: 100 }, prev, 103.61, 3609)).toBe('master-down');
     expect(takeoverReason({ ip: '10.0.0.13', priority: 200 }, prev, 100.5, 3609)).toBe('preemption');
     expect(takeoverReason({ ip: '10.0.0.12', priority: 100 }, prev, 100.5, 3609)).toBe('unknown');
+    // A keepalived backup never preempts an equal priority, even from a higher address (§8.17).
+    expect(takeoverReason({ ip: '10.0.0.12', priority: 150 }, prev, 100.5, 3609)).toBe('unknown');
   });
 });
 

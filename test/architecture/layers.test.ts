@@ -26,19 +26,6 @@ function graph(): Map<string, string[]> {
   return g;
 }
 
-/**
- * TRANSITIONAL (issue #13): the edges that break the rules today, while the VRRP, checks and LVS
- * analysers still write words and the per-domain modules import their shared types from the module
- * that unites them. The test fails on any other edge, and on a listed one that is gone (remove it).
- */
-const KNOWN_CYCLES = [
-];
-const KNOWN_LANGUAGE = [
-  'analyse/engine.ts → present/i18n/index.ts',
-  'analyse/index.ts → present/i18n/index.ts',
-  'analyse/vrrp/analyser.ts → present/i18n/index.ts',
-];
-
 const layer = (f: string) => f.split('/')[0].replace(/\.ts$/, '');
 
 /** The findings contract a renderer may read: the event and note types, the episodes built from the events once, the pipeline's Analysis. */
@@ -68,7 +55,7 @@ describe('the source keeps to the pipeline', () => {
       state.set(f, 2);
     };
     for (const f of g.keys()) if (!state.has(f)) visit(f);
-    expect(cycles.sort()).toEqual([...KNOWN_CYCLES].sort());
+    expect(cycles).toEqual([]);
   });
 
   it('io and dissect import nothing after them; reassemble nothing from analysis or presentation', () => {
@@ -84,7 +71,7 @@ describe('the source keeps to the pipeline', () => {
 
   it('the analysis never sees the language: nothing under analyse/ imports present/ (sentences, catalogues)', () => {
     const bad = [...g].flatMap(([f, deps]) => layer(f) === 'analyse' ? deps.filter((d) => layer(d) === 'present').map((d) => `${f} → ${d}`) : []);
-    expect(bad.sort()).toEqual([...KNOWN_LANGUAGE].sort());
+    expect(bad).toEqual([]);
   });
 
   it('renderers import no analysis internals, only the findings types', () => {

@@ -169,7 +169,7 @@ describe('nopreempt, on literal frames', () => {
   ].sort(byTime);
   const checklistOf = (frames: Timed[]) => {
     const i18n = new I18n('en');
-    const { engine } = run([...defaultAnalyzers(i18n), new ChecklistAnalyzer({ configs: configs() })], frames);
+    const { engine } = run([...defaultAnalyzers(), new ChecklistAnalyzer({ configs: configs() })], frames);
     return engine.facts().checklist as Checklist;
   };
 
@@ -206,7 +206,7 @@ describe('what the wire shows against a configuration, on literal frames', () =>
       [2, advert({ src: '10.0.0.11', priority: 150, auth: 'secret', dst: '10.0.0.12' })],
       [3, advert({ src: '10.0.0.11', priority: 150, auth: 'other', vips: ['10.0.0.100', '10.0.0.101'] })],
     ];
-    const { engine } = run([...defaultAnalyzers(i18n), new ChecklistAnalyzer({ configs: [cfg] })], frames);
+    const { engine } = run([...defaultAnalyzers(), new ChecklistAnalyzer({ configs: [cfg] })], frames);
     const c = engine.facts().checklist as Checklist;
     expect(c.findings.map((f) => [f.kind, f.where[0].line, f.frames])).toEqual([
       ['vrrp-auth', 7, [3]],
@@ -241,7 +241,7 @@ describe('the text of `check` and the report section, in both languages', () => 
       ['vrrp-election', 'proven', 'sev-info'], ['vrrp-failover', 'missing', 'sev-warning'], ['vrrp-preemption', 'missing', 'sev-warning'],
       ['vrrp-clean-stop', 'missing', 'sev-warning'], ['garp', 'proven', 'sev-info'],
     ]);
-    expect(view.items[0].evidence[0]).toEqual({ event: 'm1', summary: 'vrrp.master #1', href: '#event-m1' });
+    expect(view.items[0].evidence[0]).toEqual({ event: 'm1', summary: '10.0.0.11 becomes master of VRID 51 (priority 150) and announces 10.0.0.100: the first master seen in the capture.', href: '#event-m1' });
     expect(view.items[0].frames).toEqual([{ n: 1, href: '#frame-1' }, { n: 2, href: '#frame-2' }, { n: 11, href: null }, { n: 12, href: null }]);
     expect(view.findingsNone).toContain('No keepalived.conf given');
     expect(checklistSection({ facts: {} }, new I18n('en'))).toBeNull();

@@ -19,7 +19,7 @@ const T0 = 1795550331;
 function analyse(name: string, frames: TestFrame[], snaplen?: number) {
   const path = join(dir, name);
   writeFileSync(path, pcapBytes(frames, { snaplen }));
-  return analyzeFiles([path], { analyzers: defaultAnalyzers(new I18n('en')), lang: 'en' });
+  return analyzeFiles([path], { analyzers: defaultAnalyzers(), lang: 'en' });
 }
 const messages = (a: ReturnType<typeof analyse>) => a.warnings.map((w) => w.message ?? '');
 
@@ -101,7 +101,7 @@ describe('frames cut by the snaplen: one notice per file', () => {
     });
     writeFileSync(join(dir, 'a.pcap'), pcapBytes(cut(3), { snaplen: 96 }));
     writeFileSync(join(dir, 'b.pcap'), pcapBytes(cut(1), { snaplen: 96 }));
-    const a = analyzeFiles([join(dir, 'a.pcap'), join(dir, 'b.pcap')], { analyzers: defaultAnalyzers(new I18n('en')), lang: 'en' });
+    const a = analyzeFiles([join(dir, 'a.pcap'), join(dir, 'b.pcap')], { analyzers: defaultAnalyzers(), lang: 'en' });
     const notices = a.warnings.filter((w) => /snaplen/.test(w.message ?? '')).map((w) => [w.file, w.message]);
     expect(notices).toEqual([
       ['a.pcap', expect.stringMatching(/^3 frames cut by the capture's snaplen of 96 bytes/)],

@@ -89,7 +89,7 @@ describe('plain TCP segments read from the bytes', () => {
     const everyPacket: Analyzer = { name: 'every-packet', onPacket() {}, finish() {} };
     const i18n = new I18n('en');
     const summary = (path: string, extra: Analyzer[]) => {
-      const a = analyzeFiles([path], { analyzers: [...defaultAnalyzers(i18n), ...extra, new ChecklistAnalyzer()] });
+      const a = analyzeFiles([path], { analyzers: [...defaultAnalyzers(), ...extra, new ChecklistAnalyzer()] });
       return { events: a.events, comments: [...a.frameNotes], hosts: a.hosts, facts: a.facts, warnings: a.warnings, http: a.store.httpHeads() };
     };
     for (const path of files.filter((p) => p.includes('/lab/'))) {

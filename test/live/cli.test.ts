@@ -39,7 +39,7 @@ function expectedLines(path: string): string[] {
   const events: AnalysisEvent[] = [];
   const say = new Say(i18n, events);
   const order = new LiveOrder();
-  const session: LiveSession = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, onEvent: (e) => { events.push(e); lines.push(eventLine(e, new Chalk({ level: 0 }), say, order.foundAt(e, session.now)) + '\n'); } });
+  const session: LiveSession = new LiveSession({ analyzers: defaultAnalyzers(), i18n, onEvent: (e) => { events.push(e); lines.push(eventLine(e, new Chalk({ level: 0 }), say, order.foundAt(e, session.now)) + '\n'); } });
   const stream = new CaptureStream(session.frame);
   stream.push(readFileSync(path));
   stream.end();

@@ -26,7 +26,7 @@ function replay(path: string, lang: Lang): Printed[] {
   const order = new LiveOrder();
   const printed: Printed[] = [];
   const session: LiveSession = new LiveSession({
-    analyzers: defaultAnalyzers(i18n), i18n,
+    analyzers: defaultAnalyzers(), i18n,
     onEvent: (e) => {
       events.push(e);
       printed.push({ event: e, foundAt: session.now, line: eventLine(e, new Chalk({ level: 0 }), say, order.foundAt(e, session.now)) });

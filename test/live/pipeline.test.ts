@@ -50,7 +50,7 @@ function liveRun(path: string, sizes: Iterator<number>): LiveRun {
   const printed: string[] = [];
   const out = join(dir, `${path.split('/').pop()}-${Math.random().toString(36).slice(2)}.pcapng`);
   const file = new LiveCaptureFile(out, { iface: 'test0', description: 'unit test' });
-  const session = new LiveSession({ analyzers: defaultAnalyzers(i18n), i18n, file, onEvent: (e) => printed.push(e.id) });
+  const session = new LiveSession({ analyzers: defaultAnalyzers(), i18n, file, onEvent: (e) => printed.push(e.id) });
   const stream = new CaptureStream(session.frame);
   const bytes = readFileSync(path);
   for (let off = 0; off < bytes.length;) {
@@ -78,7 +78,7 @@ function frameRows(path: string): string[] {
 }
 
 describe('live pipeline = file pipeline', () => {
-  const fileEvents = (path: string) => analyzeFiles([path], { analyzers: defaultAnalyzers(new I18n('en')), lang: 'en' });
+  const fileEvents = (path: string) => analyzeFiles([path], { analyzers: defaultAnalyzers(), lang: 'en' });
 
   it('vrrp-failover.pcap in chunks of 1, 7, 4096 bytes and random sizes: same events, each printed once', () => {
     const expected = fileEvents(FAILOVER);

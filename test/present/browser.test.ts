@@ -162,7 +162,7 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
   it('shows markup in event summaries, fields and comments as text', async () => {
     const evil = '<img src=x onerror=alert(7)><script>alert(8)</script>';
     const events = storyEvents().map((e) => ({ ...e, summary: e.summary + ' ' + evil, ...(e.kind === 'vrrp.invalid' ? { router: evil, problem: evil } : e.kind === 'arp.garp' ? { mac: evil } : {}) }));
-    const a = syntheticAnalysis(syntheticCapture(dir, 'story.pcap'), events, { comments: [[1, [{ note: 'legacy', text: evil }]]] });
+    const a = syntheticAnalysis(syntheticCapture(dir, 'story.pcap'), events, { comments: [[1, [{ note: 'vrrp.invalid', problem: evil }]]] });
     const sink = new StringSink();
     writeHtml(a, sink, { allFrames: true });
     const file = join(dir, 'story.html');

@@ -38,7 +38,7 @@ type E = Omit<AnalysisEvent, 'id'> & { id?: string };
 /** Every kind of events.md, telling one lab story on VRID 51 and the virtual service 10.0.0.100:80. */
 export function storyEvents(): AnalysisEvent[] {
   const ev: E[] = [
-    { kind: 'vrrp.master', time: T0 + 1, frames: [2], severity: 'info', summary: '10.0.0.11 becomes master of VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null },
+    { kind: 'vrrp.master', time: T0 + 1, frames: [2], severity: 'info', summary: '10.0.0.11 becomes master of VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null, expectedMs: null, intervalMs: 1000, skewMs: 414.063, addresses: ['10.0.0.100'] },
     { kind: 'arp.garp', time: T0 + 1.001, frames: [3, 4], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
     { kind: 'hc.probe', time: T0 + 2, frames: [5, 6], severity: 'info', summary: 'HTTP_GET probes of 10.1.0.21:80.', checker: 'http', director: '10.0.0.11', target: '10.1.0.21:80', count: 10, intervalMs: 3000, details: 'GET /health 200' },
     { kind: 'lvs.forward', time: T0 + 3, frames: [7], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 12, sorry: false },
@@ -47,12 +47,12 @@ export function storyEvents(): AnalysisEvent[] {
     { kind: 'svc.outage', time: T0 + 8, frames: [11, 17], severity: 'warning', vip: '10.0.0.100:80', probe: 'tcp', start: T0 + 8, end: T0 + 9.5, ongoing: false, durationMs: 1500, failedConnections: 3, related: null },
     { kind: 'hc.state', time: T0 + 8.5, frames: [12], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http', director: '10.0.0.11', reason: 'refused', othersUp: [] },
     { kind: 'lvs.realserver', time: T0 + 8.6, frames: [13], severity: 'notice', realServer: '10.1.0.21:80', state: 'out', service: '10.0.0.100:80', cause: 'none', checker: null, reason: null, related: null },
-    { kind: 'vrrp.master', time: T0 + 9, frames: [16], severity: 'notice', summary: '10.0.0.12 takes over VRID 51 after 3.61 s.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: '10.0.0.11', gapMs: 3610 },
+    { kind: 'vrrp.master', time: T0 + 9, frames: [16], severity: 'notice', summary: '10.0.0.12 takes over VRID 51 after 3.61 s.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: '10.0.0.11', gapMs: 3610, expectedMs: 3609.375, intervalMs: 1000, skewMs: 609.375, addresses: ['10.0.0.100'] },
     { kind: 'vrrp.split-brain', time: T0 + 12, frames: [20, 21], severity: 'warning', summary: 'Two masters for VRID 51.', vrid: 51, routers: ['10.0.0.11', '10.0.0.12'], start: T0 + 12, end: T0 + 13.5 },
-    { kind: 'vrrp.master', time: T0 + 13, frames: [22], severity: 'info', summary: '10.0.0.11 preempts VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'preemption', previous: '10.0.0.12', gapMs: 800 },
+    { kind: 'vrrp.master', time: T0 + 13, frames: [22], severity: 'info', summary: '10.0.0.11 preempts VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'preemption', previous: '10.0.0.12', gapMs: 800, expectedMs: 3414.063, intervalMs: 1000, skewMs: 414.063, addresses: ['10.0.0.100'] },
     { kind: 'lvs.sorry', time: T0 + 14, frames: [25], severity: 'warning', vip: '10.0.0.100:80', sorryServer: '10.1.0.99:80', start: T0 + 14, end: T0 + 18 },
     { kind: 'vrrp.resign', time: T0 + 16, frames: [28], severity: 'notice', summary: '10.0.0.11 sends priority 0.', vrid: 51, router: '10.0.0.11' },
-    { kind: 'vrrp.master', time: T0 + 16.6, frames: [30], severity: 'notice', summary: '10.0.0.12 takes over after priority 0.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'resignation', previous: '10.0.0.11', gapMs: 610 },
+    { kind: 'vrrp.master', time: T0 + 16.6, frames: [30], severity: 'notice', summary: '10.0.0.12 takes over after priority 0.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'resignation', previous: '10.0.0.11', gapMs: 610, expectedMs: 609.375, intervalMs: 1000, skewMs: 609.375, addresses: ['10.0.0.100'] },
     { kind: 'vrrp.mismatch', time: T0 + 16.7, frames: [31], severity: 'warning', summary: 'Advert intervals differ.', vrid: 51, field: 'advertInterval', values: { '10.0.0.11': 1000, '10.0.0.12': 2000 } },
     { kind: 'vrrp.invalid', time: T0 + 16.8, frames: [32], severity: 'warning', summary: 'TTL 64: receivers drop it.', vrid: 51, router: '10.0.0.13', problem: 'TTL 64, not 255' },
     { kind: 'arp.conflict', time: T0 + 16.9, frames: [33], severity: 'warning', ip: '10.0.0.100', macs: ['02:00:0a:00:00:0b', '02:00:0a:00:00:0c'], count: 1, betweenRouters: true },
@@ -82,7 +82,7 @@ export function syntheticAnalysis(path: string, events: AnalysisEvent[], opts: {
     warnings: [{ frame: 9, message: 'malformed vrrp: test warning' }],
     warningsDropped: 0,
     frameEvents,
-    frameNotes: new Map(opts.comments ?? [[1, [{ note: 'legacy', text: 'VRRP advertisement, VRID 51, priority 150' }]], [40, [{ note: 'legacy', text: 'last advert of the capture' }]]]),
+    frameNotes: new Map(opts.comments ?? [[1, [{ note: 'vrrp.advert', router: '10.0.0.11', vrid: 51, priority: 150, nth: 2, gapMs: 1000 }]], [40, [{ note: 'vrrp.last', router: '10.0.0.12', vrid: 51 }]]]),
     timeDigits: 6,
     start: T0,
     end,

@@ -101,7 +101,7 @@ describe('filling a sentence', () => {
 describe('a French report', () => {
   const dir = tmp();
   const events = storyEvents().map((e, i) => ({ ...e, summary: `résumé ${i + 1}` }));
-  const a = syntheticAnalysis(syntheticCapture(dir), events, { lang: 'fr', comments: [[1, [{ note: 'legacy', text: 'annonce VRRP, VRID 51, priorité 150' }]]] });
+  const a = syntheticAnalysis(syntheticCapture(dir), events, { lang: 'fr', comments: [[1, [{ note: 'vrrp.advert', router: '10.0.0.11', vrid: 51, priority: 150, nth: 2, gapMs: 1000 }]]] });
   const html = new StringSink(); writeHtml(a, html, { allFrames: false });
   const md = new StringSink(); writeMarkdown(a, md, { allFrames: false });
 

@@ -140,12 +140,12 @@ describe('annotated pcapng report', { timeout: 60_000 }, () => {
     writer.flush();
     const input = join(dir, 'commented.pcapng');
     writeFileSync(input, bytes());
-    const a = syntheticAnalysis(input, storyEvents(), { comments: [[2, [{ note: 'legacy', text: 'our frame note' }]]] });
+    const a = syntheticAnalysis(input, storyEvents(), { comments: [[2, [{ note: 'vrrp.invalid', problem: 'our frame note' }]]] });
     const out: Uint8Array[] = [];
     const r = writeAnnotatedPcapng(a, (b) => out.push(b));
     const frames = parse(Buffer.concat(out));
     expect(frames).toHaveLength(40);
-    expect(frames[1].comments).toEqual(['from the capture', 'our frame note', '10.0.0.11 becomes master of VRID 51.']);
+    expect(frames[1].comments).toEqual(['from the capture', 'receivers drop this advert: our frame note', '10.0.0.11 becomes master of VRID 51 (priority 150) and announces 10.0.0.100: the first master seen in the capture.']);
     const annotated = new Set([2, ...storyEvents().flatMap((e) => e.frames)]);
     expect(r).toEqual({ frames: 40, annotated: annotated.size });
     for (const f of frames) expect(f.comments !== null, `frame ${f.fileFrame}`).toBe(annotated.has(f.fileFrame));

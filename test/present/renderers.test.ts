@@ -115,7 +115,7 @@ describe('report model', () => {
 
   it('renders every event generically: kind, time, severity, summary, frames, its own fields', () => {
     const mismatch = model.events.find((e) => e.kind === 'vrrp.mismatch')!;
-    expect(mismatch).toMatchObject({ time: '16.700 s', severity: 'warning', kindLabel: 'VRRP configuration mismatch', summary: 'Advert intervals differ.' });
+    expect(mismatch).toMatchObject({ time: '16.700 s', severity: 'warning', kindLabel: 'VRRP configuration mismatch', summary: expect.stringMatching(/^The routers of VRID 51 disagree on the advert interval: 10\.0\.0\.11 has 1000, 10\.0\.0\.12 has 2000\./) });
     expect(mismatch.frames).toEqual([{ n: 31, href: '#frame-31' }]);
     expect(mismatch.fields.map((f) => [f.label, f.text])).toEqual([['VRID', '51'], ['field', 'advertInterval'], ['values', '10.0.0.11: 1000, 10.0.0.12: 2000']]);
     const garp = model.events.find((e) => e.kind === 'arp.garp')!;
@@ -194,7 +194,7 @@ describe('HTML report', () => {
 
   it('escapes packet and event text; nothing from a capture becomes markup', () => {
     const evil = '<img src=x onerror=alert(1)>"\'&';
-    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: evil, problem: evil }], { comments: [[3, [{ note: 'legacy', text: evil }]]] });
+    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: evil, problem: evil }], { comments: [[3, [{ note: 'vrrp.invalid', problem: evil }]]] });
     const page2 = html(a);
     expect(page2).not.toContain('<img');
     expect(page2).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;&quot;&#x27;&amp;');
@@ -242,7 +242,7 @@ describe('Markdown report', () => {
 
   it('escapes packet text for tables: pipes, backticks, HTML, emphasis, links', () => {
     const evil = 'a|b `code` <b>x</b> *y* _z_ [l](http://e.x) ~s~';
-    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: '10.0.0.13', problem: evil }], { comments: [[2, [{ note: 'legacy', text: evil }]]] });
+    const a = syntheticAnalysis(capture, [{ id: 'e1', kind: 'vrrp.invalid', time: T0 + 1, frames: [2], severity: 'warning', summary: evil, vrid: 51, router: '10.0.0.13', problem: evil }], { comments: [[2, [{ note: 'vrrp.invalid', problem: evil }]]] });
     const out = md(a);
     const escaped = 'a\\|b \\`code\\` &lt;b&gt;x&lt;/b&gt; \\*y\\* \\_z\\_ \\[l\\](http\u200c://e.x) \\~s\\~';
     expect(out).toContain(escaped);

@@ -42,7 +42,7 @@ describe('ARP with a foreign protocol type', () => {
     const frames = [0, 1, 2, 3, 4, 5].map((i) => ({ sec: 1000 + 3 * i, frac: 0, data: arpReply(i % 2 ? '02:00:00:00:00:02' : '02:00:00:00:00:01', 0x86dd) }));
     const path = join(dir, 'arp-foreign.pcap');
     writeFileSync(path, pcapBytes(frames));
-    const a = analyzeFiles([path], { analyzers: defaultAnalyzers(new I18n('en')), lang: 'en' });
+    const a = analyzeFiles([path], { analyzers: defaultAnalyzers(), lang: 'en' });
     expect(a.frames).toBe(6);
     expect(a.events.map((e) => e.kind)).toEqual([]);
     expect(a.hosts).toEqual([]);

@@ -66,7 +66,7 @@ export type Timed = [seconds: number, bytes: Uint8Array];
  * each with its sentence in `lang` (present/say), and the frames' notes in words.
  */
 export function run(analyzers: Analyzer[], frames: Timed[], lang: Lang = 'en'): { events: (AnalysisEvent & { summary: string })[]; comments: Map<number, string>; engine: Engine } {
-  const engine = new Engine(analyzers, new I18n(lang));
+  const engine = new Engine(analyzers);
   let last = 0;
   frames.forEach(([t, bytes], i) => {
     const sec = 1795550000 + Math.floor(t);

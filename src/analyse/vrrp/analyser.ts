@@ -7,8 +7,7 @@ import type { Packet } from '../../dissect/packet.js';
 import type { Vrrp } from '../../dissect/vrrp.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { MessageKey } from '../../present/i18n/index.js';
-import type { VrrpMaster, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
+import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
 import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
@@ -16,6 +15,9 @@ import {
 
 const MAX_INSTANCES = 4096;
 const MAX_EVENT_FRAMES = 50;
+const MAX_INDEXED_ROUTERS = 4096;
+/** IGMP/MLD reports of one join (the unsolicited report and its repeats) are less than this apart. */
+const JOIN_RUN_S = 5;
 
 interface Tenure {
   start: number;
@@ -50,11 +52,19 @@ interface Router {
    * vrrp.master event count when it fell quiet.
    */
   quietContender: { master: string; masterEvents: number; event: VrrpMaster } | null;
+  /** Since its adverts stopped: its first frame, and the start of its last run of reports joining the VRRP group. */
+  firstFrame: { time: number; frame: number } | null;
+  join: { time: number; frame: number; last: number; signal: 'igmp-join' | 'mld-report' } | null;
+  /** It stepped down for a router that outranked it (its coming frames say nothing of a return). */
+  steppedDown: boolean;
+  /** Its last vrrp.resign (a FAULT sends two priority-0 adverts ms apart: one resignation). */
+  resignEvent: VrrpResign | null;
+  /** The last priority change in its adverts: the last advert before it (time, frame), and the priorities. */
+  priorityChange: { from: number; to: number; beforeTime: number; beforeFrame: number } | null;
 }
 
 interface Overlap {
   routers: [string, string];
-  cause?: string;
   startDiffs?: Difference[];
   start: number;
   startFrame: number;
@@ -92,11 +102,42 @@ export class VrrpAnalyzer implements Analyzer {
   readonly name = 'vrrp';
   private readonly instances = new Map<string, Instance>();
   private nextCheck = Infinity;
-  readonly wants = PacketKind.VRRP;
+  /** Routers by address, to notice their other frames (a router coming back joins the VRRP group, ARPs). */
+  private readonly byIp = new Map<string, Router[]>();
+  readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    this.onAdvert(pkt, ctx);
+    if (pkt.vrrp) this.onAdvert(pkt, ctx);
+    else if (this.byIp.size) this.onOther(pkt);
     ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /** A frame from a known router that is not an advert: when a silent router comes back. */
+  private onOther(pkt: Packet): void {
+    if (pkt.frame.noTimestamp) return;
+    const src = pkt.arp ? pkt.arp.senderIp : pkt.ip?.src ?? pkt.ipv6?.src ?? null;
+    const routers = src ? this.byIp.get(src) : undefined;
+    if (!routers) return;
+    const t = frameTime(pkt.frame);
+    const n = pkt.frame.n;
+    const signal = pkt.igmp ? (joinsVrrpGroup(pkt) ? 'igmp-join' : null)
+      : pkt.icmpv6 && (pkt.icmpv6.type === 143 || pkt.icmpv6.type === 131) ? 'mld-report' : null;
+    for (const r of routers) {
+      if (r.advertising) continue;
+      if (!r.firstFrame) r.firstFrame = { time: t, frame: n };
+      if (signal) {
+        if (!r.join || t - r.join.last > JOIN_RUN_S) r.join = { time: t, frame: n, last: t, signal };
+        else r.join.last = t;
+      }
+    }
+  }
+
+  /** The router's adverts stopped: what it does next may tell when it comes back. */
+  private quiet(r: Router, steppedDown: boolean): void {
+    r.firstFrame = null;
+    r.join = null;
+    r.steppedDown = steppedDown;
+    r.priorityChange = null;
   }
 
   /** Between adverts: the time, when a router may have gone silent. */
@@ -128,8 +169,11 @@ export class VrrpAnalyzer implements Analyzer {
     let r = inst.routers.get(ip);
     const profile = profileOf(v, pkt);
     if (!r) {
-      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null };
+      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null };
       inst.routers.set(ip, r);
+      const list = this.byIp.get(ip);
+      if (list) list.push(r);
+      else if (this.byIp.size < MAX_INDEXED_ROUTERS) this.byIp.set(ip, [r]);
     }
     const gapMs = (t - r.lastTime) * 1000;
     const prevPriority = r.priority;
@@ -151,19 +195,24 @@ export class VrrpAnalyzer implements Analyzer {
 
   /** A master sends priority 0 when it stops (RFC 3768 §6.4.3; keepalived on SIGTERM or FAULT). */
   private resign(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
-    const { i18n } = ctx;
     const skew = skewMs(this.bestBackupPriority(inst, r), r.profile.intervalMs, r.profile.version);
-    const e = ctx.emit({
+    // keepalived entering FAULT from MASTER sends two priority-0 adverts (vrrp_state_leave_master, then
+    // vrrp_restore_interface), ms apart: one resignation (keepalived-semantics.md §5, §8.19).
+    const again = r.resignEvent && r.resigned && !r.advertising && (t - r.lastTime) * 1000 < r.profile.intervalMs / 2;
+    ctx.comment(n, { note: 'vrrp.resign', router: r.ip, vrid: inst.vrid, skewMs: round(skew) });
+    if (again) {
+      if (r.resignEvent!.frames.length < MAX_EVENT_FRAMES) r.resignEvent!.frames.push(n);
+      return;
+    }
+    r.resignEvent = ctx.emit({
       kind: 'vrrp.resign', time: t, frames: [n], severity: 'notice',
-      summary: i18n.t('vrrp.resign', { router: r.ip, vrid: inst.vrid, rfc: rfcOf(r.profile.version) }),
       vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, skewMs: round(skew),
     });
-    ctx.comment(n, i18n.t('vrrp.comment.resign', { router: r.ip, vrid: inst.vrid, skew: i18n.fmt.seconds(skew) }));
     if (r.advertising) this.endTenure(inst, r, t, ctx);
     r.advertising = false;
     r.supersededBy = null;
+    this.quiet(r, false);
     inst.lastMaster = r;
-    void e;
   }
 
   private bestBackupPriority(inst: Instance, except: Router): number {
@@ -174,8 +223,6 @@ export class VrrpAnalyzer implements Analyzer {
   }
 
   private startTenure(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
-    const { i18n } = ctx;
-    const fmt = i18n.fmt;
     // The master this router takes over from: a live advertiser if any, else the last one that stopped.
     let live: Router | null = null;
     for (const o of inst.routers.values()) if (o !== r && o.advertising && (!live || outranks(o, live))) live = o;
@@ -185,7 +232,7 @@ export class VrrpAnalyzer implements Analyzer {
     r.quietContender = null;
     if (quiet && live && live.ip === quiet.master && inst.masterEvents === quiet.masterEvents) {
       // The same standoff goes on: no new master, the contender speaks again.
-      ctx.comment(n, i18n.t('vrrp.comment.contender-again', { router: r.ip, vrid: inst.vrid, other: live.ip }));
+      ctx.comment(n, { note: 'vrrp.contender-again', router: r.ip, vrid: inst.vrid, master: live.ip });
       r.advertising = true;
       r.silentEvent = null;
       r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: quiet.event };
@@ -196,35 +243,32 @@ export class VrrpAnalyzer implements Analyzer {
     const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
     // The same router again after its own silence, nobody in between: no takeover to time.
     const resumed = prev === r;
-    const expectedMs = resumed ? null : reason === 'master-down' ? downMs : reason === 'resignation' ? skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version) : null;
-    const late = gapMs !== null && expectedMs !== null && gapMs > expectedMs + (prev?.profile.intervalMs ?? interval);
-    const params = {
-      router: r.ip, vrid: inst.vrid, priority: r.priority, previous: prev?.ip ?? '', prevPriority: prev?.priority ?? '',
-      gap: gapMs === null ? '' : fmt.seconds(gapMs), expected: expectedMs === null ? '' : fmt.seconds(expectedMs),
-      interval: fmt.seconds(prev?.profile.intervalMs ?? interval), skew: fmt.seconds(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
-      vips: r.profile.addresses.join(', '), excess: gapMs !== null && expectedMs !== null ? fmt.seconds(gapMs - expectedMs) : '',
-      rfc: rfcOf(r.profile.version),
-    };
-    let summary = i18n.t(
-      resumed ? (reason === 'resignation' ? 'vrrp.master.restarted' : 'vrrp.master.resumed')
-        : reason === 'initial' ? 'vrrp.master.initial'
-        : reason === 'preemption' ? (prev && prev.priority === r.priority ? 'vrrp.master.preemption-tie' : 'vrrp.master.preemption')
-        : reason === 'master-down' ? 'vrrp.master.master-down'
-        : reason === 'resignation' ? 'vrrp.master.resignation'
-        : 'vrrp.master.unknown', params);
-    if (late) summary += ' ' + i18n.t('vrrp.master.late', params);
+    // A preempting router waits its own Master_Down_Interval (plus preempt_delay) from its return, or
+    // from the master's last advert at a priority it accepts (keepalived vrrp_state_backup).
+    const preemption = reason === 'preemption' && !resumed && prev !== null;
+    const expectedMs = resumed ? null : reason === 'master-down' || preemption ? downMs : reason === 'resignation' ? skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version) : null;
+    const late = !preemption && gapMs !== null && expectedMs !== null && gapMs > expectedMs + (prev?.profile.intervalMs ?? interval);
+    let wait: Pick<VrrpMaster, 'waitFrom' | 'waitFromFrame' | 'waitMs'> = {};
+    if (preemption) {
+      const drop = prev.priorityChange;
+      const from = r.join ? { time: r.join.time, frame: r.join.frame, signal: r.join.signal }
+        : drop && drop.from >= r.priority && drop.to < r.priority ? { time: drop.beforeTime, frame: drop.beforeFrame, signal: 'priority-drop' as const }
+        : r.firstFrame && !r.steppedDown ? { ...r.firstFrame, signal: 'first-frame' as const }
+        : null;
+      wait = from ? { waitFrom: from.signal, waitFromFrame: from.frame, waitMs: round((t - from.time) * 1000) } : { waitFrom: null, waitFromFrame: null, waitMs: null };
+    }
     const frames = [n];
     if (prev && prev !== r) frames.unshift(prev.lastFrame);
     const e = ctx.emit({
       kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'preemption' ? 'info' : 'notice',
-      summary, vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, mac: r.mac, priority: r.priority,
+      vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, mac: r.mac, priority: r.priority,
       reason, previous: prev && prev !== r ? prev.ip : null, prevPriority: prev && prev !== r ? prev.priority : null,
       resumed: resumed ? (reason === 'resignation' ? 'restart' : 'silence') : null,
       gapMs: gapMs === null ? null : round(gapMs), expectedMs: expectedMs === null ? null : round(expectedMs),
       intervalMs: prev?.profile.intervalMs ?? interval, skewMs: round(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
-      late, addresses: r.profile.addresses,
+      late, addresses: r.profile.addresses, ...wait,
     });
-    ctx.comment(n, i18n.t('vrrp.comment.first', { router: r.ip, vrid: inst.vrid, priority: r.priority }));
+    ctx.comment(n, { note: 'vrrp.first', router: r.ip, vrid: inst.vrid, priority: r.priority });
     inst.everMaster = true;
     inst.masterEvents++;
     r.advertising = true;
@@ -232,91 +276,81 @@ export class VrrpAnalyzer implements Analyzer {
     r.supersededBy = null;
     r.silentEvent = null;
     r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: e };
+    r.priorityChange = null;
     if (prev && prev !== r) {
       if (reason === 'master-down') {
         if (prev.advertising) this.stopAdvertising(inst, prev, ctx, r);
-        else if (prev.silentEvent) this.tellTakeover(prev.silentEvent, r, gapMs!, ctx);
-      } else if (reason === 'preemption' && prev.advertising) {
+        else if (prev.silentEvent) this.tellTakeover(prev.silentEvent, r, gapMs!);
+      } else if ((reason === 'preemption' || outranks(r, prev)) && prev.advertising) {
+        // Preempted, or of two masters with the same priority the lower address: it steps down.
         prev.supersededBy = r.ip;
       }
     }
   }
 
   private continueTenure(inst: Instance, r: Router, t: number, n: number, gapMs: number, prevPriority: number, ctx: EngineContext): void {
-    const { i18n } = ctx;
     const tenure = r.tenure!;
     tenure.adverts++;
     const interval = r.profile.intervalMs;
-    const params = { router: r.ip, vrid: inst.vrid, priority: r.priority, nth: i18n.fmt.ordinal(tenure.adverts), gap: i18n.fmt.seconds(gapMs), interval: i18n.fmt.seconds(interval), old: prevPriority };
+    if (prevPriority !== r.priority) r.priorityChange = { from: prevPriority, to: r.priority, beforeTime: r.lastTime, beforeFrame: r.lastFrame };
     if (gapMs > 1.5 * interval) {
       tenure.lateCount++;
       tenure.lateMaxMs = Math.max(tenure.lateMaxMs, gapMs);
       if (tenure.lateFrames.length < MAX_EVENT_FRAMES) tenure.lateFrames.push(n);
-      ctx.comment(n, i18n.t('vrrp.comment.late', params));
+      ctx.comment(n, { note: 'vrrp.late', router: r.ip, vrid: inst.vrid, gapMs: round(gapMs), intervalMs: interval });
     } else if (prevPriority !== r.priority) {
-      ctx.comment(n, i18n.t('vrrp.comment.priority', params));
+      ctx.comment(n, { note: 'vrrp.priority', router: r.ip, vrid: inst.vrid, from: prevPriority, to: r.priority });
     } else if (r.supersededBy) {
-      ctx.comment(n, i18n.t('vrrp.comment.superseded', { ...params, other: r.supersededBy }));
-    } else if (ctx.routineComments) {
-      ctx.comment(n, i18n.t('vrrp.comment.advert', params), true);
+      ctx.comment(n, { note: 'vrrp.superseded', router: r.ip, priority: r.priority, by: r.supersededBy });
     } else {
-      ctx.comment(n, '', true);
+      ctx.comment(n, ctx.routineComments ? { note: 'vrrp.advert', router: r.ip, vrid: inst.vrid, priority: r.priority, nth: tenure.adverts, gapMs: round(gapMs) } : null, true);
     }
   }
 
   /** A router's adverts stopped (seen at a tick, at a takeover, or at the end of the capture). */
   private stopAdvertising(inst: Instance, r: Router, ctx: EngineContext, takenOverBy: Router | null): void {
-    const { i18n } = ctx;
     r.advertising = false;
+    this.quiet(r, r.supersededBy !== null);
     const interval = r.profile.intervalMs;
     let outranking: Router | null = null;
     for (const o of inst.routers.values()) if (o !== r && o.advertising && outranks(o, r) && (r.lastTime - o.lastTime) * 1000 < 2.5 * o.profile.intervalMs) outranking = o;
     if (r.supersededBy) {
-      ctx.comment(r.lastFrame, i18n.t('vrrp.comment.stepped-down', { router: r.ip, other: r.supersededBy }));
+      ctx.comment(r.lastFrame, { note: 'vrrp.stepped-down', router: r.ip, by: r.supersededBy });
     } else if (outranking && r.tenure && !takenOverBy) {
       r.silentEvent = ctx.emit({
         kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'notice',
-        summary: i18n.t('vrrp.silent.contender', { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: outranking.ip }),
         vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: null, takeoverGapMs: null, beside: outranking.ip,
       });
       r.quietContender = { master: outranking.ip, masterEvents: inst.masterEvents, event: r.tenure.masterEvent };
     } else {
-      const params = { router: r.ip, vrid: inst.vrid, frame: r.lastFrame, other: takenOverBy?.ip ?? '', gap: takenOverBy ? i18n.fmt.seconds((takenOverBy.tenure!.start - r.lastTime) * 1000) : '' };
       r.silentEvent = ctx.emit({
         kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'warning',
-        summary: i18n.t(takenOverBy ? 'vrrp.silent.taken-over' : 'vrrp.silent.nobody', params),
         vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: takenOverBy?.ip ?? null,
         takeoverGapMs: takenOverBy ? round((takenOverBy.tenure!.start - r.lastTime) * 1000) : null,
       });
       if (takenOverBy) r.silentEvent.frames.push(takenOverBy.tenure!.startFrame);
-      ctx.comment(r.lastFrame, i18n.t('vrrp.comment.last', { router: r.ip, vrid: inst.vrid }));
+      ctx.comment(r.lastFrame, { note: 'vrrp.last', router: r.ip, vrid: inst.vrid });
       inst.lastMaster = r;
     }
     this.endTenure(inst, r, r.lastTime, ctx);
   }
 
-  private tellTakeover(silent: VrrpSilent, by: Router, gapMs: number, ctx: EngineContext): void {
+  private tellTakeover(silent: VrrpSilent, by: Router, gapMs: number): void {
     silent.takenOverBy = by.ip;
     silent.takeoverGapMs = round(gapMs);
     silent.frames.push(by.tenure!.startFrame);
-    silent.summary = ctx.i18n.t('vrrp.silent.taken-over', { router: String(silent.router), vrid: Number(silent.vrid), frame: Number(silent.lastAdvertFrame), other: by.ip, gap: ctx.i18n.fmt.seconds(gapMs) });
   }
 
   private endTenure(inst: Instance, r: Router, end: number, ctx: EngineContext): void {
     const tenure = r.tenure;
     r.tenure = null;
-    for (const o of [...inst.overlaps]) if (!o.event?.end && o.routers.includes(r.ip)) this.closeOverlap(inst, o, end, ctx);
+    for (const o of [...inst.overlaps]) if (!o.event?.end && o.routers.includes(r.ip)) this.closeOverlap(inst, o, end);
     if (!tenure || tenure.lateCount === 0) return;
-    const { i18n } = ctx;
     const interval = r.profile.intervalMs;
     const downMs = masterDownMs(interval, this.bestBackupPriority(inst, r), r.profile.version);
     const nearMiss = tenure.lateMaxMs >= 2 * interval;
     ctx.emit({
       kind: 'vrrp.jitter', time: tenure.start, frames: tenure.lateFrames, severity: nearMiss ? 'warning' : 'notice',
-      summary: i18n.t(nearMiss ? 'vrrp.jitter.near-miss' : 'vrrp.jitter', {
-        router: r.ip, vrid: inst.vrid, count: tenure.lateCount, interval: i18n.fmt.seconds(interval),
-        max: i18n.fmt.seconds(tenure.lateMaxMs), down: i18n.fmt.seconds(downMs), margin: i18n.fmt.seconds(downMs - tenure.lateMaxMs),
-      }),
       vrid: inst.vrid, router: r.ip, lateAdverts: tenure.lateCount, maxGapMs: round(tenure.lateMaxMs), intervalMs: interval, masterDownMs: round(downMs),
     });
   }
@@ -337,10 +371,9 @@ export class VrrpAnalyzer implements Analyzer {
       const log = keepalivedLog(field as 'ttl', { ...profile, ttl: 255, version: v.version === 3 ? 3 : 2 }, profile);
       inst.invalid.set(k, ctx.emit({
         kind: 'vrrp.invalid', time: t, frames: [pkt.frame.n], severity: 'warning',
-        summary: ctx.i18n.t('vrrp.invalid', { router: ip, vrid: inst.vrid, problem, log }),
         vrid: inst.vrid, router: ip, problem, keepalivedLog: log, count: 1,
       }));
-      ctx.comment(pkt.frame.n, ctx.i18n.t('vrrp.comment.invalid', { problem }));
+      ctx.comment(pkt.frame.n, { note: 'vrrp.invalid', problem });
     }
   }
 
@@ -355,7 +388,6 @@ export class VrrpAnalyzer implements Analyzer {
         inst.reported.add(k);
         ctx.emit({
           kind: 'vrrp.collision', time: t, frames: [o.lastFrame, n], severity: 'warning',
-          summary: ctx.i18n.t('vrrp.collision', { vrid: inst.vrid, a: o.ip, b: r.ip, vipsA: o.profile.addresses.join(', '), vipsB: r.profile.addresses.join(', ') }),
           vrid: inst.vrid, routers: [o.ip, r.ip], addresses: [o.profile.addresses, r.profile.addresses],
         });
         continue;
@@ -370,12 +402,9 @@ export class VrrpAnalyzer implements Analyzer {
     inst.reported.add(k);
     const drops = !(d.field === 'advertInterval' && o.profile.version === 3) && d.field !== 'checksumVariant';
     const log = keepalivedLog(d.field, o.profile, r.profile);
-    const field = d.field === 'checksumVariant' || d.field === 'ttl' || d.field === 'unicast' ? d.field : d.field;
+    const field = d.field;
     ctx.emit({
       kind: 'vrrp.mismatch', time: t, frames: [o.lastFrame, n], severity: drops ? 'warning' : 'notice',
-      summary: ctx.i18n.t(drops ? 'vrrp.mismatch' : 'vrrp.mismatch.v3-interval', {
-        vrid: inst.vrid, field: ctx.i18n.t(`vrrp.field.${d.field}` as MessageKey), a: o.ip, b: r.ip, va: d.values[0], vb: d.values[1], log,
-      }),
       vrid: inst.vrid, field, values: { [o.ip]: d.values[0], [r.ip]: d.values[1] }, keepalivedLog: drops ? log : null, version: o.profile.version === 3 ? 3 : 2,
     });
   }
@@ -399,40 +428,29 @@ export class VrrpAnalyzer implements Analyzer {
       const bothSince = Math.min(active[i].lastTime, active[j].lastTime) - o.start;
       if (!o.event && bothSince * 1000 > 3 * interval && !disjointAddresses(active[i].profile.addresses, active[j].profile.addresses)) {
         o.event = ctx.emit({
-          kind: 'vrrp.split-brain', time: o.start, frames: o.frames.slice(), severity: 'warning', summary: '',
+          kind: 'vrrp.split-brain', time: o.start, frames: o.frames.slice(), severity: 'warning',
           vrid: inst.vrid, family: inst.family, routers: pair, start: o.start, end: null, causes: [], causeLogs: [],
         });
-        this.describeSplitBrain(inst, o, t, ctx, true);
+        this.describeSplitBrain(inst, o);
       }
       if (o.event && o.event.frames.length < MAX_EVENT_FRAMES) o.event.frames.push(n);
     }
   }
 
-  private closeOverlap(inst: Instance, o: Overlap, end: number, ctx: EngineContext): void {
+  private closeOverlap(inst: Instance, o: Overlap, end: number): void {
     if (!o.event) { inst.overlaps.splice(inst.overlaps.indexOf(o), 1); return; }
     o.event.end = end;
-    this.describeSplitBrain(inst, o, end, ctx, false);
   }
 
-  private describeSplitBrain(inst: Instance, o: Overlap, until: number, ctx: EngineContext, ongoing: boolean): void {
-    const { i18n } = ctx;
+  /** The cause, read while both advertise (at confirmation): by the end, the fix may be in. */
+  private describeSplitBrain(inst: Instance, o: Overlap): void {
     const [a, b] = o.routers.map((ip) => inst.routers.get(ip)!);
-    // The cause is read while both advertise (at confirmation): by the end, the fix may be in.
-    if (ongoing) {
-      const now = differences(a.profile, b.profile);
-      const diffs = [...(o.startDiffs ?? []), ...now.filter((d) => !(o.startDiffs ?? []).some((x) => x.field === d.field))]
-        .filter((d) => !(d.field === 'advertInterval' && a.profile.version === 3));
-      const ttlOf = (d: Difference) => ({ ...a.profile, ttl: Number(d.values.find((x) => x !== '255') ?? d.values[0]) });
-      const causes = diffs.map((d) => i18n.t(`vrrp.cause.${d.field}` as MessageKey, {
-        va: d.values[0], vb: d.values[1], a: a.ip, b: b.ip, log: d.field === 'ttl' ? keepalivedLog('ttl', undefined, ttlOf(d)) : keepalivedLog(d.field, a.profile, b.profile),
-      }));
-      o.cause = causes.length ? causes.join(' ') : i18n.t('vrrp.cause.unreachable');
-      o.event!.causes = diffs.map((d) => ({ field: d.field, values: { [a.ip]: d.values[0], [b.ip]: d.values[1] } }));
-    }
-    const cause = o.cause ?? "";
-    o.event!.summary = i18n.t(ongoing ? 'vrrp.split-brain.ongoing' : 'vrrp.split-brain', {
-      vrid: inst.vrid, a: a.ip, b: b.ip, duration: i18n.fmt.seconds((until - o.start) * 1000), cause,
-    });
+    const now = differences(a.profile, b.profile);
+    const diffs = [...(o.startDiffs ?? []), ...now.filter((d) => !(o.startDiffs ?? []).some((x) => x.field === d.field))]
+      .filter((d) => !(d.field === 'advertInterval' && a.profile.version === 3));
+    const ttlOf = (d: Difference) => ({ ...a.profile, ttl: Number(d.values.find((x) => x !== '255') ?? d.values[0]) });
+    o.event!.causes = diffs.map((d) => ({ field: d.field, values: { [a.ip]: d.values[0], [b.ip]: d.values[1] } }));
+    o.event!.causeLogs = diffs.map((d) => d.field === 'ttl' ? keepalivedLog('ttl', undefined, ttlOf(d)) : keepalivedLog(d.field, a.profile, b.profile));
   }
 
   private schedule(inst: Instance, r: Router): void {
@@ -467,14 +485,28 @@ export class VrrpAnalyzer implements Analyzer {
         if ((lastTime - r.lastTime) * 1000 > 3 * r.profile.intervalMs + 1000) this.stopAdvertising(inst, r, ctx, null);
         else this.endTenure(inst, r, lastTime, ctx);
       }
-      for (const o of inst.overlaps) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime, ctx);
+      for (const o of inst.overlaps) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime);
     }
   }
 }
 
-/** The RFC of the VRRP version spoken (the section numbers of the timers are the same in both). */
-function rfcOf(version: number): string {
-  return version === 3 ? 'RFC 5798' : 'RFC 3768';
+/**
+ * An IGMP report that joins 224.0.0.18 (keepalived starting a VRRP instance): a v1/v2 report for it, or a
+ * v3 report with a record for it in EXCLUDE mode (a join; a leave is a change to INCLUDE with no source).
+ */
+function joinsVrrpGroup(pkt: Packet): boolean {
+  const igmp = pkt.igmp, ip = pkt.ip;
+  if (!igmp || !ip) return false;
+  if (igmp.type === 0x12 || igmp.type === 0x16) return igmp.group === '224.0.0.18';
+  if (igmp.type !== 0x22) return false;
+  const b = pkt.frame.buf, end = ip.payloadEnd;
+  let at = ip.payloadAt + 8;
+  for (let n = (b[ip.payloadAt + 6] << 8) | b[ip.payloadAt + 7]; n > 0 && at + 8 <= end; n--) {
+    const type = b[at], sources = (b[at + 2] << 8) | b[at + 3];
+    if (b[at + 4] === 224 && b[at + 5] === 0 && b[at + 6] === 0 && b[at + 7] === 18) return type === 2 || type === 4 || ((type === 1 || type === 5) && sources > 0);
+    at += 8 + 4 * sources + 4 * b[at + 1];
+  }
+  return false;
 }
 
 function round(ms: number): number {

@@ -34,6 +34,16 @@ export interface VrrpMaster extends EventBase {
   late: boolean;
   /** The VIPs advertised. */
   addresses: string[];
+  /**
+   * Preemption: what the wait before taking over is measured from (`igmp-join`/`mld-report`: the router
+   * rejoined the VRRP group, keepalived starting; `first-frame`: its first frame after its silence;
+   * `priority-drop`: the master's last advert at a priority not below this router's), or null when the
+   * capture does not show it (a backup whose own priority rose: backups do not advertise).
+   */
+  waitFrom?: 'igmp-join' | 'mld-report' | 'first-frame' | 'priority-drop' | null;
+  /** Preemption: the frame the wait is measured from, and the wait measured (null with waitFrom null). */
+  waitFromFrame?: number | null;
+  waitMs?: number | null;
 }
 
 /** The master advertises priority 0 (keepalived on SIGTERM or FAULT). */

@@ -57,7 +57,9 @@ export function takeoverReason(
   const silentMs = (time - previous.lastTime) * 1000;
   // Half an interval of slack: the capture point and the backup see adverts at slightly different times.
   if (silentMs >= downMs * 0.9) return 'master-down';
-  return outranks(next, previous) ? 'preemption' : 'unknown';
+  // A keepalived backup preempts only a lower priority: a newcomer with the same priority did not hear
+  // the master (a dual master, then resolved by the address tie-break in MASTER state), keepalived vrrp.c.
+  return next.priority > previous.priority ? 'preemption' : 'unknown';
 }
 
 /** What an advert stream looks like to a receiver: the fields keepalived compares. */

@@ -9,16 +9,13 @@ import { arpEvents, arpNotes } from './arp.js';
 import { tcpNotes } from './tcp.js';
 import { checkEvents, checkNotes } from './checks.js';
 import { lvsEvents, lvsNotes } from './lvs.js';
+import { vrrpEvents, vrrpNotes } from './vrrp.js';
 
 import type { EventSentences, NoteSentences, Say as Words } from './types.js';
 export type { EventSentences, NoteSentences } from './types.js';
 
-/** TRANSITIONAL (issue #13): kinds whose analyser still writes its own sentence (event.summary). */
-type LegacyKinds = Exclude<EventKind, keyof typeof arpEvents | keyof typeof checkEvents | keyof typeof lvsEvents>;
-
-const EVENTS: Partial<EventSentences<EventKind>> & EventSentences<Exclude<EventKind, LegacyKinds>> = { ...arpEvents, ...checkEvents, ...lvsEvents };
-/** TRANSITIONAL (issue #13): Partial until every domain's notes have their words. */
-const NOTES: Partial<NoteSentences<NoteKind>> = { ...arpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes, legacy: (n) => n.text };
+const EVENTS: EventSentences<EventKind> = { ...arpEvents, ...vrrpEvents, ...checkEvents, ...lvsEvents };
+const NOTES: NoteSentences<NoteKind> = { ...arpNotes, ...vrrpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes };
 
 export class Say implements Words {
   readonly i18n: I18n;
@@ -47,7 +44,8 @@ export class Say implements Words {
     const hit = this.cache.get(e.id);
     if (hit !== undefined) return hit;
     const say = EVENTS[e.kind] as ((e: AnalysisEvent, say: Say) => string) | undefined;
-    const text = say ? say(e, this) : e.summary ?? e.kind;
+    // (An event of a kind this version does not know, e.g. read back from another version's JSON: its own words, or its kind.)
+    const text = say ? say(e, this) : String((e as { summary?: unknown }).summary ?? (e as { kind: string }).kind);
     this.cache.set(e.id, text);
     return text;
   }
