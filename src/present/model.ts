@@ -162,8 +162,12 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
   else {
     lines.push(plural(i18n, 'summary.failovers', fo.length, {
       list: listText(i18n, fo.map((e) => {
-        const gap = finite(e.gapMs);
-        return t(gap === null ? 'summary.failoverItem' : 'summary.failoverItemGap', {
+        // A preemption's time is how long the returning router waited (its Master_Down timer, and any
+        // preempt_delay), not the gap between two adverts; unknown when its return is not seen.
+        const preemption = e.reason === 'preemption';
+        const gap = finite(preemption ? e.waitMs ?? null : e.gapMs);
+        const key = gap === null ? 'summary.failoverItem' : preemption ? 'summary.failoverItemWait' : 'summary.failoverItemGap';
+        return t(key, {
           time: fmt.rel(e.time), vrid: e.vrid ?? '?', previous: e.previous ?? '?', router: e.router ?? '?',
           reason: reasonLabel(i18n, e.reason ?? 'unknown'), gap: fmt.duration(gap),
         });

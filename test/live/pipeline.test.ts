@@ -121,15 +121,22 @@ describe('live pipeline = file pipeline', () => {
 });
 
 describe('event lines', () => {
-  const e: AnalysisEvent = { id: 'e1', kind: 'vrrp.master', time: 1795550331.5, frames: [5, 6], severity: 'info', summary: '10.0.0.11 becomes master' };
+  const e: AnalysisEvent = {
+    id: 'e1', kind: 'vrrp.master', time: 1795550331.5, frames: [5, 6], severity: 'info', vrid: 51, family: 4, version: 2, router: '10.0.0.11',
+    mac: '02:00:0a:00:00:0b', priority: 150, reason: 'initial', previous: null, prevPriority: null, resumed: null, gapMs: null, expectedMs: null,
+    intervalMs: 1000, skewMs: 414.063, late: false, addresses: ['10.0.0.100'],
+  };
+  const sentence = '10.0.0.11 becomes master of VRID 51 (priority 150) and announces 10.0.0.100: the first master seen in the capture.';
 
   it('time, kind, frames, summary on one line; colour only when asked', () => {
     const say = new Say('en');
     const plain = eventLine(e, new Chalk({ level: 0 }), say);
-    expect(plain).toBe(`${clockTime(e.time)}  vrrp.master       #5,#6  10.0.0.11 becomes master`);
+    expect(plain).toBe(`${clockTime(e.time)}  vrrp.master       #5,#6  ${sentence}`);
     expect(plain).not.toMatch(/\x1b\[/);
     expect(eventLine(e, new Chalk({ level: 1 }), say)).toMatch(/\x1b\[32mvrrp\.master/);
-    expect(eventLine({ ...e, id: 'e2', summary: 'two\nlines' }, new Chalk({ level: 0 }), say)).not.toMatch(/\n/);
+    // Text from packets may hold line breaks (a VRRP problem quoting bytes): one line all the same.
+    const invalid: AnalysisEvent = { id: 'e2', kind: 'vrrp.invalid', time: e.time, frames: [7], severity: 'warning', vrid: 51, router: '10.0.0.13', problem: 'two\nlines', keepalivedLog: 'x', count: 1 };
+    expect(eventLine(invalid, new Chalk({ level: 0 }), say)).not.toMatch(/\n/);
     expect(framesText([1, 2, 3, 4, 5, 6, 7, 8])).toBe('#1,#2,#3,#4,#5,#6,…(+2)');
   });
 

@@ -40,6 +40,7 @@ export const reportEn = {
   'summary.failovers.other': '{count} failovers: {list}.',
   'summary.failoverItem': 'at {time} on VRID {vrid}, {previous} → {router} ({reason})',
   'summary.failoverItemGap': 'at {time} on VRID {vrid}, {previous} → {router} ({reason}, failover took {gap})',
+  'summary.failoverItemWait': 'at {time} on VRID {vrid}, {previous} → {router} ({reason}, {router} took over {gap} after it came back)',
   'summary.servers': 'Real servers: {list}.',
   'summary.serverItem': '{server} {changes}',
   'summary.serverLost': 'lost at {time}',

@@ -41,6 +41,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'summary.failovers.other': '{count} bascules : {list}.',
   'summary.failoverItem': 'à {time} sur le VRID {vrid}, {previous} → {router} ({reason})',
   'summary.failoverItemGap': 'à {time} sur le VRID {vrid}, {previous} → {router} ({reason}, bascule en {gap})',
+  'summary.failoverItemWait': 'à {time} sur le VRID {vrid}, {previous} → {router} ({reason}, {router} a pris la main {gap} après son retour)',
   'summary.servers': 'Serveurs réels : {list}.',
   'summary.serverItem': '{server} {changes}',
   'summary.serverLost': 'HS à {time}',
