@@ -14,7 +14,7 @@ import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
 import type { HcState } from '../checks/events.js';
 import type { VrrpMaster } from '../vrrp/events.js';
-import type { LvsSorry, Method } from './events.js';
+import type { LvsRealServer, LvsSorry, Method } from './events.js';
 import type { HealthChecks } from '../checks/analyser.js';
 import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
 import { isOpeningSyn } from '../../dissect/tcp.js';
@@ -172,6 +172,12 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   private readonly macToIp = new Map<string, string>();
   private readonly vipMacs = new Map<string, string>();
   private readonly recentEvents: AnalysisEvent[] = [];
+  /**
+   * Pool changes no verdict explained yet: a health-check verdict is emitted once keepalived's retries
+   * are known to have failed (the checks analyser waits for delay_before_retry), which may be after the
+   * pool change it explains is seen on the wire; it is tied to them when it comes (onEvent).
+   */
+  private readonly unexplained: LvsRealServer[] = [];
   /** The VIPs each VRRP instance ("family:vrid") announces, to tie outages to their instance. */
   private readonly vipsOfVrid = new Map<string, Set<string>>();
   /** Clients asking who has a VIP and getting no answer: nobody holds it (first request time, frame). */
@@ -203,6 +209,7 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
         if (open.length) this.takeovers.push({ event: e, open });
       }
     }
+    if (e.kind === 'hc.state') this.explainLater(e);
     if (e.kind === 'vrrp.master' || e.kind === 'vrrp.silent' || e.kind === 'hc.state' || e.kind === 'vrrp.resign') {
       this.recentEvents.push(e);
       if (this.recentEvents.length > 512) this.recentEvents.shift();
@@ -457,16 +464,36 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     return null;
   }
 
+  /** A verdict that came after the pool change it explains (see `unexplained`): the same window as explain(). */
+  private explainLater(v: HcState): void {
+    const target = v.target;
+    for (let i = 0; i < this.unexplained.length; i++) {
+      const p = this.unexplained[i];
+      const sameServer = target === p.realServer || (!target.includes(':') && p.realServer.startsWith(target + ':'));
+      if (!sameServer || v.state !== (p.state === 'out' ? 'down' : 'up') || v.time > p.time + 0.5 || p.time - v.time > 15) continue;
+      p.cause = 'hc';
+      p.checker = v.checker;
+      p.reason = v.reason;
+      p.related = v.id;
+      p.frames = [...v.frames.slice(0, 2), ...p.frames];
+      this.unexplained.splice(i, 1);
+      return;
+    }
+  }
+
   private poolChange(svc: Service, rs: RealServer, state: 'in' | 'out', t: number, n: number, ctx: EngineContext): void {
     rs.state = state;
     const cause = this.explain(rs.id, state, t);
     const quorum = state === 'out' && svc.sorry && svc.sorry.end === null;
     const quorumBack = state === 'in' && svc.sorry && svc.sorry.end !== null && t - svc.sorry.end < 2;
-    ctx.emit({
+    // Drop the unexplained changes no verdict can explain any more (older than the window).
+    while (this.unexplained.length && (t - this.unexplained[0].time > 30 || this.unexplained.length >= 256)) this.unexplained.shift();
+    const event = ctx.emit({
       kind: 'lvs.realserver', time: t, frames: cause ? [...cause.frames.slice(0, 2), n] : [n], severity: state === 'out' ? 'warning' : 'notice',
       realServer: rs.id, state, service: svc.id, cause: cause ? 'hc' : quorum || quorumBack ? 'quorum' : 'none',
       checker: cause ? cause.checker : null, reason: cause ? cause.reason : null, related: cause?.id ?? svc.sorry?.event?.id ?? null,
     });
+    if (!cause) this.unexplained.push(event); // (a quorum change too: the failing server's own verdict, if it comes, is its cause)
   }
 
   private openSorry(svc: Service, rs: RealServer, t: number, n: number, ctx: EngineContext): void {
