@@ -31,10 +31,6 @@ interface Judgement {
   detail?: string | null;
 }
 
-function kind<K extends EventKind>(events: readonly AnalysisEvent[], k: K): EventOf<K>[] {
-  return ofKind(events, k);
-}
-
 function evidenceOf(e: AnalysisEvent, say: Say): Evidence {
   return { event: e.id, kind: e.kind, time: e.time, frames: e.frames.slice(0, MAX_FRAMES_PER_EVENT), summary: say.summary(e) };
 }
@@ -142,19 +138,19 @@ export class ItemJudge {
     switch (id) {
       case 'vrrp-election': return this.election();
       case 'vrrp-failover': {
-        const takeovers = kind(ev, 'vrrp.master').filter((e) => e.reason === 'master-down' && e.previous);
+        const takeovers = ofKind(ev, 'vrrp.master').filter((e) => e.reason === 'master-down' && e.previous);
         const evidence = takeovers.flatMap((m) => {
-          const silent = kind(ev, 'vrrp.silent').find((x) => x.router === m.previous && x.vrid === m.vrid && x.takenOverBy === m.router && x.time <= m.time + 1e-6 + 5);
+          const silent = ofKind(ev, 'vrrp.silent').find((x) => x.router === m.previous && x.vrid === m.vrid && x.takenOverBy === m.router && x.time <= m.time + 1e-6 + 5);
           return silent ? [m, silent] : [m];
         });
-        const resignations = kind(ev, 'vrrp.master').filter((e) => e.reason === 'resignation');
+        const resignations = ofKind(ev, 'vrrp.master').filter((e) => e.reason === 'resignation');
         return { proven: takeovers.length > 0, evidence, detail: !takeovers.length && resignations.length ? this.t('check.detail.failover.only-clean', { frame: resignations[0].frames[resignations[0].frames.length - 1] }) : null };
       }
-      case 'vrrp-preemption': return this.nopreempt ? this.noPreemption() : { proven: kind(ev, 'vrrp.master').some((e) => e.reason === 'preemption'), evidence: kind(ev, 'vrrp.master').filter((e) => e.reason === 'preemption') };
+      case 'vrrp-preemption': return this.nopreempt ? this.noPreemption() : { proven: ofKind(ev, 'vrrp.master').some((e) => e.reason === 'preemption'), evidence: ofKind(ev, 'vrrp.master').filter((e) => e.reason === 'preemption') };
       case 'vrrp-clean-stop': {
-        const resigns = kind(ev, 'vrrp.resign');
+        const resigns = ofKind(ev, 'vrrp.resign');
         const evidence = resigns.flatMap((r) => {
-          const next = kind(ev, 'vrrp.master').find((m) => m.reason === 'resignation' && m.previous === r.router && m.vrid === r.vrid && m.time >= r.time);
+          const next = ofKind(ev, 'vrrp.master').find((m) => m.reason === 'resignation' && m.previous === r.router && m.vrid === r.vrid && m.time >= r.time);
           return next ? [r, next] : [r];
         });
         return { proven: resigns.length > 0, evidence };
@@ -162,7 +158,7 @@ export class ItemJudge {
       case 'garp': return this.garp();
       case 'pool-out-in': return this.pool();
       case 'sorry-server': {
-        const windows = kind(ev, 'lvs.sorry');
+        const windows = ofKind(ev, 'lvs.sorry');
         const closed = windows.filter((e) => e.end !== null && e.end !== undefined);
         const open = windows.find((e) => e.end === null || e.end === undefined);
         return {
@@ -172,16 +168,16 @@ export class ItemJudge {
         };
       }
       case 'ipvs-sync': {
-        const e = kind(ev, 'lvs.sync');
+        const e = ofKind(ev, 'lvs.sync');
         return { proven: e.length > 0, evidence: e };
       }
       case 'lvs-nat': case 'lvs-dr': case 'lvs-tun': {
-        const e = kind(ev, 'lvs.forward').filter((x) => x.method === id.slice(4));
+        const e = ofKind(ev, 'lvs.forward').filter((x) => x.method === id.slice(4));
         return { proven: e.length > 0, evidence: e };
       }
       default: {
         const k = checkerOf(id);
-        const probes = kind(ev, 'hc.probe').filter((e) => e.checker === k);
+        const probes = ofKind(ev, 'hc.probe').filter((e) => e.checker === k);
         const conf = this.configuredCheckers(k)[0];
         return { proven: probes.length > 0, evidence: probes, detail: !probes.length && conf ? this.t('check.detail.hc.configured', { checker: CHECKER_NAME[k], where: this.where(conf) }) : null };
       }
@@ -197,10 +193,10 @@ export class ItemJudge {
   private election(): Judgement {
     const ev = this.c.events;
     const start = this.c.wire.firstTime ?? -Infinity;
-    const initial = kind(ev, 'vrrp.master').filter((e) => e.reason === 'initial');
+    const initial = ofKind(ev, 'vrrp.master').filter((e) => e.reason === 'initial');
     const proof: AnalysisEvent[] = [];
     for (const m of initial) {
-      const garp = kind(ev, 'arp.garp').find((g) => g.related === m.id && g.time - m.time < 1.5);
+      const garp = ofKind(ev, 'arp.garp').find((g) => g.related === m.id && g.time - m.time < 1.5);
       if (garp) proof.push(m, garp);
       else if (m.time - start >= 1.5) proof.push(m);
     }
@@ -218,7 +214,7 @@ export class ItemJudge {
    */
   private noPreemption(): Judgement {
     const ev = this.c.events;
-    const masters = kind(ev, 'vrrp.master');
+    const masters = ofKind(ev, 'vrrp.master');
     const preempted = masters.find((e) => e.reason === 'preemption');
     if (preempted) return { proven: false, evidence: [preempted], detail: this.t('check.detail.nopreempt.preempted', { router: this.label(preempted.router), vrid: preempted.vrid, frame: preempted.frames[preempted.frames.length - 1] }) };
     let partial: EventOf<'vrrp.master'> | null = null;
@@ -247,12 +243,12 @@ export class ItemJudge {
   /** Every takeover announced: a burst related to each master event, and no arp.missing-garp. */
   private garp(): Judgement {
     const ev = this.c.events;
-    const masters = kind(ev, 'vrrp.master');
-    const bursts = kind(ev, 'arp.garp');
+    const masters = ofKind(ev, 'vrrp.master');
+    const bursts = ofKind(ev, 'arp.garp');
     // The same takeover seen on two links (merged captures) is one vrrp.master per link; its GARPs are
     // tied to one of them: a takeover announced on any of its links is announced.
     const announcedTwin = (m: (typeof masters)[number]) => masters.some((o) => o !== m && o.router === m.router && o.vrid === m.vrid && Math.abs(o.time - m.time) < 1 && bursts.some((g) => g.related === o.id));
-    const missing = kind(ev, 'arp.missing-garp').filter((x) => {
+    const missing = ofKind(ev, 'arp.missing-garp').filter((x) => {
       const m = masters.find((o) => o.id === x.related);
       return !m || !announcedTwin(m);
     });
@@ -275,14 +271,14 @@ export class ItemJudge {
     const ev = this.c.events;
     const pairs: AnalysisEvent[] = [];
     let leftOnly: EventOf<'lvs.realserver' | 'hc.state'> | null = null;
-    for (const out of kind(ev, 'lvs.realserver').filter((e) => e.state === 'out')) {
-      const back = kind(ev, 'lvs.realserver').find((e) => e.state === 'in' && e.realServer === out.realServer && e.time > out.time);
+    for (const out of ofKind(ev, 'lvs.realserver').filter((e) => e.state === 'out')) {
+      const back = ofKind(ev, 'lvs.realserver').find((e) => e.state === 'in' && e.realServer === out.realServer && e.time > out.time);
       if (back) pairs.push(out, back);
       else leftOnly ??= out;
     }
     if (!pairs.length) {
-      for (const down of kind(ev, 'hc.state').filter((e) => e.state === 'down')) {
-        const up = kind(ev, 'hc.state').find((e) => e.state === 'up' && e.target === down.target && e.director === down.director && e.time > down.time);
+      for (const down of ofKind(ev, 'hc.state').filter((e) => e.state === 'down')) {
+        const up = ofKind(ev, 'hc.state').find((e) => e.state === 'up' && e.target === down.target && e.director === down.director && e.time > down.time);
         if (up) pairs.push(down, up);
         else leftOnly ??= down;
       }
@@ -309,13 +305,13 @@ export class ItemJudge {
 
   private stepParams(): Record<string, string> {
     const { events, configs, i18n } = this.c;
-    const masters = kind(events, 'vrrp.master');
+    const masters = ofKind(events, 'vrrp.master');
     const byPriority = [...masters].sort((a, b) => b.priority - a.priority);
     const master = byPriority[0] ? byPriority[0].router : null;
     const backup = byPriority.find((e) => e.router !== master);
     const slot = master ? this.c.directors.slots.find((sl) => this.c.directors.slotRouter.get(sl)?.ip === master) : this.c.directors.slots[0];
     const vs = configs.flatMap((c) => c.virtualServers).find((v) => v.realServers.length);
-    const probe = kind(events, 'hc.probe')[0];
+    const probe = ofKind(events, 'hc.probe')[0];
     const rs = vs?.realServers[0]?.ip ?? (probe ? probe.target.replace(/:\d+$/, '') : null);
     const firstCheck = vs?.realServers.flatMap((r) => r.checkers.map((ch) => ({ r, ch })))[0];
     const delayS = vs && firstCheck ? effectiveDelayLoop(vs, firstCheck.r, firstCheck.ch).seconds

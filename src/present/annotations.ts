@@ -6,14 +6,6 @@ import type { Analysis } from '../pipeline.js';
 import type { AnalysisEvent } from '../analyse/events.js';
 import type { Say } from './say/index.js';
 
-export type EventIndex = Map<string, AnalysisEvent>;
-
-export function indexEvents(events: readonly AnalysisEvent[]): EventIndex {
-  const m: EventIndex = new Map();
-  for (const e of events) m.set(e.id, e);
-  return m;
-}
-
 /** A frame is annotated when an event names it or the analysis commented it. */
 export function isAnnotated(a: Pick<Analysis, 'frameEvents' | 'frameNotes'>, n: number): boolean {
   return a.frameEvents.has(n) || a.frameNotes.has(n);
