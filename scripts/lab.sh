@@ -30,7 +30,7 @@
 # underscores), optionally sc_<name>_topo to change the settings of reset_defaults (IPv6,
 # hosts, VRRP version, extra keepalived lines, needed tools) and readme_<name> for its
 # README.md, and register it with `scenario <name> "one-line description"` next to the others.
-# Building blocks: ka_conf, ka_start, ka_wait_state/expect_state/not_in_log, ka_sigkill, ka_sigterm,
+# Building blocks: ka_conf, ka_start, ka_wait_state/expect_state/not_in_log, ka_sigkill, crash, reboot_back, ka_sigterm,
 # ka_reload, port_down/port_up, nft_drop_vrrp_in/nft_clear, ping_start (several per node: TAG),
 # wait_dad, cap_start (also starts the neighbour watch of WATCH_NEIGH), mark. Several instances
 # (e.g. IPv4 + IPv6): KA_INSTANCES; per-director settings: KA_PRIO, KA_STATE, KA_ADVERT,
@@ -399,6 +399,17 @@ neigh_watch_stop_all() {
 port_down() { mark link_down "$1 switch port p-$1 down (cable pulled / host dead)"; ipn sw link set "p-$1" down; }
 port_up() { mark link_up "$1 switch port p-$1 up"; ipn sw link set "p-$1" up; }
 
+crash() { # crash NODE : hard crash, the host disappears from the segment with the VIP it still holds
+  ka_sigkill "$1"                        # SIGKILL every keepalived process at once: no priority-0 advert
+  port_down "$1"
+}
+reboot_back() { # reboot_back NODE [CIDR...] : NODE's port comes back as after a reboot: the stale VIPs the killed keepalived left on eth0 (default $VIP_CIDR) are gone
+  local n=$1 c; shift
+  [ $# -gt 0 ] || set -- "$VIP_CIDR"
+  mark host_reboot "$n stale VIP $(printf '%s, ' "$@" | sed 's/, $//') removed from eth0 (fresh boot)"
+  for c in "$@"; do ipn "$n" addr del "$c" dev eth0 2>/dev/null || true; done
+  port_up "$n"
+}
 nft_drop_vrrp_in() { # nft_drop_vrrp_in NODE : drop incoming IP protocol 112 in NODE
   mark nft_drop_vrrp "$1 nftables: input ip protocol 112 drop"
   nsx "$1" nft -f - <<'EOF'
@@ -429,15 +440,12 @@ sc_failover() {
   # crash of d1: all keepalived processes SIGKILLed and its switch port down, i.e. the host
   # disappears from the segment together with the VIP it still holds
   s2=$(log_lines d2)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   sleep 6                               # d2: master-down interval 3 x 1 s + skew 0.61 s
   expect_state d2 MASTER "$s2"
   if log_since d2 "$s2" | grep -F "priority 0" > /dev/null; then die "d2 saw a priority-0 advert after the SIGKILL of d1"; fi
   # d1 comes back as after a reboot: the stale VIP that the killed keepalived left on eth0 is gone
-  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
-  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1
   s1=$(log_lines d1)
   ka_start d1                           # preempts after ~3.4 s (priority 150 > 100)
   sleep 10
@@ -504,16 +512,11 @@ sc_v3_ipv6() {
   ping_start cl 10.0.0.100 cl-v4
   sleep 6                               # the delayed NA/GARP bursts (+5 s) show here
   s2=$(log_lines d2)
-  ka_sigkill d1                          # crash: SIGSTOP + SIGKILL (no priority-0 advert), then the port goes down
-  port_down d1
+  crash d1
   sleep 6
   for i in VI_6 VI_1; do expect_state d2 MASTER "$s2" "$i"; done
   not_in_log d2 "$s2" "priority 0"
-  mark host_reboot "d1 stale VIPs fe80::100/64, fd00:10::100/64 and 10.0.0.100/24 removed from eth0 (fresh boot)"
-  ipn d1 addr del fe80::100/64 dev eth0 2>/dev/null || true
-  ipn d1 addr del fd00:10::100/64 dev eth0 2>/dev/null || true
-  ipn d1 addr del 10.0.0.100/24 dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1 fe80::100/64 fd00:10::100/64 10.0.0.100/24
   wait_dad d1                            # carrier back: the kernel redoes DAD for d1's own addresses
   s1=$(log_lines d1); s2=$(log_lines d2)
   ka_start d1                            # preempts after its master-down interval (3 x 1 s + skew 0.41 s)
@@ -541,14 +544,11 @@ sc_unicast() {
   ping_start cl "$VIP"
   sleep 6
   s2=$(log_lines d2)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   sleep 6
   expect_state d2 MASTER "$s2"
   not_in_log d2 "$s2" "priority 0"
-  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
-  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1
   s1=$(log_lines d1); s2=$(log_lines d2)
   ka_start d1
   sleep 8
@@ -732,13 +732,10 @@ sc_preempt_delay() {
   ping_start cl "$VIP"
   sleep 4
   s2=$(log_lines d2)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   ka_wait_state d2 MASTER 8 "$s2"
   sleep 3
-  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
-  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1
   s1=$(log_lines d1); s2=$(log_lines d2)
   ka_start d1                            # accepts d2's adverts for preempt_delay 5 s, then 3 x 1 s + skew 0.41 s
   ka_wait_state d1 BACKUP 5 "$s1"
@@ -859,13 +856,10 @@ sc_late_start() {
   cap_start
   sleep 5
   s2=$(log_lines d2)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   ka_wait_state d2 MASTER 8 "$s2"
   sleep 3
-  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
-  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1
   s1=$(log_lines d1); s2=$(log_lines d2)
   ka_start d1
   ka_wait_state d1 MASTER 10 "$s1"
@@ -938,8 +932,7 @@ sc_vmac() { # as sc_failover; the reboot also removes the VMAC interface the kil
   ping_start cl "$VIP"
   sleep 6
   s2=$(log_lines d2)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   ka_wait_state d2 MASTER 8 "$s2"
   sleep 3
   mark host_reboot "d1 stale VMAC interface vrrp.51 (with VIP $VIP_CIDR) deleted (fresh boot)"
@@ -973,8 +966,7 @@ sc_three_routers() {
   ping_start cl "$VIP"
   sleep 4
   s2=$(log_lines d2); s3=$(log_lines d3)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   ka_wait_state d2 MASTER 8 "$s2"          # skew 0.61 s < d3's 0.80 s
   sleep 4
   not_in_log d3 "$s3" "Entering MASTER"
@@ -982,9 +974,7 @@ sc_three_routers() {
   ka_sigterm d2                            # priority 0: d3 takes over after its skew time
   ka_wait_state d3 MASTER 5 "$s3"
   sleep 3
-  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
-  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1
   s1=$(log_lines d1); s3=$(log_lines d3)
   ka_start d1
   ka_wait_state d1 MASTER 10 "$s1"
@@ -1002,13 +992,10 @@ sc_advert_int_3() {
   ping_start cl "$VIP"
   sleep 7
   s2=$(log_lines d2)
-  ka_sigkill d1
-  port_down d1
+  crash d1
   ka_wait_state d2 MASTER 15 "$s2"         # 3 x 3 s + skew 0.61 s after d1's last advert
   sleep 4
-  mark host_reboot "d1 stale VIP $VIP_CIDR removed from eth0 (fresh boot)"
-  ipn d1 addr del "$VIP_CIDR" dev eth0 2>/dev/null || true
-  port_up d1
+  reboot_back d1
   s1=$(log_lines d1); s2=$(log_lines d2)
   ka_start d1                              # 3 x 3 s + skew 0.41 s
   ka_wait_state d1 MASTER 15 "$s1"
@@ -1320,6 +1307,8 @@ readme_common_capture() { # bullet points every capture shares
 EOF
 }
 
+readme_capture_and_hosts() { readme_common_capture; echo; readme_hosts; }
+
 # shellcheck disable=SC2016  # backquotes are Markdown here
 readme_split_brain() {
   printf 'A real %s VRRPv2 split brain, recorded with `bash scripts/lab.sh record split-brain`.\n\n' "$(kav)"
@@ -1344,8 +1333,7 @@ readme_split_brain() {
   with higher priority 150, ours 100" and returns to BACKUP (stops advertising, removes the VIP).
   d1 never leaves MASTER; its already queued +5 s GARP bursts still go out after d2 stepped down.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`, preempt on.
 
@@ -1394,8 +1382,7 @@ side by side on the same directors:
 - The client 10.0.0.50 / fd00:10::50 pings both fd00:10::100 and 10.0.0.100 every 0.5 s
   (Neighbor Solicitation / ARP for the VIPs, answered by the master).
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIPs: VI_6 fe80::100/64 and fd00:10::100/64, VI_1 10.0.0.100/24; both instances have the same
 priorities and start states, preempt on.
@@ -1450,8 +1437,7 @@ readme_unicast() {
 - GARPs as usual (5 at the transition, 5 more 5 s later).
 - The client pings the VIP every 0.5 s; outages while nobody holds it.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`, preempt on.
 
@@ -1511,8 +1497,7 @@ readme_mismatch() {
   priority 150, ours 100") and goes BACKUP.
 - GARPs: d1 5 + 5 (+5 s) on its transition, d2 5 + 5 on its transition, d1 5 + 5 after the fix.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
 
@@ -1564,8 +1549,7 @@ readme_interval_mismatch() {
   higher priority.
 - GARPs: 5 + 5 (+5 s) per MASTER transition, and d1's after the fix.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`.
 
@@ -1609,8 +1593,7 @@ readme_link_down() {
   10.0.0.12 - discarding") and preempts when its master-down timer (3.41 s) expires: advert prio
   150 + 5 GARPs; d2 reads the higher priority and goes BACKUP.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`, preempt on.
 
@@ -1657,8 +1640,7 @@ readme_ttl() {
 - The rule is removed: d1's next advert has TTL 255 again, d2 logs "Master received advert from
   10.0.0.11 with higher priority 150, ours 100" and goes BACKUP.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
 
@@ -1710,8 +1692,7 @@ keepalived 2.2.7 sends at most **2** GARPs per burst whatever `vrrp_garp_master_
 (tested with repeat 1, 3, 4, 5 and intervals 0.01, 0.1, 0.3: 1, 2, 2, 2 GARPs); the log shows the
 same count of "Sending gratuitous ARP" lines.
 EOF
-  readme_common_capture; echo
-  readme_hosts
+  readme_capture_and_hosts
   cat <<'EOF'
 VIP 10.0.0.100/24, `vrrp_instance VI_1`, `virtual_router_id 51`, `advert_int 1`.
 

@@ -321,32 +321,8 @@ sc_dr_arp_mistake() {
   SNAP_NEIGH="cl:10.0.0.100"
   begin dr-arp-mistake "LVS-DR with the classic ARP mistake: the real servers hold the VIP 10.0.0.100/32 on lo but arp_ignore and arp_announce are left at 0, so they answer ARP requests for the VIP (and may announce it as a source address). One L2 segment 10.0.0.0/24 (bridge lan): client 10.0.0.50, directors d1 10.0.0.11 (VRRPv2 VI_1, VRID 35, priority 150, MASTER) and d2 10.0.0.12 (priority 100, BACKUP), advert_int 1, VIP 10.0.0.100/24 on the master's eth0; real servers rs1 10.0.0.21 and rs2 10.0.0.22. VS 10.0.0.100:80 rr, lb_kind DR, HTTP_GET /health status 200, delay_loop 3, checked by both directors. Client: one new HTTP connection 2/s; its ARP entry for the VIP is flushed twice during the run so that it asks again, and snapshotted once a second (logs/neigh-cl.log): whichever host answered last (director or a real server) receives the client's traffic. One capture on the bridge."
   quiet_names; dump_hosts
-  www_init rs1 "rs1 10.0.0.21"; www_init rs2 "rs2 10.0.0.22"
-  start_http rs1 0.0.0.0 80 rs1; start_http rs2 0.0.0.0 80 rs2
-  wait_port rs1 10.0.0.21 80; wait_port rs2 10.0.0.22 80
   local rs
-  { echo "virtual_server $VIP 80 {"
-    echo "   delay_loop 3"
-    echo "   lb_algo rr"
-    echo "   lb_kind DR"
-    echo "   protocol TCP"
-    for rs in 10.0.0.21 10.0.0.22; do
-      echo "   real_server $rs 80 {"
-      echo "      weight 1"
-      echo "      HTTP_GET {"
-      echo "         url {"
-      echo "            path /health"
-      echo "            status_code 200"
-      echo "         }"
-      echo "         connect_timeout 2"
-      echo "         retry 1"
-      echo "         delay_before_retry 1"
-      echo "      }"
-      echo "   }"
-    done
-    echo "}"; } > $S_DIR/conf/vs.conf
-  ka_conf_single d1 VI_1 MASTER 150 eth0 35 1 "$VIP/24" $S_DIR/conf/vs.conf
-  ka_conf_single d2 VI_1 BACKUP 100 eth0 35 1 "$VIP/24" $S_DIR/conf/vs.conf
+  dr_servers_directors 35
   for rs in rs1 rs2; do nsx $rs sysctl net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce net.ipv4.conf.eth0.arp_ignore net.ipv4.conf.eth0.arp_announce > $S_DIR/logs/sysctl-$rs.txt 2>&1; done
   meta <<EOF
 {"bridges": {"lan": "one shared L2 segment 10.0.0.0/24: client, both directors and both real servers"},
@@ -386,23 +362,7 @@ sc_reload_pool() {
   www_init rs1 "rs1 10.1.0.21"; www_init rs2 "rs2 10.1.0.22"; www_init rs3 "rs3 10.1.0.23"
   start_http rs1 10.1.0.21 80 rs1; start_http rs2 10.1.0.22 80 rs2; start_http rs3 10.1.0.23 80 rs3
   wait_port rs1 10.1.0.21 80; wait_port rs2 10.1.0.22 80; wait_port rs3 10.1.0.23 80
-  local rs
-  vs_pool() { # vs_pool RS...
-    echo "virtual_server $VIP 80 {"
-    echo "   delay_loop 3"
-    echo "   lb_algo rr"
-    echo "   lb_kind NAT"
-    echo "   protocol TCP"
-    for rs in "$@"; do
-      echo "   real_server $rs 80 {"
-      echo "      weight 1"
-      echo "      TCP_CHECK {"
-      echo "         connect_timeout 2"
-      echo "      }"
-      echo "   }"
-    done
-    echo "}"
-  }
+  vs_pool() { vs_block 3 rr NAT tcp 2 "" "$@"; } # vs_pool RS...
   vs_pool 10.1.0.21 10.1.0.22 > $S_DIR/conf/vs-initial.conf
   vs_pool 10.1.0.22 10.1.0.23 > $S_DIR/conf/vs.conf
   ka_conf d1 150 MASTER 2 mcast none 0 $S_DIR/conf/vs-initial.conf
