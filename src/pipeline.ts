@@ -19,8 +19,8 @@ import type { Lang } from './present/i18n/index.js';
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
 const MAX_HTTP_OVERRIDES = 100_000;
-/** Frames whose copies at another capture point are remembered, to list them with the frame's events. */
-const MAX_COPIES = 100_000;
+/** Copies at another capture point remembered (as number pairs), to list them with their frame's events. */
+const MAX_COPIES = 1 << 20;
 /** The warning for a capture with its file header and nothing after it. */
 export const NO_FRAME = 'no frame: the capture has its file header and nothing else (nothing was captured)';
 
@@ -122,8 +122,9 @@ export class FirstPass {
   private readonly cut = new Map<number, { file: string; frames: number; first: number; snaplen: number }>();
   /** Several inputs: copies of one frame seen at two capture points (reassemble/capture-points.ts). */
   private readonly points: CapturePoints | null;
-  /** A frame's analysed number → its copies' numbers (MAX_COPIES frames at most). */
-  readonly copies = new Map<number, number[]>();
+  /** Copies seen: (analysed frame, its copy) number pairs, MAX_COPIES at most. */
+  private copies = new Int32Array(0);
+  private copyCount = 0;
   lastTime = 0;
 
   /** `inputs`: the input files' names, when there are several (each frame is then looked for at the other points). */
@@ -170,9 +171,15 @@ export class FirstPass {
   /** Frame `n` repeats frame `of` (file `file`, its frame `fileFrame`): not analysed again. */
   private copy(n: number, of: number, file: string, fileFrame: number): void {
     this.engine.comment(n, { note: 'capture.copy', file, fileFrame, frame: of }, true);
-    const list = this.copies.get(of);
-    if (list) list.push(n);
-    else if (this.copies.size < MAX_COPIES) this.copies.set(of, [n]);
+    if (this.copyCount >= MAX_COPIES) return;
+    if (2 * this.copyCount >= this.copies.length) {
+      const more = new Int32Array(Math.max(1024, this.copies.length * 2));
+      more.set(this.copies);
+      this.copies = more;
+    }
+    this.copies[2 * this.copyCount] = of;
+    this.copies[2 * this.copyCount + 1] = n;
+    this.copyCount++;
   }
 
   private cutFrame(f: Frame, file: string): void {
@@ -199,10 +206,14 @@ export class FirstPass {
       }
       if (this.points.overflow) this.warnings.add({ note: { note: 'capture.unpaired', frames: this.points.overflow } });
       // An event seen at two capture points lists its frames at both.
-      if (this.copies.size) for (const e of this.engine.events) {
-        let more: number[] | null = null;
-        for (const n of e.frames) { const c = this.copies.get(n); if (c) (more ??= []).push(...c); }
-        if (more) e.frames = [...e.frames, ...more.filter((n) => !e.frames.includes(n))];
+      if (this.copyCount) {
+        const shown = new Map<number, number[]>();
+        for (const e of this.engine.events) for (const n of e.frames) shown.set(n, []);
+        for (let i = 0; i < this.copyCount; i++) shown.get(this.copies[2 * i])?.push(this.copies[2 * i + 1]);
+        for (const e of this.engine.events) {
+          const more = e.frames.flatMap((n) => shown.get(n) ?? []);
+          if (more.length) e.frames = [...e.frames, ...more.filter((n) => !e.frames.includes(n))];
+        }
       }
     }
     if (this.streams.dropped) this.warnings.add({ message: `${this.streams.dropped} HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than ${this.streams.maxFlows} pending at once): their fields are missing` });

@@ -19,11 +19,12 @@
 // point, not half from a bridge and half from a director's own capture.
 
 import { Frame } from '../io/frame.js';
+import { copyBytes } from '../dissect/bytes.js';
 
 /** Seconds between two copies of one frame (capture points of one lab share a clock). */
 export const WINDOW = 0.5;
 /** Copies waiting for their pair, at most (memory bound on a capture at full line rate). */
-export const MAX_PENDING = 200_000;
+export const MAX_PENDING = 20_000;
 /** Bytes of the network layer hashed (the rest of a long frame adds nothing: headers differ first). */
 const HASHED = 512;
 
@@ -76,13 +77,45 @@ export interface Held {
 interface Pending extends Held { h1: number; h2: number; len: number; paired: boolean; leave?: number }
 
 /** Bytes held at most (besides MAX_PENDING frames): beyond, the oldest frames go on without waiting. */
-export const MAX_HELD_BYTES = 32 << 20;
+export const MAX_HELD_BYTES = 16 << 20;
+
+/**
+ * The held frames' bytes, in one buffer used as a ring: frames leave in the order they came, so the
+ * space of the oldest is freed first. (One small typed array per held frame cost ~1 KB of memory each.)
+ */
+class ByteRing {
+  readonly buf: Uint8Array;
+  private head = 0;
+  private tail = 0;
+  private used = 0;
+  constructor(size: number) { this.buf = new Uint8Array(size); }
+
+  /** Room for n bytes: its offset, or -1 when the ring is full. */
+  alloc(n: number): number {
+    const size = this.buf.length;
+    if (n > size) return -1;
+    if (this.used === 0) this.head = this.tail = 0;
+    if (this.tail >= this.head) { // free: [tail, size) and [0, head)
+      if (this.tail + n <= size) { const o = this.tail; this.tail += n; this.used += n; return o; }
+      if (n < this.head) { this.tail = n; this.used += n; return 0; }
+      return -1;
+    }
+    if (this.tail + n < this.head) { const o = this.tail; this.tail += n; this.used += n; return o; }
+    return -1;
+  }
+
+  /** The oldest bytes given out, n of them at o, are free again. */
+  free(o: number, n: number): void {
+    this.head = o + n;
+    this.used -= n;
+  }
+}
 
 export class CapturePoints {
   private readonly pending = new Map<number, Pending[]>();
   private readonly queue: Pending[] = [];
   private head = 0;
-  private heldBytes = 0;
+  private readonly ring = new ByteRing(MAX_HELD_BYTES);
   private last = -Infinity;
   /** Copies paired, per pair of inputs ("i:j", i < j): how many and the first copy's number. */
   readonly pairs = new Map<string, { count: number; first: number }>();
@@ -97,7 +130,7 @@ export class CapturePoints {
     if (!Number.isNaN(t)) { this.releaseUntil(t); this.last = t; }
     const at = Number.isNaN(t) ? null : layout(f.buf, f.start, f.caplen, f.linkType);
     const len = at ? l3Length(f.buf, f.start + at.l3, f.caplen - at.l3, at.type) : 0;
-    if (!at || len <= 0) { this.hold({ frame: own(f), t, file, copyOf: null, h1: -1, h2: 0, len: 0, paired: true }, this.last); return; }
+    if (!at || len <= 0) { this.hold({ frame: this.own(f), t, file, copyOf: null, h1: -1, h2: 0, len: 0, paired: true }, this.last); return; }
     const { buf } = f, input = f.fileIndex, p = f.start + at.l3;
     // Two FNV-1a hashes with different primes: a pair needs both 32-bit values and the length equal.
     let h1 = 0x811c9dc5 ^ at.type, h2 = 0x01000193 ^ (at.type * 31 + at.macLen);
@@ -105,7 +138,7 @@ export class CapturePoints {
     const end = p + Math.min(len, HASHED);
     for (let i = p; i < end; i++) { const b = buf[i]; h1 = Math.imul(h1 ^ b, 0x01000193); h2 = Math.imul(h2 ^ b, 0x050c5d1f); }
     h1 >>>= 0; h2 >>>= 0;
-    const held = own(f);
+    const held = this.own(f);
     const e: Pending = { frame: held, t, file, copyOf: null, h1, h2, len, paired: false };
     const list = this.pending.get(h1);
     const other = list?.find((o) => !o.paired && o.frame.fileIndex !== input && o.h2 === h2 && o.len === len && t - o.t <= WINDOW);
@@ -126,8 +159,25 @@ export class CapturePoints {
   private hold(e: Pending, at: number): void {
     e.leave = at;
     this.queue.push(e);
-    this.heldBytes += e.frame.caplen;
-    while (this.queue.length - this.head > MAX_PENDING || this.heldBytes > MAX_HELD_BYTES) { this.overflow++; this.releaseOne(); }
+    while (this.queue.length - this.head > MAX_PENDING) this.releaseEarly();
+  }
+
+  /** The oldest frame goes on before its time (memory bound): a copy of it that comes later is analysed again. */
+  private releaseEarly(): void {
+    const e = this.queue[this.head];
+    if (!e.paired) this.overflow++;
+    this.releaseOne();
+  }
+
+  /** A frame of its own, its bytes in the ring (a reader reuses its frame objects and buffers). */
+  private own(f: Frame): Frame {
+    let o = this.ring.alloc(f.caplen);
+    while (o < 0 && this.head < this.queue.length) { this.releaseEarly(); o = this.ring.alloc(f.caplen); }
+    const c = new Frame(f.fileIndex, f.fileFrame, f.iface, f.linkType, f.tsSec, f.tsNs, this.ring.buf, o, f.caplen, f.origLen, f.offset);
+    if (o < 0) { c.buf = copyBytes(f.buf, f.start, f.start + f.caplen); c.start = 0; }
+    else this.ring.buf.set(f.buf.subarray(f.start, f.start + f.caplen), o);
+    c.n = f.n; c.comments = f.comments; c.noTimestamp = f.noTimestamp; c.snaplen = f.snaplen;
+    return c;
   }
 
   /** End of input: every frame still held goes on. */
@@ -145,7 +195,7 @@ export class CapturePoints {
     const e = q[this.head];
     q[this.head++] = undefined as unknown as Pending;
     if (this.head > 4096 && this.head * 2 > q.length) { q.splice(0, this.head); this.head = 0; }
-    this.heldBytes -= e.frame.caplen;
+    if (e.frame.buf === this.ring.buf) this.ring.free(e.frame.start, e.frame.caplen);
     const list = e.h1 >= 0 ? this.pending.get(e.h1) : undefined;
     if (list) {
       const i = list.indexOf(e);
@@ -154,12 +204,4 @@ export class CapturePoints {
     }
     this.release(e);
   }
-}
-
-/** A frame of its own (a reader reuses its frame objects and buffers). */
-function own(f: Frame): Frame {
-  const data = f.buf.slice(f.start, f.start + f.caplen);
-  const c = new Frame(f.fileIndex, f.fileFrame, f.iface, f.linkType, f.tsSec, f.tsNs, data, 0, f.caplen, f.origLen, f.offset);
-  c.n = f.n; c.comments = f.comments; c.noTimestamp = f.noTimestamp; c.snaplen = f.snaplen;
-  return c;
 }

@@ -67,6 +67,18 @@ describe('capture points: which frames are copies of one another', () => {
     expect(run([fromClient, fromDirector, atDirector])).toEqual([[1, 0], [2, 0], [3, 1]]);
   });
 
+  it('a held frame keeps its bytes when the reader reuses its buffer', () => {
+    // Readers hand out Node Buffers and refill them: a held frame must be a copy, not a view.
+    const buf = Buffer.from(hex(GARP));
+    const out: string[] = [];
+    const p = new CapturePoints((h) => out.push(Buffer.from(h.frame.buf.subarray(h.frame.start, h.frame.start + h.frame.caplen)).toString('hex')));
+    const f = frame(0, 1, 10, buf);
+    p.push(f, 10, 'a');
+    buf.fill(0);
+    p.flush();
+    expect(out).toEqual([GARP]);
+  });
+
   it('copies further apart than the window are two frames', () => {
     expect(run([frame(0, 1, 10, hex(GARP)), frame(1, 2, 10 + WINDOW + 0.01, hex(GARP))])).toEqual([[1, 0], [2, 0]]);
   });
