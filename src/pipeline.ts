@@ -7,6 +7,7 @@ import { distinctInputs, repeatedText } from './io/inputs.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
 import { decodePacket, type HttpOverride } from './dissect/packet.js';
 import { HeadReassembler } from './reassemble/reassembly.js';
+import { CapturePoints } from './reassemble/capture-points.js';
 import { FrameStore } from './frame-store.js';
 import { TcpSegment, peekTcpSegment } from './dissect/tcp-segment.js';
 import { Engine, type Analyzer } from './analyse/engine.js';
@@ -18,6 +19,8 @@ import type { Lang } from './present/i18n/index.js';
 const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
 const MAX_HTTP_OVERRIDES = 100_000;
+/** Copies at another capture point remembered (as number pairs), to list them with their frame's events. */
+const MAX_COPIES = 1 << 20;
 /** The warning for a capture with its file header and nothing after it. */
 export const NO_FRAME = 'no frame: the capture has its file header and nothing else (nothing was captured)';
 
@@ -117,17 +120,30 @@ export class FirstPass {
   private readonly unknownLink = new Set<string>();
   /** Frames the capture's snapshot length cut, per input file: one notice for each file at the end, not a warning per frame. */
   private readonly cut = new Map<number, { file: string; frames: number; first: number; snaplen: number }>();
+  /** Several inputs: copies of one frame seen at two capture points (reassemble/capture-points.ts). */
+  private readonly points: CapturePoints | null;
+  /** Copies seen: (analysed frame, its copy) number pairs, MAX_COPIES at most. */
+  private copies = new Int32Array(0);
+  private copyCount = 0;
   lastTime = 0;
 
-  constructor(analyzers: Analyzer[], onEvent?: (e: AnalysisEvent) => void) {
+  /** `inputs`: the input files' names, when there are several (each frame is then looked for at the other points). */
+  constructor(analyzers: Analyzer[], onEvent?: (e: AnalysisEvent) => void, private readonly inputs: string[] = []) {
     this.engine = new Engine(analyzers);
     if (onEvent) this.engine.onEmit = onEvent;
     this.seg = this.engine.takesTcpSegments ? new TcpSegment() : null;
+    this.points = inputs.length > 1 ? new CapturePoints((h) => (h.copyOf ? this.copy(h.frame.n, h.copyOf.n, h.copyOf.file, h.copyOf.fileFrame) : this.analyse(h.frame, h.t, h.file))) : null;
   }
 
   /** One frame, numbered, at time `t` (NaN without a timestamp); `file` names its input in warnings. */
   frame(f: Frame, t: number, file: string): void {
     if (!Number.isNaN(t)) this.lastTime = t;
+    // Several inputs: each frame waits a moment for a copy of it at another capture point.
+    if (this.points) this.points.push(f, t, file);
+    else this.analyse(f, t, file);
+  }
+
+  private analyse(f: Frame, t: number, file: string): void {
     if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
       const k = f.fileIndex + ':' + f.linkType;
       if (!this.unknownLink.has(k)) {
@@ -152,6 +168,20 @@ export class FirstPass {
     this.engine.onPacket(pkt);
   }
 
+  /** Frame `n` repeats frame `of` (file `file`, its frame `fileFrame`): not analysed again. */
+  private copy(n: number, of: number, file: string, fileFrame: number): void {
+    this.engine.comment(n, { note: 'capture.copy', file, fileFrame, frame: of }, true);
+    if (this.copyCount >= MAX_COPIES) return;
+    if (2 * this.copyCount >= this.copies.length) {
+      const more = new Int32Array(Math.max(1024, this.copies.length * 2));
+      more.set(this.copies);
+      this.copies = more;
+    }
+    this.copies[2 * this.copyCount] = of;
+    this.copies[2 * this.copyCount + 1] = n;
+    this.copyCount++;
+  }
+
   private cutFrame(f: Frame, file: string): void {
     const c = this.cut.get(f.fileIndex);
     // The file's snapshot length when it gives one (pcap header, pcapng interface), else the longest cut frame's.
@@ -162,12 +192,30 @@ export class FirstPass {
 
   /** End of input: the analysers close open episodes at the last frame's time. */
   finish(): void {
+    this.points?.flush();
     for (const c of this.cut.values()) {
       const frames = c.frames === 1 ? '1 frame' : `${c.frames} frames`;
       this.warnings.add({ frame: c.first, file: c.file, message: `${frames} cut by the capture's snaplen of ${c.snaplen} bytes: what lies beyond is not decoded (first: frame ${c.first})` });
     }
     this.engine.finish(this.lastTime);
     for (const w of this.engine.warnings) this.warnings.add(w);
+    if (this.points) {
+      for (const [key, c] of this.points.pairs) {
+        const [i, j] = key.split(':').map(Number);
+        this.warnings.add({ frame: c.first, note: { note: 'capture.overlap', files: [this.inputs[i], this.inputs[j]], frames: c.count, first: c.first } });
+      }
+      if (this.points.overflow) this.warnings.add({ note: { note: 'capture.unpaired', frames: this.points.overflow } });
+      // An event seen at two capture points lists its frames at both.
+      if (this.copyCount) {
+        const shown = new Map<number, number[]>();
+        for (const e of this.engine.events) for (const n of e.frames) shown.set(n, []);
+        for (let i = 0; i < this.copyCount; i++) shown.get(this.copies[2 * i])?.push(this.copies[2 * i + 1]);
+        for (const e of this.engine.events) {
+          const more = e.frames.flatMap((n) => shown.get(n) ?? []);
+          if (more.length) e.frames = [...e.frames, ...more.filter((n) => !e.frames.includes(n))];
+        }
+      }
+    }
     if (this.streams.dropped) this.warnings.add({ message: `${this.streams.dropped} HTTP heads split over several TCP segments were not put together (longer than 16 KiB, or more than ${this.streams.maxFlows} pending at once): their fields are missing` });
   }
 }
@@ -179,7 +227,7 @@ export function analyzeFiles(given: string[], opts: AnalyzeOptions = {}): Analys
   const { files, source } = openCaptures(paths, resumeIndex);
   // Nothing downstream keeps a frame (analysers keep numbers): the readers may reuse frame objects.
   if (opts.reuseFrames ?? true) source.reuseFrames();
-  const pass = new FirstPass(opts.analyzers ?? []);
+  const pass = new FirstPass(opts.analyzers ?? [], undefined, files.length > 1 ? files.map((f) => f.name) : []);
   const { engine, warnings } = pass;
   for (const r of repeated) warnings.add({ message: repeatedText(r) });
   // Times as numbers, NaN for none (a field that was null would take a new heap number every frame).

@@ -6,7 +6,8 @@ import type { ArpNote } from './arp/events.js';
 import type { CheckNote } from './checks/events.js';
 import type { LvsNote } from './lvs/events.js';
 import type { TcpNote } from './tcp/events.js';
+import type { CaptureNote } from './capture/events.js';
 
-export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote;
+export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote | CaptureNote;
 export type NoteKind = Note['note'];
 export type NoteOf<K extends NoteKind> = Extract<Note, { note: K }>;

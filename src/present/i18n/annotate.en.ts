@@ -104,6 +104,11 @@ export const annotateEn = {
   // LVS
   'lvs.comment.nat': 'LVS-NAT: the director forwards {client} → {service} to real server {server} (destination rewritten, same client port and sequence number)',
   'flows.evicted': '{count} TCP connections were dropped from tracking because {max} were already open: what happened to them (health-check verdicts, forwarding, outages) is not in this report.',
+  'capture.copy': "Same frame as frame {fileFrame} of {file}, seen at another capture point: analysed once, there.",
+  'capture.overlap': "{a} and {b} saw the same {count} frames (the first: frame {first}), two capture points of the same traffic: each is analysed once, and an event lists both copies of its frames.",
+  'capture.overlap.one': "{a} and {b} saw the same frame (frame {first}), two capture points of the same traffic: it is analysed once, and an event lists both copies.",
+  'capture.unpaired': "{count} frames went on to the analysis before a copy of them at another capture point could be looked for (too many frames waiting at once): a copy of these, if there was one, was analysed again.",
+  'capture.unpaired.one': "1 frame went on to the analysis before a copy of it at another capture point could be looked for (too many frames waiting at once): a copy of it, if there was one, was analysed again.",
   'lvs.comment.nat-udp': 'LVS-NAT: the director forwards {client} → {service} to real server {server} (destination rewritten, same client port and the same datagram)',
   'lvs.comment.dr': 'LVS-DR: the director re-sends {client} → {service} unchanged to real server {server}\'s MAC',
   'lvs.comment.tun': 'LVS-TUN: the director wraps {client} → {service} in IP-in-IP to real server {server}',

@@ -7,6 +7,7 @@ import type { Note, NoteKind, NoteOf } from '../../analyse/notes.js';
 import { I18n, type Lang } from '../i18n/index.js';
 import { arpEvents, arpNotes } from './arp.js';
 import { tcpNotes } from './tcp.js';
+import { captureNotes } from './capture.js';
 import { checkEvents, checkNotes } from './checks.js';
 import { lvsEvents, lvsNotes } from './lvs.js';
 import { vrrpEvents, vrrpNotes } from './vrrp.js';
@@ -15,7 +16,7 @@ import type { EventSentences, NoteSentences, Say as Words } from './types.js';
 export type { EventSentences, NoteSentences } from './types.js';
 
 const EVENTS: EventSentences<EventKind> = { ...arpEvents, ...vrrpEvents, ...checkEvents, ...lvsEvents };
-const NOTES: NoteSentences<NoteKind> = { ...arpNotes, ...vrrpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes };
+const NOTES: NoteSentences<NoteKind> = { ...arpNotes, ...vrrpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes, ...captureNotes };
 
 export class Say implements Words {
   readonly i18n: I18n;
