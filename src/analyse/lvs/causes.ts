@@ -3,11 +3,15 @@
 
 import type { AnalysisEvent } from '../events.js';
 import type { HcState } from '../checks/events.js';
+import type { VrrpMaster, VrrpResign, VrrpSilent } from '../vrrp/events.js';
 import type { LvsRealServer } from './events.js';
 import type { Network } from './network.js';
 
+/** The events that may explain what LVS shows. */
+type Explaining = VrrpMaster | VrrpSilent | VrrpResign | HcState;
+
 export class Causes {
-  private readonly recent: AnalysisEvent[] = [];
+  private readonly recent: Explaining[] = [];
   /**
    * Pool changes no verdict explained yet: a health-check verdict is emitted once keepalived's retries
    * are known to have failed (the checks analyser waits for delay_before_retry), which may be after the
@@ -62,18 +66,15 @@ export class Causes {
   }
 
   /** The event nearest an outage's start that explains it (director events of that VIP preferred). */
-  outage(start: number, end: number, vip: string | null, port: number | null): AnalysisEvent | null {
-    let best: AnalysisEvent | null = null, bestScore = Infinity;
+  outage(start: number, end: number, vip: string | null, port: number | null): Explaining | null {
+    let best: Explaining | null = null, bestScore = Infinity;
     for (const e of this.recent) {
       if (e.time < start - 10 || e.time > end + 1) continue;
       if (e.kind === 'vrrp.master' && e.reason === 'initial') continue;
-      if (vip && e.kind.startsWith('vrrp')) {
-        const v = e as { family?: number; vrid?: number };
-        if (!this.network.vipsOfVrid.get(`${v.family}:${v.vrid}`)?.has(vip)) continue;
-      }
+      if (vip && e.kind !== 'hc.state' && !this.network.vipsOfVrid.get(`${e.family}:${e.vrid}`)?.has(vip)) continue;
       // A failing check explains an outage of a service on the same port only (a DNS outage is no web server's doing).
       if (e.kind === 'hc.state' && port !== null && !e.target.endsWith(`:${port}`)) continue;
-      const score = Math.abs(e.time - start) + (e.kind.startsWith('vrrp') ? 0 : 3);
+      const score = Math.abs(e.time - start) + (e.kind === 'hc.state' ? 3 : 0);
       if (score < bestScore) { best = e; bestScore = score; }
     }
     return best;

@@ -25,12 +25,12 @@ export class Network {
 
   /** A VRRP master: a director, holding the addresses it announces. */
   master(e: VrrpMaster): void {
-    this.directors.add(String(e.router));
+    this.directors.add(e.router);
     const key = `${e.family}:${e.vrid}`;
     const set = this.vipsOfVrid.get(key) ?? new Set<string>();
-    for (const v of e.addresses as string[]) set.add(v);
+    for (const v of e.addresses) set.add(v);
     if (this.vipsOfVrid.size < 1024) this.vipsOfVrid.set(key, set);
-    for (const v of e.addresses as string[]) { this.vips.add(v); this.masters.set(v, String(e.router)); if (e.mac) this.vipMacs.set(v, String(e.mac)); }
+    for (const v of e.addresses) { this.vips.add(v); this.masters.set(v, e.router); if (e.mac) this.vipMacs.set(v, e.mac); }
     if (e.mac && this.directorMacs.size < 256) this.directorMacs.add(e.mac);
   }
 
