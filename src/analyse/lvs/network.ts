@@ -5,6 +5,9 @@ import type { EngineContext } from '../engine.js';
 import type { VrrpMaster } from '../vrrp/events.js';
 import type { HealthChecks } from '../checks/analyser.js';
 
+/** Bounds: a capture (or crafted traffic: any IP-in-IP SYN names a VIP) cannot grow these without end. */
+const MAX_VIPS = 4096, MAX_DIRECTORS = 1024, MAX_MACS = 65_536;
+
 export class Network {
   readonly vips = new Set<string>();
   /** VIP → its current master router. */
@@ -25,24 +28,38 @@ export class Network {
 
   /** A VRRP master: a director, holding the addresses it announces. */
   master(e: VrrpMaster): void {
-    this.directors.add(e.router);
+    this.director(e.router);
     const key = `${e.family}:${e.vrid}`;
     const set = this.vipsOfVrid.get(key) ?? new Set<string>();
     for (const v of e.addresses) set.add(v);
     if (this.vipsOfVrid.size < 1024) this.vipsOfVrid.set(key, set);
-    for (const v of e.addresses) { this.vips.add(v); this.masters.set(v, e.router); if (e.mac) this.vipMacs.set(v, e.mac); }
+    for (const v of e.addresses) {
+      if (!this.vip(v)) continue;
+      this.masters.set(v, e.router);
+      if (e.mac) this.vipMacs.set(v, e.mac);
+    }
     if (e.mac && this.directorMacs.size < 256) this.directorMacs.add(e.mac);
   }
 
   /** A tunnel's outer source sending a client's SYN to a VIP: a director (LVS-TUN). */
   tunnel(director: string, vip: string): void {
-    this.vips.add(vip);
-    this.directors.add(director);
+    this.vip(vip);
+    this.director(director);
+  }
+
+  /** Adds a VIP (false when the table is full and it is not in it). */
+  private vip(ip: string): boolean {
+    if (this.vips.size < MAX_VIPS) this.vips.add(ip);
+    return this.vips.has(ip);
+  }
+
+  private director(ip: string): void {
+    if (this.directors.size < MAX_DIRECTORS) this.directors.add(ip);
   }
 
   /** An ARP sender address and MAC (a VIP's MAC is its holder's, not its own). */
   arpSender(ip: string, mac: string): void {
-    if (!this.vips.has(ip)) this.macToIp.set(mac, ip);
+    if (!this.vips.has(ip) && (this.macToIp.size < MAX_MACS || this.macToIp.has(mac))) this.macToIp.set(mac, ip);
   }
 
   isDirector(ip: string): boolean {
