@@ -5,6 +5,7 @@
 import { Say } from '../../src/present/say/index.js';
 import { describe, expect, it } from 'vitest';
 import { TcpFlows, type Flow } from '../../src/analyse/tcp/flows.js';
+import { TcpFlag } from '../../src/dissect/tcp.js';
 import { byTime, connection, run, tcp, type Timed } from '../support/frames.js';
 
 function recorder(flows: TcpFlows): { ended: Flow[]; segments: Map<Flow, number> } {
@@ -77,5 +78,27 @@ describe('TCP flows', () => {
     run([flows], [...first, ...again]);
     expect(flows.flowsSeen).toBe(2);
     expect(r.ended.map((f) => [f.clientIsn, f.ended])).toEqual([[32000, 'fin'], [555, 'fin']]);
+  });
+
+  it('keeps each analyser\'s own state on a flow in the slot it declared, apart from the others\'', () => {
+    const flows = new TcpFlows();
+    const ports = flows.declareSlot<number>('ports');
+    const seqs = flows.declareSlot<string>('seqs');
+    expect(() => flows.declareSlot('ports')).toThrow(/declared twice/);
+    const seen: [number | undefined, string | undefined][] = [];
+    // One listener writes both slots on a flow's SYN (the second only for even ports); the other reads them as the flow ends.
+    flows.subscribe({
+      onSegment: (f, seg) => { if (seg.flags & TcpFlag.SYN) { ports.set(f, f.clientPort); if (f.clientPort % 2 === 0) seqs.set(f, `isn ${seg.seq}`); } },
+    });
+    flows.subscribe({ onFlowEnd: (f) => seen.push([ports.get(f), seqs.get(f)]) });
+    const frames: Timed[] = [];
+    for (let i = 0; i < 4; i++) frames.push(...connection({ client: '10.0.0.50', server: '10.0.0.21', cport: 32000 + i, sport: 80, at: i * 0.01, isn: 100 + i }));
+    // A connection whose SYN was not captured: nobody wrote a slot, the flow holds none.
+    let untouched: Flow | null = null;
+    flows.subscribe({ onFlowEnd: (f) => { if (f.clientPort === 33000) untouched = f; } });
+    frames.push(...connection({ client: '10.0.0.50', server: '10.0.0.21', cport: 33000, sport: 80, at: 1, request: 'x' }).slice(3));
+    run([flows], frames.sort(byTime));
+    expect(seen.slice(0, 4)).toEqual([[32000, 'isn 100'], [32001, undefined], [32002, 'isn 102'], [32003, undefined]]);
+    expect(untouched!.slots).toBeNull();
   });
 });

@@ -57,18 +57,16 @@ export class Flow {
   probe: unknown = undefined;
   /** First SMTP reply code the server sent (the banner), kept before the client's first data. */
   serverSmtpBanner = 0;
-  /** LVS: a client's connection to a virtual service, or the director's forwarded copy of one. */
-  lvsClient = false;
-  lvsOutcome: 'ok' | 'failed' | null = null;
-  /** LVS: the virtual service a client's connection is to (the LVS analyser's own record). */
-  lvsService: object | null = null;
+  /** The analysers' own state for this flow, one entry per declared FlowSlot (null until one is written). */
+  slots: unknown[] | null = null;
   // bookkeeping
   key0 = 0; key1 = 0; key2 = 0;
   clientSeqMax = 0;
   serverSeqMax = 0;
   prev: Flow | null = null;
   next: Flow | null = null;
-  slot = -1;
+  /** Where the flow sits in the table (-1: removed). */
+  at = -1;
   closedAt = 0;
   id = 0;
   /** IPv6 flows: the two addresses, sorted ("a|b"), to tell hash collisions apart. */
@@ -77,6 +75,25 @@ export class Flow {
   clientLow = true;
 
   get duration(): number { return this.lastTime - this.firstTime; }
+}
+
+/**
+ * An analyser's own state on a flow, declared with the flow table (TcpFlows.declareSlot), as Zeek's
+ * protocol scripts add their field to the connection record (`redef record connection += {…}`): each
+ * analyser reads and writes its slot and no field another module owns. The flow's array of slots is
+ * made on the first write, so flows no analyser annotates cost nothing.
+ */
+export class FlowSlot<T> {
+  constructor(readonly owner: string, private readonly index: number) {}
+
+  get(f: Flow): T | undefined {
+    const s = f.slots;
+    return s === null ? undefined : s[this.index] as T | undefined;
+  }
+
+  set(f: Flow, value: T): void {
+    (f.slots ??= [])[this.index] = value;
+  }
 }
 
 export interface FlowListener {
@@ -105,6 +122,7 @@ export class TcpFlows implements Analyzer {
   readonly name = 'tcp-flows';
   readonly wants = PacketKind.TCP;
   private readonly listeners: FlowListener[] = [];
+  private readonly slotOwners: string[] = [];
   private readonly maxFlows: number;
   private readonly idleTimeout: number;
   private readonly synTimeout: number;
@@ -113,7 +131,7 @@ export class TcpFlows implements Analyzer {
   private mask: number;
   private readonly maxMask: number;
   private keys: Uint32Array;
-  private slots: (Flow | null)[];
+  private table: (Flow | null)[];
   private head: Flow | null = null; // least recently active
   private tail: Flow | null = null;
   private count = 0;
@@ -136,11 +154,18 @@ export class TcpFlows implements Analyzer {
     const start = Math.min(cap, 4096);
     this.mask = start - 1;
     this.keys = new Uint32Array(start * 3);
-    this.slots = new Array(start).fill(null);
+    this.table = new Array(start).fill(null);
   }
 
   subscribe(l: FlowListener): void {
     this.listeners.push(l);
+  }
+
+  /** A slot of per-flow state for the analyser `owner` (one per owner). */
+  declareSlot<T>(owner: string): FlowSlot<T> {
+    if (this.slotOwners.includes(owner)) throw new Error(`flow slot ${owner} declared twice`);
+    this.slotOwners.push(owner);
+    return new FlowSlot<T>(owner, this.slotOwners.length - 1);
   }
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
@@ -336,9 +361,9 @@ export class TcpFlows implements Analyzer {
 
   private find(k0: number, k1: number, k2: number, v6: string | null): Flow | null {
     let i = this.hashOf(k0, k1, k2);
-    const keys = this.keys, slots = this.slots;
+    const keys = this.keys, table = this.table;
     for (;;) {
-      const f = slots[i];
+      const f = table[i];
       if (!f) return null;
       const k = i * 3;
       if (keys[k] === k0 && keys[k + 1] === k1 && keys[k + 2] === k2 && (v6 === null || f.v6key === v6)) return f;
@@ -360,40 +385,40 @@ export class TcpFlows implements Analyzer {
     const cap = (this.mask + 1) * 2;
     this.mask = cap - 1;
     this.keys = new Uint32Array(cap * 3);
-    this.slots = new Array(cap).fill(null);
-    for (let f = this.head; f; f = f.next) if (f.slot >= 0) this.place(f);
+    this.table = new Array(cap).fill(null);
+    for (let f = this.head; f; f = f.next) if (f.at >= 0) this.place(f);
   }
 
   private place(f: Flow): void {
     let i = this.hashOf(f.key0, f.key1, f.key2);
-    while (this.slots[i]) i = (i + 1) & this.mask;
-    this.slots[i] = f;
-    f.slot = i;
+    while (this.table[i]) i = (i + 1) & this.mask;
+    this.table[i] = f;
+    f.at = i;
     const k = i * 3;
     this.keys[k] = f.key0; this.keys[k + 1] = f.key1; this.keys[k + 2] = f.key2;
   }
 
   /** Removes a flow: backward-shift deletion keeps linear probing correct without tombstones. */
   private remove(f: Flow): void {
-    if (f.slot < 0) return;
-    const slots = this.slots, keys = this.keys, mask = this.mask;
-    let i = f.slot;
-    slots[i] = null;
+    if (f.at < 0) return;
+    const table = this.table, keys = this.keys, mask = this.mask;
+    let i = f.at;
+    table[i] = null;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const g = slots[j];
+      const g = table[j];
       if (!g) break;
       const home = this.hashOf(g.key0, g.key1, g.key2);
       // Move g back to i if its home is not cyclically within (i, j].
       if (i <= j ? home <= i || home > j : home <= i && home > j) {
-        slots[i] = g; g.slot = i;
+        table[i] = g; g.at = i;
         keys[i * 3] = g.key0; keys[i * 3 + 1] = g.key1; keys[i * 3 + 2] = g.key2;
-        slots[j] = null;
+        table[j] = null;
         i = j;
       }
     }
-    f.slot = -1;
+    f.at = -1;
     this.count--;
     if (f.prev) f.prev.next = f.next; else this.head = f.next;
     if (f.next) f.next.prev = f.prev; else this.tail = f.prev;

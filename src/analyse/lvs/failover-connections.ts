@@ -1,0 +1,38 @@
+// Connections open across a director takeover: did they survive (IPVS sync gave the new master their
+// state) or were they reset?
+
+import type { EngineContext } from '../engine.js';
+import type { VrrpMaster } from '../vrrp/events.js';
+import type { Flow, TcpFlows } from '../tcp/flows.js';
+
+interface Takeover { event: VrrpMaster; open: Flow[] }
+
+export class FailoverConnections {
+  private readonly takeovers: Takeover[] = [];
+
+  constructor(private readonly flows: TcpFlows) {}
+
+  /** A new master: the established connections to a VIP open now (at most 2000). */
+  master(e: VrrpMaster, vips: ReadonlySet<string>): void {
+    // (A master advertising again after its own silence, nobody in between, took nothing over.)
+    if (e.reason === 'initial' || !e.previous) return;
+    const open: Flow[] = [];
+    this.flows.forEachOpen((f) => { if (open.length < 2000 && f.established && vips.has(f.serverIp)) open.push(f); });
+    if (open.length) this.takeovers.push({ event: e, open });
+  }
+
+  /** `synced`: a director sent IPVS sync in the capture. */
+  finish(ctx: EngineContext, synced: boolean): void {
+    for (const tk of this.takeovers) {
+      const after = tk.event.time;
+      const survived = tk.open.filter((f) => f.lastTime > after + 0.2 && f.ended !== 'rst' && f.ended !== 'refused');
+      const reset = tk.open.filter((f) => f.ended === 'rst' && f.lastTime >= after);
+      if (!survived.length && !reset.length) continue;
+      ctx.emit({
+        kind: 'lvs.failover-connections', time: after, frames: [...tk.event.frames.slice(-1), ...survived.slice(0, 5).map((f) => f.lastFrame), ...reset.slice(0, 5).map((f) => f.rstFrame)],
+        severity: reset.length ? 'warning' : 'info',
+        related: tk.event.id, router: tk.event.router, survived: survived.length, reset: reset.length, synced,
+      });
+    }
+  }
+}
