@@ -54,6 +54,10 @@ describe('health checkers against the configuration', () => {
     expect(kinds(check([seen('www.lab')], [conf(http(''))]))).toEqual([['hc-params', [7]]]);
     expect(kinds(check([seen('www.lab')], [conf(http('  virtualhost www.lab\n'))]))).toEqual([]);
     expect(kinds(check([seen('10.1.0.21:80')], [conf(http('  virtualhost www.lab\n'))]))).toEqual([['hc-params', [6]]]);
+    // the real server's virtualhost comes before the virtual server's (url > checker > real_server > virtual_server)
+    const rsHost = VS('  delay_loop 3\n  virtualhost www.lab\n  real_server 10.1.0.21 80 {\n    virtualhost rs1.lab\n    HTTP_GET {\n      url {\n        path /health\n      }\n    }\n  }\n');
+    expect(kinds(check([seen('rs1.lab')], [conf(rsHost)]))).toEqual([]);
+    expect(kinds(check([seen('www.lab')], [conf(rsHost)]))).toEqual([['hc-params', [8]]]);
   });
 
   it('delay_loop: ±10 %, the retry pattern of a failing server, the default of 60 s', () => {
