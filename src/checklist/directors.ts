@@ -6,7 +6,7 @@
 // from router_id: "d1 (10.0.0.11)".
 
 import type { AnalysisEvent } from '../analyse/events.js';
-import { configName, DEFAULT_PRIORITY, type ConfVrrpInstance, type KeepalivedConfig } from '../config/model.js';
+import { configName, instancePriority, type ConfVrrpInstance, type KeepalivedConfig } from '../config/model.js';
 import type { RouterOnWire, WireLedger } from './wire.js';
 
 export interface Slot {
@@ -37,7 +37,7 @@ export class DirectorMap {
     // Two files with one router_id (or none): tell them apart by file name.
     for (const d of this.directors) if ((names.get(d.name) ?? 0) > 1) d.name = d.config.path.split('/').pop()!.replace(/\.conf$/, '');
     this.slots = configs.flatMap((config) => config.instances.filter((i) => i.vrid).map((instance) => ({
-      config, instance, vrid: instance.vrid!.value, family: familyOf(instance), priority: instance.priority?.value ?? DEFAULT_PRIORITY,
+      config, instance, vrid: instance.vrid!.value, family: familyOf(instance), priority: instancePriority(instance),
     })));
     this.matchRouters(wire);
     for (const [slot, r] of this.slotRouter) this.addIp(this.directorOf(slot.config), r.ip);

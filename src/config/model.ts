@@ -62,6 +62,11 @@ export interface ConfRealServer {
   port: number | null;
   weight: Located<number> | null;
   delayLoop: Located<number> | null;
+  /** Defaults for its checkers (keepalived check_data.c: checker → real_server → virtual_server). */
+  retry: Located<number> | null;
+  delayBeforeRetry: Located<number> | null;
+  connectTimeout: Located<number> | null;
+  virtualhost: Located<string> | null;
   checkers: ConfChecker[];
 }
 
@@ -73,6 +78,10 @@ export interface ConfVirtualServer {
   fwmark: number | null;
   group: string | null;
   delayLoop: Located<number> | null;
+  /** Defaults for the checkers of its real servers. */
+  retry: Located<number> | null;
+  delayBeforeRetry: Located<number> | null;
+  connectTimeout: Located<number> | null;
   lbAlgo: Located<string> | null;
   lbKind: Located<string> | null;
   protocol: Located<string> | null;
@@ -160,6 +169,47 @@ export function effectiveDelayLoop(vs: ConfVirtualServer, rs: ConfRealServer, ch
   const own = ch.delayLoop ?? rs.delayLoop ?? vs.delayLoop;
   return own ? { seconds: own.value, at: own.at } : { seconds: DEFAULT_DELAY_LOOP_S, at: vs.at };
 }
+
+/** A checker setting as keepalived resolves it: its value and the line that sets it (null: keepalived's default). */
+export interface Resolved { value: number; at: Where | null }
+
+// keepalived 2.2.7's per-checker defaults, read in its source: check_api.c queue_checker sets default_retry 1 and
+// default_delay_before_retry 1 s for every checker; check_http.c http_get_handler (HTTP_GET and SSL_GET) sets
+// delay_before_retry 3 s; check_misc.c misc_check_handler retry 0; check_dns.c dns_check_handler retry 3
+// (check_dns.h DNS_DEFAULT_RETRY) and delay_before_retry 0, which means delay_loop (check_data.c below).
+// connect_timeout: check_data.c alloc_vs connection_to = 5 s.
+const DEFAULT_RETRY: Partial<Record<CheckerType, number>> = { MISC_CHECK: 0, DNS_CHECK: 3 };
+const DEFAULT_DELAY_BEFORE_RETRY_S: Partial<Record<CheckerType, number>> = { HTTP_GET: 3, SSL_GET: 3, DNS_CHECK: 0 };
+export const DEFAULT_CONNECT_TIMEOUT_S = 5;
+
+/**
+ * retry, delay_before_retry and connect_timeout of a checker as keepalived 2.2.7 resolves them (check_data.c
+ * validate_check_config: "Take default values from virtual server" into each real server, then "from real
+ * server" into each checker): the checker's own, else its real server's, else its virtual server's, else the
+ * checker type's default; a delay_before_retry default of 0 means delay_loop.
+ */
+export function checkerTiming(vs: ConfVirtualServer, rs: ConfRealServer, ch: ConfChecker): { retry: Resolved; delayBeforeRetry: Resolved; connectTimeout: Resolved; delayLoop: Resolved } {
+  const pick = (own: Located<number> | null, dflt: number): Resolved => (own ? { value: own.value, at: own.at } : { value: dflt, at: null });
+  const loop = ch.delayLoop ?? rs.delayLoop ?? vs.delayLoop;
+  const delayLoop = pick(loop, DEFAULT_DELAY_LOOP_S);
+  const dbr = DEFAULT_DELAY_BEFORE_RETRY_S[ch.type] ?? 1;
+  return {
+    retry: pick(ch.retry ?? rs.retry ?? vs.retry, DEFAULT_RETRY[ch.type] ?? 1),
+    delayBeforeRetry: pick(ch.delayBeforeRetry ?? rs.delayBeforeRetry ?? vs.delayBeforeRetry, dbr || delayLoop.value),
+    connectTimeout: pick(ch.connectTimeout ?? rs.connectTimeout ?? vs.connectTimeout, DEFAULT_CONNECT_TIMEOUT_S),
+    delayLoop,
+  };
+}
+
+/**
+ * The priority an instance starts with: its own, else 255 for `state MASTER` (the address owner) and 100
+ * otherwise (vrrp.c vrrp_complete_instance: "If no priority has been set, derive it from the initial state").
+ */
+export function instancePriority(i: ConfVrrpInstance): number {
+  if (i.priority) return i.priority.value;
+  return i.state?.value.toUpperCase() === 'MASTER' ? OWNER_PRIORITY : DEFAULT_PRIORITY;
+}
+export const OWNER_PRIORITY = 255;
 
 /** A name for a configuration: its router_id, else the file's base name without .conf. */
 export function configName(c: KeepalivedConfig): string {

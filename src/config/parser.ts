@@ -246,7 +246,8 @@ class Interpreter {
 
   virtualServer(s: Statement): ConfVirtualServer {
     const vs: ConfVirtualServer = {
-      at: where(s), ip: null, port: null, fwmark: null, group: null, delayLoop: null, lbAlgo: null, lbKind: null, protocol: null,
+      at: where(s), ip: null, port: null, fwmark: null, group: null, delayLoop: null, retry: null, delayBeforeRetry: null, connectTimeout: null,
+      lbAlgo: null, lbKind: null, protocol: null,
       quorum: null, hysteresis: null, sorryServer: null, virtualhost: null, realServers: [],
     };
     const [a0, a1] = s.args;
@@ -257,6 +258,10 @@ class Interpreter {
     for (const k of this.needBlock(s)) {
       switch (k.keyword) {
         case 'delay_loop': vs.delayLoop = this.decimal(k, 0.001, 86400 * 365); break;
+        // check_parser.c vs_retry_handler takes 1 and more (a checker's own retry may be 0)
+        case 'retry': vs.retry = this.int(k, 1, 1 << 30); break;
+        case 'delay_before_retry': vs.delayBeforeRetry = this.decimal(k, 0, 86400); break;
+        case 'connect_timeout': vs.connectTimeout = this.decimal(k, 0.000001, 86400); break;
         case 'lb_algo': case 'lvs_sched': vs.lbAlgo = this.text(k); break;
         case 'lb_kind': case 'lvs_method': {
           const v = this.text(k);
@@ -282,7 +287,9 @@ class Interpreter {
   }
 
   realServer(s: Statement): ConfRealServer {
-    const rs: ConfRealServer = { at: where(s), ip: s.args[0] ?? '', port: null, weight: null, delayLoop: null, checkers: [] };
+    const rs: ConfRealServer = {
+      at: where(s), ip: s.args[0] ?? '', port: null, weight: null, delayLoop: null, retry: null, delayBeforeRetry: null, connectTimeout: null, virtualhost: null, checkers: [],
+    };
     if (!rs.ip) this.problem(s, 'error', `'real_server' needs an address and a port`);
     if (s.args[1] !== undefined) {
       if (/^\d+$/.test(s.args[1]) && Number(s.args[1]) <= 65535) rs.port = Number(s.args[1]);
@@ -294,6 +301,10 @@ class Interpreter {
       switch (k.keyword) {
         case 'weight': rs.weight = this.int(k, -65535, 65535); break;
         case 'delay_loop': rs.delayLoop = this.decimal(k, 0.001, 86400 * 365); break;
+        case 'retry': rs.retry = this.int(k, 1, 1 << 30); break;
+        case 'delay_before_retry': rs.delayBeforeRetry = this.decimal(k, 0, 86400); break;
+        case 'connect_timeout': rs.connectTimeout = this.decimal(k, 0.000001, 86400); break;
+        case 'virtualhost': rs.virtualhost = this.text(k); break;
         default:
           if (!this.quiet('real_server', k)) this.unknownKeyword(k, 'real_server');
       }

@@ -114,7 +114,8 @@ export function servicesOf(events: readonly AnalysisEvent[]): Service[] {
   for (const e of events) {
     const target = e.kind === 'lvs.realserver' ? e.realServer : e.kind === 'hc.state' || e.kind === 'hc.probe' ? e.target : null;
     if (!target) continue;
-    if (serviceOfTarget(byVip, target) === null) add('').add(target);
+    const bare = (e.kind === 'hc.state' || e.kind === 'hc.probe') && e.checker === 'ping';
+    if (serviceOfTarget(byVip, target, bare) === null) add('').add(target);
   }
   // A sorry server has its own lane (when it answers), not a real server's.
   for (const e of ofKind(events, 'lvs.sorry')) {
@@ -124,17 +125,23 @@ export function servicesOf(events: readonly AnalysisEvent[]): Service[] {
   return out.sort((a, b) => (a.vip === '' ? 1 : b.vip === '' ? -1 : a.vip.localeCompare(b.vip)));
 }
 
-function serviceOfTarget(byVip: Map<string, Set<string>>, target: string): string | null {
+/**
+ * The service whose real server a target is: the same endpoint; for PING_CHECK (a bare address: it belongs to
+ * one real server at that address, keepalived-semantics.md §2), the same host. A checker of another port of a
+ * host (its UDP_CHECK beside its SMTP_CHECK) is that port's real server, not the host's other one.
+ */
+function serviceOfTarget(byVip: Map<string, Set<string>>, target: string, bare: boolean): string | null {
   for (const [vip, rs] of byVip) if (rs.has(target)) return vip;
+  if (!bare) return null;
   const host = hostOf(target);
   for (const [vip, rs] of byVip) for (const r of rs) if (hostOf(r) === host) return vip;
   return null;
 }
 
-/** The real server of a service that an hc.* target or lvs.realserver names (same endpoint, else same host). */
-function laneOf(service: Service, target: string): number {
+/** The real server of a service that an hc.* target or lvs.realserver names (same endpoint; PING_CHECK: same host). */
+function realServerOf(service: Service, target: string, bare: boolean): number {
   const exact = service.realServers.indexOf(target);
-  if (exact >= 0) return exact;
+  if (exact >= 0 || !bare) return exact;
   const host = hostOf(target);
   return service.realServers.findIndex((r) => hostOf(r) === host);
 }
@@ -295,59 +302,79 @@ export function serviceTimeline(events: readonly AnalysisEvent[], service: Servi
   const span = (a: number, b: number) => `${fmt.rel(a)} → ${fmt.rel(b)} (${fmt.duration((b - a) * 1000)})`;
   const items: Item[] = [];
   const periods: Period[] = [];
-  const lanes = [...service.realServers];
   const legend = new Map<string, string>();
-  const belongs = (target: string | null) => target !== null && laneOf(service, target) >= 0;
-  // Health-check verdicts (top strip) and pool membership (bottom strip) run until the next change.
-  // A change of one server's state: a health-check verdict or a pool change.
-  interface Change { e: AnalysisEvent; target: string; state: string; checker: string }
+  // One lane per real server × checker, labelled with both: keepalived judges each checker apart (a server is
+  // out while one fails), so a failing UDP_CHECK must not paint the lane of the same host's passing SMTP_CHECK.
+  // A real server no checker probes has one lane, its own. Pool membership (lvs.realserver) is the server's: it
+  // is drawn on each of its lanes.
+  const hcs = [...ofKind(events, 'hc.state'), ...ofKind(events, 'hc.probe')];
+  const rsOfCheck = (e: { target: string; checker: string }) => realServerOf(service, e.target, e.checker === 'ping');
+  const checkersOf = service.realServers.map(() => new Set<string>());
+  for (const e of hcs) { const rs = rsOfCheck(e); if (rs >= 0) checkersOf[rs].add(e.checker); }
+  const lanes: string[] = [];
+  const laneIndex = new Map<string, number>();
+  const lanesOfRs: number[][] = service.realServers.map((rs, i) => {
+    const checkers = [...checkersOf[i]].sort();
+    if (!checkers.length) { laneIndex.set(`${i}|`, lanes.length); return [lanes.push(rs) - 1]; }
+    return checkers.map((c) => {
+      laneIndex.set(`${i}|${c}`, lanes.length);
+      return lanes.push(`${rs} · ${t(`hc.checker.${c}` as MessageKey)}`) - 1;
+    });
+  });
+  const laneOfCheck = (e: { target: string; checker: string }) => { const rs = rsOfCheck(e); return rs < 0 ? -1 : laneIndex.get(`${rs}|${e.checker}`) ?? -1; };
+  // Health-check verdicts (top strip, per checker) and pool membership (bottom strip, per server) run until the
+  // next change on the same lane.
+  interface Change { e: AnalysisEvent; target: string; state: string; checker: string; lanes: number[] }
   const strips: { kind: 'hc.state' | 'lvs.realserver'; band: 'top' | 'bottom'; values: Record<string, string>; changes: Change[] }[] = [
     {
       kind: 'hc.state', band: 'top', values: { up: 'up', down: 'down' },
-      changes: ofKind(events, 'hc.state').filter((e) => belongs(e.target)).map((e) => ({ e, target: e.target, state: e.state, checker: e.checker ?? '' })),
+      changes: ofKind(events, 'hc.state').map((e) => ({ e, target: e.target, state: e.state, checker: e.checker ?? '', lanes: [laneOfCheck(e)] })).filter((c) => c.lanes[0] >= 0),
     },
     {
       kind: 'lvs.realserver', band: 'bottom', values: { in: 'in', out: 'out' },
-      changes: ofKind(events, 'lvs.realserver').filter((e) => belongs(e.realServer)).map((e) => ({ e, target: e.realServer, state: e.state, checker: e.checker ?? '' })),
+      changes: ofKind(events, 'lvs.realserver').map((e) => {
+        const rs = realServerOf(service, e.realServer, false);
+        return { e, target: e.realServer, state: e.state, checker: e.checker ?? '', lanes: rs < 0 ? [] : lanesOfRs[rs] };
+      }).filter((c) => c.lanes.length > 0),
     },
   ];
-  const probes = ofKind(events, 'hc.probe').filter((p) => belongs(p.target));
+  const probes = ofKind(events, 'hc.probe').filter((p) => laneOfCheck(p) >= 0);
   for (const s of strips) {
     const changes = s.changes;
-    // These events mark changes: before a server's first one it was in the other state, since its first
-    // probe (or the start of the capture).
+    // These events mark changes: before a lane's first one it was in the other state, since its first probe
+    // (or the start of the capture).
     const opposite: Record<string, string> = { up: 'down', down: 'up', in: 'out', out: 'in' };
     const seenLane = new Set<number>();
     for (const c of changes) {
-      const lane = laneOf(service, c.target);
-      if (seenLane.has(lane)) continue;
-      seenLane.add(lane);
-      const before = opposite[c.state ?? ''];
-      if (!before) continue;
-      const firstProbe = probes.find((p) => laneOf(service, p.target) === lane);
-      const from = Math.min(firstProbe ? firstProbe.time : range.start, c.e.time);
-      if (from >= c.e.time) continue;
-      const what = t('timeline.implied', { state: t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, before), checker: c.checker }) });
-      items.push({ lane, t0: from, t1: c.e.time, cls: s.values[before], band: s.band, title: `${service.realServers[lane]} ${what}: ${span(from, c.e.time)}` });
-      legend.set(s.values[before], t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, before) }));
+      for (const lane of c.lanes) {
+        if (seenLane.has(lane)) continue;
+        seenLane.add(lane);
+        const before = opposite[c.state ?? ''];
+        if (!before) continue;
+        const firstProbe = probes.find((p) => laneOfCheck(p) === lane);
+        const from = Math.min(firstProbe ? firstProbe.time : range.start, c.e.time);
+        if (from >= c.e.time) continue;
+        const what = t('timeline.implied', { state: t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, before), checker: c.checker }) });
+        items.push({ lane, t0: from, t1: c.e.time, cls: s.values[before], band: s.band, title: `${s.kind === 'hc.state' ? lanes[lane] : c.target} ${what}: ${span(from, c.e.time)}` });
+        legend.set(s.values[before], t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, before) }));
+      }
     }
     changes.forEach((c, i) => {
       const { e, target } = c;
-      const lane = laneOf(service, target);
-      const next = changes.slice(i + 1).find((n) => laneOf(service, n.target) === lane);
+      const next = changes.slice(i + 1).find((n) => n.lanes[0] === c.lanes[0]);
       const state = c.state ?? '?';
       const cls = s.values[state] ?? 'unknown';
       const end = next ? next.e.time : range.end;
       const what = t(s.kind === 'hc.state' ? 'timeline.hcState' : 'timeline.poolState', { state: stateLabel(i18n, state), checker: c.checker });
-      items.push({ lane, t0: e.time, t1: end, cls, band: s.band, title: `${target} ${what}: ${span(e.time, end)}`, href: '#' + eventAnchor(e.id) });
-      periods.push({ lane: target, what, from: fmt.rel(e.time), to: next ? fmt.rel(end) : t('timeline.captureEnd'), duration: fmt.duration((end - e.time) * 1000) });
+      for (const lane of c.lanes) items.push({ lane, t0: e.time, t1: end, cls, band: s.band, title: `${target} ${what}: ${span(e.time, end)}`, href: '#' + eventAnchor(e.id) });
+      periods.push({ lane: s.kind === 'hc.state' ? lanes[c.lanes[0]] : target, what, from: fmt.rel(e.time), to: next ? fmt.rel(end) : t('timeline.captureEnd'), duration: fmt.duration((end - e.time) * 1000) });
       legend.set(cls, t(s.kind === 'hc.state' ? 'timeline.legend.hc' : 'timeline.legend.pool', { state: stateLabel(i18n, state) }));
     });
   }
   for (const e of probes) {
     const count = finite(e.count) ?? 1, interval = finite(e.intervalMs) ?? 0;
     const end = e.time + Math.max(0, count - 1) * interval / 1000;
-    items.push({ lane: laneOf(service, e.target), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${ctx.say.summary(e)}`, href: '#' + eventAnchor(e.id) });
+    items.push({ lane: laneOfCheck(e), t0: e.time, t1: end, cls: 'probe', band: 'mid', title: `${fmt.rel(e.time)} ${ctx.say.summary(e)}`, href: '#' + eventAnchor(e.id) });
     legend.set('probe', t('timeline.legend.probe'));
   }
   for (const e of ofKind(events, 'lvs.sorry')) {

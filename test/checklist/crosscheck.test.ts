@@ -54,6 +54,10 @@ describe('health checkers against the configuration', () => {
     expect(kinds(check([seen('www.lab')], [conf(http(''))]))).toEqual([['hc-params', [7]]]);
     expect(kinds(check([seen('www.lab')], [conf(http('  virtualhost www.lab\n'))]))).toEqual([]);
     expect(kinds(check([seen('10.1.0.21:80')], [conf(http('  virtualhost www.lab\n'))]))).toEqual([['hc-params', [6]]]);
+    // the real server's virtualhost comes before the virtual server's (url > checker > real_server > virtual_server)
+    const rsHost = VS('  delay_loop 3\n  virtualhost www.lab\n  real_server 10.1.0.21 80 {\n    virtualhost rs1.lab\n    HTTP_GET {\n      url {\n        path /health\n      }\n    }\n  }\n');
+    expect(kinds(check([seen('rs1.lab')], [conf(rsHost)]))).toEqual([]);
+    expect(kinds(check([seen('www.lab')], [conf(rsHost)]))).toEqual([['hc-params', [8]]]);
   });
 
   it('delay_loop: ±10 %, the retry pattern of a failing server, the default of 60 s', () => {
@@ -147,6 +151,63 @@ describe('IPVS sync from the master of the sync instance', () => {
   it('clients connected after d1\'s last advert, before d2 took over: d1 was no longer master, nothing to say', () => {
     // d1's tenure ends at its last advert (6.4 s: the takeover's gapMs places it), not when d2 is heard.
     expect(run(8).findings.filter((f) => f.kind === 'ipvs-sync')).toEqual([]);
+  });
+});
+
+describe('retry timing against keepalived\'s defaults and inheritance (issue #15)', () => {
+  // A series whose failed attempts showed retry, delay_before_retry and connect_timeout (inferred from their spacing).
+  const failing = (checker: string, target: string, retry: number | null, dbrMs: number | null, ctMs: number | null = null) =>
+    probe(checker, target, { intervalMs: 3000, down: 4, retry, delayBeforeRetryMs: dbrMs, connectTimeoutMs: ctMs } as Partial<E>);
+  const lines = (c: Checklist) => c.findings.filter((f) => f.kind === 'hc-retry').map((f) => f.where.map((w) => w.line));
+
+  it('the real server\'s and the virtual server\'s values are its checkers\' (check_data.c: checker, then real_server, then virtual_server)', () => {
+    const c = conf(VS('  delay_loop 3\n  retry 2\n  delay_before_retry 2\n  real_server 10.1.0.21 80 {\n    connect_timeout 3\n    TCP_CHECK {\n    }\n  }\n'));
+    expect(lines(check([failing('tcp', '10.1.0.21:80', 2, 2000, 3000)], [c]))).toEqual([]);
+    // the wire's 1 retry, 1 s and 5 s: keepalived would have used the virtual server's retry 2 (line 6), delay_before_retry 2 (line 7), the real server's connect_timeout 3 (line 9)
+    const off = check([failing('tcp', '10.1.0.21:80', 1, 1000, 5000)], [c]);
+    expect(lines(off)).toEqual([[6, 7, 9]]);
+    expect(off.findings.find((f) => f.kind === 'hc-retry')!.message).toMatch(/show retry 1, delay_before_retry 1\.00\ss, connect_timeout 5\.00\ss \(frame 100\); keepalived would use retry 2, delay_before_retry 2\.00\ss, connect_timeout 3\.00\ss /);
+    // the checker's own value comes first
+    const own = conf(VS('  delay_loop 3\n  retry 2\n  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n      retry 1\n    }\n  }\n'));
+    expect(lines(check([failing('tcp', '10.1.0.21:80', 1, 1000)], [own]))).toEqual([]);
+  });
+
+  it('each checker type\'s defaults: delay_before_retry 3 s for HTTP_GET, 1 s for TCP_CHECK; DNS_CHECK retry 3 and delay_loop between retries; MISC_CHECK retry 0', () => {
+    const http = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    HTTP_GET {\n      url {\n        path /\n      }\n    }\n  }\n'));
+    expect(lines(check([failing('http', '10.1.0.21:80', 1, 3000)], [http]))).toEqual([]);
+    const h1 = check([failing('http', '10.1.0.21:80', 1, 1000)], [http]);
+    expect(lines(h1)).toEqual([[7]]); // the checker's line: the value is its type's default
+    expect(h1.findings.find((f) => f.kind === 'hc-retry')!.message).toMatch(/keepalived would use delay_before_retry 3\.00\ss \(default\)/);
+    const tcpc = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n    }\n  }\n'));
+    expect(lines(check([failing('tcp', '10.1.0.21:80', 1, 1000)], [tcpc]))).toEqual([]);
+    expect(lines(check([failing('tcp', '10.1.0.21:80', 1, 3000)], [tcpc]))).toEqual([[7]]);
+    const dns = conf(VS('  delay_loop 4\n  real_server 10.1.0.24 53 {\n    DNS_CHECK {\n    }\n  }\n', '10.0.0.100 53'));
+    expect(lines(check([failing('dns', '10.1.0.24:53', 3, 4000)], [dns]))).toEqual([]);
+    expect(lines(check([failing('dns', '10.1.0.24:53', 1, 1000)], [dns]))).toEqual([[7]]);
+    const misc = conf(VS('  delay_loop 3\n  real_server 10.1.0.24 80 {\n    MISC_CHECK {\n      misc_path "/bin/true"\n    }\n  }\n'));
+    expect(lines(check([failing('misc', '10.1.0.24:80', 1, null)], [misc]))).toEqual([[7]]);
+  });
+
+  it('one failed attempt (retry 0 seen) is not judged: at start-up keepalived needs one failure whatever retry says', () => {
+    const c = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    TCP_CHECK {\n      retry 2\n    }\n  }\n'));
+    expect(lines(check([failing('tcp', '10.1.0.21:80', 0, null)], [c]))).toEqual([]);
+  });
+});
+
+describe('state MASTER without priority is the address owner, 255 (vrrp.c vrrp_complete_instance)', () => {
+  const owner = conf('global_defs {\n  router_id d1\n}\nvrrp_instance VI_1 {\n  state MASTER\n  interface eth0\n  virtual_router_id 51\n  virtual_ipaddress {\n    10.0.0.100\n  }\n}\n');
+  const withAdverts = (priority: number): Checklist => {
+    const wire = new WireLedger();
+    for (let t = 0; t < 4; t++) wire.onPacket(decodePacket(Frame.of(advert({ src: '10.0.0.11', priority }), 1, T0 + t, 0, t + 1)));
+    const events = [{ id: 'e1', kind: 'vrrp.master', time: T0, frames: [1], severity: 'info', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority, reason: 'initial', previous: null, gapMs: null }] as unknown as AnalysisEvent[];
+    return buildChecklist(events, wire, new I18n('en'), { configs: [owner] });
+  };
+
+  it('adverts at 255 agree with it; adverts at 100 do not, and the finding says 255 is the default', () => {
+    expect(withAdverts(255).findings.filter((f) => f.kind === 'vrrp-priority')).toEqual([]);
+    const low = withAdverts(100).findings.filter((f) => f.kind === 'vrrp-priority');
+    expect(low.map((f) => f.where.map((w) => w.line))).toEqual([[4]]);
+    expect(low[0].message).toContain('255 (default)');
   });
 });
 

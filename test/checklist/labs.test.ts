@@ -187,6 +187,20 @@ describe('altered configurations give exactly the findings of their alteration',
     for (const n of findings[0].frames) expect([frame(n).layers.ip['ip.src'], frame(n).layers.ip['ip.dst']]).toContain('10.1.0.22');
   });
 
+  it('retry timing (#15): d1 rs1\'s HTTP_GET without delay_before_retry (HTTP_GET\'s default, 3 s), d2 rs1 given retry 3 by its real_server: the wire\'s 1 s and 1 retry contradict both', async () => {
+    const rs1 = /(real_server 10\.1\.0\.21 80 \{\n\s*weight 1\n)([\s\S]*?)(\n\s*real_server)/;
+    const d1 = altered('healthcheck-mix', 'd1', (t) => t.replace(rs1, (_, head, body, tail) => head + body.replace(/\n\s*delay_before_retry 1/, '') + tail));
+    const d2 = altered('healthcheck-mix', 'd2', (t) => t.replace(rs1, (_, head, body, tail) => head + '      retry 3\n' + body.replace(/\n\s*retry 1/, '') + tail));
+    const { findings, frame } = await check('healthcheck-mix', d1.path, d2.path);
+    expect(findings.map((f) => [f.kind, f.where])).toEqual([
+      ['hc-retry', [{ file: d1.path, line: d1.lineOf('HTTP_GET', 'real_server 10.1.0.21') }]],
+      ['hc-retry', [{ file: d2.path, line: d2.lineOf('retry 3') }]],
+    ]);
+    expect(findings[0].message).toMatch(/show delay_before_retry 1\.00\ss .*keepalived would use delay_before_retry 3\.00\ss \(default\)/);
+    expect(findings[1].message).toMatch(/show retry 1 .*keepalived would use retry 3 /);
+    for (const f of findings) for (const n of f.frames) expect(frame(n).layers.ip['ip.dst']).toBe('10.1.0.21');
+  });
+
   it('a checker path changed (d1 /health → /status) and a HELO name changed (d2)', async () => {
     const d1 = altered('healthcheck-mix', 'd1', (t) => t.replace('path /health', 'path /status'));
     const d2 = altered('healthcheck-mix', 'd2', (t) => t.replace('helo_name lab-director.vrrpscope', 'helo_name mail.example'));

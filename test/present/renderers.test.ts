@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { I18n } from '../../src/present/i18n/index.js';
+import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { buildModel, summaryLines } from '../../src/present/model.js';
 import { tenureEnd, tenuresOf } from '../../src/analyse/episodes.js';
 import { ReportFormat } from '../../src/present/format.js';
@@ -108,9 +109,31 @@ describe('report model', () => {
   it('draws one timeline per virtual service: probes, verdicts, pool, sorry server, outages', () => {
     const s = model.serviceTimelines;
     expect(s.map((x) => x.title)).toEqual(['Virtual service 10.0.0.100:80']);
-    expect(s[0].lanes.map((l) => l.label)).toEqual(['10.1.0.21:80', 'sorry 10.1.0.99:80', 'outage']);
+    expect(s[0].lanes.map((l) => l.label)).toEqual(['10.1.0.21:80 · HTTP_GET', 'sorry 10.1.0.99:80', 'outage']);
     const classes = new Set(s[0].rects.map((r) => r.cls));
     for (const c of ['probe', 'up', 'down', 'in', 'out', 'sorry', 'outage']) expect(classes, c).toContain(c);
+  });
+
+  it('one lane per real server × checker (#15): a failing checker paints its own lane, not the lane of another checker of that server or host', () => {
+    const probe = (checker: string, target: string, t: number, n: number) => ({ id: `p${n}`, kind: 'hc.probe', time: T0 + t, frames: [n], severity: 'info', summary: 'probes', checker, director: '10.1.0.11', target, count: 5, intervalMs: 2000, details: '' });
+    const down = (checker: string, target: string, t: number, n: number) => ({ id: `s${n}`, kind: 'hc.state', time: T0 + t, frames: [n], severity: 'warning', summary: 'down', target, state: 'down', checker, director: '10.1.0.11', reason: 'no reply', othersUp: [] });
+    const events = [
+      { id: 'f1', kind: 'lvs.forward', time: T0 + 1, frames: [1], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.1.0.11', connections: 3, sorry: false },
+      probe('http', '10.1.0.21:80', 1, 2), probe('ping', '10.1.0.21', 1.5, 3), down('ping', '10.1.0.21', 6, 4),
+      // the same host's SMTP_CHECK (port 25, always passing) and UDP_CHECK (port 7, failing): no service known for either
+      probe('smtp', '10.1.0.23:25', 2, 5), probe('udp', '10.1.0.23:7', 2.5, 6), down('udp', '10.1.0.23:7', 8, 7),
+    ] as unknown as AnalysisEvent[];
+    const m = buildModel(syntheticAnalysis(capture, events), new I18n('en'), { allFrames: false });
+    const byTitle = new Map(m.serviceTimelines.map((x) => [x.title, x]));
+    const lanesOf = (title: string) => byTitle.get(title)!.lanes.map((l) => l.label);
+    expect(lanesOf('Virtual service 10.0.0.100:80')).toEqual(['10.1.0.21:80 · HTTP_GET', '10.1.0.21:80 · PING_CHECK']);
+    expect([...byTitle.keys()].filter((k) => k !== 'Virtual service 10.0.0.100:80').map(lanesOf)).toEqual([['10.1.0.23:25 · SMTP_CHECK', '10.1.0.23:7 · UDP_CHECK']]);
+    // the red (down) rectangles are on the failing checker's lane only
+    for (const tl of m.serviceTimelines) {
+      const downLanes = tl.rects.filter((r) => r.cls === 'down').map((r) => tl.lanes.find((l) => r.y >= l.y && r.y < l.y + l.h)!.label);
+      expect(new Set(downLanes).size, tl.title).toBe(1);
+      expect(downLanes[0]).toMatch(/PING_CHECK|UDP_CHECK/);
+    }
   });
 
   it('renders every event generically: kind, time, severity, summary, frames, its own fields', () => {

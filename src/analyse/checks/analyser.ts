@@ -9,7 +9,8 @@
 // PING_CHECK (ICMP echo), DNS_CHECK (SOA query), UDP_CHECK (datagram, reply or port unreachable).
 
 import { createHash } from 'node:crypto';
-import { isSmtpPort, type Packet } from '../../dissect/packet.js';
+import type { Packet } from '../../dissect/packet.js';
+import { decodeSmtpLine } from '../../dissect/smtp.js';
 import { copyBytes } from '../../dissect/bytes.js';
 import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { frameTime } from '../../io/frame.js';
@@ -34,6 +35,9 @@ interface ProbeObservation {
   host?: string;
   status?: number;
   helo?: string;
+  /** The dialogue is SMTP's (a 220 banner, or HELO from the client), whatever the port: SMTP_CHECK connects to
+   *  the real server's port (check_smtp.c: co->dst = rs->addr), so the decoder's SMTP ports cannot tell. */
+  smtp: boolean;
   smtpCodes: number[];
   tls: boolean;
   sni?: string;
@@ -64,6 +68,9 @@ export interface Probe {
   md5?: string;
   frames: number[];
 }
+
+/** An ICMP echo / UDP / DNS probe awaiting its reply. */
+interface PendingProbe { time: number; frame: number; key: string; checker: Checker; detail: string }
 
 interface Series {
   key: string;
@@ -104,6 +111,8 @@ interface Series {
 }
 
 const KEEPALIVE_UA = 'KeepAliveClient';
+/** The start of the buffer keepalived fills PING_CHECK's and UDP_CHECK's payloads with (layer4.c set_buf). */
+const KEEPALIVED_BUF = 'keepalived check - ';
 const NO_SERIES: readonly Series[] = Object.freeze([]);
 /** Flow.probe of a probe that carried no data (TCP_CHECK, failed connections). */
 const PROBE_WITHOUT_DATA = Object.freeze({ kind: 'tcp' });
@@ -117,6 +126,12 @@ function contains(b: Uint8Array, at: number, end: number, s: string): boolean {
     return true;
   }
   return false;
+}
+
+/** b[at..at+4) is a reply code and a space or a dash ("220 ", "554-"): how an SMTP server starts. */
+function isReplyCode(b: Uint8Array, at: number): boolean {
+  return b[at] >= 0x32 && b[at] <= 0x35 && b[at + 1] >= 0x30 && b[at + 1] <= 0x39 && b[at + 2] >= 0x30 && b[at + 2] <= 0x39
+    && (b[at + 3] === 0x20 || b[at + 3] === 0x2d);
 }
 
 function median(xs: number[]): number {
@@ -133,7 +148,7 @@ export class HealthChecks implements Analyzer, FlowListener {
   /** Series by target (ip:port), for the LVS analyser's per-connection questions. */
   private readonly byTarget = new Map<string, Series[]>();
   /** Pending ICMP echo / UDP / DNS probes: key → sent time and frame. */
-  private readonly pending = new Map<string, { time: number; frame: number; key: string; checker: Checker; detail: string }>();
+  private readonly pending = new Map<string, PendingProbe>();
   private lastTime = 0;
 
   /** Series counting failed attempts, with the time by which a retry would have started. */
@@ -157,8 +172,9 @@ export class HealthChecks implements Analyzer, FlowListener {
       // Decide once per flow, on its first data segment from the client, whether it may be a probe.
       if (len === 0) return;
       if (!fromClient) {
-        if (!flow.serverSmtpBanner && (isSmtpPort(seg.srcPort) || isSmtpPort(seg.dstPort))) {
-          const code = seg.packet().smtp?.lines[0]?.code;
+        // A server that speaks first with a reply code: an SMTP banner, on any port.
+        if (!flow.serverSmtpBanner && len >= 4 && isReplyCode(seg.frame.buf, at)) {
+          const code = decodeSmtpLine(seg.frame.buf, at, end, true)?.lines[0]?.code;
           if (code) flow.serverSmtpBanner = code;
         }
         return;
@@ -169,7 +185,7 @@ export class HealthChecks implements Analyzer, FlowListener {
       const smtpHelo = len >= 5 && b[at] === 0x48 && contains(b, at, Math.min(end, at + 5), 'HELO ');
       if (!fromDirector && !keepaliveHttp && !smtpHelo) { flow.probe = null; return; }
       if (keepaliveHttp || smtpHelo) this.directors.add(flow.clientIp);
-      obs = { kind: null, smtpCodes: [], tls: false, body: [], bodyBytes: 0, headEndSeq: null, clientDataSegments: 0, serverDataAfterRequest: 0 };
+      obs = { kind: null, smtp: smtpHelo || flow.serverSmtpBanner > 0, smtpCodes: [], tls: false, body: [], bodyBytes: 0, headEndSeq: null, clientDataSegments: 0, serverDataAfterRequest: 0 };
       flow.probe = obs;
       if (flow.serverSmtpBanner) obs.smtpCodes.push(flow.serverSmtpBanner);
     }
@@ -179,6 +195,8 @@ export class HealthChecks implements Analyzer, FlowListener {
     else if (obs.clientDataSegments >= 2) obs.serverDataAfterRequest++;
     // A probe's segments: what they carry, decoded.
     const pkt = seg.packet();
+    // SMTP off the decoder's ports (25/587/2525): the lines read here, once the dialogue has shown it is SMTP.
+    const smtp = pkt.smtp ?? (obs.smtp ? decodeSmtpLine(seg.frame.buf, at, end, !fromClient) : null);
     if (fromClient) {
       const h = pkt.http;
       if (h && h.kind === 'request' && !obs.method) {
@@ -187,8 +205,8 @@ export class HealthChecks implements Analyzer, FlowListener {
       } else if (pkt.tls && pkt.tls.handshakeType === 'client-hello') {
         obs.tls = true; obs.sni = pkt.tls.sni;
         if (!obs.kind) obs.kind = 'ssl';
-      } else if (pkt.smtp) {
-        for (const l of pkt.smtp.lines) if (l.command?.toUpperCase() === 'HELO') { obs.helo = l.argument; obs.kind = 'smtp'; }
+      } else if (smtp) {
+        for (const l of smtp.lines) if (l.command?.toUpperCase() === 'HELO') { obs.helo = l.argument; obs.kind = 'smtp'; }
       }
     } else {
       const h = pkt.http;
@@ -199,8 +217,8 @@ export class HealthChecks implements Analyzer, FlowListener {
         if (h.headLength < len) this.keepBody(obs, seg.seq + h.headLength, seg.frame.buf, at + h.headLength, end);
       } else if (obs.headEndSeq !== null) {
         this.keepBody(obs, seg.seq, seg.frame.buf, at, end);
-      } else if (pkt.smtp) {
-        for (const l of pkt.smtp.lines) if (l.code !== undefined && !l.continued) obs.smtpCodes.push(l.code);
+      } else if (smtp) {
+        for (const l of smtp.lines) if (l.code !== undefined && !l.continued) obs.smtpCodes.push(l.code);
       } else if (pkt.tls?.handshakeType === 'server-hello') {
         obs.tlsVersion = pkt.tls.versionName;
       }
@@ -219,7 +237,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     const obs = flow.probe as ProbeObservation | null | undefined;
     const fromDirector = this.directors.has(flow.clientIp);
     // The target's text only for a flow that may be a probe (most flows of a busy capture are not).
-    const target = obs || fromDirector || flow.ended === 'refused' || flow.ended === 'unanswered' || (flow.clientBytes === 0 && flow.finFrom === 'client')
+    const target = obs || fromDirector || flow.serverSmtpBanner || flow.ended === 'refused' || flow.ended === 'unanswered' || (flow.clientBytes === 0 && flow.finFrom === 'client')
       ? `${flow.serverIp}:${flow.serverPort}` : '';
     let checker: Checker | null = obs?.kind ?? null;
     let verdict: Verdict, reason: string;
@@ -231,6 +249,13 @@ export class HealthChecks implements Analyzer, FlowListener {
       reason = flow.ended === 'refused' ? 'refused' : flow.syns > 1 ? `timeout (${flow.syns} SYNs)` : 'timeout';
       checker = this.checkerFor(flow.clientIp, target, flow.synTime);
       if (!checker) checker = 'tcp';
+    } else if (!obs && flow.established && flow.clientBytes === 0 && flow.serverSmtpBanner && flow.serverSmtpBanner !== 220
+      && this.hasSeries(flow.clientIp, target, 'smtp')) {
+      // SMTP_CHECK reads the banner and, when it is not 220, ends the connection without a word (check_smtp.c
+      // smtp_get_status → smtp_final): a failed attempt of that checker, not a TCP_CHECK.
+      checker = 'smtp';
+      verdict = 'down';
+      reason = `banner ${flow.serverSmtpBanner}, not 220`;
     } else if (obs) {
       checker ??= flow.clientBytes === 0 ? 'tcp' : 'misc';
       ({ verdict, reason, md5 } = this.judge(checker, obs, flow));
@@ -259,7 +284,9 @@ export class HealthChecks implements Analyzer, FlowListener {
   private judge(checker: Checker, obs: ProbeObservation, flow: Flow): { verdict: Verdict; reason: string; md5?: string } {
     if (checker === 'http' || (checker === 'misc' && obs.method)) {
       if (obs.status === undefined) return { verdict: 'down', reason: flow.rstFrom ? 'reset before a response' : 'no response' };
-      const md5 = this.genhash(obs);
+      // A digest is HTTP_GET's (url { digest }): a MISC_CHECK script that fetches a page judges by its exit code,
+      // so a page that changes fails nothing there (check_misc.c: the script's exit status only).
+      const md5 = checker === 'http' ? this.genhash(obs) : undefined;
       // keepalived's default status_code is any 2xx (check_http.c).
       return { verdict: obs.status >= 200 && obs.status < 300 ? 'up' : 'down', reason: `status ${obs.status}`, md5 };
     }
@@ -306,8 +333,8 @@ export class HealthChecks implements Analyzer, FlowListener {
     return '';
   }
 
-  private hasSeries(director: string, target: string): boolean {
-    return (this.byTarget.get(target) ?? NO_SERIES).some((s) => s.director === director);
+  private hasSeries(director: string, target: string, checker?: Checker): boolean {
+    return (this.byTarget.get(target) ?? NO_SERIES).some((s) => s.director === director && (!checker || s.checker === checker));
   }
 
   /** The checker whose next probe was due closest to `time` (a failed connection carries no signature). */
@@ -332,8 +359,14 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (this.waiting.size) this.checkDeadlines(t, ctx);
     if (this.pending.size && (pkt.icmp || pkt.icmpv6 || pkt.udp)) this.matchReply(pkt, t, ctx);
     const net = pkt.net;
-    if (!net || !this.directors.has(net.src)) return;
+    if (!net) return;
     const echo = pkt.icmp?.echo ?? pkt.icmpv6?.echo;
+    if (!this.directors.has(net.src)) {
+      // A director that was never master checks too (keepalived's checkers run on every director, whatever its
+      // VRRP state): its probes are known by keepalived's own payloads.
+      if (!this.isKeepalivedProbe(pkt, net.payloadAt, net.payloadEnd, echo?.request === true)) return;
+      this.directors.add(net.src);
+    }
     if (echo?.request) {
       this.expect(`echo|${net.dst}|${net.src}|${echo.id}|${echo.seq}`, `${net.src}|${net.dst}|ping`, 'ping', t, pkt.frame.n, 'ICMP echo');
     } else if (pkt.udp && !pkt.ipvsSync && !pkt.hsrp) {
@@ -345,6 +378,24 @@ export class HealthChecks implements Analyzer, FlowListener {
       this.expect(`udp|${net.dst}|${u.dstPort}|${net.src}|${u.srcPort}`, `${net.src}|${net.dst}:${u.dstPort}|${checker}`, checker, t, pkt.frame.n, detail);
     }
     this.expire(t, ctx);
+  }
+
+  /**
+   * keepalived's own probe payloads: PING_CHECK's echo data and UDP_CHECK's default datagram are "keepalived check - "
+   * repeated (layer4.c set_buf, ICMP_BUFSIZE 128 / UDP_BUFSIZE 32; checks-variant: every echo request of d1).
+   * DNS_CHECK's default query (SOA of the root, RD, no EDNS: check_dns.c dns_make_query) is no proof: the
+   * checks-variant client sends the very same query through LVS-NAT (31 of them reach rs4 from 10.0.0.50). A DNS_CHECK,
+   * or a UDP_CHECK with its own payload, counts once its director is known by another probe.
+   */
+  private isKeepalivedProbe(pkt: Packet, transportAt: number, transportEnd: number, echoRequest: boolean): boolean {
+    const b = pkt.frame.buf;
+    if (echoRequest) {
+      const at = transportAt + 8;
+      return contains(b, at, Math.min(transportEnd, at + KEEPALIVED_BUF.length), KEEPALIVED_BUF);
+    }
+    const u = pkt.udp;
+    if (!u || pkt.dns) return false;
+    return u.payloadEnd - u.payloadAt >= KEEPALIVED_BUF.length && contains(b, u.payloadAt, u.payloadAt + KEEPALIVED_BUF.length, KEEPALIVED_BUF);
   }
 
   private expect(replyKey: string, seriesKey: string, checker: Checker, t: number, n: number, detail: string): void {
@@ -380,14 +431,18 @@ export class HealthChecks implements Analyzer, FlowListener {
     for (const [k, p] of this.pending) {
       if (!all && t - p.time < 3) continue;
       this.pending.delete(k);
-      const [director, target] = p.key.split('|');
-      // UDP_CHECK: silence until connect_timeout is a success unless require_reply (the spacing of the next
-      // attempts tells, see resolve); PING_CHECK and DNS_CHECK fail on it.
-      const silent = p.checker === 'udp';
-      this.record(director, target, p.checker, {
-        time: p.time, end: null, silent, frame: p.frame, verdict: silent ? 'up' : 'down', reason: 'no reply', frames: [p.frame],
-      }, p.detail, ctx);
+      this.noReply(p, ctx);
     }
+  }
+
+  private noReply(p: PendingProbe, ctx: EngineContext): void {
+    const [director, target] = p.key.split('|');
+    // UDP_CHECK: silence until connect_timeout is a success unless require_reply (the spacing of the next
+    // attempts tells, see resolve); PING_CHECK and DNS_CHECK fail on it.
+    const silent = p.checker === 'udp';
+    this.record(director, target, p.checker, {
+      time: p.time, end: null, silent, frame: p.frame, verdict: silent ? 'up' : 'down', reason: 'no reply', frames: [p.frame],
+    }, p.detail, ctx);
   }
 
   // --- series and transitions ---

@@ -5,15 +5,14 @@
 
 import { ofKind } from '../../analyse/events.js';
 import type { HcProbe } from '../../analyse/checks/events.js';
-import { DEFAULT_HELO_NAME, effectiveDelayLoop, type Where } from '../../config/model.js';
+import { checkerTiming, DEFAULT_HELO_NAME, effectiveDelayLoop, type Resolved, type Where } from '../../config/model.js';
 import { CHECKER_NAME } from '../behaviours.js';
 import { configuredChecks, targetIp, type ConfiguredCheck, type Report } from './context.js';
 
 /** Share of delay_loop the observed cadence may differ by (scheduling, the check's own duration). */
 const CADENCE_TOLERANCE = 0.1;
-// keepalived's checker defaults (check_parser.c): connect_timeout 5 s, delay_before_retry 1 s.
-const DEFAULT_CONNECT_TIMEOUT_S = 5;
-const DEFAULT_DELAY_BEFORE_RETRY_S = 1;
+/** How far a delay inferred from the attempts' spacing (rounded to 0.1 s) may be from the configured one, s. */
+const RETRY_TIMING_SLACK_S = 0.3;
 
 /** Probe series off their delay_loop, gathered by the configuration line that sets it. */
 type OffCadence = Map<string, { who: string; at: Where; seconds: number; explicit: boolean; series: { check: ConfiguredCheck; probe: HcProbe }[] }>;
@@ -98,7 +97,8 @@ function compareCheck(x: Report, check: ConfiguredCheck, candidates: HcProbe[], 
       x.add('hc-params', 'warning', who, 'check.finding.hc.path', { director: who, target: check.target, wire: seenPaths.join(', '), conf: confPaths.join(', '), where: x.where(at) }, [at], frames, ids);
     }
     const seenHosts = [...new Set([...details.matchAll(/\bHost (\S+?)(?:;|$| )/g)].map((m) => m[1]))];
-    const vhost = check.checker.urls.find((u) => u.virtualhost)?.virtualhost ?? check.checker.virtualhost ?? check.vs.virtualhost;
+    // keepalived's precedence: url > checker > real_server > virtual_server (check_http.c http_request_thread).
+    const vhost = check.checker.urls.find((u) => u.virtualhost)?.virtualhost ?? check.checker.virtualhost ?? check.rs.virtualhost ?? check.vs.virtualhost;
     // keepalived's Host header without virtualhost: the address and port it connects to (IPv6 in brackets).
     const expectedHost = vhost?.value ?? (check.ip.includes(':') ? `[${check.ip}]:${check.port}` : `${check.ip}:${check.port}`);
     if (seenHosts.length && seenHosts.some((h) => h !== expectedHost)) {
@@ -122,6 +122,40 @@ function compareCheck(x: Report, check: ConfiguredCheck, candidates: HcProbe[], 
     }
   }
   cadence(x, check, series, offCadence);
+  retryTiming(x, check, series, who);
+}
+
+/**
+ * The retry timing the failed attempts showed (hc.probe retry, delayBeforeRetryMs, connectTimeoutMs: inferred
+ * from their spacing) against the configuration as keepalived resolves it (checker → real_server →
+ * virtual_server → the checker type's default, config/model.ts checkerTiming). A series that showed one failed
+ * attempt only (retry 0) is not judged: at start-up keepalived takes a server out on its first failure whatever
+ * `retry` says (check_data.c: "For non alpha mode, one failure is enough initially").
+ */
+function retryTiming(x: Report, check: ConfiguredCheck, series: HcProbe[], who: string): void {
+  const conf = checkerTiming(check.vs, check.rs, check.checker);
+  const seconds = (ms: number) => x.c.i18n.fmt.seconds(ms);
+  const shown = (name: string, r: Resolved, unit: boolean) => {
+    const v = unit ? seconds(r.value * 1000) : String(r.value);
+    return `${name} ${r.at ? v : x.t('check.default', { value: v })}`;
+  };
+  const near = (ms: number, r: Resolved) => Math.abs(ms / 1000 - r.value) <= Math.max(RETRY_TIMING_SLACK_S, 0.1 * r.value);
+  for (const p of series) {
+    const wire: string[] = [], configured: string[] = [], at: Where[] = [];
+    const differ = (name: string, seen: string, r: Resolved, unit: boolean) => {
+      wire.push(`${name} ${seen}`); configured.push(shown(name, r, unit));
+      const w = r.at ?? check.checker.at;
+      if (!at.some((o) => o.file === w.file && o.line === w.line)) at.push(w);
+    };
+    if (typeof p.retry === 'number' && p.retry > 0 && p.retry !== conf.retry.value) differ('retry', String(p.retry), conf.retry, false);
+    if (typeof p.delayBeforeRetryMs === 'number' && !near(p.delayBeforeRetryMs, conf.delayBeforeRetry)) differ('delay_before_retry', seconds(p.delayBeforeRetryMs), conf.delayBeforeRetry, true);
+    if (typeof p.connectTimeoutMs === 'number' && !near(p.connectTimeoutMs, conf.connectTimeout)) differ('connect_timeout', seconds(p.connectTimeoutMs), conf.connectTimeout, true);
+    if (!wire.length) continue;
+    x.add('hc-retry', 'warning', who, 'check.finding.hc.retry', {
+      director: who, checker: CHECKER_NAME[check.kind], target: check.target, wire: wire.join(', '), conf: configured.join(', '),
+      where: at.map((w) => x.where(w)).join(', '),
+    }, at, p.frames.slice(0, 4), [p.id]);
+  }
 }
 
 /**
@@ -132,8 +166,9 @@ function compareCheck(x: Report, check: ConfiguredCheck, candidates: HcProbe[], 
 function cadence(x: Report, check: ConfiguredCheck, series: HcProbe[], offCadence: OffCadence): void {
   const { seconds, at } = effectiveDelayLoop(check.vs, check.rs, check.checker);
   const d = seconds * 1000;
-  const retry = (check.checker.delayBeforeRetry?.value ?? DEFAULT_DELAY_BEFORE_RETRY_S) * 1000;
-  const timeout = (check.checker.connectTimeout?.value ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000;
+  const timing = checkerTiming(check.vs, check.rs, check.checker);
+  const retry = timing.delayBeforeRetry.value * 1000;
+  const timeout = timing.connectTimeout.value * 1000;
   const near = (a: number, b: number) => Math.abs(a - b) <= CADENCE_TOLERANCE * b;
   const off = series.filter((p) => {
     const obs = typeof p.intervalMs === 'number' ? p.intervalMs : null;

@@ -4,7 +4,7 @@
 // reconcile (the usual cause of a dual master); nopreempt not honoured.
 
 import {
-  DEFAULT_ADVERT_INT_S, DEFAULT_PRIORITY, DEFAULT_VRRP_VERSION, VRRP_AUTH_LEN, instanceVersion, type Where,
+  DEFAULT_ADVERT_INT_S, DEFAULT_VRRP_VERSION, VRRP_AUTH_LEN, instanceVersion, type Where,
 } from '../../config/model.js';
 import type { MessageKey } from '../../present/i18n/index.js';
 import type { Slot } from '../directors.js';
@@ -67,7 +67,7 @@ function expectedValues(x: Report, slot: Slot): Expected {
   }
   const vips = i.vips.map((a) => a.value).filter((a) => (a.includes(':') ? 6 : 4) === slot.family);
   return {
-    priority: { value: String(slot.priority), shown: i.priority ? String(slot.priority) : dflt(String(DEFAULT_PRIORITY)), at: i.priority?.at ?? i.at },
+    priority: { value: String(slot.priority), shown: i.priority ? String(slot.priority) : dflt(String(slot.priority)), at: i.priority?.at ?? i.at },
     interval: { value: String(intervalMs), shown: i.advertInt ? `${i.advertInt.value}` : dflt(String(DEFAULT_ADVERT_INT_S)), at: i.advertInt?.at ?? i.at },
     version: { value: String(v), shown: version ? String(v) : dflt(String(DEFAULT_VRRP_VERSION)), at: version?.at ?? i.at },
     auth: auth === null ? null : { value: auth, shown: authShown, at: i.auth?.pass?.at ?? i.auth?.at ?? i.at },

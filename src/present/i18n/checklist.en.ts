@@ -94,6 +94,7 @@ export const checklistEn = {
   'check.finding.hc.digest': '{director}: the page checked on {target} has the MD5 {wire} (genhash of the responses, {frames}), but {where} sets digest {conf}: every check fails.',
   'check.finding.hc.helo': '{director}: the SMTP_CHECK of {target} says HELO {wire} ({frames}), but {where} sets helo_name {conf}.',
   'check.finding.hc.helo-default': '{director}: the SMTP_CHECK of {target} says HELO {wire} ({frames}); without helo_name keepalived says HELO {conf} (checker at {where}).',
+  'check.finding.hc.retry': '{director}: the failed {checker} attempts on {target} show {wire} ({frames}); keepalived would use {conf} ({where}).',
   'check.finding.hc.delay-loop': '{director} probes {targets} every {wire} ({frames}), but {where} sets delay_loop {conf}.',
   'check.finding.hc.delay-loop-default': '{director} probes {targets} every {wire} ({frames}); without delay_loop keepalived checks every {conf} s (virtual_server at {where}).',
 

@@ -98,6 +98,7 @@ export const checklistFr: Record<keyof typeof checklistEn, string> = {
   'check.finding.hc.digest': '{director} : la page testée sur {target} a le MD5 {wire} (genhash des réponses, {frames}), mais {where} fixe digest {conf} : chaque test échoue.',
   'check.finding.hc.helo': '{director} : le SMTP_CHECK de {target} dit HELO {wire} ({frames}), mais {where} fixe helo_name {conf}.',
   'check.finding.hc.helo-default': '{director} : le SMTP_CHECK de {target} dit HELO {wire} ({frames}) ; sans helo_name keepalived dit HELO {conf} (test en {where}).',
+  'check.finding.hc.retry': '{director} : les tentatives {checker} échouées sur {target} montrent {wire} ({frames}) ; keepalived utiliserait {conf} ({where}).',
   'check.finding.hc.delay-loop': '{director} sonde {targets} toutes les {wire} ({frames}), mais {where} fixe delay_loop {conf}.',
   'check.finding.hc.delay-loop-default': '{director} sonde {targets} toutes les {wire} ({frames}) ; sans delay_loop keepalived teste toutes les {conf} s (virtual_server en {where}).',
 

@@ -1,0 +1,141 @@
+// keepalived's checkers recognised by what they send, not by the port or by who is master (issue #15):
+// SMTP_CHECK on the real server's own port, the probes of a director that is never master, a MISC_CHECK
+// that fetches a page. Literal frames shaped as keepalived 2.2.7 sends them (keepalived-semantics.md §2).
+
+import { describe, expect, it } from 'vitest';
+import { defaultAnalyzers } from '../../src/analyse/index.js';
+import { checksum } from '../support/build.js';
+import { adverts, byTime, connection, macOf, run, tcp, udp, type Timed } from '../support/frames.js';
+
+const d1 = '10.1.0.11', d2 = '10.1.0.12', rs = '10.1.0.23', host = '10.1.0.50';
+const ip4 = (s: string) => s.split('.').map(Number);
+const mac = (s: string) => s.split(':').map((x) => parseInt(x, 16));
+const states = (events: { kind: string; state?: string; reason?: string }[]) => events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, e.reason]);
+
+/** keepalived's SMTP_CHECK dialogue (check_smtp.c): banner, HELO, 250, QUIT, 221, close by the checker. */
+function smtpProbe(o: { client: string; server: string; port: number; cport: number; at: number; banner?: string }): Timed[] {
+  const c = { src: o.client, dst: o.server, sport: o.cport, dport: o.port };
+  const s = { src: o.server, dst: o.client, sport: o.port, dport: o.cport };
+  let cs = 5001, ss = 9001, t = o.at;
+  const out: Timed[] = [[t, tcp({ ...c, flags: 'S', seq: cs - 1 })], [t += 0.0001, tcp({ ...s, flags: 'SA', seq: ss - 1, ack: cs })], [t += 0.0001, tcp({ ...c, flags: 'A', seq: cs, ack: ss })]];
+  const say = (from: 'c' | 's', text: string) => {
+    if (from === 'c') { out.push([t += 0.001, tcp({ ...c, flags: 'PA', seq: cs, ack: ss, payload: text })]); cs += text.length; }
+    else { out.push([t += 0.001, tcp({ ...s, flags: 'PA', seq: ss, ack: cs, payload: text })]); ss += text.length; }
+  };
+  const banner = o.banner ?? '220 rs3 ESMTP Postfix\r\n';
+  say('s', banner);
+  if (banner.startsWith('220 ')) { say('c', 'HELO smtpchecker.keepalived.org\r\n'); say('s', '250 rs3\r\n'); say('c', 'QUIT\r\n'); say('s', '221 2.0.0 Bye\r\n'); }
+  out.push([t += 0.001, tcp({ ...c, flags: 'FA', seq: cs, ack: ss })], [t += 0.0001, tcp({ ...s, flags: 'FA', seq: ss, ack: cs + 1 })], [t += 0.0001, tcp({ ...c, flags: 'A', seq: cs + 1, ack: ss + 1 })]);
+  return out;
+}
+
+/** An ICMP echo request or reply; `data` is keepalived's PING_CHECK buffer by default (128 bytes, layer4.c set_buf). */
+function echo(o: { src: string; dst: string; request: boolean; id: number; seq: number; data?: string }): Uint8Array {
+  const data = Buffer.from(o.data ?? 'keepalived check - '.repeat(7).slice(0, 128), 'latin1');
+  const m = new Uint8Array(8 + data.length);
+  m[0] = o.request ? 8 : 0; m[4] = o.id >> 8; m[5] = o.id & 255; m[6] = o.seq >> 8; m[7] = o.seq & 255;
+  m.set(data, 8);
+  const cs = checksum(m); m[2] = cs >> 8; m[3] = cs & 255;
+  const ip = new Uint8Array(20);
+  ip[0] = 0x45; ip[2] = (20 + m.length) >> 8; ip[3] = (20 + m.length) & 255; ip[8] = 64; ip[9] = 1;
+  ip.set(ip4(o.src), 12); ip.set(ip4(o.dst), 16);
+  const c = checksum(ip); ip[10] = c >> 8; ip[11] = c & 255;
+  return Uint8Array.from([...mac(macOf(o.dst)), ...mac(macOf(o.src)), 0x08, 0x00, ...ip, ...m]);
+}
+
+/** DNS_CHECK's default query (SOA of the root, RD) and its answer (check_dns.c dns_make_query). */
+function dnsSoa(id: number, reply: boolean): Uint8Array {
+  return Uint8Array.from([id >> 8, id & 255, reply ? 0x81 : 0x01, reply ? 0x80 : 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1]);
+}
+
+describe('SMTP_CHECK is known by its dialogue, on any port', () => {
+  it('a check of a real server on port 2500 is an SMTP_CHECK with its verdicts, not a MISC_CHECK', () => {
+    const frames: Timed[] = [];
+    // every 2 s; the server refuses with a 554 banner from 10 s to 16 s (keepalived: not 220, the check fails)
+    for (let i = 0; i < 15; i++) {
+      const at = 2 * i;
+      frames.push(...smtpProbe({ client: d1, server: rs, port: 2500, cport: 41000 + i, at, banner: at >= 10 && at < 16 ? '554 5.3.2 busy\r\n' : undefined }));
+    }
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    const probes = events.filter((e) => e.kind === 'hc.probe');
+    expect(probes.map((p) => [p.checker, p.director, p.target, p.count, p.down, p.details])).toEqual([['smtp', d1, `${rs}:2500`, 15, 3, 'HELO smtpchecker.keepalived.org']]);
+    expect(states(events)).toEqual([['down', 'banner 554, not 220'], ['up', '220, 250']]);
+  });
+});
+
+describe('a director never master checks too', () => {
+  // d1 is master (its adverts), d2 never advertises: both directors run the same checkers.
+  const master = (to: number) => adverts({ src: '10.0.0.11', priority: 150 }, 0, to);
+
+  it('PING_CHECK from the backup: its echo requests carry keepalived\'s buffer', () => {
+    // keepalived 2.2.7 (delay_loop 2, connect_timeout 1, retry 1, delay_before_retry 1): a new id per probe, the
+    // global sequence in host order; 8.3 fails, its retry at 10.3 fails too (down at 11.3), 13.3 fails, 16.3 answers.
+    const frames: Timed[] = [...master(24)];
+    const answered = [0.3, 2.3, 4.3, 6.3, 16.3, 18.3, 20.3], lost = [8.3, 10.3, 13.3];
+    [...answered, ...lost].sort((a, b) => a - b).forEach((t, i) => {
+      frames.push([t, echo({ src: d2, dst: rs, request: true, id: 100 + i, seq: i << 8 })]);
+      if (answered.includes(t)) frames.push([t + 0.0005, echo({ src: rs, dst: d2, request: false, id: 100 + i, seq: i << 8 })]);
+    });
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    expect(events.filter((e) => e.kind === 'hc.probe').map((p) => [p.checker, p.director, p.target, p.count, p.down])).toEqual([['ping', d2, rs, 10, 3]]);
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, e.director, e.attempts])).toEqual([['down', d2, 2], ['up', d2, 1]]);
+  });
+
+  it('an echo lost once and answered on its retry is no verdict (one probe at a time: the lost one ended first)', () => {
+    const frames: Timed[] = [...master(24)];
+    const answered = [0.3, 2.3, 4.3, 6.3, 10.3, 12.3, 14.3, 16.3], lost = [8.3];
+    [...answered, ...lost].sort((a, b) => a - b).forEach((t, i) => {
+      frames.push([t, echo({ src: d2, dst: rs, request: true, id: 100 + i, seq: i << 8 })]);
+      if (answered.includes(t)) frames.push([t + 0.0005, echo({ src: rs, dst: d2, request: false, id: 100 + i, seq: i << 8 })]);
+    });
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    expect(events.filter((e) => e.kind === 'hc.probe').map((p) => [p.checker, p.count, p.down])).toEqual([['ping', 9, 1]]);
+    expect(states(events)).toEqual([]);
+  });
+
+  it('an ordinary ping (another payload) from a host that is no director is no check', () => {
+    const frames: Timed[] = [...master(20)];
+    for (let i = 0; i < 10; i++) {
+      frames.push([2 * i + 0.3, echo({ src: host, dst: rs, request: true, id: 7, seq: i, data: 'abcdefghijklmnopqrstuvwabcdefghi' })]);
+      frames.push([2 * i + 0.3005, echo({ src: rs, dst: host, request: false, id: 7, seq: i, data: 'abcdefghijklmnopqrstuvwabcdefghi' })]);
+    }
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    expect(events.filter((e) => e.kind.startsWith('hc.'))).toEqual([]);
+  });
+
+  it('UDP_CHECK from the backup: keepalived\'s UDP buffer; then its DNS_CHECK, a director known', () => {
+    const frames: Timed[] = [...master(20)];
+    for (let i = 0; i < 8; i++) {
+      frames.push([2 * i + 0.5, udp({ src: d2, dst: '10.1.0.24', sport: 33000 + i, dport: 53, payload: dnsSoa(0x1f00 + i, false) })]);
+      frames.push([2 * i + 0.5005, udp({ src: '10.1.0.24', dst: d2, sport: 53, dport: 33000 + i, payload: dnsSoa(0x1f00 + i, true) })]);
+      frames.push([2 * i + 0.7, udp({ src: d2, dst: rs, sport: 34000 + i, dport: 7, payload: 'keepalived check - keepalived ch' })]);
+      frames.push([2 * i + 0.7005, udp({ src: rs, dst: d2, sport: 7, dport: 34000 + i, payload: 'keepalived check - keepalived ch' })]);
+    }
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    // the first DNS query (0.5 s) comes before d2's first UDP_CHECK datagram (0.7 s) made it known
+    expect(events.filter((e) => e.kind === 'hc.probe').map((p) => [p.checker, p.director, p.target, p.count]).sort()).toEqual([['dns', d2, '10.1.0.24:53', 7], ['udp', d2, `${rs}:7`, 8]]);
+  });
+
+  it('the SOA query of the root alone makes no director: clients send it too (checks-variant\'s client through LVS-NAT)', () => {
+    const frames: Timed[] = [...master(20)];
+    for (let i = 0; i < 8; i++) {
+      frames.push([2 * i + 0.5, udp({ src: host, dst: '10.1.0.24', sport: 33000 + i, dport: 53, payload: dnsSoa(0x1f00 + i, false) })]);
+      frames.push([2 * i + 0.5005, udp({ src: '10.1.0.24', dst: host, sport: 53, dport: 33000 + i, payload: dnsSoa(0x1f00 + i, true) })]);
+    }
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    expect(events.filter((e) => e.kind.startsWith('hc.'))).toEqual([]);
+  });
+});
+
+describe('MISC_CHECK that fetches a page', () => {
+  it('judges by the answer\'s status: a page that changes is no failure, and no digest is computed', () => {
+    const page = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const get = 'GET /health HTTP/1.1\r\nHost: 10.1.0.24\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n';
+    const frames: Timed[] = [...adverts({ src: d1, priority: 150, vrid: 52, vips: ['10.1.0.1'] }, 0, 20)];
+    ['ok\n', 'ok\n', 'changed\n', 'again\n', 'ok\n', 'ok\n'].forEach((body, i) => frames.push(...connection({ client: d1, server: '10.1.0.24', cport: 43000 + i, sport: 80, at: 2 * i + 0.2, request: get, response: page(body) })));
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    const probe = events.find((e) => e.kind === 'hc.probe')!;
+    expect([probe.checker, probe.count, probe.down, 'genhash' in probe]).toEqual(['misc', 6, 0, false]);
+    expect(states(events)).toEqual([]);
+  });
+});
