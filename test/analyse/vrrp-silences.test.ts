@@ -46,9 +46,22 @@ describe('vrrp.loss: adverts missing while the master stays master', () => {
     const { events } = run(analyzers(), frames);
     expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.loss']);
     expect(events.find((e) => e.kind === 'vrrp.loss')).toMatchObject({ missing: 5, gaps: 1, severity: 'warning' });
-    // without the GARPs the same gap is a silence, and the return a new vrrp.master
-    const bare = run(analyzers(), [...lossy(15, [5, 6, 7, 8, 9]), ...ticks(5.1, 10)].sort(byTime)).events;
-    expect(kinds(bare)).toEqual(['vrrp.master', 'vrrp.silent', 'vrrp.master']);
+    // without the GARPs, and back off its cadence (a restart: 0.4 s into an interval), a silence and a new vrrp.master
+    const restart = [...adverts({ src: d1, priority: 150 }, 0, 5), ...ticks(5.1, 10), ...adverts({ src: d1, priority: 150 }, 10.4, 15)].sort(byTime);
+    expect(kinds(run(analyzers(), restart).events)).toEqual(['vrrp.master', 'vrrp.silent', 'vrrp.master']);
+  });
+
+  it('a master back on its own cadence after a silence, nobody in between and no rejoin, lost its adverts', () => {
+    // d1's adverts at 5-10 s lost: found silent at 8 s, back at 11 s, 7 intervals after its last advert
+    const frames = [...lossy(16, [5, 6, 7, 8, 9, 10]), ...ticks(5.1, 11)].sort(byTime);
+    const { events, comments } = run(analyzers(), frames);
+    expect(kinds(events)).toEqual(['vrrp.master', 'vrrp.loss']);
+    expect(events.find((e) => e.kind === 'vrrp.loss')).toMatchObject({ missing: 6, gaps: 1, severity: 'warning' });
+    // its last advert before the gap is not called its last one
+    expect(comments.get(5)).not.toMatch(/fell silent/);
+    // a backup taking over in between makes it a failover and a preemption again
+    const taken = [...frames, ...adverts({ src: d2, priority: 100 }, 7.61, 10)].sort(byTime);
+    expect(run(analyzers(), taken).events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['initial', 'master-down', 'preemption']);
   });
 
   it('a backup that missed the master\'s adverts is a dual master, not a failover: the master\'s GARPs answer it', () => {

@@ -161,10 +161,29 @@ export class VrrpAnalyzer implements Analyzer {
     }
   }
 
+  /**
+   * The master found silent advertises again on its own cadence (k whole intervals after its last advert),
+   * nobody in between and no sign of a restart (a rejoin of the VRRP group): its adverts were lost, it
+   * never stopped being master. A restarted keepalived waits Master_Down_Interval as a backup first, so its
+   * return falls anywhere in the interval.
+   */
+  private resumesAfterLoss(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): boolean {
+    const silent = r.silentEvent;
+    if (!silent || silent.takenOverBy !== null || silent.beside || r.resigned || !r.lastTenure || r.join || inst.lastMaster !== r) return false;
+    if (r.silence.onTime < 2) return false;
+    for (const o of inst.routers.values()) if (o !== r && (o.advertising || o.lastTime > r.lastTime)) return false;
+    const gapMs = (t - r.lastTime) * 1000;
+    const missing = missingOnCadence(gapMs, r.profile.intervalMs);
+    if (missing === null) return false;
+    this.revive(inst, r, n, ctx);
+    countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: r.profile.intervalMs, gapStart: r.lastTime }, missing, gapMs, t, n);
+    return true;
+  }
+
   /** A router found silent shows it was master all along: its silence is withdrawn, a taker is a dual master. */
   private revive(inst: Instance, r: Router, n: number, ctx: EngineContext): void {
     const silent = r.silentEvent!;
-    ctx.retract(silent);
+    ctx.retract(silent, { frame: r.lastFrame, note: 'vrrp.last' });
     r.silentEvent = null;
     r.advertising = true;
     r.steppedDown = false;
@@ -276,6 +295,7 @@ export class VrrpAnalyzer implements Analyzer {
   }
 
   private startTenure(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
+    if (this.resumesAfterLoss(inst, r, t, n, ctx)) return;
     // The master this router takes over from: a live advertiser if any, else the last one that stopped.
     let live: Router | null = null;
     for (const o of inst.routers.values()) if (o !== r && o.advertising && (!live || outranks(o, live))) live = o;
