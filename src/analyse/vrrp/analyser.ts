@@ -13,7 +13,7 @@ import {
   masterDownMs, outranks, skewMs, takeoverReason,
 } from './rules.js';
 import {
-  type SilenceState, closeUnresolved, countLoss, judgeCadence, lifeSign, missingOnCadence, newSilenceState, noteArp, onAdvertSent,
+  type SilenceState, closeUnresolved, countLoss, judgeCadence, lifeSign, lostAdverts, missingOnCadence, newSilenceState, noteArp, onAdvertSent,
   sampleCadence, slowCadence, tellUnresolved,
 } from './silences.js';
 
@@ -371,7 +371,7 @@ export class VrrpAnalyzer implements Analyzer {
     // Another router's adverts in the gap re-arm a master's advert timer (vrrp_scheduler.c): its gaps are not its own.
     let othersQuiet = true;
     for (const o of inst.routers.values()) if (o !== r && o.lastTime > r.lastTime) othersQuiet = false;
-    const missing = gapMs > 1.5 * interval ? this.lostAdverts(r, gapMs, othersQuiet) : null;
+    const missing = gapMs > 1.5 * interval ? lostAdverts(r.silence, r.lastTime, interval, gapMs, othersQuiet) : null;
     if (missing !== null) {
       countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: interval, gapStart: r.lastTime }, missing, gapMs, t, n);
       return;
@@ -392,20 +392,6 @@ export class VrrpAnalyzer implements Analyzer {
     } else {
       ctx.comment(n, ctx.routineComments ? { note: 'vrrp.advert', router: r.ip, vrid: inst.vrid, priority: r.priority, nth: tenure.adverts, gapMs: round(gapMs) } : null, true);
     }
-  }
-
-  /**
-   * Adverts missing in this gap of a master that stayed master, or null: a gap on its own cadence with
-   * nobody else advertising (where its adverts come at their interval, or it showed it was alive), or any
-   * gap in which it showed it was master (its GARPs for the VIP). Else a late advert.
-   */
-  private lostAdverts(r: Router, gapMs: number, othersQuiet: boolean): number | null {
-    const s = r.silence, interval = r.profile.intervalMs;
-    const alive = s.revived || lifeSign(s, r.lastTime) !== null;
-    if (!othersQuiet && !s.revived) return null;
-    const k = missingOnCadence(gapMs, interval);
-    if (k !== null && (alive || s.onTime >= 2)) return k;
-    return alive ? Math.max(1, Math.round(gapMs / interval) - 1) : null;
   }
 
   /** A router's adverts stopped (seen at a tick, at a takeover, or at the end of the capture). */
@@ -595,7 +581,7 @@ export class VrrpAnalyzer implements Analyzer {
         const seen = Math.max(r.lastTime, lifeSign(r.silence, r.lastTime) ?? -Infinity);
         if ((lastTime - seen) * 1000 > 3 * r.profile.intervalMs + 1000) this.stopAdvertising(inst, r, ctx, null);
         else {
-          if (r.profile.unicast && seen > r.lastTime + (3 * r.profile.intervalMs + 1000) / 1000) tellUnresolved(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, lastTime: r.lastTime, lastFrame: r.lastFrame });
+          if (r.profile.unicast && (lastTime - r.lastTime) * 1000 > 3 * r.profile.intervalMs + 1000) tellUnresolved(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, lastTime: r.lastTime, lastFrame: r.lastFrame });
           this.endTenure(inst, r, lastTime, ctx);
         }
       }

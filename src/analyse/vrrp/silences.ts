@@ -47,6 +47,19 @@ export function missingOnCadence(gapMs: number, intervalMs: number): number | nu
   return k >= 2 && Math.abs(gapMs - k * intervalMs) <= 0.1 * intervalMs ? k - 1 : null;
 }
 
+/**
+ * Adverts missing in a gap of a master that stayed master, or null (a late advert): a gap on its own
+ * cadence with nobody else advertising (where its adverts come at their interval, or it showed it was
+ * alive), or any gap in which it showed it was master (its GARPs for the VIP, after being found silent).
+ */
+export function lostAdverts(s: SilenceState, lastAdvert: number, intervalMs: number, gapMs: number, othersQuiet: boolean): number | null {
+  const alive = s.revived || lifeSign(s, lastAdvert) !== null;
+  if (!othersQuiet && !s.revived) return null;
+  const k = missingOnCadence(gapMs, intervalMs);
+  if (k !== null && (alive || s.onTime >= 2)) return k;
+  return alive ? Math.max(1, Math.round(gapMs / intervalMs) - 1) : null;
+}
+
 /** The last sign since its last advert (s) that the router is still master, or null. */
 export function lifeSign(s: SilenceState, lastAdvert: number): number | null {
   const t = Math.max(s.heldVip?.time ?? -Infinity, s.peerArp?.last ?? -Infinity);
