@@ -25,6 +25,12 @@ export interface EngineContext {
   /** Emits an event; the returned object may still be updated (counts, end times) until finish. */
   emit<E extends NewEvent>(event: E): E & { id: string };
   /**
+   * Withdraws an event emitted earlier that later frames disprove (a master found silent whose adverts
+   * were only lost: it shows it is still master), with the note it put on a frame, if given. Live mode has
+   * already printed it.
+   */
+  retract(event: { id: string }, note?: { frame: number; note: Note['note'] }): void;
+  /**
    * Adds a note to a frame. Routine notes (every advert of a steady master) stop being stored past a
    * cap, so a week-long capture stays in bounded memory; notable ones are kept. `null`: a routine note
    * the caller did not build because routineComments was false (counted as dropped).
@@ -113,6 +119,16 @@ export class Engine implements EngineContext {
     for (const a of this.analyzers) if (a.onEvent && a !== this.emitting) a.onEvent(e as unknown as AnalysisEvent, this);
     this.onEmit?.(e as unknown as AnalysisEvent);
     return e;
+  }
+
+  retract(event: { id: string }, note?: { frame: number; note: Note['note'] }): void {
+    const i = this.events.findIndex((e) => e.id === event.id);
+    if (i >= 0) this.events.splice(i, 1);
+    const notes = note && this.frameNotes.get(note.frame);
+    if (notes) {
+      const kept = notes.filter((x) => x.note !== note.note);
+      if (kept.length) this.frameNotes.set(note.frame, kept); else this.frameNotes.delete(note.frame);
+    }
   }
 
   get routineComments(): boolean {

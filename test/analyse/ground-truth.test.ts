@@ -47,10 +47,6 @@ function labs(): Lab[] {
 
 // ------------------------------------------------------------------ known disagreements (named, measured)
 /** lab name → disagreement (as the check words it; times in seconds since the capture's first frame) → what we say instead, and why. */
-// §8.13 / §5: an advert gap is read as the master gone, then its next advert as a new master-down takeover.
-// keepalived's logs: the master never left MASTER (no "Entering" line between).
-const GAP_IS_NOT_A_TAKEOVER = 'known bug §8.13: a gap in the adverts of a master that never left MASTER becomes vrrp.silent + a new vrrp.master (master-down / preemption)';
-
 const KNOWN: Record<string, Record<string, string>> = {
   // advert_int 3: d1 stops cleanly (priority 0 at 43.451 s), d2 logs "Entering MASTER STATE" at 44.062 s and
   // advertises from 44.061 s every 3 s to the end. Ours: vrrp.resign of 10.0.0.11 at 43.451 s, then nothing.
@@ -69,16 +65,6 @@ const KNOWN: Record<string, Record<string, string>> = {
     // 10.0.0.11 with higher priority 150, ours 100"); its adverts of that period were dropped on the bridge
     // before the capture; only its 5 GARPs (10.016 s, d2's MAC) are on the wire. Ours: no vrrp.master.
     'no vrrp.master for d2 (10.0.0.12) VRID 51 at 10.017 s': 'not visible as adverts (all dropped before the capture): only d2\'s GARP burst at 10.016 s shows the takeover; ours has no vrrp.master for it',
-    // d1 never left MASTER; its adverts at 7.4-10.4 s were dropped. Ours: vrrp.silent at 9.406 s, then
-    // "10.0.0.11 advertises as master of VRID 51 again after 5.00 s without adverts" (master-down) at 11.407 s.
-    'invented vrrp.master of 10.0.0.11 VRID 51 at 11.407 s (master-down)': GAP_IS_NOT_A_TAKEOVER,
-    // d2 MASTER at 49.052 while d1 is still MASTER (d1 logs "Received advert from 10.0.0.12 with lower priority
-    // 100, ours 150, forcing new election" at 49.053): a dual master caused by lost adverts, not d1 gone.
-    // Ours: vrrp.silent of 10.0.0.11 at 48.441, vrrp.master 10.0.0.12 master-down ("after master 10.0.0.11 fell silent").
-    "reason of d2's takeover of VRID 51 at 49.052 s: keepalived's logs give unknown, ours master-down": GAP_IS_NOT_A_TAKEOVER,
-    // d2 went back to BACKUP at 51.053 ("Master received advert from 10.0.0.11 with higher priority 150"), d1 never
-    // left MASTER. Ours: "10.0.0.11 (priority 150) preempts 10.0.0.12" at 51.053.
-    'invented vrrp.master of 10.0.0.11 VRID 51 at 51.053 s (preemption)': GAP_IS_NOT_A_TAKEOVER,
   },
   // VI_B (d3 120 / d4 90, VIP 10.0.0.200) shares VRID 51 with VI_A (d1 150 / d2 100, VIP 10.0.0.100); d3's
   // "Entering MASTER STATE" at 10.401 s is VI_B's first election. Ours: vrrp.master reason unknown ("starts
@@ -86,13 +72,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   'captures/vrrp-two-clusters': {
     "reason of d3's takeover of VRID 51 at 10.401 s: keepalived's logs give initial, ours unknown":
       'not modelled: once vrrp.collision has found two clusters on one VRID, the second cluster\'s first master is still judged against the first cluster (reason unknown, not initial)',
-  },
-  // d1 MASTER throughout (no "Entering" line after 0.001 s); d2's link down 5.1 .. 29.2 s (FAULT). d1's adverts
-  // went to d2's stale MAC, then (neighbour FAILED, 14 s on) stayed in the ARP queue: broadcast "who-has
-  // 10.0.0.12 tell 10.0.0.11" only. Ours: vrrp.silent at 14.006 s ("crash, link down or adverts blocked"), then
-  // "10.0.0.11 advertises as master of VRID 51 again after 18.24 s without adverts" at 29.247 s.
-  'captures/vrrp-unicast-peer-down': {
-    'invented vrrp.master of 10.0.0.11 VRID 51 at 29.247 s (master-down)': 'known bug §8.13: the unicast master\'s broadcast ARP requests for its unicast_peer are ignored; its advert gap becomes vrrp.silent + a new vrrp.master',
   },
 };
 

@@ -39,12 +39,6 @@ import { reportJsonOnce, type OurReport } from '../support/ours.js';
 // A vrrp.mismatch carries one keepalivedLog: the line of the router that receives the other's interval
 // (d1: "mine=1 sec rcv'd=2 sec"); d2's own line about d1's adverts is not quoted anywhere.
 const ONE_QUOTE = 'limitation: one keepalivedLog per vrrp.mismatch, the other receiver\'s line is not quoted';
-// Both directors MASTER in their logs for 10 s (d2 took the VIP and sent its GARPs at 12.1 s), but d2 sends
-// no advert after its first one (keepalived re-arms a master's advert timer on every advert it receives,
-// even one it then discards), so the wire has one advertiser: the analysis says vrrp.master (unknown) and
-// vrrp.silent "beside" d1, not vrrp.split-brain, which events.md defines by adverts. A dual master that
-// does not advertise is not reported as a split brain: to be decided.
-const SILENT_DUAL_MASTER = 'open: a dual MASTER that does not advertise (re-armed advert timer) is not a vrrp.split-brain';
 // The same quirk at the end: d2 stays MASTER without advertising from its last advert (18.02 s, frame 148)
 // to its BACKUP line (20.02 s); the event ends at the wire's last dual advert, the log window 2 s later.
 const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert, d2 stays a silent MASTER 2 s longer';
@@ -54,17 +48,14 @@ const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert,
 // (ipvsadm shows rs2 + rs3 from the next snapshot). The analysis has no event for a configuration change.
 const RELOAD_REMOVE = 'open: a removal by a configuration reload is no check verdict; the analysis has no event for it';
 
-// §8.13 / §5 (issue #14 recordings): an advert gap of a master that never left MASTER in its log (adverts lost
-// on the link, or a unicast master whose peer's MAC is unresolved) becomes vrrp.silent + a new vrrp.master.
-const GAP_IS_NOT_A_TAKEOVER = 'known bug §8.13: an advert gap of a master that stayed MASTER becomes vrrp.silent + a new vrrp.master';
 // vrrp-lossy: d2's takeover is visible only by its GARP burst: its adverts of that MASTER period were dropped
 // on the bridge before the capture (as for every receiver).
 const DROPPED_ADVERTS = 'wire vs log: the takeover\'s adverts were all dropped before the capture; only its GARP burst shows it';
 // A dual master caused by lost adverts (d2 missed d1's adverts, d1 heard d2's: "Received advert from 10.0.0.12
-// with lower priority 100, ours 150, forcing new election"): the wire shows d2's adverts with d1's gaps between;
-// the analysis reads it as d1 gone and back (vrrp.silent, vrrp.master master-down, then preemption), not as
-// two masters.
-const LOSSY_DUAL_MASTER = 'open: a dual MASTER from lost adverts is told as silence + takeover + preemption, not vrrp.split-brain';
+// with lower priority 100, ours 150, forcing new election"): the wire shows two adverts of d2, 2 s apart, and d1's
+// GARPs between; the analysis tells d2's vrrp.master (reason unknown, previousAliveFrame: d1's GARPs) and d1's
+// vrrp.loss, but no vrrp.split-brain, which events.md defines as two advertisers for more than 3 intervals.
+const LOSSY_DUAL_MASTER = 'open: a 2 s dual MASTER from lost adverts is a vrrp.master (unknown, previousAliveFrame), shorter than a vrrp.split-brain';
 // vrrp-late-start: the capture starts 8.4 s after d1's "Entering MASTER STATE"; the first master seen is
 // announced as a vrrp.master (initial) at its first captured advert.
 const LATE_START = 'not modelled: a capture starting mid-run; the master already in place is announced as a new vrrp.master (initial)';
@@ -86,18 +77,10 @@ const KNOWN: Record<string, Record<string, string>> = {
   },
   'vrrp-lossy': {
     'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
-    'vrrp.master of 10.0.0.11 VRID 51 at 11.407 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
-    'vrrp.master of 10.0.0.11 VRID 51 at 51.053 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
     'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 10.017 to 11.409 s: no vrrp.split-brain with that start and end (±1.5 s)': DROPPED_ADVERTS,
     'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 49.052 to 51.053 s: no vrrp.split-brain with that start and end (±1.5 s)': LOSSY_DUAL_MASTER,
   },
-  'vrrp-unicast-peer-down': {
-    // d1 MASTER throughout; its adverts stuck in the ARP queue (broadcast who-has 10.0.0.12 from 14 s) until d2's link is up (29.2 s)
-    'vrrp.master of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER,
-    'arp.missing-garp of 10.0.0.11 VRID 51 at 29.247 s: no "Entering MASTER STATE" within 1 s': GAP_IS_NOT_A_TAKEOVER + ' (and no GARP is expected: d1 never changed state)',
-  },
   'vrrp-interval-mismatch': {
-    "VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 12.109 to 22.213 s: no vrrp.split-brain with that start and end (±1.5 s)": SILENT_DUAL_MASTER,
     "VRID 51: keepalived logged \"(VI_x) advertisement interval mismatch mine=2 sec rcv'd=1 sec\" 16× from 6.406 s: no vrrp.mismatch/vrrp.invalid quoting it": ONE_QUOTE,
   },
   'vrrp-ttl': {

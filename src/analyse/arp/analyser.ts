@@ -65,6 +65,7 @@ export class ArpAnalyzer implements Analyzer {
   private readonly changes: Change[] = [];
   private readonly conflicts = new Map<string, ArpConflict>();
   private splitBrains: EventOf<'vrrp.split-brain'>[] = [];
+  private losses: EventOf<'vrrp.loss'>[] = [];
   /** Virtual addresses (from VRRP adverts) and who answered ARP/ND for each, over time. */
   private readonly vipHolders = new Map<string, { mac: string; from: number; frame: number }[]>();
   private sawArp = false;
@@ -79,6 +80,9 @@ export class ArpAnalyzer implements Analyzer {
     } else if (e.kind === 'vrrp.split-brain') {
       this.splitBrains.push(e);
       if (this.splitBrains.length > 64) this.splitBrains.shift();
+    } else if (e.kind === 'vrrp.loss') {
+      this.losses.push(e);
+      if (this.losses.length > 64) this.losses.shift();
     }
   }
 
@@ -239,6 +243,12 @@ export class ArpAnalyzer implements Analyzer {
     for (const tk of this.takeovers) if (tk.vips.has(c.ip) && Math.abs(tk.time - c.time) <= EXPLAIN_WINDOW_S) return true;
     // Both masters of a split brain answer for the VIP: the split-brain event tells it.
     for (const sb of this.splitBrains) if (c.time >= sb.start - 1 && c.time <= (sb.end === null ? Infinity : sb.end) + EXPLAIN_WINDOW_S) return true;
+    // A master whose adverts were lost for longer than 3 intervals: a backup that missed them took the VIP
+    // for a while (its own adverts may be lost too), and the master took it back (vrrp.loss tells it).
+    for (const l of this.losses) {
+      if (l.longestGapMs <= 3 * l.intervalMs || c.time < l.start - 1 || c.time > l.end + EXPLAIN_WINDOW_S) continue;
+      if (this.takeovers.some((tk) => tk.event.router === l.router && tk.vips.has(c.ip) && (tk.mac === c.to || tk.mac === c.from))) return true;
+    }
     return false;
   }
 

@@ -12,6 +12,10 @@ import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
 } from './rules.js';
+import {
+  type SilenceState, closeUnresolved, countLoss, judgeCadence, lifeSign, lostAdverts, missingOnCadence, newSilenceState, noteArp, onAdvertSent,
+  sampleCadence, slowCadence, tellUnresolved,
+} from './silences.js';
 
 const MAX_INSTANCES = 4096;
 const MAX_EVENT_FRAMES = 50;
@@ -61,6 +65,10 @@ interface Router {
   resignEvent: VrrpResign | null;
   /** The last priority change in its adverts: the last advert before it (time, frame), and the priorities. */
   priorityChange: { from: number; to: number; beforeTime: number; beforeFrame: number } | null;
+  /** Lost adverts, unresolved unicast peer, cadence (silences.ts). */
+  silence: SilenceState;
+  /** The tenure it had when found silent, taken back if it shows it was master all along. */
+  lastTenure: Tenure | null;
 }
 
 interface Overlap {
@@ -104,17 +112,20 @@ export class VrrpAnalyzer implements Analyzer {
   private nextCheck = Infinity;
   /** Routers by address, to notice their other frames (a router coming back joins the VRRP group, ARPs). */
   private readonly byIp = new Map<string, Router[]>();
+  /** Routers by MAC, to see their gratuitous ARPs for the VIP (only a master sends them). */
+  private readonly byMac = new Map<string, { inst: Instance; r: Router }[]>();
   readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
     if (pkt.vrrp) this.onAdvert(pkt, ctx);
-    else if (this.byIp.size) this.onOther(pkt);
+    else if (this.byIp.size) this.onOther(pkt, ctx);
     ctx.wakeAt(this, this.nextCheck);
   }
 
   /** A frame from a known router that is not an advert: when a silent router comes back. */
-  private onOther(pkt: Packet): void {
+  private onOther(pkt: Packet, ctx: EngineContext): void {
     if (pkt.frame.noTimestamp) return;
+    if (pkt.arp) this.onArp(pkt, ctx);
     const src = pkt.arp ? pkt.arp.senderIp : pkt.ip?.src ?? pkt.ipv6?.src ?? null;
     const routers = src ? this.byIp.get(src) : undefined;
     if (!routers) return;
@@ -130,6 +141,63 @@ export class VrrpAnalyzer implements Analyzer {
         else r.join.last = t;
       }
     }
+  }
+
+  /** ARP from a router: a unicast master asking for its peer, or a master's gratuitous ARP for its VIP. */
+  private onArp(pkt: Packet, ctx: EngineContext): void {
+    const t = frameTime(pkt.frame);
+    const sender = pkt.arp!.senderIp;
+    const byIp = sender ? this.byIp.get(sender) : undefined;
+    if (byIp) for (const r of byIp) if (r.profile.unicast) noteArp(r.silence, pkt, t, r.ip, r.mac, r.profile.addresses);
+    const mac = pkt.eth?.src;
+    // (the virtual MAC of use_vmac, 00:00:5e:00:01:VRID, is every master's: it names none of them)
+    const byMac = mac && sender && pkt.arp!.isGratuitous && !mac.startsWith('00:00:5e:00:0') ? this.byMac.get(mac) : undefined;
+    if (byMac) for (const { inst, r } of byMac) {
+      noteArp(r.silence, pkt, t, r.ip, r.mac, r.profile.addresses);
+      // Found silent a moment ago, yet it holds the VIP: it is master, its adverts were lost (a keepalived
+      // master answers a lower-priority advert with an advert and GARPs, vrrp.c vrrp_state_master_rx).
+      if (r.silence.heldVip?.frame === pkt.frame.n && !r.advertising && r.silentEvent && !r.resigned && r.lastTenure && !r.join
+        && (t - r.lastTime) * 1000 <= 10 * r.profile.intervalMs) this.revive(inst, r, pkt.frame.n, ctx);
+    }
+  }
+
+  /**
+   * The master found silent advertises again on its own cadence (k whole intervals after its last advert),
+   * nobody in between and no sign of a restart (a rejoin of the VRRP group): its adverts were lost, it
+   * never stopped being master. A restarted keepalived waits Master_Down_Interval as a backup first, so its
+   * return falls anywhere in the interval.
+   */
+  private resumesAfterLoss(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): boolean {
+    const silent = r.silentEvent;
+    if (!silent || silent.takenOverBy !== null || silent.beside || r.resigned || !r.lastTenure || r.join || inst.lastMaster !== r) return false;
+    if (r.silence.onTime < 2) return false;
+    for (const o of inst.routers.values()) if (o !== r && (o.advertising || o.lastTime > r.lastTime)) return false;
+    const gapMs = (t - r.lastTime) * 1000;
+    const missing = missingOnCadence(gapMs, r.profile.intervalMs);
+    if (missing === null) return false;
+    this.revive(inst, r, n, ctx);
+    countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: r.profile.intervalMs, gapStart: r.lastTime }, missing, gapMs, t, n);
+    return true;
+  }
+
+  /** A router found silent shows it was master all along: its silence is withdrawn, a taker is a dual master. */
+  private revive(inst: Instance, r: Router, n: number, ctx: EngineContext): void {
+    const silent = r.silentEvent!;
+    ctx.retract(silent, { frame: r.lastFrame, note: 'vrrp.last' });
+    r.silentEvent = null;
+    r.advertising = true;
+    r.steppedDown = false;
+    r.quietContender = null;
+    r.tenure = { ...r.lastTenure!, lateCount: 0, lateMaxMs: 0, lateFrames: [] };
+    r.silence.revived = true;
+    const taker = silent.takenOverBy ? inst.routers.get(silent.takenOverBy) : undefined;
+    if (taker?.tenure && taker.advertising && outranks(r, taker)) {
+      // The taker missed its adverts (Master_Down ran out on lost adverts): a dual master the higher priority ends.
+      const e = taker.tenure.masterEvent;
+      if (e.previous === r.ip && e.reason === 'master-down') Object.assign(e, { reason: 'unknown', late: false, previousAliveFrame: n });
+      taker.supersededBy = r.ip;
+    }
+    this.schedule(inst, r);
   }
 
   /** The router's adverts stopped: what it does next may tell when it comes back. */
@@ -169,8 +237,11 @@ export class VrrpAnalyzer implements Analyzer {
     let r = inst.routers.get(ip);
     const profile = profileOf(v, pkt);
     if (!r) {
-      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null };
+      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null, silence: newSilenceState(), lastTenure: null };
       inst.routers.set(ip, r);
+      const byMac = mac ? this.byMac.get(mac) : undefined;
+      if (byMac) byMac.push({ inst, r });
+      else if (mac && this.byMac.size < MAX_INDEXED_ROUTERS) this.byMac.set(mac, [{ inst, r }]);
       const list = this.byIp.get(ip);
       if (list) list.push(r);
       else if (this.byIp.size < MAX_INDEXED_ROUTERS) this.byIp.set(ip, [r]);
@@ -185,6 +256,7 @@ export class VrrpAnalyzer implements Analyzer {
     else if (!r.advertising) this.startTenure(inst, r, t, f.n, ctx);
     else this.continueTenure(inst, r, t, f.n, gapMs, prevPriority, ctx);
 
+    onAdvertSent(r.silence, pkt, profile.unicast);
     r.lastTime = t;
     r.lastFrame = f.n;
     r.resigned = v.priority === 0;
@@ -223,6 +295,7 @@ export class VrrpAnalyzer implements Analyzer {
   }
 
   private startTenure(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
+    if (this.resumesAfterLoss(inst, r, t, n, ctx)) return;
     // The master this router takes over from: a live advertiser if any, else the last one that stopped.
     let live: Router | null = null;
     for (const o of inst.routers.values()) if (o !== r && o.advertising && (!live || outranks(o, live))) live = o;
@@ -293,10 +366,24 @@ export class VrrpAnalyzer implements Analyzer {
     tenure.adverts++;
     const interval = r.profile.intervalMs;
     if (prevPriority !== r.priority) r.priorityChange = { from: prevPriority, to: r.priority, beforeTime: r.lastTime, beforeFrame: r.lastFrame };
+    // The peer's MAC resolved: the adverts queued in its kernel leave, the same master goes on.
+    if (closeUnresolved(r.silence, ctx, t, n, gapMs)) return;
+    // Another router's adverts in the gap re-arm a master's advert timer (vrrp_scheduler.c): its gaps are not its own.
+    let othersQuiet = true;
+    for (const o of inst.routers.values()) if (o !== r && o.lastTime > r.lastTime) othersQuiet = false;
+    const missing = gapMs > 1.5 * interval ? lostAdverts(r.silence, r.lastTime, interval, gapMs, othersQuiet) : null;
+    if (missing !== null) {
+      countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: interval, gapStart: r.lastTime }, missing, gapMs, t, n);
+      return;
+    }
+    if (othersQuiet) sampleCadence(r.silence, ctx, { vrid: inst.vrid, router: r.ip, intervalMs: interval }, gapMs, t, n);
     if (gapMs > 1.5 * interval) {
-      tenure.lateCount++;
-      tenure.lateMaxMs = Math.max(tenure.lateMaxMs, gapMs);
-      if (tenure.lateFrames.length < MAX_EVENT_FRAMES) tenure.lateFrames.push(n);
+      // Past the silence threshold it is no late advert but a master that went quiet and showed it still was (GARPs).
+      if (gapMs <= 3 * interval + 1000) {
+        tenure.lateCount++;
+        tenure.lateMaxMs = Math.max(tenure.lateMaxMs, gapMs);
+        if (tenure.lateFrames.length < MAX_EVENT_FRAMES) tenure.lateFrames.push(n);
+      }
       ctx.comment(n, { note: 'vrrp.late', router: r.ip, vrid: inst.vrid, gapMs: round(gapMs), intervalMs: interval });
     } else if (prevPriority !== r.priority) {
       ctx.comment(n, { note: 'vrrp.priority', router: r.ip, vrid: inst.vrid, from: prevPriority, to: r.priority });
@@ -332,6 +419,7 @@ export class VrrpAnalyzer implements Analyzer {
       ctx.comment(r.lastFrame, { note: 'vrrp.last', router: r.ip, vrid: inst.vrid });
       inst.lastMaster = r;
     }
+    r.lastTenure = r.tenure;
     this.endTenure(inst, r, r.lastTime, ctx);
   }
 
@@ -345,8 +433,10 @@ export class VrrpAnalyzer implements Analyzer {
     const tenure = r.tenure;
     r.tenure = null;
     for (const o of [...inst.overlaps]) if (!o.event?.end && o.routers.includes(r.ip)) this.closeOverlap(inst, o, end);
-    if (!tenure || tenure.lateCount === 0) return;
     const interval = r.profile.intervalMs;
+    judgeCadence(r.silence, ctx, { vrid: inst.vrid, router: r.ip, intervalMs: interval });
+    // Adverts slower than the interval they carry: the lateness is the cadence, told once (vrrp.cadence).
+    if (!tenure || tenure.lateCount === 0 || slowCadence(r.silence, interval)) return;
     const downMs = masterDownMs(interval, this.bestBackupPriority(inst, r), r.profile.version);
     const nearMiss = tenure.lateMaxMs >= 2 * interval;
     ctx.emit({
@@ -468,8 +558,14 @@ export class VrrpAnalyzer implements Analyzer {
         inst.nextCheck = Infinity;
         for (const r of inst.routers.values()) {
           if (!r.advertising) continue;
-          const due = r.lastTime + (3 * r.profile.intervalMs + 1000) / 1000;
-          if (t >= due) this.stopAdvertising(inst, r, ctx, null);
+          const down = (3 * r.profile.intervalMs + 1000) / 1000;
+          const due = r.lastTime + down;
+          // Still master by what it sends (GARPs for the VIP, ARP for its unicast peer): not silent yet.
+          const life = lifeSign(r.silence, r.lastTime);
+          if (t >= due && life !== null && t < life + down) {
+            if (r.profile.unicast) tellUnresolved(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, lastTime: r.lastTime, lastFrame: r.lastFrame });
+            inst.nextCheck = Math.min(inst.nextCheck, life + down);
+          } else if (t >= due) this.stopAdvertising(inst, r, ctx, null);
           else inst.nextCheck = Math.min(inst.nextCheck, due);
         }
       }
@@ -482,8 +578,12 @@ export class VrrpAnalyzer implements Analyzer {
     for (const inst of this.instances.values()) {
       for (const r of inst.routers.values()) {
         if (!r.advertising) continue;
-        if ((lastTime - r.lastTime) * 1000 > 3 * r.profile.intervalMs + 1000) this.stopAdvertising(inst, r, ctx, null);
-        else this.endTenure(inst, r, lastTime, ctx);
+        const seen = Math.max(r.lastTime, lifeSign(r.silence, r.lastTime) ?? -Infinity);
+        if ((lastTime - seen) * 1000 > 3 * r.profile.intervalMs + 1000) this.stopAdvertising(inst, r, ctx, null);
+        else {
+          if (r.profile.unicast && (lastTime - r.lastTime) * 1000 > 3 * r.profile.intervalMs + 1000) tellUnresolved(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, lastTime: r.lastTime, lastFrame: r.lastFrame });
+          this.endTenure(inst, r, lastTime, ctx);
+        }
       }
       for (const o of inst.overlaps) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime);
     }

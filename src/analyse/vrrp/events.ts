@@ -44,6 +44,12 @@ export interface VrrpMaster extends EventBase {
   /** Preemption: the frame the wait is measured from, and the wait measured (null with waitFrom null). */
   waitFromFrame?: number | null;
   waitMs?: number | null;
+  /**
+   * Reason `unknown` after adverts lost on the link: the frame showing `previous` still master after this
+   * router took over (its gratuitous ARPs for the VIP, keepalived answering a lower-priority advert):
+   * this router missed its adverts, a dual master that the higher priority resolves.
+   */
+  previousAliveFrame?: number;
 }
 
 /** The master advertises priority 0 (keepalived on SIGTERM or FAULT). */
@@ -136,7 +142,62 @@ export interface VrrpJitter extends EventBase {
   masterDownMs: number;
 }
 
-export type VrrpEvent = VrrpMaster | VrrpResign | VrrpSilent | VrrpSplitBrain | VrrpMismatch | VrrpInvalid | VrrpCollision | VrrpJitter;
+/**
+ * Adverts of a master missing from the wire while it stayed master (keepalived-semantics.md §5): gaps on
+ * its own cadence (k intervals: k − 1 adverts missing) with nobody else advertising, or with the router
+ * showing it still held the VIP. One event per router and VRID, updated to the end of the capture.
+ */
+export interface VrrpLoss extends EventBase {
+  kind: 'vrrp.loss';
+  vrid: number;
+  family: Family;
+  router: string;
+  intervalMs: number;
+  /** Adverts missing in all, and the gaps they fell in. */
+  missing: number;
+  gaps: number;
+  longestGapMs: number;
+  /** The window: the advert before the first gap, the advert after the last one (s). */
+  start: number;
+  end: number;
+}
+
+/**
+ * A unicast master whose adverts stop reaching the wire while its kernel asks for the peer's MAC (ARP
+ * requests from the master for its unicast peer, unanswered): keepalived stays MASTER and its adverts wait
+ * in the neighbour queue (keepalived-semantics.md §3). Not a crash, not a takeover; the adverts that
+ * come back are the same master's.
+ */
+export interface VrrpPeerUnresolved extends EventBase {
+  kind: 'vrrp.peer-unresolved';
+  vrid: number;
+  family: Family;
+  router: string;
+  /** The unicast peer its adverts go to. */
+  peer: string;
+  lastAdvertFrame: number;
+  /** ARP requests from the router for the peer after its last advert, and how many were broadcast. */
+  arpRequests: number;
+  broadcast: number;
+  /** Its adverts again (time in s, frame), or null when they do not come back in the capture. */
+  end: number | null;
+  resumeFrame: number | null;
+}
+
+/** A router's adverts arrive much faster or slower than the interval they carry (one per router and VRID). */
+export interface VrrpCadence extends EventBase {
+  kind: 'vrrp.cadence';
+  vrid: number;
+  router: string;
+  /** The interval its adverts carry, and the median gap between them. */
+  intervalMs: number;
+  observedMs: number;
+  /** Gaps measured. */
+  samples: number;
+}
+
+export type VrrpEvent = VrrpMaster | VrrpResign | VrrpSilent | VrrpSplitBrain | VrrpMismatch | VrrpInvalid | VrrpCollision | VrrpJitter
+  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence;
 
 /** Per-frame notes on adverts. */
 export type VrrpNote =
@@ -149,4 +210,7 @@ export type VrrpNote =
   | { note: 'vrrp.last'; router: string; vrid: number }
   | { note: 'vrrp.stepped-down'; router: string; by: string }
   | { note: 'vrrp.invalid'; problem: string }
-  | { note: 'vrrp.contender-again'; router: string; vrid: number; master: string };
+  | { note: 'vrrp.contender-again'; router: string; vrid: number; master: string }
+  | { note: 'vrrp.lost'; router: string; vrid: number; missing: number; gapMs: number }
+  | { note: 'vrrp.peer-arp'; router: string; peer: string }
+  | { note: 'vrrp.peer-resolved'; router: string; peer: string; gapMs: number };

@@ -21,6 +21,7 @@ export const annotateEn = {
   'vrrp.master.resumed': '{router} advertises as master of VRID {vrid} again after {gap} without adverts, and no other router took over in between (a restart, or adverts lost on the way to the capture point).',
   'vrrp.master.restarted': '{router} advertises as master of VRID {vrid} again {gap} after it sent priority 0, with no other router in between (keepalived restarted).',
   'vrrp.master.late': 'That is {excess} longer than theory allows.',
+  'vrrp.master.lost-adverts': '{router} missed {previous}\'s adverts (lost on the link) and took over when its Master_Down_Interval ran out, but {previous} was still master: it answered {router}\'s lower-priority advert with gratuitous ARPs (frame {frame}). A dual master that ends when {router} hears {previous} again, not a failover.',
   // vrrp.resign, vrrp.silent
   'vrrp.resign': '{router} sends priority 0 for VRID {vrid}: the master is stopping (keepalived shutting down or entering FAULT), so backups take over after Skew_Time instead of Master_Down_Interval ({rfc} §6.4.3).',
   'vrrp.silent.taken-over': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}. {other} took over {gap} after it.',
@@ -52,6 +53,13 @@ export const annotateEn = {
   'vrrp.invalid': 'Receivers drop {router}\'s adverts for VRID {vrid}: {problem} (keepalived logs "{log}").',
   'vrrp.jitter': '{count} late adverts from master {router} of VRID {vrid} (interval {interval}, longest gap {max}).',
   'vrrp.jitter.near-miss': '{count} late adverts from master {router} of VRID {vrid} (interval {interval}): the longest gap, {max}, came within {margin} of the {down} after which a backup takes over. A loaded host? (keepalived vrrp_no_swap, realtime scheduling)',
+  'vrrp.loss': 'Master {router} of VRID {vrid} stayed master, yet some of its adverts are missing from the wire (adverts missing: {missing}, in gaps: {gaps}, over {span}; interval {interval}, longest gap {longest}): each time its adverts came back on their own cadence with no other router in between, or it showed it still held the VIP (its gratuitous ARPs). Adverts lost on the link (a lossy link, a congested switch, a firewall dropping some), not a crash.',
+  'vrrp.loss.dual': 'The longest gap exceeds 3 intervals: a backup that misses the same adverts takes over until it hears the master again (a dual master, not a failover).',
+  'vrrp.peer-unresolved': 'Unicast master {router} of VRID {vrid} stays master, but its adverts to {peer} stop leaving the host after frame {frame}: its kernel cannot resolve {peer}\'s MAC and asks "who has {peer}?" ({requests} ARP requests, {broadcast} of them broadcast, unanswered). keepalived hands each advert to the kernel, which holds it in the neighbour queue, and logs nothing (sendmsg succeeds): not a crash and not a takeover; {peer} is down or unreachable.',
+  'vrrp.peer-unresolved.back': 'Its adverts are back {gap} after its last one (frame {resume}), once {peer} answered: the same master, not a new election.',
+  'vrrp.peer-unresolved.ongoing': 'Still so at the end of the capture.',
+  'vrrp.cadence.fast': 'Adverts from {router} for VRID {vrid} come every {observed} (median of {samples} gaps), much faster than the interval they carry ({interval}): a sub-second timer that the VRRPv2 interval field (whole seconds) cannot carry (a vendor\'s millisecond timers), or a router sending extra adverts. Backups time out on the carried interval.',
+  'vrrp.cadence.slow': 'Adverts from {router} for VRID {vrid} come every {observed} (median of {samples} gaps), much slower than the interval they carry ({interval}): a loaded host or a stalled keepalived. Backups take over after 3 intervals without an advert, so the margin is thin.',
   // per-frame comments
   'vrrp.comment.first': 'first advert from {router} as master of VRID {vrid}, priority {priority}',
   'vrrp.comment.advert': 'advert from master {router}, priority {priority}, VRID {vrid}: {nth} in a row, {gap} after the previous',
@@ -62,6 +70,9 @@ export const annotateEn = {
   'vrrp.comment.last': 'last advert from master {router} of VRID {vrid} before it fell silent',
   'vrrp.comment.stepped-down': 'last advert from {router}: it steps down to backup after {other} preempted it',
   'vrrp.comment.invalid': 'receivers drop this advert: {problem}',
+  'vrrp.comment.lost': 'advert from master {router}, VRID {vrid}, {gap} after the previous: adverts missing before it (lost on the way): {missing}; the same master goes on',
+  'vrrp.comment.peer-arp': '{router} asks for the MAC of its unicast peer {peer}: its adverts wait for the answer in the neighbour queue',
+  'vrrp.comment.peer-resolved': 'advert from {router} to {peer} again, {gap} after the previous: the peer\'s MAC resolved and the queued adverts leave; the same master, not a new election',
   // ARP / ND
   'arp.what.request': 'ARP requests',
   'arp.what.reply': 'ARP replies',

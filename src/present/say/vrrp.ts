@@ -2,7 +2,7 @@
 
 import type { EventSentences, NoteSentences, Say } from './types.js';
 import type { MessageKey } from '../i18n/index.js';
-import type { VrrpMaster, VrrpNote, VrrpSplitBrain } from '../../analyse/vrrp/events.js';
+import type { VrrpCadence, VrrpLoss, VrrpMaster, VrrpNote, VrrpPeerUnresolved, VrrpSplitBrain } from '../../analyse/vrrp/events.js';
 
 /** The RFC of the VRRP version spoken (the section numbers of the timers are the same in both). */
 const rfcOf = (version: number): string => (version === 3 ? 'RFC 5798' : 'RFC 3768');
@@ -24,6 +24,7 @@ function master(e: VrrpMaster, say: Say): string {
     : e.prevPriority === e.priority ? 'vrrp.master.tie'
     : 'vrrp.master.unknown';
   const text = i18n.t(key, params);
+  if (e.previousAliveFrame != null) return text + ' ' + i18n.t('vrrp.master.lost-adverts', { ...params, frame: e.previousAliveFrame });
   if (key === 'vrrp.master.preemption') return text + ' ' + preemptionWait(e, say);
   return e.late ? text + ' ' + i18n.t('vrrp.master.late', params) : text;
 }
@@ -57,7 +58,31 @@ function splitBrain(e: VrrpSplitBrain, say: Say): string {
     : i18n.t('vrrp.split-brain', { vrid: e.vrid, a, b, duration: say.seconds((e.end - e.start) * 1000), cause });
 }
 
-export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter'> = {
+function loss(e: VrrpLoss, say: Say): string {
+  const text = say.i18n.t('vrrp.loss', {
+    router: e.router, vrid: e.vrid, missing: e.missing, gaps: e.gaps, span: say.seconds((e.end - e.start) * 1000),
+    interval: say.seconds(e.intervalMs), longest: say.seconds(e.longestGapMs),
+  });
+  return e.longestGapMs > 3 * e.intervalMs ? text + ' ' + say.i18n.t('vrrp.loss.dual') : text;
+}
+
+function peerUnresolved(e: VrrpPeerUnresolved, say: Say): string {
+  const { i18n } = say;
+  const text = i18n.t('vrrp.peer-unresolved', { router: e.router, vrid: e.vrid, peer: e.peer, frame: e.lastAdvertFrame, requests: e.arpRequests, broadcast: e.broadcast });
+  return text + ' ' + (e.end == null || e.resumeFrame == null ? i18n.t('vrrp.peer-unresolved.ongoing')
+    : i18n.t('vrrp.peer-unresolved.back', { gap: say.seconds((e.end - e.time) * 1000), resume: e.resumeFrame, peer: e.peer }));
+}
+
+function cadence(e: VrrpCadence, say: Say): string {
+  return say.i18n.t(e.observedMs < e.intervalMs ? 'vrrp.cadence.fast' : 'vrrp.cadence.slow', {
+    router: e.router, vrid: e.vrid, observed: say.seconds(e.observedMs), samples: e.samples, interval: say.seconds(e.intervalMs),
+  });
+}
+
+export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence'> = {
+  'vrrp.loss': loss,
+  'vrrp.peer-unresolved': peerUnresolved,
+  'vrrp.cadence': cadence,
   'vrrp.master': master,
   'vrrp.resign': (e, say) => say.i18n.t('vrrp.resign', { router: e.router, vrid: e.vrid, rfc: rfcOf(e.version) }),
   'vrrp.silent': (e, say) => {
@@ -96,4 +121,7 @@ export const vrrpNotes: NoteSentences<VrrpNote['note']> = {
   'vrrp.stepped-down': (n, say) => say.i18n.t('vrrp.comment.stepped-down', { router: n.router, other: n.by }),
   'vrrp.invalid': (n, say) => say.i18n.t('vrrp.comment.invalid', { problem: n.problem }),
   'vrrp.contender-again': (n, say) => say.i18n.t('vrrp.comment.contender-again', { router: n.router, vrid: n.vrid, other: n.master }),
+  'vrrp.lost': (n, say) => say.i18n.t('vrrp.comment.lost', { router: n.router, vrid: n.vrid, missing: n.missing, gap: say.seconds(n.gapMs) }),
+  'vrrp.peer-arp': (n, say) => say.i18n.t('vrrp.comment.peer-arp', { router: n.router, peer: n.peer }),
+  'vrrp.peer-resolved': (n, say) => say.i18n.t('vrrp.comment.peer-resolved', { router: n.router, peer: n.peer, gap: say.seconds(n.gapMs) }),
 };
