@@ -105,6 +105,20 @@ export function buildIncidents(events: readonly AnalysisEvent[]): Incident[] {
   out.push(...splitBrains(events, claimed));
   out.push(...sorryWindows(events, claimed));
   out.push(...realServers(events, byId, claimed));
+  // An outage explained by an event of an incident (a real server's failed check: the clients met
+  // that server before keepalived removed it) is told in that incident.
+  const owner = new Map<string, Omit<Incident, 'id'>>();
+  for (const inc of out) for (const id of inc.events) owner.set(id, inc);
+  for (const e of events) {
+    const inc = isKind(e, 'svc.outage') && !claimed.has(e.id) && e.related !== null ? owner.get(e.related) : undefined;
+    if (!inc || !isKind(e, 'svc.outage')) continue;
+    claimed.add(e.id);
+    inc.events.push(e.id);
+    inc.steps.push(outageStep(e));
+    inc.steps.sort((x, y) => x.time - y.time);
+    inc.start = inc.steps[0].time;
+    inc.end = Math.max(inc.end, e.end);
+  }
   // Outages nothing above explains: an incident of their own.
   for (const e of events) {
     if (!isKind(e, 'svc.outage') || claimed.has(e.id)) continue;

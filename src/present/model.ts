@@ -111,7 +111,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
     })),
     summary: reportSummary(a, i18n, fmt),
     incidents: incidentViews(a, i18n, fmt, (n) => opts.allFrames || isAnnotated(a, n)),
-    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id) }),
+    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id), eventTime: (id) => { const e = say.event(id); return e ? fmt.rel(e.time) : null; } }),
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,

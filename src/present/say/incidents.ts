@@ -38,13 +38,21 @@ function span(fmt: ReportFormat, values: (number | null)[]): string {
   return a === b ? a : `${a.replace(/\u00a0s$/, '')}–${b}`;
 }
 
+/** How long the incident itself lasted: its steps without the clients' failures (which may start earlier). */
+function ownSpanMs(inc: Incident): number {
+  const own = inc.steps.filter((s) => s.step !== 'outage');
+  if (!own.length) return (inc.end - inc.start) * 1000;
+  const ends = own.map((s) => (s.step === 'split-brain' && s.end !== null ? s.end : s.time));
+  return (Math.max(...ends) - own[0].time) * 1000;
+}
+
 /** One line for the summary. */
 export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): string {
   const takeovers = inc.steps.filter((s): s is TakeoverStep => s.step === 'takeover');
   const outages = inc.steps.filter((s): s is OutageStep => s.step === 'outage');
   const p: Params = {
     time: fmt.rel(inc.start), vrids: vridList(inc.vrids), from: inc.from.join(inc.kind === 'split-brain' ? i18n.t('incident.and') : ', '), to: inc.to.join(', '), subject: inc.subject ?? '',
-    waited: span(fmt, takeovers.map((t) => t.waitedMs)), duration: fmt.duration((inc.end - inc.start) * 1000),
+    waited: span(fmt, takeovers.map((t) => t.waitedMs)), duration: fmt.duration(ownSpanMs(inc)),
   };
   const vrids = inc.vrids.length > 1 ? 'many' : 'one';
   let text: string;
@@ -69,9 +77,9 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
     default:
       return fmt.rel(inc.start);
   }
-  // What the clients saw, for a takeover or a split brain.
+  // What the clients saw (all their failures of the incident, added up).
   if (inc.kind !== 'outage' && outages.length) {
-    text += i18n.t('incident.line.clients', { duration: span(fmt, outages.map((o) => o.durationMs)) });
+    text += i18n.t('incident.line.clients', { duration: fmt.duration(outages.reduce((sum, o) => sum + o.durationMs, 0)) });
   }
   return text + '.';
 }
@@ -91,12 +99,15 @@ export function incidentStory(inc: Incident, i18n: I18n, fmt: ReportFormat): Sto
     groups.set(k, l);
   }
   const lines: StoryLine[] = [];
+  // A frame is named once in a story (the takeover's advert is also the connections' reference point).
+  const named = new Set<number>();
   const sep = i18n.t('list.separator');
   for (const k of ORDER) {
     const steps = groups.get(k);
     if (!steps) continue;
     const items = steps.map((s) => stepItem(s, inc, i18n, fmt)).join(sep);
-    const frames = [...new Set(steps.flatMap(shownFrames))];
+    const frames = [...new Set(steps.flatMap(shownFrames))].filter((n) => !named.has(n));
+    for (const n of frames) named.add(n);
     lines.push({ time: steps[0].time, text: i18n.t(`incident.step.${k}` as MessageKey, { items }), frames });
   }
   return lines;
