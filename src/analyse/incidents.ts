@@ -162,6 +162,14 @@ function takeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit
     else if (isKind(e, 'vrrp.silent')) silences.push(e);
     else if (isKind(e, 'svc.outage')) outages.push(e);
   }
+  const outagesOf = outagesByRelated(outages);
+  // The silences and priority-0 adverts of each (VRID, router), in time order.
+  const byRouter = <T extends { vrid: number; router: string }>(list: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const x of list) { const k = `${x.vrid}|${x.router}`; const l = m.get(k) ?? []; l.push(x); m.set(k, l); }
+    return m;
+  };
+  const silencesOf = byRouter(silences), resignsOf = byRouter(resigns);
   return groups.map((g) => {
     const kind = TAKEOVER_KINDS[g[0].reason]!;
     const steps: IncidentStep[] = [];
@@ -170,13 +178,13 @@ function takeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit
       ids.add(m.id);
       const gap = num(m.gapMs);
       if (kind === 'crash') {
-        const silent = silences.find((s) => s.vrid === m.vrid && s.router === m.previous && s.takenOverBy === m.router && Math.abs(s.time - m.time) < 10 * (num(m.intervalMs) ?? 1000) / 1000);
+        const silent = silencesOf.get(`${m.vrid}|${m.previous}`)?.find((s) => s.takenOverBy === m.router && Math.abs(s.time - m.time) < 10 * (num(m.intervalMs) ?? 1000) / 1000);
         if (silent) ids.add(silent.id);
         // The takeover's frames are [the old master's last advert, the new master's first] (vrrp.silent names the first too).
         const lastFrame = silent?.lastAdvertFrame ?? (m.frames.length > 1 ? m.frames[0] : null);
         if (lastFrame !== null && gap !== null) steps.push({ step: 'last-advert', time: m.time - gap / 1000, frames: [lastFrame], event: silent?.id ?? m.id, router: m.previous!, vrid: m.vrid });
       } else if (kind === 'stop') {
-        const resign = resigns.filter((r) => r.vrid === m.vrid && r.router === m.previous && r.time <= m.time).at(-1);
+        const resign = resignsOf.get(`${m.vrid}|${m.previous}`)?.filter((r) => r.time <= m.time).at(-1);
         if (resign) { ids.add(resign.id); steps.push({ step: 'resign', time: resign.time, frames: resign.frames.slice(0, 1), event: resign.id, router: resign.router, vrid: resign.vrid }); }
       } else {
         const wait = num(m.waitMs), from = m.waitFromFrame;
@@ -193,22 +201,28 @@ function takeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit
         else if (isKind(r, 'lvs.failover-connections')) steps.push({ step: 'connections', time: r.time, frames: r.frames, event: r.id, router: r.router, survived: r.survived, reset: r.reset, synced: r.synced });
       }
     }
-    for (const o of outages) if (!claimed.has(o.id) && o.related !== null && ids.has(o.related)) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
+    for (const id of [...ids]) for (const o of outagesOf.get(id) ?? []) if (!claimed.has(o.id)) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
     for (const id of ids) claimed.add(id);
     const byVrid = [...g].sort((x, y) => x.vrid - y.vrid);
     return finish(kind, steps, ids, { vrids: byVrid.map((m) => m.vrid), from: byVrid.map((m) => m.previous!), to: byVrid.map((m) => m.router), subject: null, closed: true });
   });
 }
 
+/** Outages by the id of the event that explains them. */
+function outagesByRelated(events: readonly AnalysisEvent[]): Map<string, EventOf<'svc.outage'>[]> {
+  const m = new Map<string, EventOf<'svc.outage'>[]>();
+  for (const o of events) if (isKind(o, 'svc.outage') && o.related !== null) { const l = m.get(o.related) ?? []; l.push(o); m.set(o.related, l); }
+  return m;
+}
+
 function splitBrains(events: readonly AnalysisEvent[], claimed: Set<string>): Omit<Incident, 'id'>[] {
   const out: Omit<Incident, 'id'>[] = [];
+  const outagesOf = outagesByRelated(events);
   for (const e of events) {
     if (!isKind(e, 'vrrp.split-brain')) continue;
     const ids = new Set([e.id]);
     const steps: IncidentStep[] = [{ step: 'split-brain', time: e.start, frames: e.frames, event: e.id, vrid: e.vrid, routers: e.routers, end: e.end, causes: (e.causes ?? []).map((c) => c.field) }];
-    for (const o of events) {
-      if (isKind(o, 'svc.outage') && !claimed.has(o.id) && o.related === e.id) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
-    }
+    for (const o of outagesOf.get(e.id) ?? []) if (!claimed.has(o.id)) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
     claimed.add(e.id);
     out.push(finish('split-brain', steps, ids, { vrids: [e.vrid], from: [...e.routers], to: [], subject: null, closed: e.end !== null }));
   }
@@ -218,14 +232,13 @@ function splitBrains(events: readonly AnalysisEvent[], claimed: Set<string>): Om
 /** The sorry server's windows, with the pool changes the quorum caused (related to the window). */
 function sorryWindows(events: readonly AnalysisEvent[], claimed: Set<string>): Omit<Incident, 'id'>[] {
   const out: Omit<Incident, 'id'>[] = [];
+  const outagesOf = outagesByRelated(events);
   for (const e of events) {
     if (!isKind(e, 'lvs.sorry')) continue;
     const ids = new Set([e.id]);
     const steps: IncidentStep[] = [{ step: 'sorry', time: e.start, frames: e.frames.slice(0, 1), event: e.id, vip: e.vip, sorryServer: e.sorryServer, state: 'in' }];
     if (e.end !== null) steps.push({ step: 'sorry', time: e.end, frames: e.frames.length > 1 ? e.frames.slice(-1) : [], event: e.id, vip: e.vip, sorryServer: e.sorryServer, state: 'out' });
-    for (const o of events) {
-      if (isKind(o, 'svc.outage') && !claimed.has(o.id) && o.related === e.id) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
-    }
+    for (const o of outagesOf.get(e.id) ?? []) if (!claimed.has(o.id)) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
     claimed.add(e.id);
     out.push(finish('sorry', steps, ids, { vrids: [], from: [], to: [], subject: e.vip, closed: e.end !== null }));
   }
