@@ -38,6 +38,11 @@ function span(fmt: ReportFormat, values: (number | null)[]): string {
   return a === b ? a : `${a.replace(/\u00a0s$/, '')}–${b}`;
 }
 
+/** The incident's subject; a ping outage's VIP reads "10.0.0.100 (ping)" in the event: the address alone. */
+function subjectOf(inc: Incident): string {
+  return (inc.subject ?? '').replace(/ \((?:ping|tcp|udp|arp)\)$/, '');
+}
+
 /** How long the incident itself lasted: its steps without the clients' failures (which may start earlier). */
 function ownSpanMs(inc: Incident): number {
   const own = inc.steps.filter((s) => s.step !== 'outage');
@@ -51,7 +56,7 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
   const takeovers = inc.steps.filter((s): s is TakeoverStep => s.step === 'takeover');
   const outages = inc.steps.filter((s): s is OutageStep => s.step === 'outage');
   const p: Params = {
-    time: fmt.rel(inc.start), vrids: vridList(inc.vrids), from: inc.from.join(inc.kind === 'split-brain' ? i18n.t('incident.and') : ', '), to: inc.to.join(', '), subject: inc.subject ?? '',
+    time: fmt.rel(inc.start), vrids: vridList(inc.vrids), from: inc.from.join(inc.kind === 'split-brain' ? i18n.t('incident.and') : ', '), to: inc.to.join(', '), subject: subjectOf(inc),
     waited: span(fmt, takeovers.map((t) => t.waitedMs)), duration: fmt.duration(ownSpanMs(inc)),
   };
   const vrids = inc.vrids.length > 1 ? 'many' : 'one';
@@ -59,6 +64,7 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
   switch (inc.kind) {
     case 'crash': case 'stop': case 'preemption':
       text = i18n.t(`incident.line.${inc.kind}.${vrids}` as MessageKey, p);
+      if (p.waited !== '—') text += i18n.t(`incident.wait.${inc.kind}` as MessageKey, p);
       break;
     case 'split-brain':
       text = i18n.t(inc.closed ? 'incident.line.split-brain' : 'incident.line.split-brain.open', p);
@@ -86,7 +92,7 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
 
 /** The title of the story: the summary line's words without the clients' part. */
 export function incidentTitle(inc: Incident, i18n: I18n): string {
-  return i18n.t(`incident.title.${inc.kind}` as MessageKey, { vrids: vridList(inc.vrids), subject: inc.subject ?? '' });
+  return i18n.t(`incident.title.${inc.kind}` as MessageKey, { vrids: vridList(inc.vrids), subject: subjectOf(inc) });
 }
 
 /** The story: one line per kind of step, in ORDER, each with its frames. */
