@@ -49,6 +49,8 @@ export interface ReportModel {
   captures: CaptureView[];
   /** The capture, the masters, then one line per incident. */
   summary: string[];
+  /** The five lines the command prints on stderr (capture, masters, failovers, real servers, outages). */
+  overview: string[];
   /** Each incident's story, by start. */
   incidents: IncidentView[];
   /** The lab checklist and the configuration cross-check (null for an analysis made without them). */
@@ -95,6 +97,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   const { hosts, derived } = hostViews(a, i18n);
   const warnings = a.warnings.length + a.warningsDropped;
   const files = a.captures.map((c) => c.file).join(', ');
+  const overview = summaryLines(a, i18n, fmt);
   return {
     lang: i18n.lang,
     title: i18n.t('report.title'),
@@ -109,7 +112,8 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
       end: c.end === null ? '—' : fmt.utc(c.end, 6),
       duration: c.start === null || c.end === null ? '—' : fmt.duration((c.end - c.start) * 1000),
     })),
-    summary: reportSummary(a, i18n, fmt),
+    summary: reportSummary(a, i18n, fmt, overview),
+    overview,
     incidents: incidentViews(a, i18n, fmt, (n) => opts.allFrames || isAnnotated(a, n)),
     checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id), eventTime: (id) => { const e = say.event(id); return e ? fmt.rel(e.time) : null; } }),
     timelines: [...vridTimelines, ...serviceTimelines],
@@ -208,8 +212,7 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
  * The report's summary: the capture and its masters, then one line per incident (a sync group's VRIDs
  * moving together are one); without any incident, the lines that say there was none.
  */
-function reportSummary(a: Analysis, i18n: I18n, fmt: ReportFormat): string[] {
-  const lines = summaryLines(a, i18n, fmt);
+function reportSummary(a: Analysis, i18n: I18n, fmt: ReportFormat, lines: string[]): string[] {
   const incidents = a.episodes.incidents;
   if (!incidents.length) return lines;
   return [...lines.slice(0, 2), ...incidents.map((inc) => incidentLine(inc, i18n, fmt))];
