@@ -46,7 +46,7 @@ export const incidentsFr: Record<keyof typeof incidentsEn, string> = {
   'incident.step.garp': 'Annonce de la VIP : {items}.',
   'incident.step.no-garp': 'Aucun ARP gratuit n\'annonce la bascule : {items}.',
   'incident.step.outage': 'Côté clients : {items}.',
-  'incident.step.connections': 'Connexions ouvertes pendant la bascule : {items}.',
+  'incident.step.connections': 'Connexions ouvertes au moment de la bascule : {items}.',
   'incident.step.check:up': 'Le test de santé passe de nouveau : {items}.',
   'incident.step.pool:in': 'De retour dans le pool (les nouvelles connexions l\'atteignent) : {items}.',
   'incident.step.sorry:out': 'Le serveur de secours ne répond plus : {items}.',
