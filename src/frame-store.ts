@@ -43,19 +43,35 @@ export class FrameStore {
   }
 
   /**
+   * Which input file each of the frames `ns` (any order) came from and its own number there: what a
+   * reader opens in Wireshark when several files were merged. Reads only those frames (no decoding),
+   * jumping through the resume index as replay does.
+   */
+  origins(ns: readonly number[]): Map<number, { fileIndex: number; fileFrame: number }> {
+    const out = new Map<number, { fileIndex: number; fileFrame: number }>();
+    const wanted = [...new Set(ns)].sort((x, y) => x - y);
+    this.walk(wanted, (f) => out.set(f.n, { fileIndex: f.fileIndex, fileFrame: f.fileFrame }));
+    return out;
+  }
+
+  /**
    * The frames `wanted`, decoded (alone, with what the first pass concluded about reassembled or
    * repeated HTTP heads), in order. `wanted` is a test, or frame numbers in increasing order: then the
    * reader jumps over the frames between them (through the resume index), so a report of a few frames
    * of a big capture reads little.
    */
   replay(wanted: ((n: number) => boolean) | readonly number[], each: (f: Frame, pkt: Packet) => void): void {
-    let source: FrameSource = this.raw();
-    const give = (f: Frame): void => {
+    this.walk(wanted, (f) => {
       const pkt = decodePacket(f);
       const head = this.httpOverrides.get(f.n);
       if (head !== undefined) applyHttpOverride(pkt, head);
       each(f, pkt);
-    };
+    });
+  }
+
+  /** The frames `wanted` as read (a test, or increasing numbers: jumps through the resume index). */
+  private walk(wanted: ((n: number) => boolean) | readonly number[], give: (f: Frame) => void): void {
+    let source: FrameSource = this.raw();
     try {
       let f: Frame | null;
       if (typeof wanted === 'function') {

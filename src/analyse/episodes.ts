@@ -7,11 +7,13 @@
 //   link too once the events name the link: today the vrrp.master of a takeover seen on a second merged
 //   link ends the tenure the first link's started, and starts the one that lasts.)
 // - Host roles: which address the events show as a director, real server, sorry server or VIP.
+// - Incidents (incidents.ts): the events grouped into what a person recognises, each an ordered story.
 //
 // Event kinds and takeover reasons this module does not know are passed over (the analysers grow).
 
 import { isKind, type AnalysisEvent } from './events.js';
 import type { Family, VrrpMaster } from './vrrp/events.js';
+import { buildIncidents, type Incident } from './incidents.js';
 
 /** How a tenure ended: the next master took over, the router resigned or went silent, or the capture ended first. */
 export type TenureEnd = 'next' | 'resign' | 'silent' | 'capture-end';
@@ -43,11 +45,13 @@ export interface Episodes {
   tenures: Tenure[];
   /** Sorted by address (numeric-aware). */
   hosts: HostRoles[];
+  /** Sorted by start. */
+  incidents: Incident[];
 }
 
 /** The episodes of a final event list (sorted by time). */
 export function buildEpisodes(events: readonly AnalysisEvent[]): Episodes {
-  return { tenures: masterTenures(events), hosts: hostRoles(events) };
+  return { tenures: masterTenures(events), hosts: hostRoles(events), incidents: buildIncidents(events) };
 }
 
 const cache = new WeakMap<readonly AnalysisEvent[], Episodes>();

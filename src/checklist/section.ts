@@ -56,6 +56,8 @@ export interface SectionLinks {
   /** Where a frame is in the page, or null when the page does not list it. */
   frameHref?: (n: number) => string | null;
   eventHref?: (id: string) => string | null;
+  /** When an event happened, as the report writes times. */
+  eventTime?: (id: string) => string | null;
 }
 
 /**
@@ -68,6 +70,22 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const frameLinks = (frames: number[]) => frames.slice(0, MAX_FRAME_LINKS).map((n) => ({ n, href: links.frameHref?.(n) ?? null }));
   const more = (frames: number[]) => (frames.length > MAX_FRAME_LINKS ? `+${frames.length - MAX_FRAME_LINKS}` : null);
+  // Each proof is told once: a sentence already shown above (the same event proving two items, or two
+  // GARP bursts told alike) is named again by its time and id only; an event whose sentences were partly
+  // told (two preemptions explained alike) keeps its first sentence, dated, and what is new.
+  const told = new Set<string>();
+  const toldSentences = new Set<string>();
+  const proof = (e: ChecklistItem['evidence'][number]) => {
+    const href = links.eventHref?.(e.event) ?? null;
+    const time = links.eventTime?.(e.event) ?? '';
+    if (told.has(e.summary)) return { event: e.event, summary: t('check.evidence.again', { id: e.event, time }), href };
+    told.add(e.summary);
+    const sentences = e.summary.split(/(?<=[.!?])\s+(?=\p{Lu})/u);
+    const fresh = sentences.filter((x, i) => i === 0 || !toldSentences.has(x));
+    const retold = fresh.length < sentences.length || toldSentences.has(sentences[0]);
+    for (const x of sentences) toldSentences.add(x);
+    return { event: e.event, summary: retold && time ? t('check.evidence.dated', { time, text: fresh.join(' ') }) : e.summary, href };
+  };
   const item = (i: ChecklistItem): ChecklistItemView => {
     const status = i.required ? i.status : 'optional';
     return {
@@ -78,7 +96,7 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
       statusLabel: t(status === 'proven' ? 'check.status.proven' : status === 'missing' ? 'check.status.missing' : 'check.status.optional'),
       cls: status === 'proven' ? 'sev-info' : status === 'missing' ? 'sev-warning' : 'sev-notice',
       why: i.required ? i.why : null,
-      evidence: i.evidence.map((e) => ({ event: e.event, summary: e.summary, href: links.eventHref?.(e.event) ?? null })),
+      evidence: i.evidence.map(proof),
       frames: frameLinks(i.frames),
       moreFrames: more(i.frames),
       detail: i.detail,

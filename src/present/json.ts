@@ -4,6 +4,7 @@
 
 import type { Analysis, Warning } from '../pipeline.js';
 import type { Tenure } from '../analyse/episodes.js';
+import type { Incident } from '../analyse/incidents.js';
 import { Say } from './say/index.js';
 import { layersOf, notesOfPacket } from './layers.js';
 import { summarize } from '../dissect/summary.js';
@@ -69,6 +70,7 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   sink.write('"hosts":' + JSON.stringify(a.hosts) + ',\n');
   for (const [k, v] of Object.entries(a.facts)) sink.write(JSON.stringify(k) + ':' + JSON.stringify(v) + ',\n');
   sink.write('"masters":[' + a.episodes.tenures.map((t) => '\n' + tenureJson(t, digits)).join(',') + '],\n');
+  sink.write('"incidents":[' + a.episodes.incidents.map((i) => '\n' + incidentJson(i)).join(',') + '],\n');
   // The summary is the presentation's sentence, after the facts (docs/events.md).
   sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e) }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
@@ -87,6 +89,13 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
 function tenureJson(t: Tenure, digits: number): string {
   const json = JSON.stringify({ vrid: t.vrid, family: t.family, router: t.router, start: TIME_SLOT, end: t.end === null ? null : END_SLOT, ended: t.ended, event: t.event.id });
   return json.replace('"' + TIME_SLOT + '"', timeNumber(t.start, digits)).replace('"' + END_SLOT + '"', t.end === null ? 'null' : timeNumber(t.end, digits));
+}
+
+const TIME_KEYS = new Set(['time', 'start', 'end']);
+
+/** An incident as the contract shows it (docs/events.md): facts only, times to the microsecond. */
+function incidentJson(i: Incident): string {
+  return JSON.stringify(i, (k, v) => (TIME_KEYS.has(k) && typeof v === 'number' ? Number(v.toFixed(6)) : v));
 }
 
 /** A warning as the contract shows it: `message` in words, whether the reader or an analyser wrote it. */

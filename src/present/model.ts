@@ -8,6 +8,7 @@ import { tenuresOf } from '../analyse/episodes.js';
 import type { I18n, MessageKey } from './i18n/index.js';
 import { Say } from './say/index.js';
 import { TOOL_VERSION } from '../version.js';
+import { incidentLine, incidentStory, incidentTitle } from './say/incidents.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
@@ -33,6 +34,10 @@ export interface EventView {
   moreFrames: string | null;
   fields: EventField[];
 }
+export interface StoryFrameLink { label: string; href: string | null }
+export interface StoryLineView { time: string; text: string; frames: StoryFrameLink[]; moreFrames: string | null }
+/** One incident told: its title, when, and its story line by line with the frames behind each line. */
+export interface IncidentView { id: string; anchor: string; kind: string; title: string; time: string; lines: StoryLineView[] }
 export interface HostView { ip: string; macs: string; roles: string }
 export interface WarningView { where: string; href: string | null; message: string }
 
@@ -42,7 +47,12 @@ export interface ReportModel {
   subtitle: string;
   generator: string;
   captures: CaptureView[];
+  /** The capture, the masters, then one line per incident. */
   summary: string[];
+  /** The five lines the command prints on stderr (capture, masters, failovers, real servers, outages). */
+  overview: string[];
+  /** Each incident's story, by start. */
+  incidents: IncidentView[];
   /** The lab checklist and the configuration cross-check (null for an analysis made without them). */
   checklist: ChecklistSectionView | null;
   timelines: Timeline[];
@@ -67,6 +77,8 @@ export interface ModelOptions {
   allFrames: boolean;
 }
 
+/** Most frame links a line of an incident's story shows before "and N more". */
+const MAX_STORY_FRAME_LINKS = 12;
 /** Most frame links an event shows before "and N more" (its frames are all in the frame list). */
 const MAX_EVENT_FRAME_LINKS = 40;
 /** Most items a summary line names before "and N more". */
@@ -85,6 +97,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   const { hosts, derived } = hostViews(a, i18n);
   const warnings = a.warnings.length + a.warningsDropped;
   const files = a.captures.map((c) => c.file).join(', ');
+  const overview = summaryLines(a, i18n, fmt);
   return {
     lang: i18n.lang,
     title: i18n.t('report.title'),
@@ -99,8 +112,10 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
       end: c.end === null ? '—' : fmt.utc(c.end, 6),
       duration: c.start === null || c.end === null ? '—' : fmt.duration((c.end - c.start) * 1000),
     })),
-    summary: summaryLines(a, i18n, fmt),
-    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id) }),
+    summary: reportSummary(a, i18n, fmt, overview),
+    overview,
+    incidents: incidentViews(a, i18n, fmt, (n) => opts.allFrames || isAnnotated(a, n)),
+    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id), eventTime: (id) => { const e = say.event(id); return e ? fmt.rel(e.time) : null; } }),
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,
@@ -191,6 +206,45 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
     }));
   }
   return lines;
+}
+
+/**
+ * The report's summary: the capture and its masters, then one line per incident (a sync group's VRIDs
+ * moving together are one); without any incident, the lines that say there was none.
+ */
+function reportSummary(a: Analysis, i18n: I18n, fmt: ReportFormat, lines: string[]): string[] {
+  const incidents = a.episodes.incidents;
+  if (!incidents.length) return lines;
+  return [...lines.slice(0, 2), ...incidents.map((inc) => incidentLine(inc, i18n, fmt))];
+}
+
+/**
+ * The incidents' stories. Each frame is named by its number in the report, or, when several files were
+ * merged, by its file and its own number there (what the reader opens in Wireshark).
+ */
+function incidentViews(a: Analysis, i18n: I18n, fmt: ReportFormat, listed: (n: number) => boolean): IncidentView[] {
+  const stories = a.episodes.incidents.map((inc) => ({ inc, lines: incidentStory(inc, i18n, fmt) }));
+  const shown = (frames: number[]) => frames.slice(0, MAX_STORY_FRAME_LINKS);
+  const origins = a.captures.length > 1
+    ? a.store.origins(stories.flatMap((s) => s.lines.flatMap((l) => shown(l.frames))))
+    : null;
+  const label = (n: number): string => {
+    const o = origins?.get(n);
+    return o ? i18n.t('incident.frame.file', { file: a.captures[o.fileIndex]?.file ?? '?', n: o.fileFrame }) : i18n.t('incident.frame', { n });
+  };
+  return stories.map(({ inc, lines }) => ({
+    id: inc.id,
+    anchor: 'incident-' + inc.id,
+    kind: inc.kind,
+    title: incidentTitle(inc, i18n),
+    time: fmt.rel(inc.start),
+    lines: lines.map((l) => ({
+      time: fmt.rel(l.time),
+      text: l.text,
+      frames: shown(l.frames).map((n) => ({ label: label(n), href: listed(n) ? '#' + frameAnchor(n) : null })),
+      moreFrames: l.frames.length > MAX_STORY_FRAME_LINKS ? plural(i18n, 'event.moreFrames', l.frames.length - MAX_STORY_FRAME_LINKS) : null,
+    })),
+  }));
 }
 
 /** Real servers lost and regained (pool changes if seen, else health-check verdicts) and sorry-server periods. */

@@ -33,7 +33,7 @@ export function summaryText(model: ReportModel, i18n: I18n, out: WrittenReport, 
   const c = new Chalk({ level });
   // File names and packet text in the summary are escaped: a name with ESC in it must not drive the terminal.
   const lines = [c.bold(`vrrpscope: ${terminalText(i18n.t('term.wrote', { format: out.format, path: out.path }))}`)];
-  model.summary.forEach((line, i) => {
+  model.overview.forEach((line, i) => {
     const plain = (x: string) => x;
     const paint = i === 4 && model.counts.outages > 0 ? c.red : i === 2 && model.counts.failovers > 0 ? c.yellow : i === 0 && model.counts.warnings > 0 ? c.yellow : plain;
     lines.push('  ' + paint(terminalText(line)));

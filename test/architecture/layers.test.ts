@@ -28,8 +28,8 @@ function graph(): Map<string, string[]> {
 
 const layer = (f: string) => f.split('/')[0].replace(/\.ts$/, '');
 
-/** The findings contract a renderer may read: the event and note types, the episodes built from the events once, the pipeline's Analysis. */
-const FINDINGS = new Set(['analyse/events.ts', 'analyse/notes.ts', 'analyse/episodes.ts', 'pipeline.ts']);
+/** The findings contract a renderer may read: the event and note types, the episodes and incidents built from the events once, the pipeline's Analysis. */
+const FINDINGS = new Set(['analyse/events.ts', 'analyse/notes.ts', 'analyse/episodes.ts', 'analyse/incidents.ts', 'pipeline.ts']);
 const isFindings = (f: string) => FINDINGS.has(f) || /^analyse\/[^/]+\/events\.ts$/.test(f);
 
 describe('the source keeps to the pipeline', () => {

@@ -113,6 +113,36 @@ describe('docs/events.md against the code', () => {
     expect(events).toBeGreaterThan(500);
   });
 
+  it('every incident of every capture: its fields and its steps\' fields are the ones the Incident paragraph and step table list', () => {
+    const para = /An \*\*Incident\*\* is `\{ (.*?) \}`/s.exec(DOC);
+    expect(para, 'the Incident paragraph').not.toBeNull();
+    const fields = [...para![1].matchAll(/"(\w+)"/g)].map((m) => m[1]);
+    const steps = new Map<string, string[]>();
+    for (const m of DOC.matchAll(/^\| `([a-z]+(?:-[a-z]+)*)` \| (.*) \|$/gm)) {
+      let cell = m[2];
+      while (/\([^()]*\)/.test(cell)) cell = cell.replace(/\([^()]*\)/g, '');
+      steps.set(m[1], ['step', 'time', 'frames', 'event', ...[...cell.matchAll(/`(\w+)`/g)].map((f) => f[1])]);
+    }
+    expect(steps.size).toBeGreaterThanOrEqual(12);
+    const problems = new Set<string>();
+    let told = 0;
+    for (const { file, doc } of all) {
+      const name = file.split('/').pop();
+      for (const inc of (doc.incidents ?? []) as Record<string, unknown>[]) {
+        told++;
+        expect(Object.keys(inc).sort(), `${name} ${inc.id}`).toEqual([...fields].sort());
+        for (const st of inc.steps as Record<string, unknown>[]) {
+          const row = steps.get(String(st.step));
+          if (!row) { problems.add(`step ${st.step}: not documented (${name})`); continue; }
+          for (const f of row) if (!(f in st)) problems.add(`step ${st.step}: documented field ${f} missing (${name})`);
+          for (const f of Object.keys(st)) if (!row.includes(f)) problems.add(`step ${st.step}: field ${f} not documented (${name})`);
+        }
+      }
+    }
+    expect([...problems].sort()).toEqual([]);
+    expect(told).toBeGreaterThan(20);
+  });
+
   it('every top-level key of the reports is in the Document block', () => {
     const block = /## Document\s+```\n([\s\S]*?)```/.exec(DOC);
     expect(block).not.toBeNull();

@@ -107,13 +107,13 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     const rec = await openReport(browser, cliHtml('print-short.html', [BUNDLED]));
     await rec.page.emulateMedia({ media: 'print' });
     const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
-    expect(order.slice(0, 2)).toEqual(['summary', 'timelines']);
+    expect(order.slice(0, 3)).toEqual(['summary', 'incidents', 'timelines']);
     expect(order.indexOf('events')).toBeGreaterThan(order.indexOf('timelines'));
     expect(order[order.length - 1]).toBe('frames');
     expect(await rec.page.locator('#summary').isVisible()).toBe(true);
     expect(await rec.page.locator('#frames').isVisible()).toBe(false);
     const pdf = await rec.page.pdf({ path: join(SHOTS, 'vrrp-failover.print.pdf'), format: 'A4' });
-    // Measured 5 A4 pages (README, "Printing the HTML report"); 26 with --all-frames.
+    // Measured 6 A4 pages (README, "Printing the HTML report"; 5 before the incidents section); 26 with --all-frames.
     expect(pdfPages(pdf)).toBeLessThanOrEqual(6);
     expectQuiet(rec);
     await rec.page.context().close();
@@ -129,8 +129,8 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
   it('the checklist comes after the timelines, before the reference sections', async () => {
     const rec = await openReport(browser, cliHtml('print-checklist.html', [BUNDLED, '--expect', 'vrrp-failover']));
     const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
-    expect(order.slice(0, 3)).toEqual(['summary', 'timelines', 'checklist']);
-    expect(order.indexOf('events')).toBeGreaterThan(2);
+    expect(order.slice(0, 4)).toEqual(['summary', 'incidents', 'timelines', 'checklist']);
+    expect(order.indexOf('events')).toBeGreaterThan(3);
     await rec.page.context().close();
   }, 60_000);
 

@@ -129,6 +129,8 @@ export const checklistEn = {
   'check.col.frames': 'Frames',
   'check.col.where': 'Where',
   'check.label.frames': 'Frames:',
+  'check.evidence.dated': '{time}: {text}',
+  'check.evidence.again': '{time}: told above ({id})',
   'check.label.why': 'Required because:',
   'check.label.step': 'To show it:',
   'check.label.seen': 'What the capture shows:',

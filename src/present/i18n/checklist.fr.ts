@@ -133,6 +133,8 @@ export const checklistFr: Record<keyof typeof checklistEn, string> = {
   'check.col.frames': 'Trames',
   'check.col.where': 'Où',
   'check.label.frames': 'Trames :',
+  'check.evidence.dated': '{time} : {text}',
+  'check.evidence.again': '{time} : déjà dit plus haut ({id})',
   'check.label.why': 'Exigé car :',
   'check.label.step': 'Pour le montrer :',
   'check.label.seen': 'Ce que montre la capture :',

@@ -2,5 +2,6 @@
 import { annotateEn } from './annotate.en.js';
 import { reportEn } from './report.en.js';
 import { checklistEn } from './checklist.en.js';
+import { incidentsEn } from './incidents.en.js';
 
-export const en = { ...annotateEn, ...reportEn, ...checklistEn };
+export const en = { ...annotateEn, ...reportEn, ...checklistEn, ...incidentsEn };

@@ -4,5 +4,6 @@ import type { en } from './en.js';
 import { annotateFr } from './annotate.fr.js';
 import { reportFr } from './report.fr.js';
 import { checklistFr } from './checklist.fr.js';
+import { incidentsFr } from './incidents.fr.js';
 
-export const fr: Record<keyof typeof en, string> = { ...annotateFr, ...reportFr, ...checklistFr };
+export const fr: Record<keyof typeof en, string> = { ...annotateFr, ...reportFr, ...checklistFr, ...incidentsFr };
