@@ -6,6 +6,7 @@ import { openCaptures, ResumeIndex, type CaptureFile } from './io/reader.js';
 import { distinctInputs, repeatedText } from './io/inputs.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
 import { decodePacket, type HttpOverride } from './dissect/packet.js';
+import { linkTypes } from './dissect/registry.js';
 import { HeadReassembler } from './reassemble/reassembly.js';
 import { FrameStore } from './frame-store.js';
 import { TcpSegment, peekTcpSegment } from './dissect/tcp-segment.js';
@@ -15,7 +16,6 @@ import type { Note } from './analyse/notes.js';
 import { episodesOf, type Episodes } from './analyse/episodes.js';
 import type { Lang } from './present/i18n/index.js';
 
-const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
 const MAX_HTTP_OVERRIDES = 100_000;
 /** The warning for a capture with its file header and nothing after it. */
@@ -128,7 +128,7 @@ export class FirstPass {
   /** One frame, numbered, at time `t` (NaN without a timestamp); `file` names its input in warnings. */
   frame(f: Frame, t: number, file: string): void {
     if (!Number.isNaN(t)) this.lastTime = t;
-    if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
+    if (f.linkType !== 1 && f.linkType !== CUSTOM_BLOCK_LINKTYPE && linkTypes.get(f.linkType) === undefined) {
       const k = f.fileIndex + ':' + f.linkType;
       if (!this.unknownLink.has(k)) {
         this.unknownLink.add(k);
