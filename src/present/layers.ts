@@ -10,8 +10,8 @@
 
 import type { Packet } from '../dissect/packet.js';
 import { IPv4, ipv4Fields } from '../dissect/ipv4.js';
-import { ipv6Fields, type IPv6 } from '../dissect/ipv6.js';
-import { fieldsOf, notesOf, type Field, type FieldValue, type Note } from '../dissect/fields.js';
+import { ipv6Fields } from '../dissect/ipv6.js';
+import { fieldsOf, notesOf, type FieldValue } from '../dissect/fields.js';
 import { ethernetFields, ieee8021adFields, vlanFields } from '../dissect/ethernet.js';
 import { sllFields } from '../dissect/sll.js';
 import { arpFields } from '../dissect/arp.js';
@@ -37,86 +37,57 @@ export type Notes = Record<string, Record<string, unknown>>;
 /** The keys of `layers` that are containers of layers, not a protocol's fields. */
 export const LAYER_CONTAINERS = ['inner', 'quoted'] as const;
 
-/** One Wireshark protocol a frame may have: its `layers` key, where the packet keeps it, its tables. */
-interface Protocol {
-  readonly key: string;
-  readonly fields: readonly { readonly name: string }[];
-  fieldsIn(p: Packet): Record<string, FieldValue> | null;
-  notesIn(p: Packet): Record<string, unknown> | null;
-}
-
-/** `omitEmpty`: the layer is left out when none of its fields is there (the VLAN tag layers of an untagged frame). */
-function protocol<T>(key: string, of: (p: Packet) => T | null | undefined, fields: readonly Field<T>[], opts: { notes?: readonly Note<T>[]; omitEmpty?: boolean } = {}): Protocol {
-  return {
-    key,
-    fields,
-    fieldsIn(p) {
-      const layer = of(p);
-      if (layer === null || layer === undefined) return null;
-      const out = fieldsOf(layer, fields);
-      return opts.omitEmpty && Object.keys(out).length === 0 ? null : out;
-    },
-    notesIn(p) {
-      const layer = of(p);
-      return opts.notes && layer !== null && layer !== undefined ? notesOf(layer, opts.notes) : null;
-    },
-  };
-}
-
-/** A container of layers (see LAYER_CONTAINERS), in its place among the protocols. */
-interface Container { readonly key: (typeof LAYER_CONTAINERS)[number]; layersIn(p: Packet): Layers | null }
-
-const innerLayers = (ip: IPv4 | IPv6): Layers => (ip instanceof IPv4 ? { ip: fieldsOf(ip, ipv4Fields) } : { ipv6: fieldsOf(ip, ipv6Fields) });
-const tagged = (p: Packet) => (p.eth?.vlans ? p.eth : null);
-
-/** The frame's layers in the order Wireshark shows them. */
-const LAYERS: readonly (Protocol | Container)[] = [
-  protocol('eth', (p) => p.eth, ethernetFields),
-  protocol('ieee8021ad', tagged, ieee8021adFields, { omitEmpty: true }),
-  protocol('vlan', tagged, vlanFields, { omitEmpty: true }),
-  protocol('sll', (p) => p.cooked, sllFields),
-  protocol('arp', (p) => p.arp, arpFields),
-  protocol('ip', (p) => p.ip, ipv4Fields),
-  protocol('ipv6', (p) => p.ipv6, ipv6Fields),
-  { key: 'inner', layersIn: (p) => (p.inner === null ? null : innerLayers(p.inner)) },
-  protocol('icmp', (p) => p.icmp, icmpFields),
-  { key: 'quoted', layersIn: (p) => (p.quoted === null ? null : layersOf(p.quoted)) },
-  protocol('icmpv6', (p) => p.icmpv6, icmpv6Fields),
-  protocol('igmp', (p) => p.igmp, igmpFields),
-  protocol('tcp', (p) => p.tcp, tcpFields),
-  protocol('udp', (p) => p.udp, udpFields),
-  protocol('vrrp', (p) => p.vrrp, vrrpFields, { notes: vrrpNotes }),
-  protocol('carp', (p) => p.carp, carpFields),
-  protocol('hsrp', (p) => p.hsrp, hsrpFields),
-  protocol('ipvs', (p) => p.ipvsSync, ipvsSyncFields, { notes: ipvsSyncNotes }),
-  protocol('dns', (p) => p.dns, dnsFields),
-  protocol('tls', (p) => p.tls, tlsFields, { notes: tlsNotes }),
-  protocol('smtp', (p) => p.smtp, smtpFields),
-  protocol('http', (p) => p.http, httpFields),
-];
-const PROTOCOLS = LAYERS.filter((l): l is Protocol => 'fields' in l);
+const ipLayer = (ip: NonNullable<Packet['ip']> | NonNullable<Packet['ipv6']>): Layers =>
+  ip instanceof IPv4 ? { ip: fieldsOf(ip, ipv4Fields) } : { ipv6: fieldsOf(ip, ipv6Fields) };
 
 export function layersOf(p: Packet): Layers {
   const L: Layers = {};
-  for (const l of LAYERS) {
-    const v = 'fields' in l ? l.fieldsIn(p) : l.layersIn(p);
-    if (v !== null) L[l.key] = v;
+  if (p.eth) {
+    L.eth = fieldsOf(p.eth, ethernetFields);
+    if (p.eth.vlans) {
+      const q = fieldsOf(p.eth, ieee8021adFields), v = fieldsOf(p.eth, vlanFields);
+      if (Object.keys(q).length) L.ieee8021ad = q;
+      if (Object.keys(v).length) L.vlan = v;
+    }
   }
+  if (p.cooked) L.sll = fieldsOf(p.cooked, sllFields);
+  if (p.arp) L.arp = fieldsOf(p.arp, arpFields);
+  if (p.ip) L.ip = fieldsOf(p.ip, ipv4Fields);
+  if (p.ipv6) L.ipv6 = fieldsOf(p.ipv6, ipv6Fields);
+  if (p.inner) L.inner = ipLayer(p.inner);
+  if (p.icmp) L.icmp = fieldsOf(p.icmp, icmpFields);
+  if (p.quoted) L.quoted = layersOf(p.quoted);
+  if (p.icmpv6) L.icmpv6 = fieldsOf(p.icmpv6, icmpv6Fields);
+  if (p.igmp) L.igmp = fieldsOf(p.igmp, igmpFields);
+  if (p.tcp) L.tcp = fieldsOf(p.tcp, tcpFields);
+  if (p.udp) L.udp = fieldsOf(p.udp, udpFields);
+  if (p.vrrp) L.vrrp = fieldsOf(p.vrrp, vrrpFields);
+  if (p.carp) L.carp = fieldsOf(p.carp, carpFields);
+  if (p.hsrp) L.hsrp = fieldsOf(p.hsrp, hsrpFields);
+  if (p.ipvsSync) L.ipvs = fieldsOf(p.ipvsSync, ipvsSyncFields);
+  if (p.dns) L.dns = fieldsOf(p.dns, dnsFields);
+  if (p.tls) L.tls = fieldsOf(p.tls, tlsFields);
+  if (p.smtp) L.smtp = fieldsOf(p.smtp, smtpFields);
+  if (p.http) L.http = fieldsOf(p.http, httpFields);
   return L;
 }
 
 /** vrrpscope's notes on the frame's layers (not Wireshark fields); empty when there are none. */
 export function notesOfPacket(p: Packet): Notes {
   const N: Notes = {};
-  for (const l of PROTOCOLS) {
-    const o = l.notesIn(p);
-    if (o !== null && Object.keys(o).length) N[l.key] = o;
-  }
+  const put = (layer: string, o: Record<string, unknown>) => { if (Object.keys(o).length) N[layer] = o; };
+  if (p.vrrp) put('vrrp', notesOf(p.vrrp, vrrpNotes));
+  if (p.ipvsSync) put('ipvs', notesOf(p.ipvsSync, ipvsSyncNotes));
+  if (p.tls) put('tls', notesOf(p.tls, tlsNotes));
   return N;
 }
 
 /** Every field table, by the `layers` key it fills: the names a report can show (test/oracle checks each with tshark). */
-export const FIELD_TABLES: Readonly<Record<string, readonly { readonly name: string }[]>> = Object.fromEntries(PROTOCOLS.map((l) => [l.key, l.fields]));
+export const FIELD_TABLES: Readonly<Record<string, readonly { readonly name: string }[]>> = {
+  eth: ethernetFields, ieee8021ad: ieee8021adFields, vlan: vlanFields, sll: sllFields, arp: arpFields, ip: ipv4Fields, ipv6: ipv6Fields,
+  icmp: icmpFields, icmpv6: icmpv6Fields, igmp: igmpFields, tcp: tcpFields, udp: udpFields, vrrp: vrrpFields,
+  carp: carpFields, hsrp: hsrpFields, ipvs: ipvsSyncFields, dns: dnsFields, tls: tlsFields, smtp: smtpFields, http: httpFields,
+};
 
 /** All Wireshark field names of the field tables, in table order. */
 export const FIELD_NAMES: readonly string[] = Object.values(FIELD_TABLES).flatMap((t) => t.map((f) => f.name));
