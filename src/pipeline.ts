@@ -6,6 +6,7 @@ import { openCaptures, ResumeIndex, type CaptureFile } from './io/reader.js';
 import { distinctInputs, repeatedText } from './io/inputs.js';
 import { frameTime, linkTypeName, CUSTOM_BLOCK_LINKTYPE, type Frame } from './io/frame.js';
 import { decodePacket, type HttpOverride } from './dissect/packet.js';
+import { linkTypes } from './dissect/registry.js';
 import { HeadReassembler } from './reassemble/reassembly.js';
 import { CapturePoints } from './reassemble/capture-points.js';
 import { FrameStore } from './frame-store.js';
@@ -16,7 +17,6 @@ import type { Note } from './analyse/notes.js';
 import { episodesOf, type Episodes } from './analyse/episodes.js';
 import type { Lang } from './present/i18n/index.js';
 
-const KNOWN_LINK_TYPES = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276, CUSTOM_BLOCK_LINKTYPE]);
 export const MAX_WARNINGS = 1000;
 const MAX_HTTP_OVERRIDES = 100_000;
 /** Copies at another capture point remembered (as number pairs), to list them with their frame's events. */
@@ -144,7 +144,7 @@ export class FirstPass {
   }
 
   private analyse(f: Frame, t: number, file: string): void {
-    if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
+    if (f.linkType !== 1 && f.linkType !== CUSTOM_BLOCK_LINKTYPE && linkTypes.get(f.linkType) === undefined) {
       const k = f.fileIndex + ':' + f.linkType;
       if (!this.unknownLink.has(k)) {
         this.unknownLink.add(k);

@@ -3,6 +3,7 @@
 import { ipv4String, macString, u16 } from './bytes.js';
 import type { Problem } from './types.js';
 import { hex16, type Field } from './fields.js';
+import { registerEtherType, type PacketBase } from './registry.js';
 
 export interface EthIpv4Addresses { senderMac: string; senderIp: string; targetMac: string; targetIp: string }
 
@@ -59,6 +60,18 @@ export function decodeArp(b: Uint8Array, o: number, end: number): Arp | null {
   }
   return arp;
 }
+
+/** The packet view as the ARP dissector fills it. */
+export interface ArpSlot extends PacketBase { arp: Arp | null }
+
+registerEtherType([0x0806], 'arp', {
+  dissect(pkt: ArpSlot, b, at, end) {
+    const arp = decodeArp(b, at, end);
+    if (!arp) { pkt.addProblem({ layer: 'arp', message: `ARP truncated (${end - at} bytes)` }); return; }
+    pkt.arp = arp;
+    pkt.addProblem(arp.problem);
+  },
+});
 
 /** Wireshark's fields of an ARP packet. */
 export const arpFields: readonly Field<Arp>[] = [

@@ -10,6 +10,7 @@
 import { foldChecksum, onesSum, u16 } from './bytes.js';
 import type { Problem } from './types.js';
 import { hex16, type Field } from './fields.js';
+import { registerTransportHeuristic, type PacketBase } from './registry.js';
 
 export const CARP_LENGTH = 36;
 /** carp_authlen: (counter + HMAC) in 32-bit words = (8 + 20) / 4. */
@@ -94,6 +95,18 @@ export function decodeCarp(bytes: Uint8Array, offset: number, end: number): Carp
   if (problems.length > 0) carp.problem = { layer: 'carp', message: problems.join('; ') };
   return carp;
 }
+
+/** The packet view as the CARP dissector fills it. */
+export interface CarpSlot extends PacketBase { carp: Carp | null }
+
+// IP protocol 112, VRRP's: tried before VRRP's dissector (vrrp.ts), told by its length and authlen.
+registerTransportHeuristic(112, 'carp', {
+  dissect(pkt: CarpSlot, b, at, end) {
+    if (!looksLikeCarp(b, at, end)) return false;
+    pkt.carp = decodeCarp(b, at, end);
+    return true;
+  },
+});
 
 /** Wireshark's fields of a CARP advert (carp.counter in decimal, carp.hmac as hex bytes). */
 export const carpFields: readonly Field<Carp>[] = [

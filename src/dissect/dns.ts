@@ -6,6 +6,7 @@
 
 import type { Problem } from './types.js';
 import { hex16, type Field } from './fields.js';
+import { registerUdpPort, type PacketBase } from './registry.js';
 
 export interface DnsQuestion {
   /** dns.qry.name; the root name is "<Root>" as Wireshark prints it. */
@@ -178,6 +179,16 @@ export function decodeDns(bytes: Uint8Array, offset: number, end: number): DnsMe
   };
   return msg;
 }
+
+/** The packet view as the DNS dissector fills it. */
+export interface DnsSlot extends PacketBase { dns: DnsMessage | null }
+
+// DNS and multicast DNS; rank 2, below IPVS sync and HSRP when a datagram's two ports are registered.
+registerUdpPort([53, 5353], 'dns', {
+  dissect(pkt: DnsSlot, b, at, end) {
+    pkt.dns = decodeDns(b, at, end);
+  },
+}, 2);
 
 /** Wireshark's fields of a DNS message header and its first question. */
 export const dnsFields: readonly Field<DnsMessage>[] = [

@@ -2,6 +2,7 @@
 
 import { macCached, u16 } from './bytes.js';
 import { hex16, type Field } from './fields.js';
+import { dissectNetwork, registerLinkType, type PacketBase } from './registry.js';
 
 export const EtherType = { IPV4: 0x0800, ARP: 0x0806, VLAN: 0x8100, IPV6: 0x86dd, QINQ: 0x88a8, QINQ_OLD: 0x9100 } as const;
 
@@ -52,6 +53,18 @@ export function decodeEthernet(b: Uint8Array, o: number, end: number): Ethernet 
   }
   return new Ethernet(b, o, type <= 1500 ? null : type, inner, vlans, p);
 }
+
+/** The packet view as the Ethernet dissector fills it. */
+export interface EthernetSlot extends PacketBase { eth: Ethernet | null }
+
+registerLinkType([1], 'eth', {
+  dissect(pkt: EthernetSlot, b, at, end, _linkType, streams) {
+    const eth = decodeEthernet(b, at, end);
+    if (!eth) { pkt.addProblem({ layer: 'eth', message: `frame too short for an Ethernet header (${end - at} bytes)` }); return; }
+    pkt.eth = eth;
+    dissectNetwork(pkt, eth.innerType, b, eth.payloadAt, end, 0, streams);
+  },
+});
 
 /** Wireshark's fields of an Ethernet header (the tags are Wireshark's `vlan` layer, below). */
 export const ethernetFields: readonly Field<Ethernet>[] = [

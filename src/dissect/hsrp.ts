@@ -11,6 +11,7 @@
 import { ipv4String, ipv6String, macString, u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
 import type { Field } from './fields.js';
+import { registerUdpPort, type PacketBase } from './registry.js';
 
 export const HSRP_PORT = 1985;
 export const HSRP2_IPV6_PORT = 2029;
@@ -240,6 +241,16 @@ const v0 = (h: Hsrp): boolean => !v2(h);
 const v0Hello = (h: Hsrp): boolean => v0(h) && h.opcode !== 3;
 const v0Adv = (h: Hsrp): boolean => v0(h) && h.opcode === 3;
 const v2Group = (h: Hsrp): boolean => v2(h) && h.identifier !== undefined;
+
+/** The packet view as the HSRP dissector fills it. */
+export interface HsrpSlot extends PacketBase { hsrp: Hsrp | null }
+
+// Rank 1: below IPVS sync (8848, ipvs-sync.ts), above DNS (dns.ts), when a datagram's two ports are registered.
+registerUdpPort([HSRP_PORT, HSRP2_IPV6_PORT], 'hsrp', {
+  dissect(pkt: HsrpSlot, b, at, end, _srcPort, dstPort) {
+    pkt.hsrp = decodeHsrp(b, at, end, dstPort);
+  },
+}, 1);
 
 /** Wireshark's fields of an HSRP message (hello times: seconds in v0, milliseconds in v2, as on the wire). */
 export const hsrpFields: readonly Field<Hsrp>[] = [

@@ -8,6 +8,10 @@
 import { latin1 } from './bytes.js';
 import type { Problem } from './types.js';
 import type { Field } from './fields.js';
+import type { IPv4 } from './ipv4.js';
+import type { IPv6 } from './ipv6.js';
+import { registerTcpHeuristic, type PacketBase } from './registry.js';
+import type { Tcp, TcpStreams } from './tcp.js';
 
 /** Heads bigger than this are not HTTP we care about (Wireshark's default is also in this range). */
 export const HTTP_HEAD_SCAN_LIMIT = 16 * 1024;
@@ -341,6 +345,48 @@ class LazyHead implements HttpHead {
 }
 
 const req = (h: HttpHead): boolean => h.kind === 'request';
+
+/**
+ * What HTTP asks of the stateful step TCP hands segments to (src/reassemble/reassembly.ts implements
+ * it): to put a head split over several segments together, and to know a retransmitted head.
+ */
+export interface HeadStreams extends TcpStreams {
+  isRepeatedHead(ip: IPv4 | IPv6, tcp: Tcp): boolean;
+  startHead(pkt: PacketBase, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): void;
+}
+
+/** The packet view as the HTTP dissector fills it (dissect/packet.ts decodes a head when it is first read). */
+export interface HttpSlot extends PacketBase {
+  http: HttpHead | null;
+  retransmittedHead: boolean;
+  headSegment: boolean;
+  setHttpBytes(bytes: Uint8Array, at: number, end: number): void;
+}
+
+/** First bytes that can start an HTTP head: the methods' initials and the H of "HTTP/". */
+const HTTP_INITIAL = new Uint8Array(256);
+for (const c of 'GHPDOCT') HTTP_INITIAL[c.charCodeAt(0)] = 1;
+
+export const HeadKind = { NONE: 0, WHOLE: 1, PART: 2 } as const;
+
+/** Whether a TCP payload starts an HTTP head, and whether the head ends in it (or needs the next segments). */
+export function headKind(b: Uint8Array, at: number, end: number): number {
+  if (HTTP_INITIAL[b[at]] !== 1 || !looksLikeHttpStart(b, at, end)) return HeadKind.NONE;
+  return hasHeadEnd(b, at, end) ? HeadKind.WHOLE : HeadKind.PART;
+}
+
+registerTcpHeuristic('http', {
+  dissect(pkt: HttpSlot, b, at, end, ip: IPv4 | IPv6, tcp: Tcp, streams: HeadStreams | undefined) {
+    const kind = headKind(b, at, end);
+    if (kind === HeadKind.NONE) return false;
+    // A retransmitted head is the same message again; tshark does not dissect it twice either.
+    if (streams && streams.isRepeatedHead(ip, tcp)) pkt.retransmittedHead = true;
+    else if (kind === HeadKind.WHOLE) pkt.setHttpBytes(b, at, end);
+    else if (streams) { streams.startHead(pkt, ip, tcp, b, at, end); pkt.headSegment = true; }
+    else pkt.http = decodeHttpHead(b, at, end);
+    return true;
+  },
+});
 
 /** Wireshark's fields of an HTTP head (on the frame that completes it). */
 export const httpFields: readonly Field<HttpHead>[] = [

@@ -3,6 +3,8 @@
 import { u16 } from './bytes.js';
 import type { Echo, Problem } from './types.js';
 import type { Field } from './fields.js';
+import { EtherType } from './ethernet.js';
+import { dissectQuoted, registerIpProtocol, type PacketBase } from './registry.js';
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 3: 'Destination unreachable', 5: 'Redirect', 8: 'Echo (ping) request',
@@ -38,6 +40,17 @@ export function icmpTypeText(type: number, code: number): string {
   if (type === 3) return `${TYPES[3]} (${UNREACH[code] ?? 'code ' + code})`;
   return TYPES[type] ?? `type ${type}, code ${code}`;
 }
+
+/** The packet view as the ICMP dissector fills it (`quoted`: the packet an error quotes). */
+export interface IcmpSlot extends PacketBase { icmp: Icmp | null; quoted: PacketBase | null }
+
+registerIpProtocol([1], 'icmp', {
+  dissect(pkt: IcmpSlot, b, at, end, _ip, depth) {
+    const icmp = (pkt.icmp = decodeIcmp(b, at, end));
+    pkt.addProblem(icmp ? icmp.problem : { layer: 'icmp', message: `ICMP header truncated (${end - at} bytes)` });
+    if (icmp?.quotedAt != null && depth === 0) pkt.quoted = dissectQuoted(pkt, EtherType.IPV4, b, icmp.quotedAt, end);
+  },
+});
 
 /** Wireshark's fields of an ICMP message (the packet an error quotes is a layer of its own). */
 export const icmpFields: readonly Field<Icmp>[] = [

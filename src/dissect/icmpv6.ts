@@ -4,6 +4,8 @@
 import { ipv6String, macString, u16 } from './bytes.js';
 import type { Echo, Problem } from './types.js';
 import { hex16, type Field } from './fields.js';
+import { EtherType } from './ethernet.js';
+import { dissectQuoted, registerIpProtocol, type PacketBase } from './registry.js';
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
@@ -57,6 +59,18 @@ export function decodeIcmpv6(b: Uint8Array, o: number, end: number): Icmpv6 | nu
   }
   return m;
 }
+
+/** The packet view as the ICMPv6 dissector fills it (`quoted`: the packet an error quotes). */
+export interface Icmpv6Slot extends PacketBase { icmpv6: Icmpv6 | null; quoted: PacketBase | null }
+
+registerIpProtocol([58], 'icmpv6', {
+  dissect(pkt: Icmpv6Slot, b, at, end, _ip, depth) {
+    const m = (pkt.icmpv6 = decodeIcmpv6(b, at, end));
+    pkt.addProblem(m ? m.problem : { layer: 'icmpv6', message: `ICMPv6 header truncated (${end - at} bytes)` });
+    // Error messages (types 1-4) quote the offending packet after 8 bytes.
+    if (m && m.type < 128 && end - at >= 48 && depth === 0) pkt.quoted = dissectQuoted(pkt, EtherType.IPV6, b, at + 8, end);
+  },
+});
 
 /** Wireshark's fields of an ICMPv6 message (echo, neighbour solicitation and advertisement). */
 export const icmpv6Fields: readonly Field<Icmpv6>[] = [

@@ -3,6 +3,7 @@
 
 import { ipv4String } from './bytes.js';
 import { hex8, type Field } from './fields.js';
+import { registerIpProtocol, type PacketBase } from './registry.js';
 
 export interface Igmp {
   type: number;
@@ -22,6 +23,15 @@ export function decodeIgmp(b: Uint8Array, o: number, end: number): Igmp | null {
   } else group = ipv4String(b, o + 4);
   return { type, group, typeName: NAMES[type] ?? `IGMP type 0x${type.toString(16)}` };
 }
+
+/** The packet view as the IGMP dissector fills it. */
+export interface IgmpSlot extends PacketBase { igmp: Igmp | null }
+
+registerIpProtocol([2], 'igmp', {
+  dissect(pkt: IgmpSlot, b, at, end) {
+    pkt.igmp = decodeIgmp(b, at, end);
+  },
+});
 
 /** Wireshark's fields of an IGMP message (igmp.maddr: the group, or a v3 report's first record's). */
 export const igmpFields: readonly Field<Igmp>[] = [

@@ -3,6 +3,7 @@
 import { ipv4FromU32, u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
 import { hex8, hex16, type Field } from './fields.js';
+import { dissectIpHeader, dissectTunnelled, registerEtherType, registerIpProtocol, type TunnelSlot } from './registry.js';
 
 export class IPv4 {
   problem: Problem | null = null;
@@ -50,6 +51,28 @@ export function decodeIPv4(b: Uint8Array, o: number, end: number): IPv4 | null {
   else if (o + total > end) ip.problem = { layer: 'ip', message: `IPv4 packet truncated: ${end - o} of ${total} bytes captured` };
   return ip;
 }
+
+/** The packet view as the IPv4 dissectors fill it: the frame's header, or the inner one of a tunnel. */
+export interface IPv4Slot extends TunnelSlot { ip: IPv4 | null }
+
+registerEtherType([0x0800], 'ip', {
+  dissect(pkt: IPv4Slot, b, at, end, depth, streams) {
+    const ip = decodeIPv4(b, at, end);
+    if (!ip) { pkt.addProblem({ layer: 'ip', message: `IPv4 header truncated (${end - at} bytes)` }); return; }
+    pkt.ip = ip;
+    // A header length under 20 leaves no header to read the rest of the packet from.
+    if (ip.problem && ip.headerLength < 20) { pkt.addProblem(ip.problem); return; }
+    dissectIpHeader(pkt, ip, ip.proto, b, ip.moreFragments, depth, streams);
+  },
+});
+
+// IP in IP (LVS-TUN): one level is all LVS makes.
+registerIpProtocol([4], 'ip', {
+  dissect(pkt: IPv4Slot, b, at, end, _ip, depth, streams) {
+    const inner = depth === 0 ? decodeIPv4(b, at, end) : null;
+    if (inner) dissectTunnelled(pkt, inner, inner.proto, b, depth, streams);
+  },
+});
 
 /**
  * Wireshark's fields of an IPv4 header (read from the header's bytes, as sent). Not ip.version: Wireshark

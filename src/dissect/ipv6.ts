@@ -3,6 +3,7 @@
 import { ipv6String, u16 } from './bytes.js';
 import type { Problem } from './types.js';
 import type { Field } from './fields.js';
+import { dissectIpHeader, dissectTunnelled, registerEtherType, registerIpProtocol, type TunnelSlot } from './registry.js';
 
 const HOP_BY_HOP = 0, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NO_NEXT = 59, DEST_OPTS = 60, MOBILITY = 135;
 
@@ -67,6 +68,26 @@ export function decodeIPv6(b: Uint8Array, o: number, end: number): IPv6 | null {
   ip.payloadAt = p;
   return ip;
 }
+
+/** The packet view as the IPv6 dissectors fill it: the frame's header, or the inner one of a tunnel. */
+export interface IPv6Slot extends TunnelSlot { ipv6: IPv6 | null }
+
+registerEtherType([0x86dd], 'ipv6', {
+  dissect(pkt: IPv6Slot, b, at, end, depth, streams) {
+    const ip = decodeIPv6(b, at, end);
+    if (!ip) { pkt.addProblem({ layer: 'ipv6', message: `IPv6 header truncated (${end - at} bytes)` }); return; }
+    pkt.ipv6 = ip;
+    dissectIpHeader(pkt, ip, ip.upperProto, b, ip.moreFragments, depth, streams);
+  },
+});
+
+// IPv6 in IP (LVS-TUN with IPv6 real servers), as IPv4 in IP (ipv4.ts).
+registerIpProtocol([41], 'ipv6', {
+  dissect(pkt: IPv6Slot, b, at, end, _ip, depth, streams) {
+    const inner = depth === 0 ? decodeIPv6(b, at, end) : null;
+    if (inner) dissectTunnelled(pkt, inner, inner.upperProto, b, depth, streams);
+  },
+});
 
 /** Wireshark's fields of an IPv6 header (ipv6.nxt: the fixed header's). */
 export const ipv6Fields: readonly Field<IPv6>[] = [

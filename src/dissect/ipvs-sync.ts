@@ -6,6 +6,7 @@
 import { ipv4String, ipv6String, u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
 import { hex8, hex16, type Field, type Note } from './fields.js';
+import { registerUdpPort, type PacketBase } from './registry.js';
 
 export interface IpvsSeq {
   inInitial: number;
@@ -190,32 +191,8 @@ function decodeV1Connections(b: Uint8Array, start: number, end: number, msg: Ipv
       problems.push(`connection ${i + 1} of ${msg.count} truncated: ${end - p} of ${size} bytes`);
       return;
     }
-    const protocol = b[p + 1];
-    const flags = u32(b, p + 4);
-    const state = u16(b, p + 8);
-    const template = (flags & IP_VS_CONN_F_TEMPLATE) !== 0;
-    const a = p + 24;
-    const alen = v6 ? 16 : 4;
-    const addr = v6 ? ipv6String : ipv4String;
-    const conn: IpvsSyncConnection = {
-      af: v6 ? 6 : 4,
-      protocol,
-      client: addr(b, a),
-      clientPort: u16(b, p + 10),
-      vip: addr(b, a + alen),
-      vport: u16(b, p + 12),
-      realServer: addr(b, a + 2 * alen),
-      rport: u16(b, p + 14),
-      flags,
-      forwarding: forwarding(flags),
-      template,
-      inactive: (flags & IP_VS_CONN_F_INACTIVE) !== 0,
-      state,
-      fwmark: u32(b, p + 16),
-      timeout: u32(b, p + 20),
-    };
-    const sn = stateName(protocol, state, template);
-    if (sn !== undefined) conn.stateName = sn;
+    // struct ip_vs_sync_v4/v6: type, protocol, ver_size, flags, state, ports, fwmark, timeout, addresses.
+    const conn = connection(b, v6 ? 6 : 4, b[p + 1], u32(b, p + 4), u16(b, p + 8), p + 10, p + 24, p + 16);
     msg.connections.push(conn);
 
     const entryEnd = p + size;
@@ -263,6 +240,34 @@ function readV1Options(
   return true;
 }
 
+/**
+ * A connection entry as v0 and v1 share it: the client's, virtual and real server's ports in a row at
+ * `ports`, their addresses in a row at `addrs`; v1 adds the firewall mark and timeout at `markAt`.
+ */
+function connection(b: Uint8Array, af: 4 | 6, protocol: number, flags: number, state: number, ports: number, addrs: number, markAt: number | null): IpvsSyncConnection {
+  const addr = af === 6 ? ipv6String : ipv4String, alen = af === 6 ? 16 : 4;
+  const template = (flags & IP_VS_CONN_F_TEMPLATE) !== 0;
+  const conn: IpvsSyncConnection = {
+    af,
+    protocol,
+    client: addr(b, addrs),
+    clientPort: u16(b, ports),
+    vip: addr(b, addrs + alen),
+    vport: u16(b, ports + 2),
+    realServer: addr(b, addrs + 2 * alen),
+    rport: u16(b, ports + 4),
+    flags,
+    forwarding: forwarding(flags),
+    template,
+    inactive: (flags & IP_VS_CONN_F_INACTIVE) !== 0,
+    state,
+  };
+  if (markAt !== null) { conn.fwmark = u32(b, markAt); conn.timeout = u32(b, markAt + 4); }
+  const sn = stateName(protocol, state, template);
+  if (sn !== undefined) conn.stateName = sn;
+  return conn;
+}
+
 function decodeV0Connections(b: Uint8Array, start: number, end: number, msg: IpvsSyncMessage, problems: string[]): void {
   let p = start;
   for (let i = 0; i < msg.count; i++) {
@@ -270,27 +275,9 @@ function decodeV0Connections(b: Uint8Array, start: number, end: number, msg: Ipv
       problems.push(`connection ${i + 1} of ${msg.count} missing or truncated (v0 entries are ${V0_SIMPLE_CONN} bytes)`);
       return;
     }
-    const protocol = b[p + 1];
+    // struct ip_vs_sync_conn_v0: type, protocol, ports, addresses, flags, state.
     const flags = u16(b, p + 20);
-    const state = u16(b, p + 22);
-    const template = (flags & IP_VS_CONN_F_TEMPLATE) !== 0;
-    const conn: IpvsSyncConnection = {
-      af: 4,
-      protocol,
-      client: ipv4String(b, p + 8),
-      clientPort: u16(b, p + 2),
-      vip: ipv4String(b, p + 12),
-      vport: u16(b, p + 4),
-      realServer: ipv4String(b, p + 16),
-      rport: u16(b, p + 6),
-      flags,
-      forwarding: forwarding(flags),
-      template,
-      inactive: (flags & IP_VS_CONN_F_INACTIVE) !== 0,
-      state,
-    };
-    const sn = stateName(protocol, state, template);
-    if (sn !== undefined) conn.stateName = sn;
+    const conn = connection(b, 4, b[p + 1], flags, u16(b, p + 22), p + 2, p + 8, null);
     msg.connections.push(conn);
     if (flags & IP_VS_CONN_F_SEQ_MASK) {
       if (end - p < V0_FULL_CONN) {
@@ -307,6 +294,16 @@ function decodeV0Connections(b: Uint8Array, start: number, end: number, msg: Ipv
 
 const each = <T>(m: IpvsSyncMessage, f: (c: IpvsSyncConnection) => T | undefined): T[] =>
   m.connections.map(f).filter((x): x is T => x !== undefined);
+
+/** The packet view as the IPVS sync dissector fills it. */
+export interface IpvsSyncSlot extends PacketBase { ipvsSync: IpvsSyncMessage | null }
+
+// The kernel's sync port (IP_VS_SYNC_PORT); rank 0: it wins over HSRP and DNS on the other port.
+registerUdpPort([8848], 'ipvs', {
+  dissect(pkt: IpvsSyncSlot, b, at, end) {
+    pkt.ipvsSync = decodeIpvsSync(b, at, end);
+  },
+}, 0);
 
 /** Wireshark's fields of an IPVS sync message: one occurrence per connection entry. */
 export const ipvsSyncFields: readonly Field<IpvsSyncMessage>[] = [

@@ -3,6 +3,7 @@
 
 import { macString, u16, u32 } from './bytes.js';
 import { hex16, type Field } from './fields.js';
+import { dissectNetwork, registerLinkType, type PacketBase } from './registry.js';
 
 const PACKET_TYPES = ['unicast to us', 'broadcast', 'multicast', 'unicast to another host', 'sent by us'];
 
@@ -38,6 +39,18 @@ export function decodeSll2(b: Uint8Array, o: number, end: number): CookedHeader 
   if (end - o < 20) return null;
   return new CookedHeader(b, 2, b[o + 10], u16(b, o + 8), b[o + 11], o + 12, u16(b, o), u32(b, o + 4), o + 20);
 }
+
+/** The packet view as the cooked-header dissector fills it. */
+export interface CookedSlot extends PacketBase { cooked: CookedHeader | null }
+
+registerLinkType([113, 276], 'sll', {
+  dissect(pkt: CookedSlot, b, at, end, linkType, streams) {
+    const c = linkType === 113 ? decodeSll(b, at, end) : decodeSll2(b, at, end);
+    if (!c) { pkt.addProblem({ layer: 'sll', message: `frame too short for a Linux cooked header (${end - at} bytes)` }); return; }
+    pkt.cooked = c;
+    dissectNetwork(pkt, c.protocol, b, c.payloadAt, end, 0, streams);
+  },
+});
 
 /** Wireshark's fields of a Linux cooked header (SLL and SLL2 share them). */
 export const sllFields: readonly Field<CookedHeader>[] = [

@@ -9,6 +9,7 @@
 import { latin1 } from './bytes.js';
 import type { Problem } from './types.js';
 import type { Field } from './fields.js';
+import { registerTcpPort, tcpPorts, type PacketBase } from './registry.js';
 
 export interface SmtpLine {
   /** Reply code (smtp.response.code), server lines only. */
@@ -171,6 +172,20 @@ function dedupe(list: string[]): string[] {
 
 const cmds = (s: SmtpLines) => s.lines.filter((l) => l.command !== undefined);
 const replies = (s: SmtpLines) => s.lines.filter((l) => l.code !== undefined);
+
+/** The packet view as the SMTP dissector fills it. */
+export interface SmtpSlot extends PacketBase { smtp: SmtpLines | null }
+
+const smtp = {
+  dissect(pkt: SmtpSlot, b: Uint8Array, at: number, end: number, srcPort: number) {
+    pkt.smtp = decodeSmtpLine(b, at, end, isSmtpPort(srcPort));
+  },
+};
+// smtp, submission, and the common alternative.
+registerTcpPort([25, 587, 2525], 'smtp', smtp);
+
+/** The ports SMTP is decoded on. */
+export const isSmtpPort = (p: number): boolean => tcpPorts.get(p) === smtp;
 
 /** Wireshark's fields of the SMTP lines of a segment: one occurrence per command or reply line. */
 export const smtpFields: readonly Field<SmtpLines>[] = [

@@ -3,6 +3,9 @@
 import { u16, u32 } from './bytes.js';
 import type { Problem } from './types.js';
 import { hex16, type Field } from './fields.js';
+import type { IPv4 } from './ipv4.js';
+import type { IPv6 } from './ipv6.js';
+import { dissectTcpPayload, registerIpProtocol, type PacketBase } from './registry.js';
 
 export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80, AE: 0x100 } as const;
 /** A connection's opening segment: SYN without ACK (a SYN/ACK answers one). */
@@ -47,6 +50,37 @@ export function decodeTcp(b: Uint8Array, o: number, end: number): Tcp | null {
   else if (o + hl > end) t.problem = { layer: 'tcp', message: `TCP header truncated: ${end - o} of ${hl} bytes` };
   return t;
 }
+
+/**
+ * What TCP hands its segments to when frames are decoded in order (src/reassemble/reassembly.ts): the
+ * decoders stay pure and depend on nothing after them. http.ts HeadStreams adds what HTTP asks of it.
+ */
+export interface TcpStreams {
+  /** Heads waiting for their next segment. */
+  readonly pending: number;
+  synSeen(ip: IPv4 | IPv6, tcp: Tcp): void;
+  /**
+   * A segment while something is pending: true when it continues a pending head (taken as part of it,
+   * and the packet told so, with the head when it is complete); false when it is to be dissected as usual.
+   */
+  continueHead(pkt: PacketBase, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): boolean;
+}
+
+/** The packet view as the TCP dissector fills it. */
+export interface TcpSlot extends PacketBase { tcp: Tcp | null }
+
+registerIpProtocol([6], 'tcp', {
+  dissect(pkt: TcpSlot, b, at, end, ip: IPv4 | IPv6, _depth, streams: TcpStreams | undefined) {
+    const tcp = decodeTcp(b, at, end);
+    if (!tcp) { pkt.addProblem({ layer: 'tcp', message: `TCP header truncated (${end - at} bytes)` }); return; }
+    pkt.tcp = tcp;
+    pkt.addProblem(tcp.problem);
+    if (streams && (tcp.flags & TcpFlag.SYN) !== 0) streams.synSeen(ip, tcp);
+    if (tcp.payloadEnd === tcp.payloadAt || tcp.problem) return;
+    if (streams && streams.pending > 0 && streams.continueHead(pkt, ip, tcp, b, tcp.payloadAt, tcp.payloadEnd)) return;
+    dissectTcpPayload(pkt, b, tcp.payloadAt, tcp.payloadEnd, ip, tcp, streams);
+  },
+});
 
 /** tcp.flags.str as Wireshark 4.0 writes it: one character per flag bit, high to low, `·` when clear. */
 function flagsStr(flags: number): string {

@@ -6,6 +6,7 @@
 
 import type { Problem } from './types.js';
 import { hex16, type Field, type Note } from './fields.js';
+import { registerTcpHeuristic, type PacketBase } from './registry.js';
 
 export interface TlsHello {
   /** tls.handshake.type 1 or 2 */
@@ -257,6 +258,18 @@ function finish(
   if (problems.length > 0) hello.problem = { layer: 'tls', message: problems.join('; ') };
   return hello;
 }
+
+/** The packet view as the TLS dissector fills it. */
+export interface TlsSlot extends PacketBase { tls: TlsHello | null }
+
+// A payload starting with a handshake record's type is TLS's, decoded when the record header is sane.
+registerTcpHeuristic('tls', {
+  dissect(pkt: TlsSlot, b, at, end) {
+    if (b[at] !== CONTENT_HANDSHAKE) return false;
+    if (looksLikeTlsHandshake(b, at, end)) pkt.tls = decodeTlsHandshake(b, at, end);
+    return true;
+  },
+});
 
 /** Wireshark's fields of a TLS ClientHello / ServerHello (the first record). */
 export const tlsFields: readonly Field<TlsHello>[] = [

@@ -3,6 +3,7 @@
 import { u16 } from './bytes.js';
 import type { Problem } from './types.js';
 import type { Field } from './fields.js';
+import { dissectUdpPayload, registerIpProtocol, type PacketBase } from './registry.js';
 
 export class Udp {
   problem: Problem | null = null;
@@ -23,6 +24,19 @@ export function decodeUdp(b: Uint8Array, o: number, end: number): Udp | null {
   else if (o + len > end) u.problem = { layer: 'udp', message: `UDP datagram truncated: ${end - o} of ${len} bytes` };
   return u;
 }
+
+/** The packet view as the UDP dissector fills it. */
+export interface UdpSlot extends PacketBase { udp: Udp | null }
+
+registerIpProtocol([17], 'udp', {
+  dissect(pkt: UdpSlot, b, at, end) {
+    const udp = decodeUdp(b, at, end);
+    if (!udp) { pkt.addProblem({ layer: 'udp', message: `UDP header truncated (${end - at} bytes)` }); return; }
+    pkt.udp = udp;
+    pkt.addProblem(udp.problem);
+    if (udp.payloadEnd > udp.payloadAt) dissectUdpPayload(pkt, b, udp.payloadAt, udp.payloadEnd, udp.srcPort, udp.dstPort);
+  },
+});
 
 /** Wireshark's fields of a UDP header. */
 export const udpFields: readonly Field<Udp>[] = [

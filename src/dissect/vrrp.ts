@@ -3,6 +3,9 @@
 
 import { foldChecksum, ipv4String, ipv6String, latin1, onesSum, u16 } from './bytes.js';
 import { hex16, type Field, type Note } from './fields.js';
+import { IPv4 } from './ipv4.js';
+import type { IPv6 } from './ipv6.js';
+import { registerIpProtocol, type PacketBase } from './registry.js';
 
 export const VRRP_PROTO = 112;
 
@@ -137,6 +140,26 @@ export function decodeVrrp(b: Uint8Array, o: number, end: number, ctx: VrrpIpCon
   }
   return v;
 }
+
+/** The packet view as the VRRP dissector fills it. */
+export interface VrrpSlot extends PacketBase { vrrp: Vrrp | null }
+
+// CARP shares the protocol number; carp.ts tells it apart first (registry.ts heuristics).
+registerIpProtocol([VRRP_PROTO], 'vrrp', {
+  dissect(pkt: VrrpSlot, b, at, end, ip: IPv4 | IPv6) {
+    const v4 = ip instanceof IPv4;
+    const vrrp = decodeVrrp(b, at, end, {
+      family: v4 ? 4 : 6,
+      srcAt: v4 ? ip.at + 12 : ip.srcAt,
+      dstAt: v4 ? ip.at + 16 : ip.dstAt,
+      ttl: v4 ? ip.ttl : ip.hopLimit,
+      multicast: ip.isMulticast,
+      complete: ip.problem === null,
+    });
+    if (!vrrp) { pkt.addProblem({ layer: 'vrrp', message: `VRRP header truncated (${end - at} bytes)` }); return; }
+    pkt.vrrp = vrrp;
+  },
+});
 
 /** Wireshark computes a v3/IPv4 checksum with the pseudo-header only: any other variant is Bad there. */
 function wiresharkChecksumStatus(v: Vrrp): number {

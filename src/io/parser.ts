@@ -1,3 +1,4 @@
+import { ByteQueue } from './byte-queue.js';
 import type { Frame, FramePool } from './frame.js';
 import type { CaptureWarning } from './warning.js';
 
@@ -54,6 +55,33 @@ export interface CaptureParser {
   resumeState(): ParserResumeState;
   /** Takes a state from resumeState(); the next bytes pushed start a record whose frame number is `fileFrame`. */
   resume(state: ParserResumeState, fileFrame: number): void;
+}
+
+/** What the pcap and pcapng parsers share: the byte window, the bounded warnings, the state of a file read. */
+export abstract class ParserBase {
+  readonly q = new ByteQueue();
+  readonly warnings: CaptureWarning[] = [];
+  pool: FramePool | null = null;
+  linkTypes: number[] = [];
+  fatal: string | null = null;
+  timeDigits = 6;
+  protected little = true;
+  protected frameCount = 0;
+  protected stopped = false;
+
+  constructor(readonly fileIndex: number) {}
+
+  push(chunk: Uint8Array): void {
+    this.q.push(chunk);
+  }
+
+  finish(): void {
+    this.q.ended = true;
+  }
+
+  protected warn(fileFrame: number, offset: number, message: string): void {
+    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
+  }
 }
 
 /** Opaque to everyone but the parser that made it. */

@@ -1,10 +1,8 @@
 // Classic libpcap files: microsecond (a1b2c3d4) and nanosecond (a1b23c4d) magics in either byte order,
 // and Kuznetsov's modified format (a1b2cd34, 24-byte records). Incremental: push bytes, pull frames.
 
-import { ByteQueue } from './byte-queue.js';
-import { Frame, type FramePool } from './frame.js';
-import type { CaptureWarning } from './warning.js';
-import { addWarning, MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+import { Frame } from './frame.js';
+import { MAX_FRAME_BYTES, ParserBase, type CaptureParser, type ParserResumeState } from './parser.js';
 
 interface PcapResumeState extends ParserResumeState {
   little: boolean; nanosecond: boolean; recordHeader: number; linkType: number; snaplen: number;
@@ -19,32 +17,13 @@ export function isPcapMagic(b: Uint8Array): boolean {
   return [0xa1b2c3d4, 0xa1b23c4d, 0xa1b2cd34].some((m) => m === be || m === le);
 }
 
-export class PcapParser implements CaptureParser {
+export class PcapParser extends ParserBase implements CaptureParser {
   readonly format = 'pcap' as const;
-  readonly q = new ByteQueue();
-  readonly warnings: CaptureWarning[] = [];
-  pool: FramePool | null = null;
-  linkTypes: number[] = [];
-  fatal: string | null = null;
   nanosecond = false;
-  timeDigits = 6;
-  private little = true;
   private headerRead = false;
   private recordHeader = 16;
   private linkType = 1;
   private snaplen = 0;
-  private frameCount = 0;
-  private stopped = false;
-
-  constructor(readonly fileIndex: number) {}
-
-  push(chunk: Uint8Array): void {
-    this.q.push(chunk);
-  }
-
-  finish(): void {
-    this.q.ended = true;
-  }
 
   next(): Frame | null {
     if (this.stopped) return null;
@@ -140,9 +119,5 @@ export class PcapParser implements CaptureParser {
     this.fatal = why === 'empty' ? 'the file is empty'
       : why === 'short' ? 'the file is too short to be a pcap file (no complete file header)'
       : 'not a pcap file (bad magic number)';
-  }
-
-  private warn(fileFrame: number, offset: number, message: string): void {
-    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
   }
 }

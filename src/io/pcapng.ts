@@ -2,10 +2,8 @@
 // EPB, SPB and the obsolete OPB carry frames; NRB, ISB, DSB, custom and unknown blocks are skipped.
 // if_tsresol and if_tsoffset are honoured; opt_comment on frames is kept.
 
-import { ByteQueue } from './byte-queue.js';
-import { CUSTOM_BLOCK_LINKTYPE, Frame, type FramePool } from './frame.js';
-import type { CaptureWarning } from './warning.js';
-import { addWarning, MAX_FRAME_BYTES, type CaptureParser, type ParserResumeState } from './parser.js';
+import { CUSTOM_BLOCK_LINKTYPE, Frame } from './frame.js';
+import { MAX_FRAME_BYTES, ParserBase, type CaptureParser, type ParserResumeState } from './parser.js';
 
 /**
  * Interfaces and link types only grow within a section (a new section starts a new interface list), so
@@ -41,30 +39,11 @@ export function isPcapngMagic(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x0a && b[1] === 0x0d && b[2] === 0x0d && b[3] === 0x0a;
 }
 
-export class PcapngParser implements CaptureParser {
+export class PcapngParser extends ParserBase implements CaptureParser {
   readonly format = 'pcapng' as const;
-  readonly q = new ByteQueue();
-  readonly warnings: CaptureWarning[] = [];
-  pool: FramePool | null = null;
-  linkTypes: number[] = [];
-  fatal: string | null = null;
-  timeDigits = 6;
-  private little = true;
   private inSection = false;
   private interfaces: Interface[] = [];
   private linkTypeSeen = new Set<number>();
-  private frameCount = 0;
-  private stopped = false;
-
-  constructor(readonly fileIndex: number) {}
-
-  push(chunk: Uint8Array): void {
-    this.q.push(chunk);
-  }
-
-  finish(): void {
-    this.q.ended = true;
-  }
 
   next(): Frame | null {
     const q = this.q;
@@ -311,9 +290,5 @@ export class PcapngParser implements CaptureParser {
 
   private text(o: number, l: number): string {
     return utf8.decode(this.q.buf.subarray(o, o + l));
-  }
-
-  private warn(fileFrame: number, offset: number, message: string): void {
-    addWarning(this.warnings, { fileIndex: this.fileIndex, fileFrame, offset, message });
   }
 }

@@ -4,11 +4,12 @@
 // http.desegment_body off reports the head's fields on that frame too). Bounded: at most `maxFlows`
 // heads pending, each dropped after `maxAgeSec` of capture time without progress.
 
-import { decodeHttpHead } from '../dissect/http.js';
+import { decodeHttpHead, HeadKind, headKind, type HeadStreams } from '../dissect/http.js';
 import { FlowTable } from './flow-table.js';
 import type { IPv4 } from '../dissect/ipv4.js';
 import type { IPv6 } from '../dissect/ipv6.js';
-import { Payload, payloadKind, type HeadStreams, type Packet, type HttpHead } from '../dissect/packet.js';
+import type { Packet } from '../dissect/packet.js';
+import { tcpPorts } from '../dissect/registry.js';
 export { applyHttpOverride, type HttpOverride } from '../dissect/packet.js';
 import { TcpFlag } from '../dissect/tcp.js';
 import type { Tcp } from '../dissect/tcp.js';
@@ -23,7 +24,7 @@ interface PendingHead {
 
 const MAX_HEAD = 16 * 1024;
 
-/** Puts HTTP heads split over TCP segments together, for the decoder (dissect/packet.ts HeadStreams). */
+/** Puts HTTP heads split over TCP segments together, for the decoders (dissect/http.ts HeadStreams). */
 export class HeadReassembler implements HeadStreams {
   private heads = new Map<string, PendingHead>();
   /** Heads dropped because the table was full or they grew too large (reported as a count). */
@@ -76,9 +77,11 @@ export class HeadReassembler implements HeadStreams {
     const at = seg.payloadAt, end = seg.payloadEnd;
     if (end === at) return true;
     if (this.heads.size > 0) return false;
-    const kind = payloadKind(seg.frame.buf, at, end, seg.srcPort, seg.dstPort);
-    if (kind === Payload.HTTP_PART) return false;
-    if (kind === Payload.HTTP_WHOLE && this.isRepeatedHeadAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq, end - at)) seg.head = 'repeated';
+    // A protocol registered for either port takes the payload (SMTP), never HTTP (dissect/registry.ts).
+    if (tcpPorts.either(seg.srcPort, seg.dstPort) !== undefined) return true;
+    const kind = headKind(seg.frame.buf, at, end);
+    if (kind === HeadKind.PART) return false;
+    if (kind === HeadKind.WHOLE && this.isRepeatedHeadAt(seg.srcNum, seg.dstNum, seg.srcPort, seg.dstPort, seg.seq, end - at)) seg.head = 'repeated';
     return true;
   }
 
@@ -100,19 +103,21 @@ export class HeadReassembler implements HeadStreams {
   }
 
   /**
-   * A segment on a flow: undefined when no head is pending on it (the caller decodes as usual), null
-   * when the segment was taken as part of a pending head that is not complete yet, the head when complete.
+   * A segment on a flow: false when no head is pending on it (the caller decodes as usual); true when
+   * the segment was taken as part of a pending head: a segment of it, or the one that completes it
+   * (the head is then the packet's).
    */
-  continueHead(pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): HttpHead | null | undefined {
+  continueHead(pkt: Packet, ip: IPv4 | IPv6, tcp: Tcp, b: Uint8Array, at: number, end: number): boolean {
     const key = HeadReassembler.key(ip, tcp);
     const h = this.heads.get(key);
     if (!h) {
       if (pkt.frame.tsSec - this.lastExpiry > this.maxAgeSec) this.expire(pkt.frame.tsSec, false);
-      return undefined;
+      return false;
     }
-    if (tcp.seq !== h.nextSeq) return null; // retransmission or out of order: keep waiting
+    pkt.headSegment = true;
+    if (tcp.seq !== h.nextSeq) return true; // retransmission or out of order: keep waiting
     const len = end - at;
-    if (h.length + len > MAX_HEAD) { this.heads.delete(key); this.dropped++; return null; }
+    if (h.length + len > MAX_HEAD) { this.heads.delete(key); this.dropped++; return true; }
     if (h.length + len > h.bytes.length) {
       const grown = new Uint8Array(Math.min(MAX_HEAD, Math.max(h.bytes.length * 2, h.length + len)));
       grown.set(h.bytes.subarray(0, h.length));
@@ -123,9 +128,11 @@ export class HeadReassembler implements HeadStreams {
     h.nextSeq = (h.nextSeq + len) >>> 0;
     h.lastSec = pkt.frame.tsSec;
     const head = decodeHttpHead(h.bytes, 0, h.length);
-    if (head && !head.complete) return null;
+    if (head && !head.complete) return true;
     this.heads.delete(key);
-    return head;
+    // The last segment of the head (or of what turned out not to be one: no head, like tshark).
+    if (head) { pkt.headSegment = false; pkt.http = head; pkt.reassembledHead = true; }
+    return true;
   }
 
   private lastExpiry = 0;
