@@ -7,6 +7,7 @@ import { ofKind, type AnalysisEvent, type EventOf } from '../analyse/events.js';
 import { tenuresOf } from '../analyse/episodes.js';
 import type { I18n, MessageKey } from './i18n/index.js';
 import { Say } from './say/index.js';
+import { checkReason } from './say/checks.js';
 import { TOOL_VERSION } from '../version.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
@@ -247,11 +248,11 @@ export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat): EventV
     frames: shown,
     moreFrames: frames.length > shown.length ? plural(i18n, 'event.moreFrames', frames.length - shown.length) : null,
     // Fields without a value (previous master of an initial election...) say nothing: left out.
-    fields: Object.keys(fields).filter((k) => !BASE_FIELDS.has(k) && fields[k] !== null && fields[k] !== undefined && fields[k] !== '').map((k) => eventField(k, fields[k], i18n, fmt)),
+    fields: Object.keys(fields).filter((k) => !BASE_FIELDS.has(k) && fields[k] !== null && fields[k] !== undefined && fields[k] !== '').map((k) => eventField(k, fields[k], i18n, fmt, e.kind)),
   };
 }
 
-function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat): EventField {
+function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat, kind: string): EventField {
   const field = (text: string, href: string | null = null, title: string | null = null): EventField =>
     ({ name, label: labelOf(i18n, 'field.', name), text, href, title });
   if (value === null || value === undefined) return field('—');
@@ -259,7 +260,9 @@ function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat)
   if (/Ms$/.test(name) && typeof value === 'number') return field(fmt.duration(value));
   if (name === 'related' && typeof value === 'string') return field(value, '#' + eventAnchor(value));
   if (/Frame$/.test(name) && typeof value === 'number') return field(i18n.t('event.frameRef', { n: value }), '#' + frameAnchor(value));
-  if (name === 'reason' && typeof value === 'string') return field(reasonLabel(i18n, value));
+  // A VRRP takeover's reason is a code (reason.*); a check's is the outcome of its last attempt.
+  if (name === 'reason' && typeof value === 'string') return field(kind === 'vrrp.master' ? reasonLabel(i18n, value) : checkReason(value, { i18n }));
+  if (name === 'cause' && typeof value === 'string') return field(labelOf(i18n, 'cause.', value));
   if (name === 'state' && typeof value === 'string') return field(stateLabel(i18n, value));
   return field(valueText(value, i18n));
 }

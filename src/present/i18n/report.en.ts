@@ -203,6 +203,10 @@ export const reportEn = {
   'state.in': 'in the pool',
   'state.out': 'out of the pool',
 
+  'cause.hc': 'health check',
+  'cause.quorum': 'quorum',
+  'cause.none': 'none seen',
+
   'role.director': 'director',
   'role.backup-director': 'backup director',
   'role.real-server': 'real server',
