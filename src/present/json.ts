@@ -5,6 +5,7 @@
 import type { Analysis, Warning } from '../pipeline.js';
 import type { Tenure } from '../analyse/episodes.js';
 import { Say } from './say/index.js';
+import { eventFilters } from './filters.js';
 import { layersOf, notesOfPacket } from './layers.js';
 import { summarize } from '../dissect/summary.js';
 import { timeText, type Frame } from '../io/frame.js';
@@ -70,7 +71,10 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   for (const [k, v] of Object.entries(a.facts)) sink.write(JSON.stringify(k) + ':' + JSON.stringify(v) + ',\n');
   sink.write('"masters":[' + a.episodes.tenures.map((t) => '\n' + tenureJson(t, digits)).join(',') + '],\n');
   // The summary is the presentation's sentence, after the facts (docs/events.md).
-  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e) }), timeNumber(e.time, digits))).join(',') + '],\n');
+  // Each event's Wireshark display filters: the file is named only when there are several inputs.
+  const filters = eventFilters(a);
+  const filtersOf = (id: string) => (filters.get(id) ?? []).map((f) => (f.file === null ? { filter: f.filter } : { file: f.file, filter: f.filter }));
+  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e), filters: filtersOf(e.id) }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
   let first = true;
   const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameNotes.keys()])].sort((x, y) => x - y);

@@ -12,6 +12,7 @@ import { TOOL_VERSION } from '../version.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
+import { eventFilters, type DisplayFilter } from './filters.js';
 import {
   orphanGarps, reasonLabel, routerColours, serviceTimeline, servicesOf, stateLabel,
   timeRange, vridsOf, vridTimeline, type Timeline,
@@ -32,6 +33,8 @@ export interface EventView {
   summary: string;
   frames: FrameLink[];
   moreFrames: string | null;
+  /** Wireshark display filters selecting exactly its frames (one per input file they come from). */
+  filters: DisplayFilter[];
   fields: EventField[];
 }
 export interface HostView { ip: string; macs: string; roles: string }
@@ -84,6 +87,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   const vridTimelines = vridsOf(events).map((v) => vridTimeline(events, v, ctx));
   const serviceTimelines = servicesOf(events).map((s, i) => serviceTimeline(events, s, i, ctx));
   const { hosts, derived } = hostViews(a, i18n);
+  const filters = eventFilters(a);
   const warnings = a.warnings.length + a.warningsDropped;
   const files = a.captures.map((c) => c.file).join(', ');
   return {
@@ -105,8 +109,8 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,
-    otherGarps: orphanGarps(events).map((e) => eventView(e, say, fmt)),
-    events: events.map((e) => eventView(e, say, fmt)),
+    otherGarps: orphanGarps(events).map((e) => eventView(e, say, fmt, filters.get(e.id))),
+    events: events.map((e) => eventView(e, say, fmt, filters.get(e.id))),
     hosts,
     hostsFromEvents: derived,
     warnings: a.warnings.map((w) => warningView(w, say, (n) => opts.allFrames || isAnnotated(a, n))),
@@ -228,9 +232,9 @@ function serversLine(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFo
 }
 
 
-const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary']);
+const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary', 'filters']);
 
-export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat): EventView {
+export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat, filters: DisplayFilter[] = []): EventView {
   const i18n = say.i18n;
   const fields = e as unknown as Record<string, unknown>;
   const frames = Array.isArray(e.frames) ? e.frames : [];
@@ -247,6 +251,7 @@ export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat): EventV
     summary: say.summary(e),
     frames: shown,
     moreFrames: frames.length > shown.length ? plural(i18n, 'event.moreFrames', frames.length - shown.length) : null,
+    filters,
     // Fields without a value (previous master of an initial election...) say nothing: left out.
     fields: Object.keys(fields).filter((k) => !BASE_FIELDS.has(k) && fields[k] !== null && fields[k] !== undefined && fields[k] !== '').map((k) => eventField(k, fields[k], i18n, fmt, e.kind)),
   };
