@@ -148,7 +148,7 @@ export const reportEn = {
   'mermaid.master': '{time} master of VRID {vrid}, priority {priority} ({reason})',
   'mermaid.failover': 'failover took {gap}',
   'mermaid.resign': '{time} priority 0: leaves VRID {vrid}',
-  'mermaid.silent': '{time} silent on VRID {vrid}',
+  'mermaid.silent': '{time} last advert on VRID {vrid}, then silence',
   'mermaid.split': 'split brain on VRID {vrid} from {from} to {to}',
   'mermaid.garp': '{time} {count} gratuitous ARP for {ip}',
   'mermaid.note': '{time} {text}',

@@ -149,7 +149,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'mermaid.master': '{time} maître du VRID {vrid}, priorité {priority} ({reason})',
   'mermaid.failover': 'bascule en {gap}',
   'mermaid.resign': '{time} priorité 0 : quitte le VRID {vrid}',
-  'mermaid.silent': '{time} n’annonce plus le VRID {vrid}',
+  'mermaid.silent': '{time} dernière annonce pour le VRID {vrid}, puis silence',
   'mermaid.split': 'split brain sur le VRID {vrid} de {from} à {to}',
   'mermaid.garp': '{time} {count} ARP gratuits pour {ip}',
   'mermaid.note': '{time} {text}',
