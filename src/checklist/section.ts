@@ -23,11 +23,17 @@ export interface ChecklistItemView {
   /** Badge class of the report's style sheet. */
   cls: string;
   why: string | null;
-  evidence: { event: string; summary: string; href: string | null }[];
+  /** Each proof once: its sentence and every event that says it, with its time (a GARP burst per takeover reads the same). */
+  evidence: ChecklistProofView[];
   frames: ChecklistFrameLink[];
   moreFrames: string | null;
   detail: string | null;
   step: string | null;
+}
+
+export interface ChecklistProofView {
+  summary: string;
+  refs: { event: string; time: string; href: string | null }[];
 }
 
 export interface ChecklistFindingView {
@@ -56,6 +62,8 @@ export interface SectionLinks {
   /** Where a frame is in the page, or null when the page does not list it. */
   frameHref?: (n: number) => string | null;
   eventHref?: (id: string) => string | null;
+  /** An event's time as the page shows times (relative to the capture's start); else its id stands for it. */
+  time?: (epoch: number) => string;
 }
 
 /**
@@ -78,7 +86,7 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
       statusLabel: t(status === 'proven' ? 'check.status.proven' : status === 'missing' ? 'check.status.missing' : 'check.status.optional'),
       cls: status === 'proven' ? 'sev-info' : status === 'missing' ? 'sev-warning' : 'sev-notice',
       why: i.required ? i.why : null,
-      evidence: i.evidence.map((e) => ({ event: e.event, summary: e.summary, href: links.eventHref?.(e.event) ?? null })),
+      evidence: proofs(i, links),
       frames: frameLinks(i.frames),
       moreFrames: more(i.frames),
       detail: i.detail,
@@ -107,6 +115,17 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
     findingsNone: c.findings.length ? null : t(c.configs.length ? 'check.findings.none' : 'check.findings.noconfig'),
     notes: c.notes,
   };
+}
+
+/** An item's evidence with each sentence once, in order of first appearance, and the events (times) behind it. */
+function proofs(i: ChecklistItem, links: SectionLinks): ChecklistProofView[] {
+  const bySentence = new Map<string, ChecklistProofView>();
+  for (const e of i.evidence) {
+    let p = bySentence.get(e.summary);
+    if (!p) { p = { summary: e.summary, refs: [] }; bySentence.set(e.summary, p); }
+    p.refs.push({ event: e.event, time: links.time && typeof e.time === 'number' ? links.time(e.time) : e.event, href: links.eventHref?.(e.event) ?? null });
+  }
+  return [...bySentence.values()];
 }
 
 /** Director addresses and their names from the configuration (router_id), when --config was given. */

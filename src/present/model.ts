@@ -105,7 +105,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
       duration: c.start === null || c.end === null ? '—' : fmt.duration((c.end - c.start) * 1000),
     })),
     summary: summaryLines(a, i18n, fmt),
-    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id) }),
+    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id), time: (t) => fmt.rel(t) }),
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,
