@@ -259,7 +259,7 @@ export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat, filters
 
 function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat, kind: string): EventField {
   const field = (text: string, href: string | null = null, title: string | null = null): EventField =>
-    ({ name, label: labelOf(i18n, 'field.', name), text, href, title });
+    ({ name, label: fieldLabel(i18n, kind, name), text, href, title });
   if (value === null || value === undefined) return field('—');
   if ((name === 'start' || name === 'end') && typeof value === 'number') return field(fmt.rel(value), null, fmt.utc(value, 6));
   if (/Ms$/.test(name) && typeof value === 'number') return field(fmt.duration(value));
@@ -270,6 +270,12 @@ function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat,
   if (name === 'cause' && typeof value === 'string') return field(labelOf(i18n, 'cause.', value));
   if (name === 'state' && typeof value === 'string') return field(stateLabel(i18n, value));
   return field(valueText(value, i18n));
+}
+
+/** A field's name: `field.<kind>.<name>` where one name means another thing in that kind (a VRRP advert interval, not a delay_loop), else `field.<name>`. */
+function fieldLabel(i18n: I18n, kind: string, name: string): string {
+  const own = labelOf(i18n, `field.${kind}.`, name);
+  return own !== name ? own : labelOf(i18n, 'field.', name);
 }
 
 /** Any JSON value as one line of text. */

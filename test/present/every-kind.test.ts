@@ -125,6 +125,8 @@ describe('every event kind, in both languages', () => {
             const view = eventView(v, say, fmt);
             // (keepalived's log lines are its own English words: their label only.)
             const texts = [label, view.summary, ...view.fields.map((x) => (LOG_FIELDS.has(x.name) ? x.label : `${x.label}: ${x.text}`))];
+            // A VRRP event's interval is its advert interval, not a health check's delay_loop.
+            if (e.kind.startsWith('vrrp.')) for (const x of view.fields) if (/delay_loop/.test(x.label)) problems.add(`${e.kind}: field ${x.name} labelled "${x.label}"`);
             for (const text of texts) {
               if (/\{\w+[}|]/.test(text)) problems.add(`${e.kind}: placeholder left in "${text}"`);
               // Quoted keepalived log lines and HTTP request details stay as the daemon and the wire wrote them.

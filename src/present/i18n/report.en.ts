@@ -238,6 +238,8 @@ export const reportEn = {
   'kind.lvs.vip-arp': 'A real server answers ARP for the VIP (LVS-DR)',
   'kind.svc.outage': 'Service outage',
 
+  // Between a field's name and its value (French puts a space before the colon).
+  'field.colon': ': ',
   'field.vrid': 'VRID',
   'field.family': 'IP version',
   'field.version': 'version',
@@ -261,6 +263,8 @@ export const reportEn = {
   'field.checker': 'checker',
   'field.director': 'director',
   'field.target': 'target',
+  'field.vrrp.master.intervalMs': 'advert interval',
+  'field.vrrp.jitter.intervalMs': 'advert interval',
   'field.intervalMs': 'interval (delay_loop)',
   'field.details': 'details',
   'field.state': 'state',

@@ -239,6 +239,8 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'kind.lvs.vip-arp': 'Un serveur réel répond à l’ARP pour la VIP (LVS-DR)',
   'kind.svc.outage': 'Interruption de service',
 
+  // Between a field's name and its value (French puts a space before the colon).
+  'field.colon': '\u00a0: ',
   'field.vrid': 'VRID',
   'field.family': 'version d’IP',
   'field.version': 'version',
@@ -262,6 +264,8 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.checker': 'healthchecker',
   'field.director': 'directeur',
   'field.target': 'cible',
+  'field.vrrp.master.intervalMs': 'intervalle d’annonce',
+  'field.vrrp.jitter.intervalMs': 'intervalle d’annonce',
   'field.intervalMs': 'intervalle (delay_loop)',
   'field.details': 'détails',
   'field.state': 'état',
