@@ -25,6 +25,11 @@ export function framesFilter(numbers: readonly number[]): string {
   return `frame.number in {${parts.join(', ')}}`;
 }
 
+/** `frame.number in {lo..hi}` (or `{lo}`): a run of consecutive frames. */
+export function rangeFilter(lo: number, hi: number): string {
+  return `frame.number in {${lo === hi ? lo : `${lo}..${hi}`}}`;
+}
+
 /**
  * Each event's filters, by event id. One input: the merged numbers are the file's. Several: the
  * inputs are read once more (headers only, no decoding) to find each named frame's file and number there.

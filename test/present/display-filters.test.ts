@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureCaptures } from '../support/captures.js';
-import { reportJsonOnce, type OurReport } from '../support/ours.js';
+import { reportJsonOnce, reportText, type OurReport } from '../support/ours.js';
 import { tsharkOut, tsharkVersion } from '../support/tshark-cache.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,9 +100,32 @@ function claims(doc: OurReport, inputs: string[]): Claim[] {
   return out;
 }
 
-async function check(inputs: string[]): Promise<void> {
+/**
+ * The filters of the Markdown report's runs of uncommented frames ("12 frames without comment (1–12)"),
+ * with the frames of each run in each file's numbering (from the JSON report of every frame).
+ */
+async function runClaims(inputs: string[]): Promise<Claim[]> {
+  const md = (await reportText(inputs, 'md')).stdout;
+  const every = await reportJsonOnce(inputs, ['--all-frames']);
+  const several = inputs.length > 1;
+  const out: Claim[] = [];
+  for (const row of md.split('\n').filter((l) => /^\| \d+(–\d+)? \| \| /.test(l))) {
+    const [lo, hi = lo] = /^\| (\d+)(?:–(\d+))?/.exec(row)!.slice(1).filter(Boolean).map(Number);
+    const filters = [...row.matchAll(/(?:<br>[^`<]*? (?:([^\s:]+\.pcapn?g?): )?)`([^`]+)`/g)].map((m) => ({ file: m[1], filter: m[2] }));
+    expect(filters.length, `run ${lo}–${hi} has a filter`).toBeGreaterThan(0);
+    for (const f of filters) {
+      const path = several ? inputs.find((p) => basename(p) === f.file) : inputs[0];
+      expect(path, `run ${lo}–${hi}: ${f.file}`).toBeDefined();
+      const frames = every.frames.filter((x) => x.n >= lo && x.n <= hi && (!several || basename(String(x.file)) === f.file)).map((x) => (several ? Number(x.fileFrame) : x.n));
+      out.push({ file: path!, filter: f.filter, frames });
+    }
+  }
+  return out;
+}
+
+async function check(inputs: string[], runs = false): Promise<void> {
   const doc = await reportJsonOnce(inputs);
-  const all = claims(doc, inputs);
+  const all = [...claims(doc, inputs), ...(runs ? await runClaims(inputs) : [])];
   expect(all.length).toBeGreaterThan(0);
   const problems: string[] = [];
   for (const file of new Set(all.map((c) => c.file))) {
@@ -123,6 +146,7 @@ describe.skipIf(!HAVE_TSHARK)('display filters, through tshark', () => {
     it(`each filter of ${file.slice(ROOT.length)} selects exactly its event's frames`, () => check([file]), 120_000);
   }
   for (const inputs of severalInputs()) {
-    it(`several inputs (${inputs.map((f) => basename(f)).join(', ')}): each file's filter, in that file's numbers`, () => check(inputs), 120_000);
+    it(`several inputs (${inputs.map((f) => basename(f)).join(', ')}): each file's filter, in that file's numbers (events and runs of frames)`, () => check(inputs, true), 120_000);
   }
+  it('the runs of uncommented frames of a single capture: each filter selects its run', () => check([join(ROOT, 'captures/vrrp-failover.pcap')], true), 120_000);
 });
