@@ -23,11 +23,17 @@ export interface ChecklistItemView {
   /** Badge class of the report's style sheet. */
   cls: string;
   why: string | null;
-  evidence: { event: string; summary: string; href: string | null }[];
+  /** Each proof once: its sentence and every event that says it, with its time (a GARP burst per takeover reads the same). */
+  evidence: ChecklistProofView[];
   frames: ChecklistFrameLink[];
   moreFrames: string | null;
   detail: string | null;
   step: string | null;
+}
+
+export interface ChecklistProofView {
+  summary: string;
+  refs: { event: string; time: string; href: string | null }[];
 }
 
 export interface ChecklistFindingView {
@@ -56,8 +62,8 @@ export interface SectionLinks {
   /** Where a frame is in the page, or null when the page does not list it. */
   frameHref?: (n: number) => string | null;
   eventHref?: (id: string) => string | null;
-  /** When an event happened, as the report writes times. */
-  eventTime?: (id: string) => string | null;
+  /** An event's time as the page shows times (relative to the capture's start); else its id stands for it. */
+  time?: (epoch: number) => string;
 }
 
 /**
@@ -70,22 +76,9 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
   const t = (k: MessageKey, p: Record<string, string | number> = {}) => i18n.t(k, p);
   const frameLinks = (frames: number[]) => frames.slice(0, MAX_FRAME_LINKS).map((n) => ({ n, href: links.frameHref?.(n) ?? null }));
   const more = (frames: number[]) => (frames.length > MAX_FRAME_LINKS ? `+${frames.length - MAX_FRAME_LINKS}` : null);
-  // Each proof is told once: a sentence already shown above (the same event proving two items, or two
-  // GARP bursts told alike) is named again by its time and id only; an event whose sentences were partly
-  // told (two preemptions explained alike) keeps its first sentence, dated, and what is new.
+  // Each proof is told once in the whole checklist: a sentence already shown for an earlier item (the
+  // same event proving two items, two takeovers explained alike) is not repeated; its events' times are.
   const told = new Set<string>();
-  const toldSentences = new Set<string>();
-  const proof = (e: ChecklistItem['evidence'][number]) => {
-    const href = links.eventHref?.(e.event) ?? null;
-    const time = links.eventTime?.(e.event) ?? '';
-    if (told.has(e.summary)) return { event: e.event, summary: t('check.evidence.again', { id: e.event, time }), href };
-    told.add(e.summary);
-    const sentences = e.summary.split(/(?<=[.!?])\s+(?=\p{Lu})/u);
-    const fresh = sentences.filter((x, i) => i === 0 || !toldSentences.has(x));
-    const retold = fresh.length < sentences.length || toldSentences.has(sentences[0]);
-    for (const x of sentences) toldSentences.add(x);
-    return { event: e.event, summary: retold && time ? t('check.evidence.dated', { time, text: fresh.join(' ') }) : e.summary, href };
-  };
   const item = (i: ChecklistItem): ChecklistItemView => {
     const status = i.required ? i.status : 'optional';
     return {
@@ -96,7 +89,7 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
       statusLabel: t(status === 'proven' ? 'check.status.proven' : status === 'missing' ? 'check.status.missing' : 'check.status.optional'),
       cls: status === 'proven' ? 'sev-info' : status === 'missing' ? 'sev-warning' : 'sev-notice',
       why: i.required ? i.why : null,
-      evidence: i.evidence.map(proof),
+      evidence: proofs(i, links, told, t('check.evidence.told')),
       frames: frameLinks(i.frames),
       moreFrames: more(i.frames),
       detail: i.detail,
@@ -125,6 +118,27 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
     findingsNone: c.findings.length ? null : t(c.configs.length ? 'check.findings.none' : 'check.findings.noconfig'),
     notes: c.notes,
   };
+}
+
+/**
+ * An item's evidence with each summary once, in order of first appearance, and the events (times) behind
+ * it. `told` holds the sentences shown so far in the checklist: those are left out of a later summary
+ * (its first sentence, which names the event, stays unless the whole summary was told; then `toldAbove`).
+ */
+function proofs(i: ChecklistItem, links: SectionLinks, told: Set<string>, toldAbove: string): ChecklistProofView[] {
+  const bySentence = new Map<string, ChecklistProofView>();
+  for (const e of i.evidence) {
+    let p = bySentence.get(e.summary);
+    if (!p) {
+      const sentences = e.summary.split(/(?<=[.!?])\s+(?=\p{Lu})/u);
+      const fresh = sentences.filter((x, k) => !told.has(x) || (k === 0 && !sentences.every((y) => told.has(y))));
+      for (const x of sentences) told.add(x);
+      p = { summary: fresh.length ? fresh.join(' ') : toldAbove, refs: [] };
+      bySentence.set(e.summary, p);
+    }
+    p.refs.push({ event: e.event, time: links.time && typeof e.time === 'number' ? links.time(e.time) : e.event, href: links.eventHref?.(e.event) ?? null });
+  }
+  return [...bySentence.values()];
 }
 
 /** Director addresses and their names from the configuration (router_id), when --config was given. */

@@ -55,7 +55,14 @@ export function summarize(p: Packet): FrameSummary {
   if (p.arp) return out('ARP', arpInfo(p.arp));
   if (p.hsrp) {
     const h = p.hsrp;
-    return out(h.version >= 2 ? 'HSRPv2' : 'HSRP', `${h.opcodeName ?? 'HSRP'} (state ${h.stateName ?? '?'}), group ${h.group}, priority ${h.priority}${h.virtualIp ? ', virtual IP ' + h.virtualIp : ''}`);
+    // Only what the packet carries: an advertisement (interface state) has no group or priority.
+    const parts = [h.stateName ? `${h.opcodeName} (state ${h.stateName})` : h.opcodeName];
+    if (h.group !== undefined) parts.push(`group ${h.group}`);
+    if (h.priority !== undefined) parts.push(`priority ${h.priority}`);
+    if (h.activeGroups !== undefined) parts.push(`active groups ${h.activeGroups}`);
+    if (h.passiveGroups !== undefined) parts.push(`passive groups ${h.passiveGroups}`);
+    if (h.virtualIp) parts.push(`virtual IP ${h.virtualIp}`);
+    return out(h.version >= 2 ? 'HSRPv2' : 'HSRP', parts.join(', '));
   }
   if (p.ipvsSync) {
     const m = p.ipvsSync;

@@ -13,6 +13,7 @@ import type { Say } from './say/index.js';
 import { labelOf, plural, relativeFrameTime, utcText } from './format.js';
 import { LAYER_CONTAINERS, layersOf, notesOfPacket, type Layers, type Notes } from './layers.js';
 import { valueText } from './model.js';
+import { rangeFilter, type DisplayFilter } from './filters.js';
 
 /** A decoded field (Wireshark's name), or a group row (`group` set) before a container's layers. */
 export interface FrameField { name: string; value: string; group?: string }
@@ -38,7 +39,11 @@ export interface FrameRow {
   /** vrrpscope's notes on the decoded layers: not Wireshark fields, shown apart. */
   notes: FrameField[];
 }
-export interface RunRow { from: number; to: number; range: string; count: number; text: string; groups: string }
+export interface RunRow {
+  from: number; to: number; range: string; count: number; text: string; groups: string;
+  /** Wireshark display filters selecting the run's frames: one per file, in that file's numbers. */
+  filters: DisplayFilter[];
+}
 export type ListItem = { frame: FrameRow; run?: undefined } | { run: RunRow; frame?: undefined };
 
 /** Distinct (protocol, source) groups a run counts before lumping the rest together. */
@@ -80,11 +85,16 @@ class Run {
   count = 0;
   groups = new Map<string, { protocol: string; src: string; count: number }>();
   other = 0;
+  /** Per input file, the first and last of its own frame numbers in the run (consecutive there too: the run is). */
+  files = new Map<number, [number, number]>();
 
   add(n: number, p: Packet): void {
     if (this.count === 0) this.from = n;
     this.to = n;
     this.count++;
+    const span = this.files.get(p.frame.fileIndex);
+    if (span) span[1] = p.frame.fileFrame;
+    else this.files.set(p.frame.fileIndex, [p.frame.fileFrame, p.frame.fileFrame]);
     const protocol = runProtocol(p), src = runSource(p);
     const key = protocol + '\u0000' + src;
     const g = this.groups.get(key);
@@ -93,15 +103,19 @@ class Run {
     else this.other++;
   }
 
-  row(i18n: I18n): RunRow {
+  row(i18n: I18n, files: readonly string[]): RunRow {
     const sorted = [...this.groups.values()].sort((a, b) => b.count - a.count);
     const parts = sorted.slice(0, SHOWN_RUN_GROUPS).map((g) => i18n.t('frames.run.group', { count: i18n.fmt.count(g.count), protocol: g.protocol, src: g.src }));
     const rest = this.other + sorted.slice(SHOWN_RUN_GROUPS).reduce((s, g) => s + g.count, 0);
     if (rest) parts.push(plural(i18n, 'frames.run.others', rest));
     const groups = parts.join(', ');
     const text = plural(i18n, 'frames.run', this.count, { from: this.from, to: this.to, groups });
-    const r = { from: this.from, to: this.to, range: this.from === this.to ? String(this.from) : `${this.from}–${this.to}`, count: this.count, text, groups };
+    const filters = [...this.files].sort((x, y) => x[0] - y[0]).map(([i, [lo, hi]]) => ({
+      file: files.length > 1 ? files[i] ?? '?' : null, filter: rangeFilter(lo, hi),
+    }));
+    const r = { from: this.from, to: this.to, range: this.from === this.to ? String(this.from) : `${this.from}–${this.to}`, count: this.count, text, groups, filters };
     this.count = 0;
+    this.files.clear();
     this.groups.clear();
     this.other = 0;
     return r;
@@ -162,15 +176,16 @@ export function streamFrames(a: Analysis, say: Say, opts: FrameListOptions, each
   const i18n = say.i18n;
   const listed = (n: number) => opts.allFrames || isAnnotated(a, n);
   const run = new Run();
+  const files = a.captures.map((c) => c.file);
   let ref: { sec: number; ns: number } | null = null;
   const several = a.captures.length > 1;
   a.store.replay(() => true, (f: Frame, pkt: Packet) => {
     if (!ref && !f.noTimestamp) ref = { sec: f.tsSec, ns: f.tsNs };
     if (!listed(f.n)) { run.add(f.n, pkt); return; }
-    if (run.count) each({ run: run.row(i18n) });
+    if (run.count) each({ run: run.row(i18n, files) });
     each({ frame: frameRow(a, say, f, pkt, ref, several) });
   });
-  if (run.count) each({ run: run.row(i18n) });
+  if (run.count) each({ run: run.row(i18n, files) });
 }
 
 function frameRow(a: Analysis, say: Say, f: Frame, pkt: Packet, ref: { sec: number; ns: number } | null, several: boolean): FrameRow {

@@ -6,6 +6,7 @@ import type { Analysis, Warning } from '../pipeline.js';
 import type { Tenure } from '../analyse/episodes.js';
 import type { Incident } from '../analyse/incidents.js';
 import { Say } from './say/index.js';
+import { eventFilters } from './filters.js';
 import { layersOf, notesOfPacket } from './layers.js';
 import { summarize } from '../dissect/summary.js';
 import { timeText, type Frame } from '../io/frame.js';
@@ -72,7 +73,10 @@ export function writeJson(a: Analysis, out: OutputSink, opts: JsonOptions): void
   sink.write('"masters":[' + a.episodes.tenures.map((t) => '\n' + tenureJson(t, digits)).join(',') + '],\n');
   sink.write('"incidents":[' + a.episodes.incidents.map((i) => '\n' + incidentJson(i)).join(',') + '],\n');
   // The summary is the presentation's sentence, after the facts (docs/events.md).
-  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e) }), timeNumber(e.time, digits))).join(',') + '],\n');
+  // Each event's Wireshark display filters: the file is named only when there are several inputs.
+  const filters = eventFilters(a);
+  const filtersOf = (id: string) => (filters.get(id) ?? []).map((f) => (f.file === null ? { filter: f.filter } : { file: f.file, filter: f.filter }));
+  sink.write('"events":[' + a.events.map((e) => '\n' + withTime(JSON.stringify({ ...e, time: TIME_SLOT, summary: say.summary(e), filters: filtersOf(e.id) }), timeNumber(e.time, digits))).join(',') + '],\n');
   sink.write('"frames":[');
   let first = true;
   const listed = opts.allFrames ? () => true : [...new Set([...a.frameEvents.keys(), ...a.frameNotes.keys()])].sort((x, y) => x - y);

@@ -65,7 +65,8 @@ export function mermaidSequence(events: readonly AnalysisEvent[], i18n: I18n, fm
         body.push(`  ${who(e.router ?? '?')}->>${net}: ${say(t('mermaid.resign', { time, vrid }))}`);
         break;
       case 'vrrp.silent':
-        body.push(`  Note over ${who(e.router ?? '?')}: ${say(t('mermaid.silent', { time, vrid }))}`);
+        // At the time of its cause, the master's last advert, not of the detection 3 intervals later.
+        body.push(`  Note over ${who(e.router ?? '?')}: ${say(t('mermaid.silent', { time: fmt.rel(lastAdvertTime(e, events)), vrid }))}`);
         break;
       case 'vrrp.split-brain': {
         const rs: string[] = e.routers ?? [];
@@ -89,4 +90,18 @@ export function mermaidSequence(events: readonly AnalysisEvent[], i18n: I18n, fm
 /** The router an event names (`router`), whatever its kind, or null. */
 function routerOf(e: AnalysisEvent): string | null {
   return 'router' in e && typeof e.router === 'string' ? e.router : null;
+}
+
+/**
+ * When a silent master sent its last advert: the analysis finds the silence 3 of its advert intervals
+ * after it (RFC 3768 §6.4.3, a backup's Master_Down timer is of the same order), the interval its own
+ * vrrp.master event carries; the event's time when that is not known.
+ */
+function lastAdvertTime(e: EventOf<'vrrp.silent'>, events: readonly AnalysisEvent[]): number {
+  let interval: number | null = null;
+  for (const m of events) {
+    if (m.time > e.time) continue;
+    if (m.kind === 'vrrp.master' && m.router === e.router && m.vrid === e.vrid && m.family === e.family) interval = finite(m.intervalMs);
+  }
+  return interval === null ? e.time : e.time - (3 * interval) / 1000;
 }

@@ -7,11 +7,13 @@ import { ofKind, type AnalysisEvent, type EventOf } from '../analyse/events.js';
 import { tenuresOf } from '../analyse/episodes.js';
 import type { I18n, MessageKey } from './i18n/index.js';
 import { Say } from './say/index.js';
+import { checkReason } from './say/checks.js';
 import { TOOL_VERSION } from '../version.js';
 import { incidentLine, incidentStory, incidentTitle } from './say/incidents.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
+import { eventFilters, type DisplayFilter } from './filters.js';
 import {
   orphanGarps, reasonLabel, routerColours, serviceTimeline, servicesOf, stateLabel,
   timeRange, vridsOf, vridTimeline, type Timeline,
@@ -32,6 +34,8 @@ export interface EventView {
   summary: string;
   frames: FrameLink[];
   moreFrames: string | null;
+  /** Wireshark display filters selecting exactly its frames (one per input file they come from). */
+  filters: DisplayFilter[];
   fields: EventField[];
 }
 export interface StoryFrameLink { label: string; href: string | null }
@@ -95,6 +99,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
   const vridTimelines = vridsOf(events).map((v) => vridTimeline(events, v, ctx));
   const serviceTimelines = servicesOf(events).map((s, i) => serviceTimeline(events, s, i, ctx));
   const { hosts, derived } = hostViews(a, i18n);
+  const filters = eventFilters(a);
   const warnings = a.warnings.length + a.warningsDropped;
   const files = a.captures.map((c) => c.file).join(', ');
   const overview = summaryLines(a, i18n, fmt);
@@ -115,12 +120,12 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
     summary: reportSummary(a, i18n, fmt, overview),
     overview,
     incidents: incidentViews(a, i18n, fmt, (n) => opts.allFrames || isAnnotated(a, n)),
-    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id), eventTime: (id) => { const e = say.event(id); return e ? fmt.rel(e.time) : null; } }),
+    checklist: checklistSection(a, i18n, { frameHref: (n) => (opts.allFrames || isAnnotated(a, n) ? '#' + frameAnchor(n) : null), eventHref: (id) => '#' + eventAnchor(id), time: (t) => fmt.rel(t) }),
     timelines: [...vridTimelines, ...serviceTimelines],
     vridTimelines,
     serviceTimelines,
-    otherGarps: orphanGarps(events).map((e) => eventView(e, say, fmt)),
-    events: events.map((e) => eventView(e, say, fmt)),
+    otherGarps: orphanGarps(events).map((e) => eventView(e, say, fmt, filters.get(e.id))),
+    events: events.map((e) => eventView(e, say, fmt, filters.get(e.id))),
     hosts,
     hostsFromEvents: derived,
     warnings: a.warnings.map((w) => warningView(w, say, (n) => opts.allFrames || isAnnotated(a, n))),
@@ -281,9 +286,9 @@ function serversLine(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFo
 }
 
 
-const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary']);
+const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary', 'filters']);
 
-export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat): EventView {
+export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat, filters: DisplayFilter[] = []): EventView {
   const i18n = say.i18n;
   const fields = e as unknown as Record<string, unknown>;
   const frames = Array.isArray(e.frames) ? e.frames : [];
@@ -300,22 +305,31 @@ export function eventView(e: AnalysisEvent, say: Say, fmt: ReportFormat): EventV
     summary: say.summary(e),
     frames: shown,
     moreFrames: frames.length > shown.length ? plural(i18n, 'event.moreFrames', frames.length - shown.length) : null,
+    filters,
     // Fields without a value (previous master of an initial election...) say nothing: left out.
-    fields: Object.keys(fields).filter((k) => !BASE_FIELDS.has(k) && fields[k] !== null && fields[k] !== undefined && fields[k] !== '').map((k) => eventField(k, fields[k], i18n, fmt)),
+    fields: Object.keys(fields).filter((k) => !BASE_FIELDS.has(k) && fields[k] !== null && fields[k] !== undefined && fields[k] !== '').map((k) => eventField(k, fields[k], i18n, fmt, e.kind)),
   };
 }
 
-function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat): EventField {
+function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat, kind: string): EventField {
   const field = (text: string, href: string | null = null, title: string | null = null): EventField =>
-    ({ name, label: labelOf(i18n, 'field.', name), text, href, title });
+    ({ name, label: fieldLabel(i18n, kind, name), text, href, title });
   if (value === null || value === undefined) return field('—');
   if ((name === 'start' || name === 'end') && typeof value === 'number') return field(fmt.rel(value), null, fmt.utc(value, 6));
   if (/Ms$/.test(name) && typeof value === 'number') return field(fmt.duration(value));
   if (name === 'related' && typeof value === 'string') return field(value, '#' + eventAnchor(value));
   if (/Frame$/.test(name) && typeof value === 'number') return field(i18n.t('event.frameRef', { n: value }), '#' + frameAnchor(value));
-  if (name === 'reason' && typeof value === 'string') return field(reasonLabel(i18n, value));
+  // A VRRP takeover's reason is a code (reason.*); a check's is the outcome of its last attempt.
+  if (name === 'reason' && typeof value === 'string') return field(kind === 'vrrp.master' ? reasonLabel(i18n, value) : checkReason(value, { i18n }));
+  if (name === 'cause' && typeof value === 'string') return field(labelOf(i18n, 'cause.', value));
   if (name === 'state' && typeof value === 'string') return field(stateLabel(i18n, value));
   return field(valueText(value, i18n));
+}
+
+/** A field's name: `field.<kind>.<name>` where one name means another thing in that kind (a VRRP advert interval, not a delay_loop), else `field.<name>`. */
+function fieldLabel(i18n: I18n, kind: string, name: string): string {
+  const own = labelOf(i18n, `field.${kind}.`, name);
+  return own !== name ? own : labelOf(i18n, 'field.', name);
 }
 
 /** Any JSON value as one line of text. */

@@ -74,7 +74,7 @@ describe('health checkers against the configuration', () => {
   it('no health check in the capture: a note, no finding; probes from an address no configuration can be tied to count for either director', () => {
     const c = check([], [conf(tcp)]);
     expect(c.findings).toEqual([]);
-    expect(c.notes).toEqual(['The capture shows no health check: the 1 configured checker(s) could not be compared (capture the real servers\' segment to see them).']);
+    expect(c.notes).toEqual(['The capture shows no health check: the 1 configured checker could not be compared (capture the real servers\' segment to see them).']);
     const d2 = conf(tcp.replace('router_id d1', 'router_id d2'));
     const silent = check([probe('tcp', '10.1.0.21:8080', { director: '10.1.0.11' }), probe('tcp', '10.1.0.21:8080', { director: '10.1.0.11' })], [conf(tcp), d2]);
     expect(silent.findings.map((f) => f.kind)).toEqual([]);

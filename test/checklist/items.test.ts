@@ -241,9 +241,24 @@ describe('the text of `check` and the report section, in both languages', () => 
       ['vrrp-election', 'proven', 'sev-info'], ['vrrp-failover', 'missing', 'sev-warning'], ['vrrp-preemption', 'missing', 'sev-warning'],
       ['vrrp-clean-stop', 'missing', 'sev-warning'], ['garp', 'proven', 'sev-info'],
     ]);
-    expect(view.items[0].evidence[0]).toEqual({ event: 'm1', summary: '10.0.0.11 becomes master of VRID 51 (priority 150) and announces 10.0.0.100: the first master seen in the capture.', href: '#event-m1' });
+    expect(view.items[0].evidence[0]).toEqual({
+      summary: '10.0.0.11 becomes master of VRID 51 (priority 150) and announces 10.0.0.100: the first master seen in the capture.',
+      refs: [{ event: 'm1', time: 'm1', href: '#event-m1' }],
+    });
     expect(view.items[0].frames).toEqual([{ n: 1, href: '#frame-1' }, { n: 2, href: '#frame-2' }, { n: 11, href: null }, { n: 12, href: null }]);
     expect(view.findingsNone).toContain('No keepalived.conf given');
     expect(checklistSection({ facts: {} }, new I18n('en'))).toBeNull();
+  });
+
+  it('section: each proof once, with the time of every event that gives it', () => {
+    const c = checklist(list);
+    const item = c.items.find((i) => i.evidence.length > 0)!;
+    const first = item.evidence[0];
+    // The same sentence from two events (a GARP burst per takeover reads the same): one line, two times.
+    item.evidence = [first, { ...first, event: 'again', time: first.time + 10 }];
+    const view = checklistSection({ facts: { checklist: c } }, new I18n('en'), { eventHref: (id) => `#event-${id}`, time: (t) => `${t - first.time} s` })!;
+    const proofs = view.items.find((i) => i.id === item.id)!.evidence;
+    expect(proofs).toHaveLength(1);
+    expect(proofs[0].refs).toEqual([{ event: first.event, time: '0 s', href: `#event-${first.event}` }, { event: 'again', time: '10 s', href: '#event-again' }]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { decodeHsrp } from '../../src/dissect/hsrp.js';
+import { summarize } from '../../src/dissect/summary.js';
+import type { Packet } from '../../src/dissect/packet.js';
 import { robust } from '../support/mutate.js';
 
 /** The bytes that matter to this decoder, written at random places by the mutations. */
@@ -137,5 +139,17 @@ describe('decodeHsrp never throws', () => {
   it('bad arguments', () => {
     expect(decodeHsrp(hex(V0_COUP), -1, 5, 1985)).toBeNull();
     expect(decodeHsrp(hex(V0_COUP), 0, 99, 1985)).toBeNull();
+  });
+});
+
+describe('HSRP Info column', () => {
+  // What the packet does not carry is not printed ("group undefined, priority undefined" was).
+  const info = (h: string) => summarize({ frame: { linkType: 1 }, hsrp: decode(h) } as unknown as Packet).info;
+  it('an interface-state advertisement has no group or priority: its groups instead', () => {
+    expect(info(V0_ADVERT)).toBe('advertise (state passive), active groups 0, passive groups 1');
+    expect(info(V2_INTERFACE)).not.toMatch(/undefined|group \d|priority/);
+  });
+  it('a hello names its group, priority and virtual IP', () => {
+    expect(info(V0_HELLO_ACTIVE)).toBe('hello (state active), group 1, priority 100, virtual IP 192.168.0.1');
   });
 });

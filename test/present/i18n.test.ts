@@ -51,7 +51,7 @@ describe('message catalogues', () => {
     const same = Object.keys(reportEn).filter((k) => (reportEn as Record<string, string>)[k] === (reportFr as Record<string, string>)[k]);
     // Words that are the same in both languages (or names): checked by hand, listed here on purpose.
     expect(same.sort()).toEqual([
-      'captures.file', 'field.causes', 'field.syncid', 'field.version', 'field.vrid', 'frames.dst', 'frames.info', 'frames.src',
+      'captures.file', 'cause.quorum', 'field.causes', 'field.syncid', 'field.version', 'field.vrid', 'frames.dst', 'frames.info', 'frames.src',
       'mermaid.note', 'role.client', 'severity.info', 'summary.serverItem',
     ]);
   });
@@ -129,5 +129,13 @@ describe('a French report', () => {
         expect(mdTextOnly.includes(piece.trim()), `${k}: "${piece.trim()}" in the French Markdown`).toBe(false);
       }
     }
+  });
+});
+
+describe('apostrophes', () => {
+  // One apostrophe per language, everywhere: French the typographic ’ (l’annonce), English the straight ' (master's).
+  it('French uses ’ and never a straight apostrophe in a word; English the reverse', () => {
+    expect(Object.entries(fr).filter(([, v]) => /\p{L}'\p{L}/u.test(v)).map(([k]) => k), 'French with a straight apostrophe').toEqual([]);
+    expect(Object.entries(en).filter(([, v]) => v.includes('’')).map(([k]) => k), 'English with ’').toEqual([]);
   });
 });

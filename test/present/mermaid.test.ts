@@ -81,3 +81,17 @@ describe('Mermaid sequence diagrams', () => {
     }, 60_000);
   }
 });
+
+describe('Mermaid notes are placed at the time of their cause', () => {
+  it('a silent master is noted at its last advert, not 3 intervals later when the silence is found', () => {
+    const i18n = new I18n('en');
+    const base = { severity: 'info', summary: '', vrid: 51, family: 4, version: 2 } as const;
+    const events = [
+      { ...base, id: 'e1', kind: 'vrrp.master', time: T0 + 1, frames: [3], router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null, intervalMs: 1000 },
+      // Last advert at T0 + 9; the analysis finds it silent 3 × 1 s later.
+      { ...base, id: 'e2', kind: 'vrrp.silent', time: T0 + 12, frames: [19], severity: 'warning', router: '10.0.0.11', lastAdvertFrame: 19, takenOverBy: null, takeoverGapMs: null },
+    ] as unknown as AnalysisEvent[];
+    const note = mermaidSequence(events, i18n, new ReportFormat(i18n, T0)).find((l) => l.includes('last advert'));
+    expect(note).toContain('9.000 s last advert on VRID 51');
+  });
+});

@@ -105,6 +105,7 @@ export const reportEn = {
   'event.moreFrames.one': 'and {count} more',
   'event.moreFrames.other': 'and {count} more',
   'event.frameRef': 'frame {n}',
+  'event.filter': 'Wireshark filter:',
 
   'hosts.ip': 'Address',
   'hosts.macs': 'MAC addresses',
@@ -124,8 +125,9 @@ export const reportEn = {
   'frames.protocol': 'Protocol',
   'frames.info': 'Info',
   'frames.comment': 'Comment',
-  'frames.intro.commented': 'Frames that events name or that carry a comment; the frames between them are counted, not listed (--all-frames lists every frame). Open a line to see its decoded fields. Times are seconds since the first frame, as in Wireshark.',
-  'frames.intro.all': 'Every frame of the capture. Open a line to see its decoded fields. Times are seconds since the first frame, as in Wireshark.',
+  'frames.intro.commented': 'Frames that events name or that carry a comment; the frames between them are counted, not listed (--all-frames lists every frame). Times are seconds since the first frame, as in Wireshark.',
+  'frames.intro.open': 'Open a line to see its decoded fields.',
+  'frames.intro.all': 'Every frame of the capture. Times are seconds since the first frame, as in Wireshark.',
   'frames.commentsDropped.one': '{count} routine frame comment was not kept (the cap for very long captures): its frame is counted in a run.',
   'frames.commentsDropped.other': '{count} routine frame comments were not kept (the cap for very long captures): their frames are counted in the runs.',
   'frames.fields.inner': 'the inner IP header (IP-in-IP tunnel):',
@@ -146,7 +148,7 @@ export const reportEn = {
   'mermaid.master': '{time} master of VRID {vrid}, priority {priority} ({reason})',
   'mermaid.failover': 'failover took {gap}',
   'mermaid.resign': '{time} priority 0: leaves VRID {vrid}',
-  'mermaid.silent': '{time} silent on VRID {vrid}',
+  'mermaid.silent': '{time} last advert on VRID {vrid}, then silence',
   'mermaid.split': 'split brain on VRID {vrid} from {from} to {to}',
   'mermaid.garp': '{time} {count} gratuitous ARP for {ip}',
   'mermaid.note': '{time} {text}',
@@ -203,6 +205,10 @@ export const reportEn = {
   'state.in': 'in the pool',
   'state.out': 'out of the pool',
 
+  'cause.hc': 'health check',
+  'cause.quorum': 'quorum',
+  'cause.none': 'none seen',
+
   'role.director': 'director',
   'role.backup-director': 'backup director',
   'role.real-server': 'real server',
@@ -235,6 +241,8 @@ export const reportEn = {
   'kind.lvs.vip-arp': 'A real server answers ARP for the VIP (LVS-DR)',
   'kind.svc.outage': 'Service outage',
 
+  // Between a field's name and its value (French puts a space before the colon).
+  'field.colon': ': ',
   'field.vrid': 'VRID',
   'field.family': 'IP version',
   'field.version': 'version',
@@ -258,6 +266,8 @@ export const reportEn = {
   'field.checker': 'checker',
   'field.director': 'director',
   'field.target': 'target',
+  'field.vrrp.master.intervalMs': 'advert interval',
+  'field.vrrp.jitter.intervalMs': 'advert interval',
   'field.intervalMs': 'interval (delay_loop)',
   'field.details': 'details',
   'field.state': 'state',

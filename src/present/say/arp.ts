@@ -13,7 +13,7 @@ export const arpEvents: EventSentences<'arp.garp' | 'arp.conflict' | 'arp.missin
       delaySeconds: e.sincePreviousBurstMs === null ? '' : String(Math.round(e.sincePreviousBurstMs / 1000)),
       period: e.refreshPeriodMs === undefined ? '' : say.seconds(e.refreshPeriodMs),
       periodSeconds: e.refreshPeriodMs === undefined ? '' : String(Math.round(e.refreshPeriodMs / 1000)),
-      what: i18n.t(what),
+      what: i18n.t(what, { count: e.count }),
     };
     // keepalived sends requests (or NAs); replies from the virtual MAC are other routers' style (Cisco).
     const keepalivedStyle = e.protocol === 'ndp' || e.opcode === 1;
@@ -28,7 +28,8 @@ export const arpEvents: EventSentences<'arp.garp' | 'arp.conflict' | 'arp.missin
 
 export const arpNotes: NoteSentences<'arp.garp' | 'arp.conflict'> = {
   'arp.garp': (n, say) => say.i18n.t(n.protocol === 'ndp' ? 'arp.comment.na' : 'arp.comment.garp', {
-    nth: say.ordinal(n.nth), ip: n.ip, after: n.after ? say.i18n.t('arp.comment.after', { router: n.after }) : '',
+    // (une annonce de voisinage, un ARP gratuit)
+    nth: say.ordinal(n.nth, n.protocol === 'ndp' ? 'f' : 'm'), ip: n.ip, after: n.after ? say.i18n.t('arp.comment.after', { router: n.after }) : '',
   }),
   'arp.conflict': (n, say) => say.i18n.t('arp.comment.conflict', { ip: n.ip, from: n.from }),
 };

@@ -3,9 +3,32 @@
 import type { EventSentences, NoteSentences, Say } from './types.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { Checker } from '../../analyse/checks/events.js';
+import type { I18n } from '../i18n/index.js';
+import { labelOf } from '../format.js';
 
 function checkerName(c: Checker, say: Say): string {
   return say.i18n.t(`hc.checker.${c}` as MessageKey);
+}
+
+/** Reasons that carry a number: pattern and catalogue key (the analyser's fact is `timeout (3 SYNs)`, `status 500` …). */
+const COUNTED_REASONS: [RegExp, MessageKey][] = [
+  [/^timeout \((\d+) SYNs\)$/, 'hc.reason.timeout-syns'],
+  [/^status (\d+)$/, 'hc.reason.status'],
+  [/^banner (\d+), not 220$/, 'hc.reason.banner'],
+  [/^HELO answered (\d+), not 250$/, 'hc.reason.helo'],
+];
+
+/**
+ * A check attempt's outcome (`refused`, `no reply`, `status 500` … as the analyser records it) in the
+ * reader's language; a value it does not know (a TLS version, a DNS rcode) is shown as it is.
+ */
+export function checkReason(reason: string | null | undefined, say: { i18n: I18n }): string {
+  if (typeof reason !== 'string') return '';
+  for (const [re, key] of COUNTED_REASONS) {
+    const m = re.exec(reason);
+    if (m) return say.i18n.t(key, { count: Number(m[1]), code: m[1] });
+  }
+  return labelOf(say.i18n, 'hc.reason.', reason.replace(/ /g, '-'));
 }
 
 export const checkEvents: EventSentences<'hc.probe' | 'hc.state'> = {
@@ -21,19 +44,22 @@ export const checkEvents: EventSentences<'hc.probe' | 'hc.state'> = {
   },
   'hc.state': (e, say) => {
     const params = {
-      checker: checkerName(e.checker, say), director: e.director, target: e.target, reason: e.reason,
+      checker: checkerName(e.checker, say), director: e.director, target: e.target, reason: checkReason(e.reason, say),
       others: (e.othersUp ?? []).map((c) => checkerName(c, say)).join(', '),
       attempts: e.attempts ?? 1, retry: e.retry ?? Math.max(0, (e.attempts ?? 1) - 1),
       successes: (e.attempts ?? 1) > 1 ? say.i18n.t('hc.state.up.successes', { count: e.attempts }) : '',
     };
     let key: MessageKey = e.state === 'down' ? (e.reason === 'page changed' ? 'hc.state.down.digest' : params.attempts > 1 ? 'hc.state.down' : 'hc.state.down.once') : 'hc.state.up';
     if (e.state === 'down' && e.othersUp?.length) key = 'hc.state.down.others-up';
-    return say.i18n.t(key, params);
+    const text = say.i18n.t(key, params);
+    // The quorum's hysteresis delays a return only where a quorum is in play (a sorry server or a
+    // quorum-driven pool change in the capture); elsewhere the clause would not apply.
+    return key === 'hc.state.up' && say.quorumSeen() ? text + ' ' + say.i18n.t('hc.state.up.quorum') : text;
   },
 };
 
 export const checkNotes: NoteSentences<'hc.probe'> = {
   'hc.probe': (n, say) => say.i18n.t(n.verdict === 'up' ? 'hc.comment.up' : 'hc.comment.down', {
-    checker: checkerName(n.checker, say), director: n.director, target: n.target, reason: n.reason, nth: say.ordinal(n.nth),
+    checker: checkerName(n.checker, say), director: n.director, target: n.target, reason: checkReason(n.reason, say), nth: say.ordinal(n.nth, 'm'), // (le 1er test)
   }) + (n.digestChanged ? say.i18n.t('hc.comment.digest-changed', n.digestChanged) : ''),
 };

@@ -23,6 +23,8 @@ export class Say implements Words {
   private readonly byId = new Map<string, AnalysisEvent>();
   private indexed = 0;
   private readonly cache = new Map<string, string>();
+  private quorum = false;
+  private quorumChecked = 0;
 
   /** `events` may still grow (live mode): events emitted later are found too. */
   constructor(lang: Lang | I18n, private readonly events: readonly AnalysisEvent[] = []) {
@@ -38,6 +40,14 @@ export class Say implements Words {
     if (!id) return null;
     while (this.indexed < this.events.length) { const e = this.events[this.indexed++]; this.byId.set(e.id, e); }
     return this.byId.get(id) ?? null;
+  }
+
+  quorumSeen(): boolean {
+    while (!this.quorum && this.quorumChecked < this.events.length) {
+      const e = this.events[this.quorumChecked++];
+      this.quorum = e.kind === 'lvs.sorry' || (e.kind === 'lvs.realserver' && e.cause === 'quorum');
+    }
+    return this.quorum;
   }
 
   /** The event's sentence: its `summary` in the JSON document. */
@@ -65,7 +75,7 @@ export class Say implements Words {
     return this.i18n.fmt.seconds(ms);
   }
 
-  ordinal(n: number): string {
-    return this.i18n.fmt.ordinal(n);
+  ordinal(n: number, gender: 'm' | 'f' = 'f'): string {
+    return this.i18n.fmt.ordinal(n, gender);
   }
 }

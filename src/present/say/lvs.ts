@@ -3,6 +3,7 @@
 
 import type { EventSentences, NoteSentences, Say } from './types.js';
 import type { MessageKey } from '../i18n/index.js';
+import { checkReason } from './checks.js';
 import type { LvsEvent, SvcOutage } from '../../analyse/lvs/events.js';
 
 type LvsKind = LvsEvent['kind'];
@@ -27,7 +28,7 @@ export const lvsEvents: EventSentences<LvsKind> = {
     const cause = e.cause === 'hc' ? say.event(e.related) : null;
     return i18n.t(key, {
       server: e.realServer, service: e.service, cause: cause ? say.summary(cause) : '',
-      checker: e.checker ? i18n.t(`hc.checker.${e.checker}`) : '', reason: e.reason ?? '',
+      checker: e.checker ? i18n.t(`hc.checker.${e.checker}`) : '', reason: e.reason ? checkReason(e.reason, say) : '',
     });
   },
   'lvs.sorry': (e, say) => e.end === null

@@ -13,9 +13,12 @@ export interface Say {
   /** Another event, by id (a sentence may tell what explains it). */
   event(id: string | null | undefined): AnalysisEvent | null;
   summary(e: AnalysisEvent): string;
+  /** Whether the events show a virtual service's quorum at work (a sorry server, a pool change for the quorum). */
+  quorumSeen(): boolean;
   note(n: Note): string;
   seconds(ms: number): string;
-  ordinal(n: number): string;
+  /** `gender`: of the French noun it qualifies (le 1er test, la 1re annonce). */
+  ordinal(n: number, gender?: 'm' | 'f'): string;
 }
 
 /** How one domain says its events: a sentence per kind. */
