@@ -10,11 +10,7 @@ export default defineConfig({
     // (cores - 1), and most of a file's time here is spent waiting on child processes (tshark, the
     // command, a browser, the keepalived lab), so a third file keeps both cores busy meanwhile.
     pool: 'forks',
-    // isolate false: a worker process runs file after file and keeps the modules it loaded (the source
-    // under test, vitest itself, and test/support's memo of in-process reports, see ours.ts), instead
-    // of a new process and a new module graph per file (~0.4 s of CPU each, for 77 files). A file that
-    // replaces a module undoes it (test/cli/progress-error.test.ts); no test may leave global state.
-    poolOptions: { forks: { maxForks: 3, minForks: 3, isolate: false } },
+    poolOptions: { forks: { maxForks: 3, minForks: 1 } },
     // The longest files first (see the file).
     sequence: { sequencer: LongestFirst },
     // Every conditional skip says why (test/support/skip.ts), once per reason, after the summary.

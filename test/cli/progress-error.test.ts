@@ -8,10 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Test files share their worker's modules (vitest.config.ts: isolate false): the pipeline is replaced
-// for this file's own fresh import of main.js, and put back for the files that follow.
-vi.resetModules();
-vi.doMock('../../src/pipeline.js', async (original) => {
+vi.mock('../../src/pipeline.js', async (original) => {
   const real = await original<typeof import('../../src/pipeline.js')>();
   return {
     ...real,
@@ -24,11 +21,7 @@ vi.doMock('../../src/pipeline.js', async (original) => {
 
 const { main } = await import('../../src/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-progress-'));
-afterAll(() => {
-  vi.doUnmock('../../src/pipeline.js');
-  vi.resetModules();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('errors and the progress line', () => {
   it('an error during the read is written on a line of its own', async () => {

@@ -42,9 +42,9 @@ export function runCli(args: string[]): { status: number; stdout: string; stderr
 
 // --- the same command, in this process ---
 // For tests about what a report says rather than about the command line: the built bundle
-// (dist/vrrpscope.cjs, what dist/cli.js runs) loaded once per worker and its main() called with the
+// (dist/vrrpscope.cjs, what dist/cli.js runs) loaded once per test file and its main() called with the
 // same arguments. Saves a node start-up (~0.2 s of CPU) per report; and a JSON report asked for
-// twice with the same arguments is made once per worker.
+// twice with the same arguments is made once per test file.
 
 const BUNDLE = fileURLToPath(new URL('../../dist/vrrpscope.cjs', import.meta.url));
 type Main = (argv: string[]) => Promise<number | null>;
@@ -81,10 +81,9 @@ let made = 0;
 const reports = new Map<string, Promise<string>>();
 
 /**
- * reportJson(files, extra) in this process (above). The report's text is made once per worker for the
- * same arguments, and shared by the test files that run in it (vitest.config.ts: isolate false): each
- * call parses it anew, so no test sees what another changed in its copy. Kept in memory only: a new run
- * analyses again.
+ * reportJson(files, extra) in this process (above), its text made once per test file for the same
+ * arguments and parsed anew for each call: no test sees what another changed in its copy. Kept in
+ * memory only: a new run analyses again.
  */
 export async function reportJsonOnce(files: string[], extra: string[] = []): Promise<OurReport> {
   const key = JSON.stringify([files, extra]);
