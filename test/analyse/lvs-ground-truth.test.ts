@@ -7,13 +7,13 @@
 // keepalived-semantics.md §8); a KNOWN entry that no longer happens fails too ("remove it from KNOWN"),
 // so a fix shows up. LVS_GT_DUMP=1 writes each lab's disagreements to /tmp/lvs-gt-<lab>.json.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture } from '../support/captures.js';
 import { REASONS, skipUnless } from '../support/skip.js';
-import { reportJson } from '../support/ours.js';
+import { reportJsonOnce, type OurReport } from '../support/ours.js';
 import { virtualServers } from '../support/keepalived-conf.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
 import { tsharkOut } from '../support/tshark-cache.js';
@@ -74,7 +74,8 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
     // The address a director checks from: its server-side interface (eth1), or its only one.
     const backIp = (d: string): string => (g.topology.hosts[d].eth1 ?? g.topology.hosts[d].eth0)[0];
     const window = (vs: string) => 2 * (vss.find((v) => `${v.vip}:${v.port}` === vs)?.delayLoop ?? 2);
-    const doc = reportJson(files);
+    let doc!: OurReport;
+    beforeAll(async () => { doc = await reportJsonOnce(files); }, 120_000);
     const ev = (kind: string) => doc.events.filter((e) => e.kind === kind);
     const changes: Change[] = g.real_server_changes;
     const within = (a: number, b: number, w: number) => Math.abs(a - b) <= w;

@@ -3,12 +3,12 @@
 // finding where the configuration matches, and in the mismatch captures the auth / interval finding
 // only on the frames where the wire shows it.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { reportJson, runCli } from '../support/ours.js';
+import { reportJsonOnce, reportText, runCli } from '../support/ours.js';
 
 const CAPTURES = fileURLToPath(new URL('../../captures', import.meta.url));
 const conf = (name: string, file: string) => join(CAPTURES, name, 'conf', file);
@@ -32,8 +32,10 @@ const available = Object.keys(expected); // committed with the project: a missin
 // Tests here run the built command several times: a budget for a loaded 2-core machine (vitest's default is 5 s).
 describe('the VRRP captures of the project, with their keepalived.conf', { timeout: 60_000 }, () => {
   for (const name of available) {
-    const doc = reportJson([join(CAPTURES, `${name}.pcap`)], ['--config', conf(name, 'keepalived-d1.conf'), '--config', conf(name, 'keepalived-d2.conf')]);
-    const c = doc.checklist as any;
+    let c: any;
+    beforeAll(async () => {
+      c = (await reportJsonOnce([join(CAPTURES, `${name}.pcap`)], ['--config', conf(name, 'keepalived-d1.conf'), '--config', conf(name, 'keepalived-d2.conf')])).checklist;
+    });
 
     it(`${name}: the VRRP items are proven or missing as the README says`, () => {
       const items = c.items.filter((i: any) => ALL.includes(i.id));
@@ -53,9 +55,9 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     }
   }
 
-  it('vrrp-mismatch: d2\'s adverts with the old password, and only those, are the finding', () => {
+  it('vrrp-mismatch: d2\'s adverts with the old password, and only those, are the finding', async () => {
     const pcap = join(CAPTURES, 'vrrp-mismatch.pcap');
-    const doc = reportJson([pcap], ['--config', conf('vrrp-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-mismatch', 'keepalived-d2.conf')]);
+    const doc = await reportJsonOnce([pcap], ['--config', conf('vrrp-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-mismatch', 'keepalived-d2.conf')]);
     const findings = (doc.checklist as any).findings;
     // Paths under the current directory are shown relative to it, as a user would type them.
     expect(findings.map((f: any) => [f.kind, f.director, f.where])).toEqual([['vrrp-auth', 'd2 (10.0.0.12)', [{ file: relative(process.cwd(), conf('vrrp-mismatch', 'keepalived-d2.conf')), line: 18 }]]]);
@@ -63,7 +65,7 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     expect(findings[0].frames.length, 'frames of the finding').toBeGreaterThan(0);
     for (const n of findings[0].frames) expect(frames.get(n)!.layers.vrrp, `frame ${n}`).toMatchObject({ 'vrrp.auth_string': 'vs-two' });
     // With the configuration d2 started with: its adverts after the fix differ, and the two files disagree.
-    const before = reportJson([pcap], ['--config', conf('vrrp-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-mismatch', 'keepalived-d2.initial.conf')]);
+    const before = await reportJsonOnce([pcap], ['--config', conf('vrrp-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-mismatch', 'keepalived-d2.initial.conf')]);
     const f2 = (before.checklist as any).findings;
     expect(f2.map((f: any) => f.kind)).toEqual(['vrrp-auth', 'vrrp-config-disagree']);
     const frames2 = new Map(before.frames.map((f) => [f.n, f]));
@@ -73,9 +75,9 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     expect(f2[1].events.length).toBeGreaterThan(0);
   });
 
-  it('vrrp-interval-mismatch: d2\'s adverts with Adver Int 2, and only those, are the finding', () => {
+  it('vrrp-interval-mismatch: d2\'s adverts with Adver Int 2, and only those, are the finding', async () => {
     const pcap = join(CAPTURES, 'vrrp-interval-mismatch.pcap');
-    const doc = reportJson([pcap], ['--config', conf('vrrp-interval-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-interval-mismatch', 'keepalived-d2.conf')]);
+    const doc = await reportJsonOnce([pcap], ['--config', conf('vrrp-interval-mismatch', 'keepalived-d1.conf'), '--config', conf('vrrp-interval-mismatch', 'keepalived-d2.conf')]);
     const findings = (doc.checklist as any).findings;
     expect(findings.map((f: any) => [f.kind, f.director])).toEqual([['vrrp-advert-int', 'd2 (10.0.0.12)']]);
     const frames = new Map(doc.frames.map((f) => [f.n, f]));
@@ -83,14 +85,14 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     expect(findings[0].frames.length).toBeGreaterThan(0);
   });
 
-  it('vrrp-garp-variant: without its GARP settings, keepalived\'s defaults do not match the bursts', () => {
+  it('vrrp-garp-variant: without its GARP settings, keepalived\'s defaults do not match the bursts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-garp-'));
     const strip = (d: string) => {
       const p = join(dir, `keepalived-${d}.conf`);
       writeFileSync(p, readFileSync(conf('vrrp-garp-variant', `keepalived-${d}.conf`), 'utf8').split('\n').filter((l) => !l.includes('garp')).join('\n'));
       return p;
     };
-    const doc = reportJson([join(CAPTURES, 'vrrp-garp-variant.pcap')], ['--config', strip('d1'), '--config', strip('d2')]);
+    const doc = await reportJsonOnce([join(CAPTURES, 'vrrp-garp-variant.pcap')], ['--config', strip('d1'), '--config', strip('d2')]);
     const findings = (doc.checklist as any).findings;
     expect(findings.map((f: any) => [f.kind, f.director, f.message.match(/vrrp_garp_master_\w+ 5 \(default\)/)?.[0]])).toEqual([
       ['vrrp-garp', 'd1 (10.0.0.11)', 'vrrp_garp_master_repeat 5 (default)'], ['vrrp-garp', 'd1 (10.0.0.11)', 'vrrp_garp_master_delay 5 (default)'],
@@ -101,8 +103,8 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     for (const f of findings) for (const n of f.frames) expect(frames.get(n)!.layers.arp, `frame ${n}`).toMatchObject({ 'arp.isgratuitous': true });
   });
 
-  it('only one director\'s configuration: the other router is named as unconfigured', () => {
-    const doc = reportJson([join(CAPTURES, 'vrrp-failover.pcap')], ['--config', conf('vrrp-failover', 'keepalived-d1.conf')]);
+  it('only one director\'s configuration: the other router is named as unconfigured', async () => {
+    const doc = await reportJsonOnce([join(CAPTURES, 'vrrp-failover.pcap')], ['--config', conf('vrrp-failover', 'keepalived-d1.conf')]);
     const findings = (doc.checklist as any).findings;
     expect(findings.map((f: any) => f.kind)).toEqual(['vrrp-router-unconfigured']);
     expect(findings[0].message).toContain('10.0.0.12');
@@ -130,12 +132,12 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     expect(JSON.parse(json.stdout)).toMatchObject({ complete: true, mode: 'auto', counts: { required: 5, proven: 5 } });
   });
 
-  it('a report of each format and language carries the checklist', () => {
+  it('a report of each format and language carries the checklist', async () => {
     const pcap = join(CAPTURES, 'vrrp-failover.pcap');
     const args = ['--config', conf('vrrp-failover', 'keepalived-d1.conf'), '--config', conf('vrrp-failover', 'keepalived-d2.conf')];
     for (const lang of ['en', 'fr']) {
-      const html = runCli(['report', pcap, '--format', 'html', '-o', '-', '--lang', lang, ...args]).stdout;
-      const md = runCli(['report', pcap, '--format', 'md', '-o', '-', '--lang', lang, ...args]).stdout;
+      const html = (await reportText([pcap], 'html', ['--lang', lang, ...args])).stdout;
+      const md = (await reportText([pcap], 'md', ['--lang', lang, ...args])).stdout;
       const heading = lang === 'en' ? 'Lab checklist' : 'Liste de vérification du TP';
       expect(html).toContain(`<section id="checklist">\n<h2>${heading}</h2>`);
       expect(html).toContain('<tr id="check-vrrp-failover">');
@@ -143,7 +145,7 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
       expect(md).toMatch(/`vrrp-failover`/);
       expect(html).toContain(lang === 'en' ? 'No difference between the configuration and the wire.' : 'Aucune différence entre la configuration et le réseau.');
     }
-    const json = reportJson([pcap], ['--lang', 'fr']);
+    const json = await reportJsonOnce([pcap], ['--lang', 'fr']);
     expect((json.checklist as any).items[0].title).toBe('Élection VRRP : un maître est élu au démarrage de keepalived');
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { fixtureCaptures } from '../support/captures.js';
-import { reportJson, reportJsonOnce, type OurReport } from '../support/ours.js';
+import { reportJsonOnce, type OurReport } from '../support/ours.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/events.md'), 'utf8');
@@ -171,9 +171,9 @@ describe('the README lists the decoded fields and notes of Frame.layers', () => 
     const { FIELD_TABLES } = await import('../../src/present/layers.js');
     expect(Object.fromEntries(rows('fields'))).toEqual(Object.fromEntries(Object.entries(FIELD_TABLES).map(([k, t]) => [k, t.map((f) => f.name)])));
   });
-  it('the bundled capture shows only documented layers, fields and notes', () => {
+  it('the bundled capture shows only documented layers, fields and notes', async () => {
     const fields = rows('fields'), notes = rows('notes');
-    const doc = reportJson([join(ROOT, 'captures/vrrp-failover.pcap')], ['--all-frames']);
+    const doc = await reportJsonOnce([join(ROOT, 'captures/vrrp-failover.pcap')], ['--all-frames']);
     for (const f of doc.frames) {
       for (const [layer, o] of Object.entries(f.layers)) for (const name of Object.keys(o)) expect(fields.get(layer), `frame ${f.n}: ${layer}`).toContain(name);
       for (const [layer, o] of Object.entries((f.notes ?? {}) as Record<string, object>)) for (const k of Object.keys(o)) expect(notes.get(layer), `frame ${f.n}: ${layer}`).toContain(k);

@@ -5,13 +5,13 @@
 // (The Markdown frame table shows no decoded fields.)
 
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FIELD_NAMES } from '../../src/present/layers.js';
 import { FIXTURES } from '../support/captures.js';
 import { REASONS, skipUnless } from '../support/skip.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
-import { runCli } from '../support/ours.js';
+import { tshark } from '../support/tshark-cache.js';
+import { reportJsonOnce, reportText } from '../support/ours.js';
 
 const ROOT = join(FIXTURES, '..', '..');
 const CAPTURE = join(ROOT, 'captures', 'vrrp-failover.pcap');
@@ -29,46 +29,51 @@ const SHOWN_FROM = [
 ];
 
 /** tshark's verdict on a display filter: null when accepted, else its message. */
-function filterError(names: readonly string[]): string | null {
-  const r = spawnSync('tshark', ['-n', '-r', CAPTURE, '-Y', names.join(' || ')], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+async function filterError(names: readonly string[]): Promise<string | null> {
+  const r = await tshark(['-n', '-r', CAPTURE, '-Y', names.join(' || ')], CAPTURE);
   return r.status === 0 ? null : r.stderr.replace(/^Running as user.*\n/m, '').trim();
 }
 
-function shownNames(file: string): Set<string> {
+/** The names the HTML frame details and the JSON layers show (reports made in this process). */
+async function shownNames(file: string): Promise<Set<string>> {
   const names = new Set<string>();
-  const html = runCli(['report', file, '--format', 'html', '--all-frames', '-o', '-']);
-  expect(html.status).toBe(0);
+  const html = await reportText([file], 'html', ['--all-frames']);
+  expect(html.status, html.stderr).toBe(0);
   for (const table of html.stdout.matchAll(/<table class="fields">([\s\S]*?)<\/table>/g))
     for (const m of table[1].matchAll(/<tr><th>([^<]*)<\/th><td>/g)) names.add(m[1]);
-  const json = runCli(['report', file, '--format', 'json', '--all-frames', '-o', '-']);
-  expect(json.status).toBe(0);
+  const json = await reportJsonOnce([file], ['--all-frames']);
   const walk = (L: Record<string, any>) => {
     for (const [k, v] of Object.entries(L)) {
       if (k === 'inner' || k === 'quoted') walk(v);
       else for (const name of Object.keys(v)) names.add(name);
     }
   };
-  for (const f of JSON.parse(json.stdout).frames) walk(f.layers);
+  for (const f of json.frames) walk(f.layers);
   return names;
 }
 
 describe.skipIf(skipUnless(HAVE_TSHARK, REASONS.tshark))('every field name a report shows is a Wireshark display-filter field', () => {
-  it('tshark refuses an OR of names when one of them is unknown, and names it', () => {
-    expect(filterError(['vrrp.prio', 'eth.type'])).toBeNull();
-    expect(filterError(['vrrp.prio', 'vrrp.priority', 'eth.type'])).toMatch(/vrrp\.priority is neither a field nor a protocol name/);
+  it('tshark refuses an OR of names when one of them is unknown, and names it', async () => {
+    expect(await filterError(['vrrp.prio', 'eth.type'])).toBeNull();
+    expect(await filterError(['vrrp.prio', 'vrrp.priority', 'eth.type'])).toMatch(/vrrp\.priority is neither a field nor a protocol name/);
   });
 
+  // One test per capture: each a few reports made in this process, with a turn of the event loop between.
   const shown = new Set<string>();
-  it('the reports of the bundled capture and the fixtures show only names of the field tables', () => {
-    for (const file of SHOWN_FROM) for (const n of shownNames(file)) shown.add(n);
-    expect(shown.size).toBeGreaterThan(80);
-    expect([...shown].filter((n) => !FIELD_NAMES.includes(n))).toEqual([]);
-  }, 120_000);
+  for (const file of SHOWN_FROM) {
+    it(`${file.slice(ROOT.length + 1)}: its reports show only names of the field tables`, async () => {
+      const names = await shownNames(file);
+      expect(names.size).toBeGreaterThan(0);
+      for (const n of names) shown.add(n);
+      expect([...names].filter((n) => !FIELD_NAMES.includes(n))).toEqual([]);
+    }, 120_000);
+  }
 
-  it('tshark accepts every one of them', () => {
+  it('tshark accepts every one of them', async () => {
+    expect(shown.size, 'names shown by the reports above').toBeGreaterThan(80);
     const names = [...new Set([...FIELD_NAMES, ...shown])];
     expect(names.length).toBeGreaterThan(100);
-    const err = filterError(names);
+    const err = await filterError(names);
     const unknown = [...(err ?? '').matchAll(/^tshark: (\S+) is neither a field nor a protocol name/gm)].map((m) => m[1]);
     expect({ unknown, err }).toEqual({ unknown: [], err: null });
   });

@@ -43,8 +43,8 @@ export function runCli(args: string[]): { status: number; stdout: string; stderr
 // --- the same command, in this process ---
 // For tests about what a report says rather than about the command line: the built bundle
 // (dist/vrrpscope.cjs, what dist/cli.js runs) loaded once per test file and its main() called with the
-// same arguments. Saves a node start-up (~0.25 s of CPU) per report; and a JSON report asked for
-// twice with the same arguments is made once.
+// same arguments. Saves a node start-up (~0.2 s of CPU) per report; and a JSON report asked for
+// twice with the same arguments is made once per test file.
 
 const BUNDLE = fileURLToPath(new URL('../../dist/vrrpscope.cjs', import.meta.url));
 type Main = (argv: string[]) => Promise<number | null>;
@@ -58,6 +58,10 @@ let serial: Promise<unknown> = Promise.resolve();
  */
 export function runInProcess(args: string[]): Promise<{ status: number | null; stderr: string }> {
   const job = serial.then(async () => {
+    // A turn of the event loop first: main() reads and analyses synchronously, and a test that makes
+    // many reports in a row would otherwise keep vitest's replies from this worker for minutes (its 60 s
+    // RPC timeout; see yield-setup.ts).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     bundleMain ??= (createRequire(import.meta.url)(BUNDLE) as { main: Main }).main;
     let stderr = '';
     const write = process.stderr.write;
@@ -74,30 +78,34 @@ export function runInProcess(args: string[]): Promise<{ status: number | null; s
 
 let scratch: string | undefined;
 let made = 0;
-const reports = new Map<string, Promise<OurReport>>();
+const reports = new Map<string, Promise<string>>();
 
-/** reportJson(files, extra) in this process (above), made once per test file for the same arguments. */
-export function reportJsonOnce(files: string[], extra: string[] = []): Promise<OurReport> {
+/**
+ * reportJson(files, extra) in this process (above), its text made once per test file for the same
+ * arguments and parsed anew for each call: no test sees what another changed in its copy. Kept in
+ * memory only: a new run analyses again.
+ */
+export async function reportJsonOnce(files: string[], extra: string[] = []): Promise<OurReport> {
   const key = JSON.stringify([files, extra]);
   let r = reports.get(key);
   if (!r) {
     scratch ??= mkdtempSync(join(tmpdir(), 'vrrpscope-inproc-'));
-    const out = join(scratch, `report-${++made}.json`);
+    const out = join(scratch, `report-${process.pid}-${++made}.json`);
     r = runInProcess(['report', ...files, '--format', 'json', ...extra, '-o', out]).then(({ status, stderr }) => {
       if (status !== 0) throw new Error(`vrrpscope report ${[...files, ...extra].join(' ')}: exit ${status}\n${stderr}`);
-      const doc = JSON.parse(readFileSync(out, 'utf8')) as OurReport;
+      const text = readFileSync(out, 'utf8');
       rmSync(out);
-      return doc;
+      return text;
     });
     reports.set(key, r);
   }
-  return r;
+  return JSON.parse(await r) as OurReport;
 }
 
 /** `vrrpscope report ...files --format FORMAT ...extra` in this process: status, stderr and the report's text. */
 export async function reportText(files: string[], format: string, extra: string[] = []): Promise<{ status: number | null; stderr: string; stdout: string }> {
   scratch ??= mkdtempSync(join(tmpdir(), 'vrrpscope-inproc-'));
-  const out = join(scratch, `report-${++made}.${format}`);
+  const out = join(scratch, `report-${process.pid}-${++made}.${format}`);
   const { status, stderr } = await runInProcess(['report', ...files, '--format', format, ...extra, '-o', out]);
   let stdout = '';
   try { stdout = readFileSync(out, 'utf8'); rmSync(out); } catch { /* not written */ }

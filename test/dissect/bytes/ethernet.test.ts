@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeEthernet } from '../../../src/dissect/ethernet.js';
-import { hex } from './hex.js';
+import { decodeAt } from './hex.js';
 
 // Gratuitous ARP request in VLAN 10.
 // tshark -T fields -e eth.dst -e eth.src -e eth.type -e vlan.id -e vlan.etype:
@@ -21,8 +21,7 @@ const VLAN_PCP = 'ffffffffffff02000a00000b8100a0140806000108000604000102000a0000
 
 describe('Ethernet from bytes', () => {
   it('an 802.1Q-tagged frame: addresses, the outer EtherType, the VLAN and the inner EtherType', () => {
-    const b = hex(VLAN_ARP);
-    const e = decodeEthernet(b, 0, b.length)!;
+    const e = decodeAt(decodeEthernet, VLAN_ARP, 0);
     expect([e.dst, e.src, e.type]).toEqual(['ff:ff:ff:ff:ff:ff', '02:00:0a:00:00:0b', 0x8100]);
     expect(e.vlans).toEqual([10]);
     expect(e.innerType).toBe(0x0806);
@@ -31,14 +30,12 @@ describe('Ethernet from bytes', () => {
   });
 
   it('a tag with a priority: the VLAN id without the priority bits', () => {
-    const b = hex(VLAN_PCP);
-    const e = decodeEthernet(b, 0, b.length)!;
+    const e = decodeAt(decodeEthernet, VLAN_PCP, 0);
     expect([e.vlans, e.innerType, e.payloadAt]).toEqual([[20], 0x0806, 18]);
   });
 
   it('an untagged frame', () => {
-    const b = hex(ARP_REPLY);
-    const e = decodeEthernet(b, 0, b.length)!;
+    const e = decodeAt(decodeEthernet, ARP_REPLY, 0);
     expect([e.dst, e.src, e.type, e.innerType, e.payloadAt]).toEqual(['02:00:0a:00:00:32', '02:00:0a:00:00:0c', 0x0806, 0x0806, 14]);
     expect(e.vlans ?? []).toEqual([]);
     expect(e.isBroadcast).toBe(false);

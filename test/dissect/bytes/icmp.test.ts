@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeIcmp } from '../../../src/dissect/icmp.js';
-import { hex, packet } from './hex.js';
+import { decodeAt, packet } from './hex.js';
 
 // Echo request (keepalived's PING_CHECK sends these); ICMP at byte 34.
 // tshark -T fields -e ip.proto -e icmp.type -e icmp.code -e icmp.ident -e icmp.seq:  1|8|0|1234|7
@@ -18,14 +18,12 @@ const UNREACH = '02000a01000b02000a01001508004500003d444400004001225b0a0100150a0
 
 describe('ICMP from bytes', () => {
   it('an echo request: type, code, identifier, sequence number', () => {
-    const b = hex(ECHO);
-    const i = decodeIcmp(b, 34, b.length)!;
+    const i = decodeAt(decodeIcmp, ECHO, 34);
     expect([i.type, i.code, i.echo, i.quotedAt]).toEqual([8, 0, { request: true, id: 1234, seq: 7 }, null]);
   });
 
   it('a port unreachable: the quoted datagram\'s addresses and ports', () => {
-    const b = hex(UNREACH);
-    const i = decodeIcmp(b, 34, b.length)!;
+    const i = decodeAt(decodeIcmp, UNREACH, 34);
     expect([i.type, i.code, i.echo, i.quotedAt]).toEqual([3, 3, null, 42]);
     const q = packet(UNREACH).quoted!;
     expect([q.ip!.src, q.ip!.dst, q.udp!.srcPort, q.udp!.dstPort]).toEqual(['10.1.0.11', '10.1.0.21', 40000, 1812]);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeIcmpv6 } from '../../../src/dissect/icmpv6.js';
-import { hex } from './hex.js';
+import { decodeAt } from './hex.js';
 
 // Unsolicited NA (override set, router and solicited clear) for 2001:db8::100 with the target
 // link-layer address option; ICMPv6 at byte 54.
@@ -14,8 +14,7 @@ const NA = '33330000000102000a00000b86dd6000000000203afffe80000000000000000000ff
 
 describe('ICMPv6 from bytes', () => {
   it('a neighbour advertisement: flags, target, link-layer address', () => {
-    const b = hex(NA);
-    const n = decodeIcmpv6(b, 54, b.length)!;
+    const n = decodeAt(decodeIcmpv6, NA, 54);
     expect([n.type, n.code, n.router, n.solicited, n.override]).toEqual([136, 0, false, false, true]);
     expect([n.target, n.linkAddr]).toEqual(['2001:db8::100', '02:00:0a:00:00:0b']);
   });

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeIgmp } from '../../../src/dissect/igmp.js';
-import { hex } from './hex.js';
+import { decodeAt } from './hex.js';
 
 // IGMPv2 membership report for 224.0.0.18 (keepalived joining the VRRP group), after a 24-byte IPv4 header.
 // tshark -T fields -e igmp.version -e igmp.type -e igmp.maddr:  2|0x16|224.0.0.18
@@ -11,8 +11,7 @@ const REPORT = '01005e00001202000a00000b080046000020000040000102faba0a00000be000
 
 describe('IGMP from bytes', () => {
   it('a v2 membership report: type and group', () => {
-    const b = hex(REPORT);
-    const g = decodeIgmp(b, 38, b.length)!;
+    const g = decodeAt(decodeIgmp, REPORT, 38);
     expect([g.type, g.group]).toEqual([0x16, '224.0.0.18']);
     expect(g.typeName).toMatch(/report/i);
   });

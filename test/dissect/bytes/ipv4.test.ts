@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeIPv4 } from '../../../src/dissect/ipv4.js';
-import { hex } from './hex.js';
+import { decodeAt } from './hex.js';
 
 // Ethernet / IPv4 (DF, id 0xbeef) / UDP 41234 → 53; IPv4 at byte 14.
 // tshark -T fields -e ip.hdr_len -e ip.len -e ip.id -e ip.flags.df -e ip.flags.mf -e ip.frag_offset -e ip.ttl -e ip.proto -e ip.src -e ip.dst:
@@ -17,8 +17,7 @@ const IGMP_RA = '01005e00001202000a00000b080046000020000040000102faba0a00000be00
 
 describe('IPv4 from bytes', () => {
   it('addresses, protocol, TTL, id, flags and lengths', () => {
-    const b = hex(UDP);
-    const ip = decodeIPv4(b, 14, b.length)!;
+    const ip = decodeAt(decodeIPv4, UDP, 14);
     expect([ip.src, ip.dst, ip.proto, ip.ttl, ip.id]).toEqual(['10.1.0.11', '10.1.0.21', 17, 64, 0xbeef]);
     expect([ip.headerLength, ip.totalLength, ip.dontFragment, ip.moreFragments, ip.fragmentOffset]).toEqual([20, 38, true, false, 0]);
     expect([ip.payloadAt, ip.payloadEnd]).toEqual([14 + 20, 14 + 38]);
@@ -27,8 +26,7 @@ describe('IPv4 from bytes', () => {
   });
 
   it('a header with options: the payload starts after them', () => {
-    const b = hex(IGMP_RA);
-    const ip = decodeIPv4(b, 14, b.length)!;
+    const ip = decodeAt(decodeIPv4, IGMP_RA, 14);
     expect([ip.headerLength, ip.ttl, ip.proto, ip.dst, ip.payloadAt]).toEqual([24, 1, 2, '224.0.0.18', 14 + 24]);
     expect(ip.isMulticast).toBe(true);
   });

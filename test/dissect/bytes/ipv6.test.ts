@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeIPv6 } from '../../../src/dissect/ipv6.js';
-import { hex } from './hex.js';
+import { decodeAt } from './hex.js';
 
 // Unsolicited neighbour advertisement to all nodes; IPv6 at byte 14.
 // tshark -T fields -e ipv6.src -e ipv6.dst -e ipv6.nxt -e ipv6.hlim -e ipv6.plen:  fe80::ff:fe00:b|ff02::1|58|255|32
@@ -15,16 +15,14 @@ const VRRP6 = '33330000001200005e00023d86dd60000000002870fffe8000000000000000000
 
 describe('IPv6 from bytes', () => {
   it('addresses (compressed as tshark writes them), next header, hop limit, payload length', () => {
-    const b = hex(NA);
-    const ip = decodeIPv6(b, 14, b.length)!;
+    const ip = decodeAt(decodeIPv6, NA, 14);
     expect([ip.src, ip.dst, ip.next, ip.hopLimit, ip.payloadLength]).toEqual(['fe80::ff:fe00:b', 'ff02::1', 58, 255, 32]);
     expect([ip.isMulticast, ip.srcIsLinkLocal]).toEqual([true, true]);
     expect(ip.payloadEnd).toBe(14 + 40 + 32);
   });
 
   it('next header 112 (VRRP)', () => {
-    const b = hex(VRRP6);
-    const ip = decodeIPv6(b, 14, b.length)!;
+    const ip = decodeAt(decodeIPv6, VRRP6, 14);
     expect([ip.src, ip.dst, ip.next, ip.hopLimit, ip.payloadLength]).toEqual(['fe80::ff:fe00:b', 'ff02::12', 112, 255, 40]);
   });
 });

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeSll, decodeSll2 } from '../../../src/dissect/sll.js';
-import { hex } from './hex.js';
+import { decodeAt } from './hex.js';
 
 // SLL v1, outgoing (packet type 4), carrying IPv4/UDP.
 // tshark -T fields -e sll.pkttype -e sll.hatype -e sll.halen -e sll.src.eth -e sll.etype -e ip.src -e ip.dst -e udp.srcport -e udp.dstport:
@@ -18,15 +18,13 @@ const SLL2 = '08000000000000030001000602000a010015000045000022555540004011d1540a
 
 describe('Linux cooked headers from bytes', () => {
   it('v1: packet type, hardware type, source address, protocol; IPv4 at byte 16', () => {
-    const b = hex(SLL1);
-    const c = decodeSll(b, 0, b.length)!;
+    const c = decodeAt(decodeSll, SLL1, 0);
     expect([c.version, c.packetType, c.hatype, c.addrLen, c.src, c.protocol, c.payloadAt]).toEqual([1, 4, 1, 6, '02:00:0a:01:00:15', 0x0800, 16]);
     expect(c.ifindex).toBe(null);
   });
 
   it('v2: the same, and the interface index; IPv4 at byte 20', () => {
-    const b = hex(SLL2);
-    const c = decodeSll2(b, 0, b.length)!;
+    const c = decodeAt(decodeSll2, SLL2, 0);
     expect([c.version, c.packetType, c.hatype, c.addrLen, c.src, c.protocol, c.ifindex, c.payloadAt]).toEqual([2, 0, 1, 6, '02:00:0a:01:00:15', 0x0800, 3, 20]);
   });
 });

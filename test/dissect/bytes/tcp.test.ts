@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeTcp, TcpFlag } from '../../../src/dissect/tcp.js';
-import { hex, packet } from './hex.js';
+import { decodeAt, packet } from './hex.js';
 
 // SYN with MSS, SACK_PERM, timestamps and window scale options; TCP at byte 34.
 // tshark -T fields -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e tcp.ack_raw -e tcp.hdr_len -e tcp.flags -e tcp.window_size_value -e tcp.len:
@@ -20,15 +20,13 @@ const PSH = '02000a00006402000a00003208004500006f01024000400624f20a0000320a00006
 
 describe('TCP from bytes', () => {
   it('a SYN with options: ports, raw sequence number, header length, flags, window', () => {
-    const b = hex(SYN);
-    const t = decodeTcp(b, 34, b.length)!;
+    const t = decodeAt(decodeTcp, SYN, 34);
     expect([t.srcPort, t.dstPort, t.seq, t.ack, t.headerLength, t.flags, t.window, t.payloadLength]).toEqual([51000, 80, 3735928559, 0, 40, 0x0002, 64240, 0]);
     expect(t.flags & TcpFlag.SYN).toBe(TcpFlag.SYN);
   });
 
   it('a PSH/ACK with 71 bytes of payload', () => {
-    const b = hex(PSH);
-    const t = decodeTcp(b, 34, b.length)!;
+    const t = decodeAt(decodeTcp, PSH, 34);
     expect([t.srcPort, t.dstPort, t.seq, t.ack, t.headerLength, t.flags, t.window, t.payloadLength]).toEqual([51000, 80, 3735928560, 16909060, 20, 0x0018, 502, 71]);
     expect(t.payloadAt).toBe(54);
   });
