@@ -76,6 +76,7 @@ scenario track-interface "VRRPv2, d1 (150, MASTER) with track_interface on a loc
 scenario vmac "VRRPv2 with use_vmac on both directors (the VIP on a macvlan vrrp.51 with MAC 00:00:5e:00:01:33, adverts and GARPs from that MAC): d1 crashes (SIGKILL + port down), d2 takes over, d1 returns and preempts, d1 stops cleanly."
 scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50): d1 crashes (SIGKILL + port down), d2 (shorter skew) takes over while d3 stays BACKUP; d2 stops cleanly, d3 takes over; d1 returns and preempts d3."
 scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
+scenario loaded-master "VRRPv2, advert_int 1: as soon as d1 is MASTER its keepalived is frozen (SIGSTOP) 1.6 s out of every 2.4 s for 45 s, a host too loaded to keep its timer: its adverts come about every 2.4 s instead of 1 s, under d2's Master_Down_Interval (3.61 s), so d2 stays BACKUP; then d1 runs freely again and stops cleanly."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -1007,6 +1008,31 @@ sc_advert_int_3() {
   sleep 4
 }
 
+sc_loaded_master_topo() { WATCH_NEIGH=cl; }
+sc_loaded_master() {
+  local s1 s2 p end
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  s2=$(log_lines d2)
+  ping_start cl "$VIP"
+  p=$(ka_pids d1)
+  mark host_loaded "d1 keepalived pids ${p% } frozen (SIGSTOP) 1.6 s out of every 2.4 s for 45 s"
+  end=$((SECONDS + 45))
+  while [ $SECONDS -lt $end ]; do
+    # shellcheck disable=SC2086
+    kill -STOP $p; sleep 1.6; kill -CONT $p; sleep 0.8
+  done
+  mark host_unloaded "d1 keepalived runs freely again"
+  sleep 4
+  not_in_log d2 "$s2" "Entering MASTER"
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 3
+}
+
 # ------------------------------------------------------------------ outputs
 write_hosts_json() {
   local h n a a6 ll first=1
@@ -1907,6 +1933,15 @@ readme_advert_int_3() {
 - d1 crashes (SIGKILL + port down): d2 becomes MASTER 9.61 s after d1'"'"'s last advert. d1 returns and preempts
   9.41 s after it starts (it discards d2'"'"'s lower-priority adverts). d1 stops cleanly: d2 takes over after
   0.61 s.' \
+    "$KEY_LOG"
+}
+
+readme_loaded_master() {
+  readme_issue14 '- d1 becomes MASTER; from then on a loop in the script freezes all its keepalived processes (SIGSTOP)
+  for 1.6 s and lets them run (SIGCONT) for 0.8 s, 45 s long (marks host_loaded / host_unloaded in events.jsonl).
+  Each time it runs again its overdue advert timer fires at once: adverts about every 2.4 s while carrying
+  advert_int 1. d2 hears one before its Master_Down_Interval (3 x 1 s + 0.61 s) runs out and stays BACKUP
+  (its log has no transition then). Then d1 stops cleanly and d2 takes over after its skew time.' \
     "$KEY_LOG"
 }
 

@@ -123,7 +123,7 @@ export function checklistSection(a: Pick<Analysis, 'facts'>, i18n: I18n, links: 
 /**
  * An item's evidence with each summary once, in order of first appearance, and the events (times) behind
  * it. `told` holds the sentences shown so far in the checklist: those are left out of a later summary
- * (its first sentence, which names the event, stays unless the whole summary was told; then `toldAbove`).
+ * (`toldAbove` when nothing is left; the times and links of its events still follow).
  */
 function proofs(i: ChecklistItem, links: SectionLinks, told: Set<string>, toldAbove: string): ChecklistProofView[] {
   const bySentence = new Map<string, ChecklistProofView>();
@@ -131,7 +131,7 @@ function proofs(i: ChecklistItem, links: SectionLinks, told: Set<string>, toldAb
     let p = bySentence.get(e.summary);
     if (!p) {
       const sentences = e.summary.split(/(?<=[.!?])\s+(?=\p{Lu})/u);
-      const fresh = sentences.filter((x, k) => !told.has(x) || (k === 0 && !sentences.every((y) => told.has(y))));
+      const fresh = sentences.filter((x) => !told.has(x));
       for (const x of sentences) told.add(x);
       p = { summary: fresh.length ? fresh.join(' ') : toldAbove, refs: [] };
       bySentence.set(e.summary, p);

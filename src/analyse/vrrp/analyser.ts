@@ -371,7 +371,7 @@ export class VrrpAnalyzer implements Analyzer {
     // Another router's adverts in the gap re-arm a master's advert timer (vrrp_scheduler.c): its gaps are not its own.
     let othersQuiet = true;
     for (const o of inst.routers.values()) if (o !== r && o.lastTime > r.lastTime) othersQuiet = false;
-    const missing = gapMs > 1.5 * interval ? lostAdverts(r.silence, r.lastTime, interval, gapMs, othersQuiet) : null;
+    const missing = gapMs > 1.5 * interval && !slowCadence(r.silence, interval) ? lostAdverts(r.silence, r.lastTime, interval, gapMs, othersQuiet) : null;
     if (missing !== null) {
       countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: interval, gapStart: r.lastTime }, missing, gapMs, t, n);
       return;

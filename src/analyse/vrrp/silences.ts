@@ -175,6 +175,12 @@ export function judgeCadence(s: SilenceState, ctx: EngineContext, o: { vrid: num
     kind: 'vrrp.cadence', time: c.start, frames: c.frames.slice(0, 10), severity: 'notice',
     vrid: o.vrid, router: o.router, intervalMs: o.intervalMs, observedMs: Math.round(median * 1000) / 1000, samples: c.gaps.length,
   });
+  // Slower than it says: its gaps of about two intervals were its own pace, not adverts lost on the way
+  // (vrrp-loaded-master: keepalived frozen 1.6 s out of 2.4 s sent every advert it could).
+  if (median > o.intervalMs && s.loss) {
+    for (const n of s.loss.frames) ctx.retract(s.loss, { frame: n, note: 'vrrp.lost' });
+    s.loss = null;
+  }
 }
 
 /** Its adverts come slower than they say: their lateness is the cadence, not a loaded host. */

@@ -268,6 +268,8 @@ export const reportEn = {
   'field.target': 'target',
   'field.vrrp.master.intervalMs': 'advert interval',
   'field.vrrp.jitter.intervalMs': 'advert interval',
+  'field.vrrp.loss.intervalMs': 'advert interval',
+  'field.vrrp.cadence.intervalMs': 'advert interval',
   'field.intervalMs': 'interval (delay_loop)',
   'field.details': 'details',
   'field.state': 'state',

@@ -269,6 +269,8 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.target': 'cible',
   'field.vrrp.master.intervalMs': 'intervalle d’annonce',
   'field.vrrp.jitter.intervalMs': 'intervalle d’annonce',
+  'field.vrrp.loss.intervalMs': 'intervalle d’annonce',
+  'field.vrrp.cadence.intervalMs': 'intervalle d’annonce',
   'field.intervalMs': 'intervalle (delay_loop)',
   'field.details': 'détails',
   'field.state': 'état',
