@@ -128,6 +128,7 @@ export class FirstPass {
   /** One frame, numbered, at time `t` (NaN without a timestamp); `file` names its input in warnings. */
   frame(f: Frame, t: number, file: string): void {
     if (!Number.isNaN(t)) this.lastTime = t;
+    this.engine.noteFrame(f.fileIndex, t);
     if (f.linkType !== 1 && !KNOWN_LINK_TYPES.has(f.linkType)) {
       const k = f.fileIndex + ':' + f.linkType;
       if (!this.unknownLink.has(k)) {

@@ -14,18 +14,43 @@ const ticks = (from: number, to: number): Timed[] => {
   for (let t = from; t < to; t += 0.5) out.push([t, arp({ senderIp: '10.0.0.50', targetIp: '10.0.0.1' })]);
   return out;
 };
+/** n gratuitous ARPs for `ip` from a router's MAC, 0.1 ms apart (a keepalived burst). */
+const garps = (ip: string, routerIp: string, at: number, n = 5): Timed[] =>
+  Array.from({ length: n }, (_, i) => [at + i * 0.0001, arp({ senderIp: ip, senderMac: macOf(routerIp) })] as Timed);
 
 describe('vrrp.master reasons and gaps', () => {
   it('master-down: d1 falls silent, d2 takes over after Master_Down_Interval', () => {
     const frames = [...adverts({ src: d1, priority: 150 }, 0, 5), ...ticks(4.1, 8), ...adverts({ src: d2, priority: 100 }, 7.61, 12)].sort(byTime);
     const { events } = run([new VrrpAnalyzer()], frames);
     const masters = events.filter((e) => e.kind === 'vrrp.master');
-    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'initial'], [d2, 'master-down']]);
+    // d1 advertises from the capture's first frame, without GARPs: already master when it started.
+    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'already-master'], [d2, 'master-down']]);
     expect(masters[1].gapMs).toBeCloseTo(3610, 0);
     expect(masters[1].expectedMs).toBe(3609.375);
     expect(masters[1].late).toBe(false);
     const silent = events.find((e) => e.kind === 'vrrp.silent')!;
     expect(silent).toMatchObject({ router: d1, takenOverBy: d2 });
+  });
+
+  it('the first master: already master at the capture\'s start, or elected inside it', () => {
+    const first = (frames: Timed[]) => run(analyzers(), frames.sort(byTime)).events.find((e) => e.kind === 'vrrp.master')!;
+    // Its first advert within 1.5 intervals of the first frame, no GARP after it: elected before the capture.
+    expect(first([...ticks(0, 1), ...adverts({ src: d1, priority: 150 }, 1.2, 5)]).reason).toBe('already-master');
+    // Its GARPs right after that advert: it has just become master (an address owner starts as master at once).
+    expect(first([...ticks(0, 1), ...adverts({ src: d1, priority: 150 }, 1.2, 5), ...garps('10.0.0.100', d1, 1.2005)]).reason).toBe('initial');
+    // First heard 2 intervals into the capture: keepalived's Master_Down_Interval as a backup, then an election.
+    expect(first([...ticks(0, 2), ...adverts({ src: d1, priority: 150 }, 2, 5)]).reason).toBe('initial');
+  });
+
+  it('a preempted master that advertises again after a gap has taken over again (advert_int 3)', () => {
+    // d1 preempts d2 at 10 s; d2 goes BACKUP at once; d1 resigns at 14 s, d2 takes over Skew_Time later,
+    // inside what would have been d2's Master_Down_Interval had it still been counted as master.
+    const frames: Timed[] = [
+      ...adverts({ src: d2, priority: 100, intervalS: 3 }, 0, 10), ...adverts({ src: d1, priority: 150, intervalS: 3 }, 10, 14),
+      [14, advert({ src: d1, priority: 0, intervalS: 3 })], ...adverts({ src: d2, priority: 100, intervalS: 3 }, 14.61, 20),
+    ].sort(byTime);
+    const masters = run([new VrrpAnalyzer()], frames).events.filter((e) => e.kind === 'vrrp.master');
+    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d2, 'already-master'], [d1, 'preemption'], [d2, 'resignation']]);
   });
 
   it('flags a takeover slower than theory by more than one interval', () => {
@@ -162,8 +187,6 @@ describe('adverts receivers drop, and late adverts', () => {
 });
 
 describe('gratuitous ARP', () => {
-  const garps = (ip: string, routerIp: string, at: number, n = 5): Timed[] =>
-    Array.from({ length: n }, (_, i) => [at + i * 0.0001, arp({ senderIp: ip, senderMac: macOf(routerIp) })] as Timed);
 
   it('bursts are tied to the takeover, and keepalived\'s repeat/delay read from the pattern', () => {
     const frames = [...adverts({ src: d1, priority: 150 }, 0, 12), ...garps('10.0.0.100', d1, 0.0005), ...garps('10.0.0.100', d1, 5.0005)].sort(byTime);
@@ -177,8 +200,12 @@ describe('gratuitous ARP', () => {
   });
 
   it('a takeover with no GARP is flagged when the capture shows ARP', () => {
-    const frames = [...adverts({ src: d1 }, 0, 6), ...ticks(0.2, 6)].sort(byTime);
+    // The capture runs 4 s before the first advert: an election inside it, whose GARPs are missing.
+    const frames = [...ticks(0, 4), ...adverts({ src: d1 }, 4, 10)].sort(byTime);
     expect(kinds(run(analyzers(), frames).events)).toContain('arp.missing-garp');
+    // A master already in place at the start announced its VIPs before the capture: none is missing.
+    const already = [...adverts({ src: d1 }, 0, 6), ...ticks(0.2, 6)].sort(byTime);
+    expect(kinds(run(analyzers(), already).events)).not.toContain('arp.missing-garp');
   });
 
   it('a VIP changing MAC at a takeover is no conflict; an address changing MAC with no takeover is', () => {

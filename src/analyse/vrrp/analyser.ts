@@ -12,6 +12,7 @@ import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
 } from './rules.js';
+import { AlreadyMasterWatch, alreadyMaster } from './capture-edge.js';
 
 const MAX_INSTANCES = 4096;
 const MAX_EVENT_FRAMES = 50;
@@ -74,6 +75,7 @@ interface Overlap {
 
 interface Instance {
   key: string;
+  fileIndex: number;
   vrid: number;
   family: 4 | 6;
   routers: Map<string, Router>;
@@ -104,11 +106,16 @@ export class VrrpAnalyzer implements Analyzer {
   private nextCheck = Infinity;
   /** Routers by address, to notice their other frames (a router coming back joins the VRRP group, ARPs). */
   private readonly byIp = new Map<string, Router[]>();
+  /** First masters told `already-master`, until their GARPs could still show an election. */
+  private readonly alreadyMasters = new AlreadyMasterWatch();
   readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
     if (pkt.vrrp) this.onAdvert(pkt, ctx);
-    else if (this.byIp.size) this.onOther(pkt);
+    else if (this.byIp.size) {
+      if (this.alreadyMasters.size && !pkt.frame.noTimestamp) this.alreadyMasters.onAnnouncement(pkt, frameTime(pkt.frame));
+      this.onOther(pkt);
+    }
     ctx.wakeAt(this, this.nextCheck);
   }
 
@@ -158,7 +165,7 @@ export class VrrpAnalyzer implements Analyzer {
     let inst = this.instances.get(key);
     if (!inst) {
       if (this.instances.size >= MAX_INSTANCES) return;
-      inst = { key, vrid: v.vrid, family: v.family, routers: new Map(), lastMaster: null, everMaster: false, masterEvents: 0, overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
+      inst = { key, fileIndex: f.fileIndex, vrid: v.vrid, family: v.family, routers: new Map(), lastMaster: null, everMaster: false, masterEvents: 0, overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
       this.instances.set(key, inst);
     }
     const ip = net.src;
@@ -181,6 +188,9 @@ export class VrrpAnalyzer implements Analyzer {
     r.profile = profile;
     r.priority = v.priority;
 
+    // A preempted keepalived master goes BACKUP at the first higher-priority advert it hears: adverts from
+    // it after a gap are a new tenure (it took over again), not a late advert of the old one.
+    if (r.advertising && r.supersededBy && gapMs > 1.5 * r.profile.intervalMs) this.stopAdvertising(inst, r, ctx, null);
     if (v.priority === 0) this.resign(inst, r, t, f.n, ctx);
     else if (!r.advertising) this.startTenure(inst, r, t, f.n, ctx);
     else this.continueTenure(inst, r, t, f.n, gapMs, prevPriority, ctx);
@@ -239,7 +249,8 @@ export class VrrpAnalyzer implements Analyzer {
       return;
     }
     const downMs = masterDownMs(prev?.profile.intervalMs ?? interval, r.priority, r.profile.version);
-    const reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
+    let reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
+    if (reason === 'initial' && alreadyMaster(t, ctx.startOf(inst.fileIndex), interval)) reason = 'already-master';
     const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
     // The same router again after its own silence, nobody in between: no takeover to time.
     const resumed = prev === r;
@@ -260,7 +271,7 @@ export class VrrpAnalyzer implements Analyzer {
     const frames = [n];
     if (prev && prev !== r) frames.unshift(prev.lastFrame);
     const e = ctx.emit({
-      kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'preemption' ? 'info' : 'notice',
+      kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'already-master' || reason === 'preemption' ? 'info' : 'notice',
       vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, mac: r.mac, priority: r.priority,
       reason, previous: prev && prev !== r ? prev.ip : null, prevPriority: prev && prev !== r ? prev.priority : null,
       resumed: resumed ? (reason === 'resignation' ? 'restart' : 'silence') : null,
@@ -268,6 +279,7 @@ export class VrrpAnalyzer implements Analyzer {
       intervalMs: prev?.profile.intervalMs ?? interval, skewMs: round(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
       late, addresses: r.profile.addresses, ...wait,
     });
+    if (reason === 'already-master') this.alreadyMasters.add(e);
     ctx.comment(n, { note: 'vrrp.first', router: r.ip, vrid: inst.vrid, priority: r.priority });
     inst.everMaster = true;
     inst.masterEvents++;

@@ -3,6 +3,7 @@
 export const annotateEn = {
   // vrrp.master, by reason
   'vrrp.master.initial': '{router} becomes master of VRID {vrid} (priority {priority}) and announces {vips}: the first master seen in the capture.',
+  'vrrp.master.already-master': '{router} is already master of VRID {vrid} (priority {priority}, announcing {vips}) when the capture starts: its first advert comes within one advert interval ({interval}) of the first frame, with no gratuitous ARP after it. A keepalived router becomes master only after waiting its Master_Down_Interval as a backup, and sends its gratuitous ARPs right after its first advert as master: the election happened before the capture.',
   'vrrp.master.preemption': '{router} (priority {priority}) preempts {previous} (priority {prevPriority}) as master of VRID {vrid}. A backup that outranks the master discards its adverts and takes over when its own Master_Down_Interval runs out, {expected} (3 × {interval} + Skew_Time {skew}, {rfc} §6.4.2), plus preempt_delay if set (preemption is on unless keepalived has nopreempt).',
   'vrrp.master.tie': '{router} starts advertising as master of VRID {vrid} beside master {previous}, both with priority {priority}: a keepalived backup never preempts an equal priority, so {router} became master on its own timer without hearing {previous}. Of two masters with the same priority, the one with the lower primary address steps down ({rfc} §6.4.3).',
   'vrrp.preempt.return': 'It came back at frame {frame} ({signal}) and took over {wait} later.',

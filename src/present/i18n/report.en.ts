@@ -193,6 +193,7 @@ export const reportEn = {
   'severity.warning': 'warning',
 
   'reason.initial': 'initial election',
+  'reason.already-master': 'already master when the capture starts',
   'reason.preemption': 'preemption: a router with a higher priority took over',
   'reason.master-down': 'the master went silent, a backup router took over',
   'reason.resignation': 'the previous master resigned with priority 0',

@@ -194,6 +194,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'severity.warning': 'alerte',
 
   'reason.initial': 'élection initiale',
+  'reason.already-master': 'déjà maître au début de la capture',
   'reason.preemption': 'préemption : un routeur de priorité plus haute reprend la main',
   'reason.master-down': 'le maître s\u2019est tu, un routeur de secours a pris le relais',
   'reason.resignation': 'l\u2019ancien maître s\u2019est retiré avec la priorité 0',

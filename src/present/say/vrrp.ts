@@ -18,6 +18,7 @@ function master(e: VrrpMaster, say: Say): string {
   };
   const key: MessageKey = e.resumed ? (e.resumed === 'restart' ? 'vrrp.master.restarted' : 'vrrp.master.resumed')
     : e.reason === 'initial' ? 'vrrp.master.initial'
+    : e.reason === 'already-master' ? 'vrrp.master.already-master'
     : e.reason === 'preemption' ? 'vrrp.master.preemption'
     : e.reason === 'master-down' ? 'vrrp.master.master-down'
     : e.reason === 'resignation' ? 'vrrp.master.resignation'
