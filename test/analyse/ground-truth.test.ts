@@ -68,13 +68,6 @@ const KNOWN: Record<string, Record<string, string>> = {
     // left MASTER. Ours: "10.0.0.11 (priority 150) preempts 10.0.0.12" at 51.053.
     'invented vrrp.master of 10.0.0.11 VRID 51 at 51.053 s (preemption)': GAP_IS_NOT_A_TAKEOVER,
   },
-  // VI_B (d3 120 / d4 90, VIP 10.0.0.200) shares VRID 51 with VI_A (d1 150 / d2 100, VIP 10.0.0.100); d3's
-  // "Entering MASTER STATE" at 10.401 s is VI_B's first election. Ours: vrrp.master reason unknown ("starts
-  // advertising as master of VRID 51 while 10.0.0.11 (priority 150) ...") plus vrrp.collision (two clusters).
-  'captures/vrrp-two-clusters': {
-    "reason of d3's takeover of VRID 51 at 10.401 s: keepalived's logs give initial, ours unknown":
-      'not modelled: once vrrp.collision has found two clusters on one VRID, the second cluster\'s first master is still judged against the first cluster (reason unknown, not initial)',
-  },
   // d1 MASTER throughout (no "Entering" line after 0.001 s); d2's link down 5.1 .. 29.2 s (FAULT). d1's adverts
   // went to d2's stale MAC, then (neighbour FAILED, 14 s on) stayed in the ARP queue: broadcast "who-has
   // 10.0.0.12 tell 10.0.0.11" only. Ours: vrrp.silent at 14.006 s ("crash, link down or adverts blocked"), then

@@ -230,6 +230,27 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     } else out.push(`vrrp.master of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "Entering MASTER STATE" within 1 s`);
   }
 
+  // --- priority changes: "(VI_x) Changing effective priority from A to B" is a vrrp.priority of that router
+  // from A to B after the line and before the instance's next change, when the change reaches the wire (the
+  // director was MASTER, or enters MASTER later: a backup does not advertise); and every vrrp.priority is one.
+  const priorities = ev('vrrp.priority');
+  const usedPriority = new Set<unknown>();
+  for (const d of directors) for (const [i, l] of d.lines.entries()) {
+    const m = /^\((\S+)\) Changing effective priority from (\d+) to (\d+)$/.exec(l.msg);
+    const inst = m && instOf(d, m[1]);
+    if (!m || !inst || !wire.vrids.has(inst.vrid) || !inSpan(l.t)) continue;
+    const router = routerOf(d, inst);
+    const states = d.lines.slice(0, i).filter((x) => x.msg.startsWith(`(${inst.name}) Entering `));
+    const master = states.at(-1)?.msg.startsWith(`(${inst.name}) Entering MASTER STATE`) ?? false;
+    const next = d.lines.slice(i + 1).find((x) => x.msg.startsWith(`(${inst.name}) Changing effective priority`))?.t ?? Infinity;
+    const later = d.lines.slice(i + 1).some((x) => x.t < next && inSpan(x.t) && x.msg.startsWith(`(${inst.name}) Entering MASTER STATE`));
+    if (!master && !later) continue;
+    const e = priorities.find((x) => !usedPriority.has(x) && x.router === router && x.vrid === inst.vrid && x.from === Number(m[2]) && x.to === Number(m[3]) && x.time >= l.t && x.time <= Math.min(next, end) + 0.5);
+    if (e) usedPriority.add(e);
+    else out.push(`${d.name} (${router}) "${l.msg}" at ${rel(l.t)} s: no vrrp.priority from ${m[2]} to ${m[3]} after it`);
+  }
+  for (const e of priorities) if (!usedPriority.has(e)) out.push(`vrrp.priority of ${e.router} VRID ${e.vrid} from ${e.from} to ${e.to} at ${rel(e.time)} s: no "Changing effective priority" logged before it`);
+
   // --- priority 0: "(VI_x) sent 0 priority" is a vrrp.resign of that router within 1 s, and vice versa
   const resigns = ev('vrrp.resign');
   const usedResign = new Set<unknown>();

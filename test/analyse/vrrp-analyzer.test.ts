@@ -150,6 +150,45 @@ describe('split brain and its cause', () => {
     const { events } = run([new VrrpAnalyzer()], frames);
     expect(kinds(events).filter((k) => k !== 'vrrp.master')).toEqual(['vrrp.collision']);
   });
+
+  // Cluster A: d1 (150) for .100; cluster B: d3 (120) / d4 (90) for .200, on the same VRID.
+  const d3 = '10.0.0.13', d4 = '10.0.0.14';
+  const A = { vips: ['10.0.0.100'] }, B = { vips: ['10.0.0.200'] };
+
+  it('two clusters on one VRID: each has its own first master and takeovers, one collision per pair of clusters', () => {
+    const frames = [
+      ...ticks(0, 3), ...adverts({ src: d1, priority: 150, ...A }, 3, 30), ...adverts({ src: d3, priority: 120, ...B }, 8, 14),
+      ...adverts({ src: d4, priority: 90, ...B }, 17.65, 30),
+    ].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const masters = events.filter((e) => e.kind === 'vrrp.master');
+    // d3 is cluster B's initial election, not a router beside d1 (150); d4 takes over from d3, not from d1.
+    expect(masters.map((e) => [e.router, e.reason, e.previous])).toEqual([[d1, 'initial', null], [d3, 'initial', null], [d4, 'master-down', d3]]);
+    expect(events.filter((e) => e.kind === 'vrrp.collision')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'vrrp.split-brain')).toHaveLength(0);
+  });
+
+  it('a master silenced by the other cluster\'s adverts answers its backup at once: still master', () => {
+    // d3 quiet 13..16.65 (keepalived: its advert timer re-armed by d1's adverts); d4 times out, d3 answers in 3 ms.
+    const frames = [
+      ...ticks(0, 3), ...adverts({ src: d1, priority: 150, ...A }, 3.5, 30), ...adverts({ src: d3, priority: 120, ...B }, 8, 14),
+      [17.65, advert({ src: d4, priority: 90, ...B })] as Timed, ...adverts({ src: d3, priority: 120, ...B }, 17.653, 30),
+    ].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const masters = events.filter((e) => e.kind === 'vrrp.master');
+    expect(masters.map((e) => [e.router, e.reason, e.previous])).toEqual([[d1, 'initial', null], [d3, 'initial', null], [d4, 'unknown', d3]]);
+    expect(events.find((e) => e.kind === 'vrrp.silent' && e.router === d3)).toMatchObject({ takenOverBy: d4, rearmedBy: d1, severity: 'notice' });
+  });
+
+  it('a router that changes its own VIP set (a reload) stays in its cluster: no collision, no new master', () => {
+    const frames = [
+      ...ticks(0, 3), ...adverts({ src: d1, priority: 150, ...A }, 3, 10), ...adverts({ src: d1, priority: 150, vips: ['10.0.0.101'] }, 10, 20),
+      ...adverts({ src: d2, priority: 100, vips: ['10.0.0.101'] }, 20.1, 22),
+    ].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).not.toContain('vrrp.collision');
+    expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => e.router)).toEqual([d1, d2]);
+  });
 });
 
 describe('adverts receivers drop, and late adverts', () => {

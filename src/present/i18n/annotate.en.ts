@@ -28,6 +28,13 @@ export const annotateEn = {
   'vrrp.silent.nobody': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}, and no other router took over in the capture.',
   // split brain, collisions, mismatches, invalid adverts, jitter
   'vrrp.silent.contender': '{router} stopped advertising for VRID {vrid} while {other}, which outranks it, went on (its last advert is frame {frame}). Either it heard {other} and went back to backup, or — keepalived does this when it discards the other\'s adverts — it stays master without advertising, because every advert it receives re-arms its advert timer; who answers ARP for the VIP tells which.',
+  'vrrp.silent.rearmed': 'Master {router} of VRID {vrid} sent no advert for {gap} while {by}, master of another cluster on the same VRID, went on advertising: keepalived re-arms a master\'s advert timer on every advert of its VRID, even one it discards, so {router} stayed master without advertising. Its backup {other} timed out and became master, and {router} answered its first advert at once, sending it back to backup: not a crash, a side effect of the shared VRID.',
+  'vrrp.priority': '{router} now advertises priority {to} for VRID {vrid}, {from} before: keepalived changed its effective priority (a track_script, track_file, track_interface or track_process weight, or a reload changing priority) and sends no advert for that, so the next regular advert carries it.',
+  'vrrp.priority.backup': '{router} comes back with priority {to} for VRID {vrid}, {from} in its last advert: its priority changed while it was backup (a tracked weight or a reload), which the wire does not show until it advertises again.',
+  'vrrp.priority.taken-over': '{by}, a backup now of higher priority, discarded these lower adverts and took over {after} later, when its Master_Down_Interval (counted from the last advert at {from}) ran out.',
+  'vrrp.priority.preempted': 'With it, {router} preempts the master (see the takeover).',
+  'vrrp.priority.kept': 'No router took over after it: no backup between {to} and {from} (backups do not advertise, so this is the only sign).',
+  'vrrp.comment.still-master': '{router} answers {other}\'s lower-priority advert at once: it was still master of VRID {vrid} (keepalived forces a new election), and {other} goes back to backup',
   'vrrp.comment.contender-again': '{router} advertises for VRID {vrid} again while {other} is still master: the same standoff goes on',
   'vrrp.split-brain': '{a} and {b} both advertised as master of VRID {vrid} for {duration}: split brain. {cause}',
   'vrrp.split-brain.ongoing': '{a} and {b} both advertise as master of VRID {vrid}: split brain, still going on. {cause}',

@@ -58,14 +58,15 @@ function splitBrain(e: VrrpSplitBrain, say: Say): string {
     : i18n.t('vrrp.split-brain', { vrid: e.vrid, a, b, duration: say.seconds((e.end - e.start) * 1000), cause });
 }
 
-export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter'> = {
+export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.priority'> = {
   'vrrp.master': master,
   'vrrp.resign': (e, say) => say.i18n.t('vrrp.resign', { router: e.router, vrid: e.vrid, rfc: rfcOf(e.version) }),
   'vrrp.silent': (e, say) => {
     const params = {
       router: e.router, vrid: e.vrid, frame: e.lastAdvertFrame, other: e.takenOverBy ?? e.beside ?? '',
-      gap: e.takeoverGapMs == null ? '' : say.seconds(e.takeoverGapMs),
+      gap: e.takeoverGapMs == null ? '' : say.seconds(e.takeoverGapMs), by: e.rearmedBy ?? '',
     };
+    if (e.rearmedBy && e.takenOverBy) return say.i18n.t('vrrp.silent.rearmed', params);
     return say.i18n.t(e.beside && !e.takenOverBy ? 'vrrp.silent.contender' : e.takenOverBy ? 'vrrp.silent.taken-over' : 'vrrp.silent.nobody', params);
   },
   'vrrp.split-brain': splitBrain,
@@ -80,6 +81,13 @@ export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.si
   'vrrp.collision': (e, say) => say.i18n.t('vrrp.collision', {
     vrid: e.vrid, a: e.routers[0], b: e.routers[1], vipsA: (e.addresses?.[0] ?? []).join(', '), vipsB: (e.addresses?.[1] ?? []).join(', '),
   }),
+  'vrrp.priority': (e, say) => {
+    const params = { router: e.router, vrid: e.vrid, from: e.from, to: e.to, by: e.thenBy ?? '', after: e.thenMs == null ? '' : say.seconds(e.thenMs) };
+    const what = say.i18n.t(e.whileBackup ? 'vrrp.priority.backup' : 'vrrp.priority', params);
+    const then = e.then === 'taken-over' ? 'vrrp.priority.taken-over' : e.then === 'preempted' ? 'vrrp.priority.preempted'
+      : e.to < e.from ? 'vrrp.priority.kept' : null;
+    return then ? what + ' ' + say.i18n.t(then, params) : what;
+  },
   'vrrp.jitter': (e, say) => say.i18n.t(e.maxGapMs >= 2 * e.intervalMs ? 'vrrp.jitter.near-miss' : 'vrrp.jitter', {
     router: e.router, vrid: e.vrid, count: e.lateAdverts, interval: say.seconds(e.intervalMs),
     max: say.seconds(e.maxGapMs), down: say.seconds(e.masterDownMs), margin: say.seconds(e.masterDownMs - e.maxGapMs),
@@ -97,4 +105,5 @@ export const vrrpNotes: NoteSentences<VrrpNote['note']> = {
   'vrrp.stepped-down': (n, say) => say.i18n.t('vrrp.comment.stepped-down', { router: n.router, other: n.by }),
   'vrrp.invalid': (n, say) => say.i18n.t('vrrp.comment.invalid', { problem: n.problem }),
   'vrrp.contender-again': (n, say) => say.i18n.t('vrrp.comment.contender-again', { router: n.router, vrid: n.vrid, other: n.master }),
+  'vrrp.still-master': (n, say) => say.i18n.t('vrrp.comment.still-master', { router: n.router, vrid: n.vrid, other: n.other }),
 };
