@@ -64,7 +64,7 @@ export function baselines(doc) {
     for (const [k, v] of Object.entries(e)) {
       if (DROPPED.includes(k) || k === 'kind' || k === 'time' || k === 'frames') continue;
       if (TIME_FIELDS.includes(k)) b[k] = rel(v);
-      else if (k === 'related') b[k] = v == null ? v : (ref.get(v) ?? `unknown event ${v}`);
+      else if (k === 'related' || k === 'thenEvent') b[k] = v == null ? v : (ref.get(v) ?? `unknown event ${v}`);
       else b[k] = v;
     }
     const domain = e.kind.split('.')[0];

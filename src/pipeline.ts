@@ -138,6 +138,7 @@ export class FirstPass {
   /** One frame, numbered, at time `t` (NaN without a timestamp); `file` names its input in warnings. */
   frame(f: Frame, t: number, file: string): void {
     if (!Number.isNaN(t)) this.lastTime = t;
+    this.engine.noteFrame(f.fileIndex, t);
     // Several inputs: each frame waits a moment for a copy of it at another capture point.
     if (this.points) this.points.push(f, t, file);
     else this.analyse(f, t, file);

@@ -46,6 +46,8 @@ export interface EngineContext {
   host(ip: string, mac?: string | null, role?: Role): void;
   /** Events of the other analysers, as they are emitted (an analyser reacts in its own onEvent). */
   readonly events: readonly AnalysisEvent[];
+  /** The time of the first timestamped frame of input file `fileIndex` (what a capture that starts late missed). */
+  startOf(fileIndex: number): number | undefined;
 }
 
 export interface Analyzer {
@@ -91,6 +93,8 @@ export class Engine implements EngineContext {
   /** Told of each event as it is emitted, before finish sorts them (live mode prints them). */
   onEmit: ((e: AnalysisEvent) => void) | null = null;
   private readonly hostTable = new Map<string, HostEntry>();
+  /** Per input file: the time of its first timestamped frame (noteFrame). */
+  private readonly starts: number[] = [];
   private emitting: Analyzer | null = null;
   /** Per analyser: the PacketKind bits it looks at (-1: every packet), and when it asked to tick. */
   private readonly wants: number[];
@@ -106,6 +110,15 @@ export class Engine implements EngineContext {
     this.wakes = analyzers.map(() => Infinity);
     this.takesTcp = this.wants.map((w) => w === -1 || (w & PacketKind.TCP) !== 0);
     this.takesTcpSegments = analyzers.every((a, i) => !this.takesTcp[i] || typeof a.onTcpSegment === 'function');
+  }
+
+  /** The pipeline tells each frame's time before the frame, so that startOf knows each file's start. */
+  noteFrame(fileIndex: number, t: number): void {
+    if (this.starts[fileIndex] === undefined && !Number.isNaN(t)) this.starts[fileIndex] = t;
+  }
+
+  startOf(fileIndex: number): number | undefined {
+    return this.starts[fileIndex];
   }
 
   wakeAt(analyzer: Analyzer, t: number): void {

@@ -111,7 +111,8 @@ function masterTenures(events: readonly AnalysisEvent[]): Tenure[] {
       const mine = open.get(k);
       if (mine) { open.delete(k); close(mine, mine.stopped?.at ?? e.time, mine.stopped?.how ?? 'next'); }
       open.set(k, { vrid: e.vrid, family: e.family, router: e.router, start: e.time, event: e, stopped: null });
-    } else if (isKind(e, 'vrrp.resign') || isKind(e, 'vrrp.silent')) {
+    } else if (isKind(e, 'vrrp.resign') || (isKind(e, 'vrrp.silent') && !e.rearmedBy)) {
+      // (A master silenced by another cluster's adverts stayed master: its tenure goes on.)
       // A resignation ends mastership at once; silence is confirmed later, and the next master's gapMs
       // (when it names this router) places the end more exactly.
       const o = open.get(key(e.vrid, e.router));

@@ -200,7 +200,7 @@ export class ItemJudge {
       if (garp) proof.push(m, garp);
       else if (m.time - start >= 1.5) proof.push(m);
     }
-    const late = initial[0];
+    const late = initial[0] ?? ofKind(ev, 'vrrp.master').find((e) => e.reason === 'already-master');
     return {
       proven: proof.length > 0,
       evidence: proof.length ? proof : late ? [late] : [],

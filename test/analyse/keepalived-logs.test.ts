@@ -56,24 +56,10 @@ const DROPPED_ADVERTS = 'wire vs log: the takeover\'s adverts were all dropped b
 // GARPs between; the analysis tells d2's vrrp.master (reason unknown, previousAliveFrame: d1's GARPs) and d1's
 // vrrp.loss, but no vrrp.split-brain, which events.md defines as two advertisers for more than 3 intervals.
 const LOSSY_DUAL_MASTER = 'open: a 2 s dual MASTER from lost adverts is a vrrp.master (unknown, previousAliveFrame), shorter than a vrrp.split-brain';
-// vrrp-late-start: the capture starts 8.4 s after d1's "Entering MASTER STATE"; the first master seen is
-// announced as a vrrp.master (initial) at its first captured advert.
-const LATE_START = 'not modelled: a capture starting mid-run; the master already in place is announced as a new vrrp.master (initial)';
 
 const KNOWN: Record<string, Record<string, string>> = {
   'ivs3-reload-pool': {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
-  },
-  'vrrp-advert-int-3': {
-    // d1 (preempted back at 39.048) stops cleanly: priority 0 at 43.451; d2 "Entering MASTER STATE" at 44.062 and
-    // advertises (prio 100) at 44.061, 47.098, 50.098. Ours: the vrrp.resign, then no vrrp.master for d2.
-    'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 44.062 s: no vrrp.master within 1 s':
-      'bug (issue #14): with advert_int 3, d2 (preempted at 39.048, silent since) seems still counted as master 4.4 s later: its return at 44.061 gets no vrrp.master, and its takeover GARPs at 44.062 are called a "periodic refresh every 18.94 s"',
-  },
-  'vrrp-late-start': {
-    'vrrp.master of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START,
-    // d1's GARP bursts (5 + 5) were at -8.371 and -3.369 s, before the first frame
-    'arp.missing-garp of 10.0.0.11 VRID 51 at 0.635 s: no "Entering MASTER STATE" within 1 s': LATE_START + ' (and its GARPs, sent before the capture, are called missing)',
   },
   'vrrp-lossy': {
     'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
@@ -214,7 +200,40 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     if (e) matched.add(e);
     else out.push(`${d.name} (${router}) Entering MASTER STATE of ${inst.name} (VRID ${inst.vrid}) at ${rel(l.t)} s: no vrrp.master within 1 s`);
   }
-  for (const e of masters) if (!matched.has(e)) out.push(`vrrp.master of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "Entering MASTER STATE" within 1 s`);
+  // A master told as already in place when the capture starts: its log's last state line before the first
+  // frame is "Entering MASTER STATE".
+  const masterAtStart = (router: string, vrid: number) => directors.some((d) => d.instances.some((inst) => {
+    if (inst.vrid !== vrid || routerOf(d, inst) !== router) return false;
+    const states = d.lines.filter((l) => l.t < start && l.msg.startsWith(`(${inst.name}) Entering `));
+    return states.length > 0 && states[states.length - 1].msg.startsWith(`(${inst.name}) Entering MASTER STATE`);
+  }));
+  for (const e of masters) {
+    if (matched.has(e)) continue;
+    if (e.reason === 'already-master') {
+      if (!masterAtStart(e.router, e.vrid)) out.push(`vrrp.master of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s (already-master): its log does not have it MASTER at the capture's start`);
+    } else out.push(`vrrp.master of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "Entering MASTER STATE" within 1 s`);
+  }
+
+  // --- priority changes: "(VI_x) Changing effective priority from A to B" is a vrrp.priority of that router
+  // from A to B after the line and before the instance's next change, when the change reaches the wire (the
+  // director was MASTER, or enters MASTER later: a backup does not advertise); and every vrrp.priority is one.
+  const priorities = ev('vrrp.priority');
+  const usedPriority = new Set<unknown>();
+  for (const d of directors) for (const [i, l] of d.lines.entries()) {
+    const m = /^\((\S+)\) Changing effective priority from (\d+) to (\d+)$/.exec(l.msg);
+    const inst = m && instOf(d, m[1]);
+    if (!m || !inst || !wire.vrids.has(inst.vrid) || !inSpan(l.t)) continue;
+    const router = routerOf(d, inst);
+    const states = d.lines.slice(0, i).filter((x) => x.msg.startsWith(`(${inst.name}) Entering `));
+    const master = states.at(-1)?.msg.startsWith(`(${inst.name}) Entering MASTER STATE`) ?? false;
+    const next = d.lines.slice(i + 1).find((x) => x.msg.startsWith(`(${inst.name}) Changing effective priority`))?.t ?? Infinity;
+    const later = d.lines.slice(i + 1).some((x) => x.t < next && inSpan(x.t) && x.msg.startsWith(`(${inst.name}) Entering MASTER STATE`));
+    if (!master && !later) continue;
+    const e = priorities.find((x) => !usedPriority.has(x) && x.router === router && x.vrid === inst.vrid && x.from === Number(m[2]) && x.to === Number(m[3]) && x.time >= l.t && x.time <= Math.min(next, end) + 0.5);
+    if (e) usedPriority.add(e);
+    else out.push(`${d.name} (${router}) "${l.msg}" at ${rel(l.t)} s: no vrrp.priority from ${m[2]} to ${m[3]} after it`);
+  }
+  for (const e of priorities) if (!usedPriority.has(e)) out.push(`vrrp.priority of ${e.router} VRID ${e.vrid} from ${e.from} to ${e.to} at ${rel(e.time)} s: no "Changing effective priority" logged before it`);
 
   // --- priority 0: "(VI_x) sent 0 priority" is a vrrp.resign of that router within 1 s, and vice versa
   const resigns = ev('vrrp.resign');

@@ -14,18 +14,43 @@ const ticks = (from: number, to: number): Timed[] => {
   for (let t = from; t < to; t += 0.5) out.push([t, arp({ senderIp: '10.0.0.50', targetIp: '10.0.0.1' })]);
   return out;
 };
+/** n gratuitous ARPs for `ip` from a router's MAC, 0.1 ms apart (a keepalived burst). */
+const garps = (ip: string, routerIp: string, at: number, n = 5): Timed[] =>
+  Array.from({ length: n }, (_, i) => [at + i * 0.0001, arp({ senderIp: ip, senderMac: macOf(routerIp) })] as Timed);
 
 describe('vrrp.master reasons and gaps', () => {
   it('master-down: d1 falls silent, d2 takes over after Master_Down_Interval', () => {
     const frames = [...adverts({ src: d1, priority: 150 }, 0, 5), ...ticks(4.1, 8), ...adverts({ src: d2, priority: 100 }, 7.61, 12)].sort(byTime);
     const { events } = run([new VrrpAnalyzer()], frames);
     const masters = events.filter((e) => e.kind === 'vrrp.master');
-    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'initial'], [d2, 'master-down']]);
+    // d1 advertises from the capture's first frame, without GARPs: already master when it started.
+    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'already-master'], [d2, 'master-down']]);
     expect(masters[1].gapMs).toBeCloseTo(3610, 0);
     expect(masters[1].expectedMs).toBe(3609.375);
     expect(masters[1].late).toBe(false);
     const silent = events.find((e) => e.kind === 'vrrp.silent')!;
     expect(silent).toMatchObject({ router: d1, takenOverBy: d2 });
+  });
+
+  it('the first master: already master at the capture\'s start, or elected inside it', () => {
+    const first = (frames: Timed[]) => run(analyzers(), frames.sort(byTime)).events.find((e) => e.kind === 'vrrp.master')!;
+    // Its first advert within 1.5 intervals of the first frame, no GARP after it: elected before the capture.
+    expect(first([...ticks(0, 1), ...adverts({ src: d1, priority: 150 }, 1.2, 5)]).reason).toBe('already-master');
+    // Its GARPs right after that advert: it has just become master (an address owner starts as master at once).
+    expect(first([...ticks(0, 1), ...adverts({ src: d1, priority: 150 }, 1.2, 5), ...garps('10.0.0.100', d1, 1.2005)]).reason).toBe('initial');
+    // First heard 2 intervals into the capture: keepalived's Master_Down_Interval as a backup, then an election.
+    expect(first([...ticks(0, 2), ...adverts({ src: d1, priority: 150 }, 2, 5)]).reason).toBe('initial');
+  });
+
+  it('a preempted master that advertises again after a gap has taken over again (advert_int 3)', () => {
+    // d1 preempts d2 at 10 s; d2 goes BACKUP at once; d1 resigns at 14 s, d2 takes over Skew_Time later,
+    // inside what would have been d2's Master_Down_Interval had it still been counted as master.
+    const frames: Timed[] = [
+      ...adverts({ src: d2, priority: 100, intervalS: 3 }, 0, 10), ...adverts({ src: d1, priority: 150, intervalS: 3 }, 10, 14),
+      [14, advert({ src: d1, priority: 0, intervalS: 3 })], ...adverts({ src: d2, priority: 100, intervalS: 3 }, 14.61, 20),
+    ].sort(byTime);
+    const masters = run([new VrrpAnalyzer()], frames).events.filter((e) => e.kind === 'vrrp.master');
+    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d2, 'already-master'], [d1, 'preemption'], [d2, 'resignation']]);
   });
 
   it('flags a takeover slower than theory by more than one interval', () => {
@@ -125,6 +150,45 @@ describe('split brain and its cause', () => {
     const { events } = run([new VrrpAnalyzer()], frames);
     expect(kinds(events).filter((k) => k !== 'vrrp.master')).toEqual(['vrrp.collision']);
   });
+
+  // Cluster A: d1 (150) for .100; cluster B: d3 (120) / d4 (90) for .200, on the same VRID.
+  const d3 = '10.0.0.13', d4 = '10.0.0.14';
+  const A = { vips: ['10.0.0.100'] }, B = { vips: ['10.0.0.200'] };
+
+  it('two clusters on one VRID: each has its own first master and takeovers, one collision per pair of clusters', () => {
+    const frames = [
+      ...ticks(0, 3), ...adverts({ src: d1, priority: 150, ...A }, 3, 30), ...adverts({ src: d3, priority: 120, ...B }, 8, 14),
+      ...adverts({ src: d4, priority: 90, ...B }, 17.65, 30),
+    ].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const masters = events.filter((e) => e.kind === 'vrrp.master');
+    // d3 is cluster B's initial election, not a router beside d1 (150); d4 takes over from d3, not from d1.
+    expect(masters.map((e) => [e.router, e.reason, e.previous])).toEqual([[d1, 'initial', null], [d3, 'initial', null], [d4, 'master-down', d3]]);
+    expect(events.filter((e) => e.kind === 'vrrp.collision')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'vrrp.split-brain')).toHaveLength(0);
+  });
+
+  it('a master silenced by the other cluster\'s adverts answers its backup at once: still master', () => {
+    // d3 quiet 13..16.65 (keepalived: its advert timer re-armed by d1's adverts); d4 times out, d3 answers in 3 ms.
+    const frames = [
+      ...ticks(0, 3), ...adverts({ src: d1, priority: 150, ...A }, 3.5, 30), ...adverts({ src: d3, priority: 120, ...B }, 8, 14),
+      [17.65, advert({ src: d4, priority: 90, ...B })] as Timed, ...adverts({ src: d3, priority: 120, ...B }, 17.653, 30),
+    ].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    const masters = events.filter((e) => e.kind === 'vrrp.master');
+    expect(masters.map((e) => [e.router, e.reason, e.previous])).toEqual([[d1, 'initial', null], [d3, 'initial', null], [d4, 'unknown', d3]]);
+    expect(events.find((e) => e.kind === 'vrrp.silent' && e.router === d3)).toMatchObject({ takenOverBy: d4, rearmedBy: d1, severity: 'notice' });
+  });
+
+  it('a router that changes its own VIP set (a reload) stays in its cluster: no collision, no new master', () => {
+    const frames = [
+      ...ticks(0, 3), ...adverts({ src: d1, priority: 150, ...A }, 3, 10), ...adverts({ src: d1, priority: 150, vips: ['10.0.0.101'] }, 10, 20),
+      ...adverts({ src: d2, priority: 100, vips: ['10.0.0.101'] }, 20.1, 22),
+    ].sort(byTime);
+    const { events } = run([new VrrpAnalyzer()], frames);
+    expect(kinds(events)).not.toContain('vrrp.collision');
+    expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => e.router)).toEqual([d1, d2]);
+  });
 });
 
 describe('adverts receivers drop, and late adverts', () => {
@@ -162,8 +226,6 @@ describe('adverts receivers drop, and late adverts', () => {
 });
 
 describe('gratuitous ARP', () => {
-  const garps = (ip: string, routerIp: string, at: number, n = 5): Timed[] =>
-    Array.from({ length: n }, (_, i) => [at + i * 0.0001, arp({ senderIp: ip, senderMac: macOf(routerIp) })] as Timed);
 
   it('bursts are tied to the takeover, and keepalived\'s repeat/delay read from the pattern', () => {
     const frames = [...adverts({ src: d1, priority: 150 }, 0, 12), ...garps('10.0.0.100', d1, 0.0005), ...garps('10.0.0.100', d1, 5.0005)].sort(byTime);
@@ -177,8 +239,12 @@ describe('gratuitous ARP', () => {
   });
 
   it('a takeover with no GARP is flagged when the capture shows ARP', () => {
-    const frames = [...adverts({ src: d1 }, 0, 6), ...ticks(0.2, 6)].sort(byTime);
+    // The capture runs 4 s before the first advert: an election inside it, whose GARPs are missing.
+    const frames = [...ticks(0, 4), ...adverts({ src: d1 }, 4, 10)].sort(byTime);
     expect(kinds(run(analyzers(), frames).events)).toContain('arp.missing-garp');
+    // A master already in place at the start announced its VIPs before the capture: none is missing.
+    const already = [...adverts({ src: d1 }, 0, 6), ...ticks(0.2, 6)].sort(byTime);
+    expect(kinds(run(analyzers(), already).events)).not.toContain('arp.missing-garp');
   });
 
   it('a VIP changing MAC at a takeover is no conflict; an address changing MAC with no takeover is', () => {

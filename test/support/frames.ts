@@ -71,6 +71,7 @@ export function run(analyzers: Analyzer[], frames: Timed[], lang: Lang = 'en'): 
   frames.forEach(([t, bytes], i) => {
     const sec = 1795550000 + Math.floor(t);
     const f = Frame.of(bytes, 1, sec, Math.round((t - Math.floor(t)) * 1e9), i + 1);
+    engine.noteFrame(f.fileIndex, 1795550000 + t);
     engine.onPacket(decodePacket(f));
     last = 1795550000 + t;
   });

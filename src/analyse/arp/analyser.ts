@@ -262,7 +262,8 @@ export class ArpAnalyzer implements Analyzer {
     // Takeovers not announced: only where the capture shows ARP (or ND) at all, and lasts long enough.
     for (const tk of this.takeovers) {
       const sees = tk.family === 6 ? this.sawNa : this.sawArp;
-      if (!sees || tk.bursts.length > 0 || lastTime - tk.time < 3) continue;
+      // A master already in place when the capture started announced its VIPs before it.
+      if (!sees || tk.bursts.length > 0 || lastTime - tk.time < 3 || tk.event.reason === 'already-master') continue;
       // The same takeover seen on another capture of the link (merged files): announced there.
       if (this.takeovers.some((o) => o !== tk && o.bursts.length > 0 && o.event.router === tk.event.router && o.event.vrid === tk.event.vrid && Math.abs(o.time - tk.time) < 1)) continue;
       ctx.emit({

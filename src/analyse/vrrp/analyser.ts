@@ -9,13 +9,16 @@ import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
 import {
-  type AdvertProfile, type Difference, type TakeoverReason, differences, disjointAddresses, keepalivedLog,
+  type AdvertProfile, type Difference, type TakeoverReason, differences, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
 } from './rules.js';
 import {
   type SilenceState, closeUnresolved, countLoss, judgeCadence, lifeSign, lostAdverts, missingOnCadence, newSilenceState, noteArp, onAdvertSent,
   sampleCadence, slowCadence, tellUnresolved,
 } from './silences.js';
+import { AlreadyMasterWatch, alreadyMaster } from './capture-edge.js';
+import { type Cluster, Clusters, rearmedBy } from './clusters.js';
+import { PriorityChanges } from './priority.js';
 
 const MAX_INSTANCES = 4096;
 const MAX_EVENT_FRAMES = 50;
@@ -35,6 +38,8 @@ interface Tenure {
 
 interface Router {
   ip: string;
+  /** The election it takes part in (two clusters may share a VRID): priorities compare within it only. */
+  cluster: Cluster<Router>;
   mac: string | null;
   priority: number;
   profile: AdvertProfile;
@@ -47,8 +52,9 @@ interface Router {
   /** Set when another router preempted it: its coming silence is a step down, not a failure. */
   supersededBy: string | null;
   tenure: Tenure | null;
-  /** vrrp.silent event of its current silence, if one was emitted. */
+  /** vrrp.silent event of its current silence, if one was emitted, and the vrrp.master of the tenure it ended. */
   silentEvent: VrrpSilent | null;
+  silencedTenure?: VrrpMaster;
   /**
    * A router that advertised beside an outranking live master, then fell quiet while that master
    * went on: it may have stepped back, or (keepalived) stay master without advertising, its advert
@@ -82,14 +88,11 @@ interface Overlap {
 
 interface Instance {
   key: string;
+  fileIndex: number;
   vrid: number;
   family: 4 | 6;
   routers: Map<string, Router>;
-  /** The last router that stopped while being master (for the next takeover's reason). */
-  lastMaster: Router | null;
-  everMaster: boolean;
-  /** vrrp.master events emitted for the instance so far. */
-  masterEvents: number;
+  clusters: Clusters<Router>;
   overlaps: Overlap[];
   reported: Set<string>;
   invalid: Map<string, VrrpInvalid>;
@@ -114,11 +117,17 @@ export class VrrpAnalyzer implements Analyzer {
   private readonly byIp = new Map<string, Router[]>();
   /** Routers by MAC, to see their gratuitous ARPs for the VIP (only a master sends them). */
   private readonly byMac = new Map<string, { inst: Instance; r: Router }[]>();
+  /** First masters told `already-master`, until their GARPs could still show an election. */
+  private readonly alreadyMasters = new AlreadyMasterWatch();
+  private readonly priorities = new PriorityChanges<Router>();
   readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
     if (pkt.vrrp) this.onAdvert(pkt, ctx);
-    else if (this.byIp.size) this.onOther(pkt, ctx);
+    else if (this.byIp.size) {
+      if (this.alreadyMasters.size && !pkt.frame.noTimestamp) this.alreadyMasters.onAnnouncement(pkt, frameTime(pkt.frame));
+      this.onOther(pkt, ctx);
+    }
     ctx.wakeAt(this, this.nextCheck);
   }
 
@@ -169,9 +178,9 @@ export class VrrpAnalyzer implements Analyzer {
    */
   private resumesAfterLoss(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): boolean {
     const silent = r.silentEvent;
-    if (!silent || silent.takenOverBy !== null || silent.beside || r.resigned || !r.lastTenure || r.join || inst.lastMaster !== r) return false;
+    if (!silent || silent.takenOverBy !== null || silent.beside || r.resigned || !r.lastTenure || r.join || r.cluster.lastMaster !== r) return false;
     if (r.silence.onTime < 2) return false;
-    for (const o of inst.routers.values()) if (o !== r && (o.advertising || o.lastTime > r.lastTime)) return false;
+    for (const o of inst.routers.values()) if (o !== r && o.cluster === r.cluster && (o.advertising || o.lastTime > r.lastTime)) return false;
     const gapMs = (t - r.lastTime) * 1000;
     const missing = missingOnCadence(gapMs, r.profile.intervalMs);
     if (missing === null) return false;
@@ -226,7 +235,7 @@ export class VrrpAnalyzer implements Analyzer {
     let inst = this.instances.get(key);
     if (!inst) {
       if (this.instances.size >= MAX_INSTANCES) return;
-      inst = { key, vrid: v.vrid, family: v.family, routers: new Map(), lastMaster: null, everMaster: false, masterEvents: 0, overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
+      inst = { key, fileIndex: f.fileIndex, vrid: v.vrid, family: v.family, routers: new Map(), clusters: new Clusters(), overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
       this.instances.set(key, inst);
     }
     const ip = net.src;
@@ -237,7 +246,7 @@ export class VrrpAnalyzer implements Analyzer {
     let r = inst.routers.get(ip);
     const profile = profileOf(v, pkt);
     if (!r) {
-      r = { ip, mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null, silence: newSilenceState(), lastTenure: null };
+      r = { ip, cluster: inst.clusters.join(v.addresses), mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null, silence: newSilenceState(), lastTenure: null };
       inst.routers.set(ip, r);
       const byMac = mac ? this.byMac.get(mac) : undefined;
       if (byMac) byMac.push({ inst, r });
@@ -251,10 +260,18 @@ export class VrrpAnalyzer implements Analyzer {
     r.mac = mac ?? r.mac;
     r.profile = profile;
     r.priority = v.priority;
+    inst.clusters.note(r.cluster, v.addresses);
 
+    // A preempted keepalived master goes BACKUP at the first higher-priority advert it hears: adverts from
+    // it after a gap are a new tenure (it took over again), not a late advert of the old one.
+    if (r.advertising && r.supersededBy && gapMs > 1.5 * r.profile.intervalMs) this.stopAdvertising(inst, r, ctx, null);
+    const wasAdvertising = r.advertising, tenure = r.tenure;
     if (v.priority === 0) this.resign(inst, r, t, f.n, ctx);
     else if (!r.advertising) this.startTenure(inst, r, t, f.n, ctx);
     else this.continueTenure(inst, r, t, f.n, gapMs, prevPriority, ctx);
+    if (prevPriority !== v.priority && prevPriority > 0 && v.priority > 0) {
+      this.priorities.changed(r, inst.vrid, inst.family, prevPriority, v.priority, t, f.n, wasAdvertising, r.tenure !== tenure && r.tenure?.start === t ? r.tenure.masterEvent : null, ctx);
+    }
 
     onAdvertSent(r.silence, pkt, profile.unicast);
     r.lastTime = t;
@@ -284,13 +301,13 @@ export class VrrpAnalyzer implements Analyzer {
     r.advertising = false;
     r.supersededBy = null;
     this.quiet(r, false);
-    inst.lastMaster = r;
+    r.cluster.lastMaster = r;
   }
 
   private bestBackupPriority(inst: Instance, except: Router): number {
     let best = 100; // keepalived's default priority when the backups have never been heard
     let seen = false;
-    for (const o of inst.routers.values()) if (o !== except && o.priority > 0) { best = seen ? Math.max(best, o.priority) : o.priority; seen = true; }
+    for (const o of inst.routers.values()) if (o !== except && o.cluster === except.cluster && o.priority > 0) { best = seen ? Math.max(best, o.priority) : o.priority; seen = true; }
     return best;
   }
 
@@ -298,12 +315,15 @@ export class VrrpAnalyzer implements Analyzer {
     if (this.resumesAfterLoss(inst, r, t, n, ctx)) return;
     // The master this router takes over from: a live advertiser if any, else the last one that stopped.
     let live: Router | null = null;
-    for (const o of inst.routers.values()) if (o !== r && o.advertising && (!live || outranks(o, live))) live = o;
-    const prev = live ?? (inst.everMaster ? inst.lastMaster : null);
+    for (const o of inst.routers.values()) if (o !== r && o.cluster === r.cluster && o.advertising && (!live || outranks(o, live))) live = o;
+    const prev = live ?? (r.cluster.everMaster ? r.cluster.lastMaster : null);
     const interval = r.profile.intervalMs;
     const quiet = r.quietContender;
     r.quietContender = null;
-    if (quiet && live && live.ip === quiet.master && inst.masterEvents === quiet.masterEvents) {
+    if (this.stillMaster(inst, r, t, n, ctx)) return;
+    // (Unless that master had been silent for this router's Master_Down_Interval: then its timer ran out again.)
+    if (quiet && live && live.ip === quiet.master && r.cluster.masterEvents === quiet.masterEvents
+      && (t - live.lastTime) * 1000 < 0.9 * masterDownMs(live.profile.intervalMs, r.priority, r.profile.version)) {
       // The same standoff goes on: no new master, the contender speaks again.
       ctx.comment(n, { note: 'vrrp.contender-again', router: r.ip, vrid: inst.vrid, master: live.ip });
       r.advertising = true;
@@ -312,7 +332,8 @@ export class VrrpAnalyzer implements Analyzer {
       return;
     }
     const downMs = masterDownMs(prev?.profile.intervalMs ?? interval, r.priority, r.profile.version);
-    const reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
+    let reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
+    if (reason === 'initial' && alreadyMaster(t, ctx.startOf(inst.fileIndex), interval)) reason = 'already-master';
     const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
     // The same router again after its own silence, nobody in between: no takeover to time.
     const resumed = prev === r;
@@ -333,7 +354,7 @@ export class VrrpAnalyzer implements Analyzer {
     const frames = [n];
     if (prev && prev !== r) frames.unshift(prev.lastFrame);
     const e = ctx.emit({
-      kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'preemption' ? 'info' : 'notice',
+      kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'already-master' || reason === 'preemption' ? 'info' : 'notice',
       vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, mac: r.mac, priority: r.priority,
       reason, previous: prev && prev !== r ? prev.ip : null, prevPriority: prev && prev !== r ? prev.priority : null,
       resumed: resumed ? (reason === 'resignation' ? 'restart' : 'silence') : null,
@@ -341,9 +362,11 @@ export class VrrpAnalyzer implements Analyzer {
       intervalMs: prev?.profile.intervalMs ?? interval, skewMs: round(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
       late, addresses: r.profile.addresses, ...wait,
     });
+    if (reason === 'already-master') this.alreadyMasters.add(e);
+    if (prev && prev !== r) this.priorities.takeover(prev, r, e);
     ctx.comment(n, { note: 'vrrp.first', router: r.ip, vrid: inst.vrid, priority: r.priority });
-    inst.everMaster = true;
-    inst.masterEvents++;
+    r.cluster.everMaster = true;
+    r.cluster.masterEvents++;
     r.advertising = true;
     r.resigned = false;
     r.supersededBy = null;
@@ -400,7 +423,7 @@ export class VrrpAnalyzer implements Analyzer {
     this.quiet(r, r.supersededBy !== null);
     const interval = r.profile.intervalMs;
     let outranking: Router | null = null;
-    for (const o of inst.routers.values()) if (o !== r && o.advertising && outranks(o, r) && (r.lastTime - o.lastTime) * 1000 < 2.5 * o.profile.intervalMs) outranking = o;
+    for (const o of inst.routers.values()) if (o !== r && o.cluster === r.cluster && o.advertising && outranks(o, r) && (r.lastTime - o.lastTime) * 1000 < 2.5 * o.profile.intervalMs) outranking = o;
     if (r.supersededBy) {
       ctx.comment(r.lastFrame, { note: 'vrrp.stepped-down', router: r.ip, by: r.supersededBy });
     } else if (outranking && r.tenure && !takenOverBy) {
@@ -408,7 +431,7 @@ export class VrrpAnalyzer implements Analyzer {
         kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'notice',
         vrid: inst.vrid, family: inst.family, router: r.ip, lastAdvertFrame: r.lastFrame, takenOverBy: null, takeoverGapMs: null, beside: outranking.ip,
       });
-      r.quietContender = { master: outranking.ip, masterEvents: inst.masterEvents, event: r.tenure.masterEvent };
+      r.quietContender = { master: outranking.ip, masterEvents: r.cluster.masterEvents, event: r.tenure.masterEvent };
     } else {
       r.silentEvent = ctx.emit({
         kind: 'vrrp.silent', time: r.lastTime + (3 * interval) / 1000, frames: [r.lastFrame], severity: 'warning',
@@ -417,10 +440,30 @@ export class VrrpAnalyzer implements Analyzer {
       });
       if (takenOverBy) r.silentEvent.frames.push(takenOverBy.tenure!.startFrame);
       ctx.comment(r.lastFrame, { note: 'vrrp.last', router: r.ip, vrid: inst.vrid });
-      inst.lastMaster = r;
+      r.cluster.lastMaster = r;
+      r.silencedTenure = r.tenure?.masterEvent;
     }
     r.lastTenure = r.tenure;
     this.endTenure(inst, r, r.lastTime, ctx);
+  }
+
+  /** Silenced by another cluster's adverts, it answers its backup's takeover at once: it never stopped being master. */
+  private stillMaster(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): boolean {
+    const silent = r.silentEvent, tenure = r.silencedTenure;
+    const taker = silent?.takenOverBy ? inst.routers.get(silent.takenOverBy) ?? null : null;
+    const other = silent && tenure && taker?.tenure ? rearmedBy(r, taker, taker.tenure.start, inst.routers.values(), t) : null;
+    if (!other || !silent || !tenure || !taker?.tenure) return false;
+    silent.rearmedBy = other.ip;
+    silent.severity = 'notice';
+    // keepalived: the backup timed out while the master was still MASTER (a dual master for milliseconds).
+    const takeover = taker.tenure.masterEvent;
+    takeover.reason = 'unknown';
+    takeover.severity = 'notice';
+    ctx.comment(n, { note: 'vrrp.still-master', router: r.ip, vrid: inst.vrid, other: taker.ip });
+    r.advertising = true;
+    r.silentEvent = null;
+    r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: tenure };
+    return true;
   }
 
   private tellTakeover(silent: VrrpSilent, by: Router, gapMs: number): void {
@@ -471,9 +514,9 @@ export class VrrpAnalyzer implements Analyzer {
   private checkMismatch(inst: Instance, r: Router, n: number, t: number, ctx: EngineContext): void {
     for (const o of inst.routers.values()) {
       if (o === r) continue;
-      const pairKey = [o.ip, r.ip].sort().join('|');
-      if (disjointAddresses(o.profile.addresses, r.profile.addresses)) {
-        const k = 'collision|' + pairKey;
+      // Two clusters on the VRID: told once per pair of clusters; their adverts are not compared.
+      if (o.cluster !== r.cluster) {
+        const k = 'collision|' + Math.min(o.cluster.n, r.cluster.n) + '|' + Math.max(o.cluster.n, r.cluster.n);
         if (inst.reported.has(k)) continue;
         inst.reported.add(k);
         ctx.emit({
@@ -505,6 +548,8 @@ export class VrrpAnalyzer implements Analyzer {
     const active = [...inst.routers.values()].filter((r) => r.advertising && (t - r.lastTime) * 1000 <= 2.5 * r.profile.intervalMs);
     if (active.length < 2) return;
     for (let i = 0; i < active.length; i++) for (let j = i + 1; j < active.length; j++) {
+      // Masters of two clusters sharing the VRID: each is its own cluster's only master.
+      if (active[i].cluster !== active[j].cluster) continue;
       const pair = [active[i].ip, active[j].ip].sort() as [string, string];
       let o = inst.overlaps.find((x) => !x.event?.end && x.routers[0] === pair[0] && x.routers[1] === pair[1]);
       if (!o) {
@@ -516,7 +561,7 @@ export class VrrpAnalyzer implements Analyzer {
       }
       const interval = Math.max(active[i].profile.intervalMs, active[j].profile.intervalMs);
       const bothSince = Math.min(active[i].lastTime, active[j].lastTime) - o.start;
-      if (!o.event && bothSince * 1000 > 3 * interval && !disjointAddresses(active[i].profile.addresses, active[j].profile.addresses)) {
+      if (!o.event && bothSince * 1000 > 3 * interval) {
         o.event = ctx.emit({
           kind: 'vrrp.split-brain', time: o.start, frames: o.frames.slice(), severity: 'warning',
           vrid: inst.vrid, family: inst.family, routers: pair, start: o.start, end: null, causes: [], causeLogs: [],

@@ -76,6 +76,11 @@ export interface VrrpSilent extends EventBase {
   takeoverGapMs: number | null;
   /** A router that stopped while a master that outranks it was advertising: that master. */
   beside?: string;
+  /**
+   * It was still master: the master of another cluster on the VRID whose adverts re-armed its advert
+   * timer (keepalived), as it showed by answering the router that took over at once.
+   */
+  rearmedBy?: string;
 }
 
 export interface SplitBrainCause { field: DifferenceField; values: Record<string, string> }
@@ -196,8 +201,33 @@ export interface VrrpCadence extends EventBase {
   samples: number;
 }
 
+/**
+ * A router advertises another non-zero priority than in its previous advert (keepalived: a tracked
+ * script/file/interface weight, or a reload), and what followed.
+ */
+export interface VrrpPriority extends EventBase {
+  kind: 'vrrp.priority';
+  vrid: number;
+  family: Family;
+  router: string;
+  from: number;
+  to: number;
+  /** The change was made while it did not advertise (a backup): seen at its next advert, somewhere since its previous one. */
+  whileBackup: boolean;
+  /**
+   * What followed: `taken-over` (a backup it fell below took over, on its Master_Down_Interval from the last
+   * advert at the old priority), `preempted` (the router, a backup whose priority rose, took over with this
+   * advert), or null (nothing: no router of its cluster was between the two priorities, or none took over).
+   */
+  then: 'taken-over' | 'preempted' | null;
+  /** The router that took over, its vrrp.master's id, and the time from this change's first advert to that takeover. */
+  thenBy: string | null;
+  thenEvent: string | null;
+  thenMs: number | null;
+}
+
 export type VrrpEvent = VrrpMaster | VrrpResign | VrrpSilent | VrrpSplitBrain | VrrpMismatch | VrrpInvalid | VrrpCollision | VrrpJitter
-  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence;
+  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence | VrrpPriority;
 
 /** Per-frame notes on adverts. */
 export type VrrpNote =
@@ -213,4 +243,5 @@ export type VrrpNote =
   | { note: 'vrrp.contender-again'; router: string; vrid: number; master: string }
   | { note: 'vrrp.lost'; router: string; vrid: number; missing: number; gapMs: number }
   | { note: 'vrrp.peer-arp'; router: string; peer: string }
-  | { note: 'vrrp.peer-resolved'; router: string; peer: string; gapMs: number };
+  | { note: 'vrrp.peer-resolved'; router: string; peer: string; gapMs: number }
+  | { note: 'vrrp.still-master'; router: string; vrid: number; other: string };

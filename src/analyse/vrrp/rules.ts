@@ -30,7 +30,8 @@ export function outranks(a: { priority: number; ip: string }, b: { priority: num
   return addressKey(a.ip) > addressKey(b.ip);
 }
 
-export type TakeoverReason = 'initial' | 'preemption' | 'master-down' | 'resignation' | 'unknown';
+/** `already-master`: the first master seen was master before the capture started (capture-edge.ts). */
+export type TakeoverReason = 'initial' | 'already-master' | 'preemption' | 'master-down' | 'resignation' | 'unknown';
 
 export interface PreviousMaster {
   ip: string;

@@ -3,6 +3,7 @@
 export const annotateEn = {
   // vrrp.master, by reason
   'vrrp.master.initial': '{router} becomes master of VRID {vrid} (priority {priority}) and announces {vips}: the first master seen in the capture.',
+  'vrrp.master.already-master': '{router} is already master of VRID {vrid} (priority {priority}, announcing {vips}) when the capture starts: its first advert comes within one advert interval ({interval}) of the first frame, with no gratuitous ARP after it. A keepalived router becomes master only after waiting its Master_Down_Interval as a backup, and sends its gratuitous ARPs right after its first advert as master: the election happened before the capture.',
   'vrrp.master.preemption': '{router} (priority {priority}) preempts {previous} (priority {prevPriority}) as master of VRID {vrid}. A backup that outranks the master discards its adverts and takes over when its own Master_Down_Interval runs out, {expected} (3 × {interval} + Skew_Time {skew}, {rfc} §6.4.2), plus preempt_delay if set (preemption is on unless keepalived has nopreempt).',
   'vrrp.master.tie': '{router} starts advertising as master of VRID {vrid} beside master {previous}, both with priority {priority}: a keepalived backup never preempts an equal priority, so {router} became master on its own timer without hearing {previous}. Of two masters with the same priority, the one with the lower primary address steps down ({rfc} §6.4.3).',
   'vrrp.preempt.return': 'It came back at frame {frame} ({signal}) and took over {wait} later.',
@@ -28,6 +29,13 @@ export const annotateEn = {
   'vrrp.silent.nobody': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}, and no other router took over in the capture.',
   // split brain, collisions, mismatches, invalid adverts, jitter
   'vrrp.silent.contender': '{router} stopped advertising for VRID {vrid} while {other}, which outranks it, went on (its last advert is frame {frame}). Either it heard {other} and went back to backup, or — keepalived does this when it discards the other\'s adverts — it stays master without advertising, because every advert it receives re-arms its advert timer; who answers ARP for the VIP tells which.',
+  'vrrp.silent.rearmed': 'Master {router} of VRID {vrid} sent no advert for {gap} while {by}, master of another cluster on the same VRID, went on advertising: keepalived re-arms a master\'s advert timer on every advert of its VRID, even one it discards, so {router} stayed master without advertising. Its backup {other} timed out and became master, and {router} answered its first advert at once, sending it back to backup: not a crash, a side effect of the shared VRID.',
+  'vrrp.priority': '{router} now advertises priority {to} for VRID {vrid}, {from} before: keepalived changed its effective priority (a track_script, track_file, track_interface or track_process weight, or a reload changing priority) and sends no advert for that, so the next regular advert carries it.',
+  'vrrp.priority.backup': '{router} comes back with priority {to} for VRID {vrid}, {from} in its last advert: its priority changed while it was backup (a tracked weight or a reload), which the wire does not show until it advertises again.',
+  'vrrp.priority.taken-over': '{by}, a backup now of higher priority, discarded these lower adverts and took over {after} later, when its Master_Down_Interval (counted from the last advert at {from}) ran out.',
+  'vrrp.priority.preempted': 'With it, {router} preempts the master (see the takeover).',
+  'vrrp.priority.kept': 'No router took over after it: no backup between {to} and {from} (backups do not advertise, so this is the only sign).',
+  'vrrp.comment.still-master': '{router} answers {other}\'s lower-priority advert at once: it was still master of VRID {vrid} (keepalived forces a new election), and {other} goes back to backup',
   'vrrp.comment.contender-again': '{router} advertises for VRID {vrid} again while {other} is still master: the same standoff goes on',
   'vrrp.split-brain': '{a} and {b} both advertised as master of VRID {vrid} for {duration}: split brain. {cause}',
   'vrrp.split-brain.ongoing': '{a} and {b} both advertise as master of VRID {vrid}: split brain, still going on. {cause}',

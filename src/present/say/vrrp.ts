@@ -18,6 +18,7 @@ function master(e: VrrpMaster, say: Say): string {
   };
   const key: MessageKey = e.resumed ? (e.resumed === 'restart' ? 'vrrp.master.restarted' : 'vrrp.master.resumed')
     : e.reason === 'initial' ? 'vrrp.master.initial'
+    : e.reason === 'already-master' ? 'vrrp.master.already-master'
     : e.reason === 'preemption' ? 'vrrp.master.preemption'
     : e.reason === 'master-down' ? 'vrrp.master.master-down'
     : e.reason === 'resignation' ? 'vrrp.master.resignation'
@@ -79,7 +80,7 @@ function cadence(e: VrrpCadence, say: Say): string {
   });
 }
 
-export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence'> = {
+export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence' | 'vrrp.priority'> = {
   'vrrp.loss': loss,
   'vrrp.peer-unresolved': peerUnresolved,
   'vrrp.cadence': cadence,
@@ -88,8 +89,9 @@ export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.si
   'vrrp.silent': (e, say) => {
     const params = {
       router: e.router, vrid: e.vrid, frame: e.lastAdvertFrame, other: e.takenOverBy ?? e.beside ?? '',
-      gap: e.takeoverGapMs == null ? '' : say.seconds(e.takeoverGapMs),
+      gap: e.takeoverGapMs == null ? '' : say.seconds(e.takeoverGapMs), by: e.rearmedBy ?? '',
     };
+    if (e.rearmedBy && e.takenOverBy) return say.i18n.t('vrrp.silent.rearmed', params);
     return say.i18n.t(e.beside && !e.takenOverBy ? 'vrrp.silent.contender' : e.takenOverBy ? 'vrrp.silent.taken-over' : 'vrrp.silent.nobody', params);
   },
   'vrrp.split-brain': splitBrain,
@@ -104,6 +106,13 @@ export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.si
   'vrrp.collision': (e, say) => say.i18n.t('vrrp.collision', {
     vrid: e.vrid, a: e.routers[0], b: e.routers[1], vipsA: (e.addresses?.[0] ?? []).join(', '), vipsB: (e.addresses?.[1] ?? []).join(', '),
   }),
+  'vrrp.priority': (e, say) => {
+    const params = { router: e.router, vrid: e.vrid, from: e.from, to: e.to, by: e.thenBy ?? '', after: e.thenMs == null ? '' : say.seconds(e.thenMs) };
+    const what = say.i18n.t(e.whileBackup ? 'vrrp.priority.backup' : 'vrrp.priority', params);
+    const then = e.then === 'taken-over' ? 'vrrp.priority.taken-over' : e.then === 'preempted' ? 'vrrp.priority.preempted'
+      : e.to < e.from ? 'vrrp.priority.kept' : null;
+    return then ? what + ' ' + say.i18n.t(then, params) : what;
+  },
   'vrrp.jitter': (e, say) => say.i18n.t(e.maxGapMs >= 2 * e.intervalMs ? 'vrrp.jitter.near-miss' : 'vrrp.jitter', {
     router: e.router, vrid: e.vrid, count: e.lateAdverts, interval: say.seconds(e.intervalMs),
     max: say.seconds(e.maxGapMs), down: say.seconds(e.masterDownMs), margin: say.seconds(e.masterDownMs - e.maxGapMs),
@@ -124,4 +133,5 @@ export const vrrpNotes: NoteSentences<VrrpNote['note']> = {
   'vrrp.lost': (n, say) => say.i18n.t('vrrp.comment.lost', { router: n.router, vrid: n.vrid, missing: n.missing, gap: say.seconds(n.gapMs) }),
   'vrrp.peer-arp': (n, say) => say.i18n.t('vrrp.comment.peer-arp', { router: n.router, peer: n.peer }),
   'vrrp.peer-resolved': (n, say) => say.i18n.t('vrrp.comment.peer-resolved', { router: n.router, peer: n.peer, gap: say.seconds(n.gapMs) }),
+  'vrrp.still-master': (n, say) => say.i18n.t('vrrp.comment.still-master', { router: n.router, vrid: n.vrid, other: n.other }),
 };
