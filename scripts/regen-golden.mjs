@@ -29,8 +29,8 @@ export const GOLDEN_DIR = join(ROOT, 'test/golden');
 export const EVENTS_DIR = join(GOLDEN_DIR, 'events');
 const CLI = join(ROOT, 'dist/cli.js');
 
-/** Fields that are sentences or per-run identifiers, never kept in a baseline. */
-export const DROPPED = ['id', 'summary'];
+/** Fields that are sentences, display filters (the frames again, as Wireshark filters) or per-run identifiers, never kept in a baseline. */
+export const DROPPED = ['id', 'summary', 'filters'];
 /** Fields holding epoch times, written as seconds since the capture's first frame. */
 const TIME_FIELDS = ['time', 'start', 'end'];
 

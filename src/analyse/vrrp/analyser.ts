@@ -263,8 +263,11 @@ export class VrrpAnalyzer implements Analyzer {
     inst.clusters.note(r.cluster, v.addresses);
 
     // A preempted keepalived master goes BACKUP at the first higher-priority advert it hears: adverts from
-    // it after a gap are a new tenure (it took over again), not a late advert of the old one.
-    if (r.advertising && r.supersededBy && gapMs > 1.5 * r.profile.intervalMs) this.stopAdvertising(inst, r, ctx, null);
+    // it after a gap are a new tenure (it took over again), not a late advert of the old one. (Only once
+    // that advert is on the wire: a master that showed it outranks it by its GARPs alone, its adverts lost
+    // on the link as this router's own, may not have been heard yet: vrrp-lossy 49-51 s, d2 stayed MASTER.)
+    const by = r.supersededBy ? inst.routers.get(r.supersededBy) : undefined;
+    if (r.advertising && by && by.lastTime > r.lastTime && gapMs > 1.5 * r.profile.intervalMs) this.stopAdvertising(inst, r, ctx, null);
     const wasAdvertising = r.advertising, tenure = r.tenure;
     if (v.priority === 0) this.resign(inst, r, t, f.n, ctx);
     else if (!r.advertising) this.startTenure(inst, r, t, f.n, ctx);
