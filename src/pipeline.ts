@@ -139,6 +139,8 @@ export class FirstPass {
   frame(f: Frame, t: number, file: string): void {
     if (!Number.isNaN(t)) this.lastTime = t;
     this.engine.noteFrame(f.fileIndex, t);
+    // (A file's cut frames are counted here, copies at another capture point included: one notice per file.)
+    if (f.caplen < f.origLen) this.cutFrame(f, file);
     // Several inputs: each frame waits a moment for a copy of it at another capture point.
     if (this.points) this.points.push(f, t, file);
     else this.analyse(f, t, file);
@@ -153,7 +155,6 @@ export class FirstPass {
       }
     }
     const cut = f.caplen < f.origLen;
-    if (cut) this.cutFrame(f, file);
     const seg = this.seg, streams = this.streams;
     if (seg && peekTcpSegment(f, seg) && streams.takeSegment(seg)) {
       if (seg.head && this.httpOverrides.size < MAX_HTTP_OVERRIDES) this.httpOverrides.set(f.n, seg.head);

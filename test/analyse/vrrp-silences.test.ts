@@ -25,6 +25,7 @@ const garps = (router: string, at: number): Timed[] => Array.from({ length: 5 },
 const lossy = (to: number, lost: number[], o: { src?: string; priority?: number; dst?: string } = {}): Timed[] =>
   adverts({ src: o.src ?? d1, priority: o.priority ?? 150, dst: o.dst }, 0, to).filter(([t]) => !lost.some((x) => Math.abs(x - t) < 1e-6));
 
+// The made-up captures start on d1's advert with no gratuitous ARP after it: its first tenure is reason already-master.
 describe('vrrp.loss: adverts missing while the master stays master', () => {
   it('counts gaps on the master\'s own cadence as missing adverts, not as late ones', () => {
     // 1 missing at 5 s, 2 missing at 10-11 s; a late advert (1.6 s) is still a late advert
@@ -61,7 +62,7 @@ describe('vrrp.loss: adverts missing while the master stays master', () => {
     expect(comments.get(5)).not.toMatch(/fell silent/);
     // a backup taking over in between makes it a failover and a preemption again
     const taken = [...frames, ...adverts({ src: d2, priority: 100 }, 7.61, 10)].sort(byTime);
-    expect(run(analyzers(), taken).events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['initial', 'master-down', 'preemption']);
+    expect(run(analyzers(), taken).events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['already-master', 'master-down', 'preemption']);
   });
 
   it('a backup that missed the master\'s adverts is a dual master, not a failover: the master\'s GARPs answer it', () => {
@@ -71,7 +72,7 @@ describe('vrrp.loss: adverts missing while the master stays master', () => {
       [8.61, advert({ src: d2, priority: 100 })] as Timed].sort(byTime);
     const { events } = run(analyzers(), frames);
     const masters = events.filter((e) => e.kind === 'vrrp.master');
-    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'initial'], [d2, 'unknown']]);
+    expect(masters.map((e) => [e.router, e.reason])).toEqual([[d1, 'already-master'], [d2, 'unknown']]);
     const garpFrame = frames.findIndex(([t]) => t === 7.611) + 1;
     expect(masters[1]).toMatchObject({ previous: d1, previousAliveFrame: garpFrame });
     expect(masters[1].summary).toMatch(/still master: it answered .* gratuitous ARPs \(frame \d+\)/);
@@ -81,7 +82,7 @@ describe('vrrp.loss: adverts missing while the master stays master', () => {
     // and the same GARPs from a use_vmac virtual MAC name no router: d1 silent, d2 took over, d1 preempted back
     const vmac = '00:00:5e:00:01:33';
     const shared = frames.map(([t, b]): Timed => (t >= 7.611 && t < 7.612 ? [t, arp({ senderIp: vip, senderMac: vmac })] : [t, b]));
-    expect(run(analyzers(), shared).events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['initial', 'master-down', 'preemption']);
+    expect(run(analyzers(), shared).events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['already-master', 'master-down', 'preemption']);
   });
 });
 
@@ -126,7 +127,7 @@ describe('vrrp.cadence: adverts much faster or slower than their interval', () =
     const c = events.filter((e) => e.kind === 'vrrp.cadence');
     expect(c).toHaveLength(1);
     expect(c[0]).toMatchObject({ router: d1, intervalMs: 1000, observedMs: 250, samples: 16 });
-    expect(c[0].summary).toMatch(/bien plus vite que l'intervalle qu'elles portent/);
+    expect(c[0].summary).toMatch(/bien plus vite que l’intervalle qu’elles portent/);
   });
 
   it('tells a slow sender once, and its gaps are neither lost adverts nor a loaded host\'s lateness', () => {
