@@ -77,6 +77,7 @@ scenario vmac "VRRPv2 with use_vmac on both directors (the VIP on a macvlan vrrp
 scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50): d1 crashes (SIGKILL + port down), d2 (shorter skew) takes over while d3 stays BACKUP; d2 stops cleanly, d3 takes over; d1 returns and preempts d3."
 scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
 scenario loaded-master "VRRPv2, advert_int 1: as soon as d1 is MASTER its keepalived is frozen (SIGSTOP) 1.6 s out of every 2.4 s for 45 s, a host too loaded to keep its timer: its adverts come about every 2.4 s instead of 1 s, under d2's Master_Down_Interval (3.61 s), so d2 stays BACKUP; then d1 runs freely again and stops cleanly."
+scenario garp-blocked "VRRPv2 as failover, but the switch drops the gratuitous ARPs d2 sends for the VIP (nftables bridge rule on p-d2, as an ARP inspection would): d1 crashes (SIGKILL + port down), d2 takes over and its 5 + 5 GARPs never reach the wire; the client keeps d1's MAC until its neighbour entry times out."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -1008,6 +1009,31 @@ sc_advert_int_3() {
   sleep 4
 }
 
+sc_garp_blocked_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
+sc_garp_blocked() {
+  local s2
+  ka_conf d1; ka_conf d2
+  mark nft_bridge_garp_drop "sw: bridge prerouting drops ARP from p-d2 whose sender and target are $VIP (gratuitous ARP for the VIP)"
+  nsx sw nft -f - <<EOF
+table bridge vslab {
+  chain pre {
+    type filter hook prerouting priority -300; policy accept;
+    iifname "p-d2" arp saddr ip $VIP arp daddr ip $VIP drop
+  }
+}
+EOF
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 7
+  s2=$(log_lines d2)
+  crash d1
+  ka_wait_state d2 MASTER 8 "$s2"
+  sleep 12
+  nsx sw nft delete table bridge vslab
+}
+
 sc_loaded_master_topo() { WATCH_NEIGH=cl; }
 sc_loaded_master() {
   local s1 s2 p end
@@ -1934,6 +1960,15 @@ readme_advert_int_3() {
   9.41 s after it starts (it discards d2'"'"'s lower-priority adverts). d1 stops cleanly: d2 takes over after
   0.61 s.' \
     "$KEY_LOG"
+}
+
+readme_garp_blocked() {
+  readme_issue14 '- An nftables rule in the switch namespace (bridge family, prerouting, `iifname "p-d2" arp saddr ip 10.0.0.100
+  arp daddr ip 10.0.0.100 drop`) drops every gratuitous ARP d2 sends for the VIP before the bridge (and the
+  capture on br0) sees it; d1'"'"'s GARPs pass. d1 becomes MASTER and announces the VIP; d1 crashes (SIGKILL + port
+  down); d2 becomes MASTER 3.61 s after d1'"'"'s last advert and logs its GARP bursts, none of which is on the wire.
+  The client goes on sending to d1'"'"'s MAC until its neighbour entry goes stale and it asks again.' \
+    "$KEY_LOG|gratuitous"
 }
 
 readme_loaded_master() {

@@ -15,7 +15,8 @@
 //   - every arp.missing-garp follows an "Entering MASTER STATE" of that router and VRID within 1 s;
 //   - every GARP / unsolicited-NA burst keepalived logged ("Sending gratuitous ARP on ethN for VIP", lines
 //     < 0.5 s apart) is one arp.garp from that director's MAC with the same count within 0.5 s, and every
-//     arp.garp is such a burst;
+//     arp.garp is such a burst; a logged burst not on the wire (dropped on the way) right after "Entering
+//     MASTER STATE" is an arp.missing-garp of that director within 1 s;
 //   - every "Removing service" / "Adding service" is an hc.state down / up of that real server from that
 //     director, by a checker its keepalived.conf configures for that server, within 1 s, and every hc.state
 //     is such a line;
@@ -158,13 +159,17 @@ function macOfLinkLocal(ll: string): string | undefined {
 }
 
 // ------------------------------------------------------------------ what the capture carries (decoders only)
-interface Wire { vrids: Set<number>; arpIps: Set<string>; naTargets: Set<string>; pairs: Set<string>; ips: Set<string> }
+interface Wire { vrids: Set<number>; arpIps: Set<string>; naTargets: Set<string>; pairs: Set<string>; ips: Set<string>;
+  /** Gratuitous ARPs and unsolicited NAs on the wire: when, from which MAC, for which address. */
+  announces: { t: number; mac: string; ip: string }[] }
 function wireOf(doc: OurReport): Wire {
-  const w: Wire = { vrids: new Set(), arpIps: new Set(), naTargets: new Set(), pairs: new Set(), ips: new Set() };
+  const w: Wire = { vrids: new Set(), arpIps: new Set(), naTargets: new Set(), pairs: new Set(), ips: new Set(), announces: [] };
   for (const f of doc.frames) {
     const L = f.layers;
     if (L.vrrp && !L.icmp && !L.quoted) w.vrids.add(L.vrrp['vrrp.virt_rtr_id']);
     if (L.arp) { w.arpIps.add(L.arp['arp.src.proto_ipv4']); w.arpIps.add(L.arp['arp.dst.proto_ipv4']); }
+    if (L.arp && L.arp['arp.src.proto_ipv4'] === L.arp['arp.dst.proto_ipv4'] && f.time !== null) w.announces.push({ t: f.time, mac: L.arp['arp.src.hw_mac'], ip: L.arp['arp.src.proto_ipv4'] });
+    if (L.icmpv6?.['icmpv6.type'] === 136 && L.icmpv6['icmpv6.nd.na.target_address'] && f.time !== null) w.announces.push({ t: f.time, mac: L.eth?.['eth.src'] ?? '', ip: L.icmpv6['icmpv6.nd.na.target_address'] });
     if (L.icmpv6?.['icmpv6.type'] === 136 && L.icmpv6['icmpv6.nd.na.target_address']) w.naTargets.add(L.icmpv6['icmpv6.nd.na.target_address']);
     const ip = L.ip ? { src: L.ip['ip.src'], dst: L.ip['ip.dst'] } : L.ipv6 ? { src: L.ipv6['ipv6.src'], dst: L.ipv6['ipv6.dst'] } : null;
     if (ip) {
@@ -325,6 +330,15 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
       const vmac = /^vrrp\.(\d+)$/.exec(b.iface);
       const mac = vmac ? `00:00:5e:00:0${b.v6 ? 2 : 1}:${Number(vmac[1]).toString(16).padStart(2, '0')}`
         : v4 ? macOf(v4) : ll ? macOfLinkLocal(ll) : undefined;
+      // A burst keepalived sent that never reached the capture (a switch dropping it: vrrp-garp-blocked) is no
+      // arp.garp; the takeover it should have announced must then be told as arp.missing-garp.
+      if (!wire.announces.some((x) => x.ip === b.ip && x.mac === mac && Math.abs(x.t - b.t) <= 0.5)) {
+        const entered = d.lines.find((l) => /^\(\S+\) Entering MASTER STATE$/.test(l.msg) && b.t - l.t >= 0 && b.t - l.t <= 1);
+        if (entered && !ev('arp.missing-garp').some((x) => d.addrs.size && allAddrs(d).includes(x.router) && Math.abs(x.time - entered.t) <= 1)) {
+          out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s, not on the wire, right after its "Entering MASTER STATE": no arp.missing-garp`);
+        }
+        continue;
+      }
       const e = garps.find((x) => !usedGarp.has(x) && x.ip === b.ip && x.mac === mac && Math.abs(x.time - b.t) <= 0.5);
       if (!e) { out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s: no arp.garp from ${mac} within 0.5 s`); continue; }
       usedGarp.add(e);

@@ -59,7 +59,7 @@ function baselineEvents(): AnalysisEvent[][] {
 
 /** Numbers that count things (and so decide a noun's plural): not identifiers, times, durations or settings. */
 const NOT_COUNTS = new Set(['time', 'start', 'end', 'vrid', 'family', 'version', 'priority', 'prevPriority', 'syncid', 'opcode', 'burst',
-  'lastAdvertFrame', 'waitFromFrame']);
+  'lastAdvertFrame', 'waitFromFrame', 'from', 'to', 'resumeFrame', 'previousAliveFrame']);
 function countFields(e: AnalysisEvent): string[] {
   return Object.entries(e).filter(([k, v]) => typeof v === 'number' && !NOT_COUNTS.has(k) && !/Ms$/.test(k)).map(([k]) => k);
 }
@@ -72,7 +72,7 @@ const ENGLISH = [/\brefused\b/i, /\bconnected\b/i, /\bno reply\b/i, /\bfailed\b/
   /\bcomportement\(s\)/];
 
 /** Words that follow a count without being its noun (units, prepositions, symbols) or that end in s in the singular. */
-const NOT_NOUNS = new Set(['s', 'ms', '×', '+', 'of', 'in', 'de', 'à', 'en', 'sur', 'pendant', 'sont', 'is', 'was', 'et', 'and', 'ou', 'or', 'but',
+const NOT_NOUNS = new Set(['s', 'ms', 'before', 'auparavant', 'pour', 'dans', '×', '+', 'of', 'in', 'de', 'à', 'en', 'sur', 'pendant', 'sont', 'is', 'was', 'et', 'and', 'ou', 'or', 'but',
   'carried', 'failed', 'ont', 'a', 'non', 'not', 'for', 'after', 'while', 'beside', 'again', 'on', 'do', 'match', 'matches', 'does', 'correspond', 'correspondent', 'ne']);
 const SINGULAR_IN_S = new Set(['plus', 'this', 'succès', 'accès', 'process', 'mois', 'bus', 'alias']);
 /** Nouns the same in both numbers. */
