@@ -4,18 +4,20 @@
 
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Longest first (seconds measured on the 2-core machine, cold tshark cache). */
+/** Longest first (measured on the 2-core machine, warm tshark cache, 2026-12-03). */
 const LONGEST = [
+  'test/present/browser.test.ts', // ~53 s: Chromium for every page
   'test/live/lab.test.ts', // ~50 s, mostly waiting on the keepalived lab's scripted failover
-  'test/present/pcapng-readback-1.test.ts',
-  'test/present/pcapng-readback-2.test.ts',
-  'test/oracle/tshark-fields-1.test.ts',
-  'test/oracle/tshark-fields-2.test.ts',
-  'test/live/cli.test.ts',
-  'test/io/pcapng-conformance.test.ts',
-  'test/present/browser.test.ts',
-  'test/analyse/baselines.test.ts',
-  'test/io/read-once.test.ts',
+  'test/io/read-once.test.ts', // ~48 s
+  'test/live/cli.test.ts', // ~46 s
+  'test/robustness/fuzz-analysis.test.ts',
+  'test/present/incidents-browser.test.ts',
+  'test/present/cli.test.ts',
+  'test/analyse/keepalived-logs.test.ts',
+  'test/cli/io-safety.test.ts',
+  'test/present/display-filters.test.ts',
+  'test/present/pcapng.test.ts',
+  'test/oracle/field-names.test.ts',
 ];
 
 export default class LongestFirst extends BaseSequencer {
