@@ -17,7 +17,7 @@ import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
 import type { Checker, HcState } from './events.js';
-import type { Flow, FlowListener, TcpFlows } from '../tcp/flows.js';
+import type { Flow, FlowListener, FlowSlot, TcpFlows } from '../tcp/flows.js';
 
 export type { Checker } from './events.js';
 export type Verdict = 'up' | 'down';
@@ -115,7 +115,6 @@ const KEEPALIVE_UA = 'KeepAliveClient';
 const KEEPALIVED_BUF = 'keepalived check - ';
 const NO_SERIES: readonly Series[] = Object.freeze([]);
 /** Flow.probe of a probe that carried no data (TCP_CHECK, failed connections). */
-const PROBE_WITHOUT_DATA = Object.freeze({ kind: 'tcp' });
 
 /** Does b[at..end) contain the ASCII text `s`? (A bounded search, no allocation.) */
 function contains(b: Uint8Array, at: number, end: number, s: string): boolean {
@@ -154,8 +153,17 @@ export class HealthChecks implements Analyzer, FlowListener {
   /** Series counting failed attempts, with the time by which a retry would have started. */
   private readonly waiting = new Set<Series>();
 
+  /** Per flow (declared slots of the flow table): what the probe showed (undefined = not decided yet, null = not a probe), and the first SMTP reply code the server sent (its banner, seen before the client's first data). */
+  private readonly probe: FlowSlot<ProbeObservation | null>;
+  private readonly banner: FlowSlot<number>;
+  /** Flows judged as probes (a TCP_CHECK carries no observation): other analysers ask isProbe. */
+  private readonly judged: FlowSlot<true>;
+
   constructor(private readonly flows: TcpFlows) {
     flows.subscribe(this);
+    this.probe = flows.declareSlot<ProbeObservation | null>('checks.probe');
+    this.banner = flows.declareSlot<number>('checks.smtp-banner');
+    this.judged = flows.declareSlot<true>('checks.judged');
   }
 
   onEvent(e: AnalysisEvent): void {
@@ -167,15 +175,16 @@ export class HealthChecks implements Analyzer, FlowListener {
   onSegment(flow: Flow, seg: SegmentView, fromClient: boolean, ctx: EngineContext): void {
     const at = seg.payloadAt, end = seg.payloadEnd;
     const len = end - at;
-    let obs = flow.probe as ProbeObservation | null | undefined;
+    let obs = this.probe.get(flow);
+    const banner = this.banner.get(flow) ?? 0;
     if (obs === undefined) {
       // Decide once per flow, on its first data segment from the client, whether it may be a probe.
       if (len === 0) return;
       if (!fromClient) {
         // A server that speaks first with a reply code: an SMTP banner, on any port.
-        if (!flow.serverSmtpBanner && len >= 4 && isReplyCode(seg.frame.buf, at)) {
+        if (!banner && len >= 4 && isReplyCode(seg.frame.buf, at)) {
           const code = decodeSmtpLine(seg.frame.buf, at, end, true)?.lines[0]?.code;
-          if (code) flow.serverSmtpBanner = code;
+          if (code) this.banner.set(flow, code);
         }
         return;
       }
@@ -183,11 +192,11 @@ export class HealthChecks implements Analyzer, FlowListener {
       const fromDirector = this.directors.has(flow.clientIp);
       const keepaliveHttp = contains(b, at, end, KEEPALIVE_UA);
       const smtpHelo = len >= 5 && b[at] === 0x48 && contains(b, at, Math.min(end, at + 5), 'HELO ');
-      if (!fromDirector && !keepaliveHttp && !smtpHelo) { flow.probe = null; return; }
+      if (!fromDirector && !keepaliveHttp && !smtpHelo) { this.probe.set(flow, null); return; }
       if (keepaliveHttp || smtpHelo) this.directors.add(flow.clientIp);
-      obs = { kind: null, smtp: smtpHelo || flow.serverSmtpBanner > 0, smtpCodes: [], tls: false, body: [], bodyBytes: 0, headEndSeq: null, clientDataSegments: 0, serverDataAfterRequest: 0 };
-      flow.probe = obs;
-      if (flow.serverSmtpBanner) obs.smtpCodes.push(flow.serverSmtpBanner);
+      obs = { kind: null, smtp: smtpHelo || banner > 0, smtpCodes: [], tls: false, body: [], bodyBytes: 0, headEndSeq: null, clientDataSegments: 0, serverDataAfterRequest: 0 };
+      this.probe.set(flow, obs);
+      if (banner) obs.smtpCodes.push(banner);
     }
     if (obs === null) return;
     if (len === 0) return;
@@ -234,10 +243,11 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   onFlowEnd(flow: Flow, ctx: EngineContext): void {
-    const obs = flow.probe as ProbeObservation | null | undefined;
+    const obs = this.probe.get(flow);
+    const banner = this.banner.get(flow) ?? 0;
     const fromDirector = this.directors.has(flow.clientIp);
     // The target's text only for a flow that may be a probe (most flows of a busy capture are not).
-    const target = obs || fromDirector || flow.serverSmtpBanner || flow.ended === 'refused' || flow.ended === 'unanswered' || (flow.clientBytes === 0 && flow.finFrom === 'client')
+    const target = obs || fromDirector || banner || flow.ended === 'refused' || flow.ended === 'unanswered' || (flow.clientBytes === 0 && flow.finFrom === 'client')
       ? `${flow.serverIp}:${flow.serverPort}` : '';
     let checker: Checker | null = obs?.kind ?? null;
     let verdict: Verdict, reason: string;
@@ -249,13 +259,13 @@ export class HealthChecks implements Analyzer, FlowListener {
       reason = flow.ended === 'refused' ? 'refused' : flow.syns > 1 ? `timeout (${flow.syns} SYNs)` : 'timeout';
       checker = this.checkerFor(flow.clientIp, target, flow.synTime);
       if (!checker) checker = 'tcp';
-    } else if (!obs && flow.established && flow.clientBytes === 0 && flow.serverSmtpBanner && flow.serverSmtpBanner !== 220
+    } else if (!obs && flow.established && flow.clientBytes === 0 && banner && banner !== 220
       && this.hasSeries(flow.clientIp, target, 'smtp')) {
       // SMTP_CHECK reads the banner and, when it is not 220, ends the connection without a word (check_smtp.c
       // smtp_get_status → smtp_final): a failed attempt of that checker, not a TCP_CHECK.
       checker = 'smtp';
       verdict = 'down';
-      reason = `banner ${flow.serverSmtpBanner}, not 220`;
+      reason = `banner ${banner}, not 220`;
     } else if (obs) {
       checker ??= flow.clientBytes === 0 ? 'tcp' : 'misc';
       ({ verdict, reason, md5 } = this.judge(checker, obs, flow));
@@ -277,8 +287,13 @@ export class HealthChecks implements Analyzer, FlowListener {
     // A connection that got no answer lasted connect_timeout: its end is not on the wire.
     const end = flow.ended === 'unanswered' ? null : flow.lastTime;
     this.record(flow.clientIp, target, checker, { time, end, page: obs?.path, frame: frames[0], verdict, reason, md5, frames }, this.detailOf(checker, obs), ctx);
-    // Marks the flow as a probe for the other analysers (a TCP_CHECK carries no observation).
-    if (!flow.probe) flow.probe = PROBE_WITHOUT_DATA;
+    // A probe, for the other analysers (isProbe).
+    this.judged.set(flow, true);
+  }
+
+  /** Whether a TCP connection is a health-check probe (what the checks saw on it): LVS does not count it as a client's. */
+  isProbe(flow: Flow): boolean {
+    return !!this.probe.get(flow) || this.judged.get(flow) === true;
   }
 
   private judge(checker: Checker, obs: ProbeObservation, flow: Flow): { verdict: Verdict; reason: string; md5?: string } {

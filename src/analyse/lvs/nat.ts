@@ -89,7 +89,7 @@ export class Nat {
       const flow = b.flow;
       const server = `${flow.serverIp}:${flow.serverPort}`;
       // Known as a director by now (its first probes came before anything showed it was one)?
-      if (this.network.isDirector(flow.clientIp) || flow.probe) continue;
+      if (this.network.isDirector(flow.clientIp) || this.checks.isProbe(flow)) continue;
       if (this.checks.seriesOf(server).length || this.maybeSorryServer(flow)) {
         this.pool.forward({
           method: 'nat', client: flow.clientIp, clientPort: flow.clientPort, service: { proto: 'tcp', vip: null, port: flow.serverPort },

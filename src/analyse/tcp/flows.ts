@@ -53,10 +53,6 @@ export class Flow {
   firstTime = 0;
   firstFrame = 0;
   ended: FlowEnd = 'open';
-  /** The health-check analyser's observation: undefined = not decided yet, null = not a probe. */
-  probe: unknown = undefined;
-  /** First SMTP reply code the server sent (the banner), kept before the client's first data. */
-  serverSmtpBanner = 0;
   /** The analysers' own state for this flow, one entry per declared FlowSlot (null until one is written). */
   slots: unknown[] | null = null;
   // bookkeeping
