@@ -5,11 +5,11 @@
 // does not list; the top-level keys of every report are in its Document block.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { fixtureCaptures } from '../support/captures.js';
+import { eventCaptures } from '../support/captures.js';
 import { reportJsonOnce, type OurReport } from '../support/ours.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,19 +62,6 @@ function typedKinds(): Map<string, Row> {
   return out;
 }
 
-/** The repository's captures that make events: the IPVS labs and the project's own (captures/). */
-function eventCaptures(): string[] {
-  const own: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(pcap|pcapng)$/.test(n)) own.push(p);
-    }
-  };
-  walk(join(ROOT, 'captures'));
-  return [...fixtureCaptures('lab'), ...own.sort()];
-}
 
 describe('docs/events.md against the code', () => {
   const documented = documentedKinds();

@@ -7,11 +7,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixtureCaptures } from '../support/captures.js';
+import { fixtureCaptures, eventCaptures } from '../support/captures.js';
 import { reportJsonOnce, reportText, type OurReport } from '../support/ours.js';
 import { tsharkOut, tsharkVersion } from '../support/tshark-cache.js';
 
@@ -57,18 +57,6 @@ async function selected(file: string, filters: Map<string, string>): Promise<Map
   return got;
 }
 
-function captureFiles(): string[] {
-  const own: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(pcap|pcapng)$/.test(n)) own.push(p);
-    }
-  };
-  walk(join(ROOT, 'captures'));
-  return [...fixtureCaptures('lab'), ...own.sort()];
-}
 
 /** The lab scenarios recorded on several interfaces: their captures given together. */
 function severalInputs(): string[][] {
@@ -142,7 +130,7 @@ async function check(inputs: string[], runs = false): Promise<void> {
 }
 
 describe.skipIf(!HAVE_TSHARK)('display filters, through tshark', () => {
-  for (const file of captureFiles()) {
+  for (const file of eventCaptures()) {
     it(`each filter of ${file.slice(ROOT.length)} selects exactly its event's frames`, () => check([file]), 120_000);
   }
   for (const inputs of severalInputs()) {

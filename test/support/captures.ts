@@ -37,6 +37,11 @@ export function fixtureCaptures(sub = ''): string[] {
   return capturesUnder(fixture(sub));
 }
 
+/** The repository's lab recordings, which make events: test/fixtures/lab, then the project's own captures/ (sorted). */
+export function eventCaptures(): string[] {
+  return [...fixtureCaptures('lab'), ...capturesUnder(fileURLToPath(new URL('../../captures', import.meta.url)))];
+}
+
 /** The lab scenarios of test/fixtures/lab (director-failover, healthcheck-mix, …), sorted. */
 export function labScenarios(): string[] {
   const lab = fixture('lab');
