@@ -30,7 +30,7 @@
 # underscores), optionally sc_<name>_topo to change the settings of reset_defaults (IPv6,
 # hosts, VRRP version, extra keepalived lines, needed tools) and readme_<name> for its
 # README.md, and register it with `scenario <name> "one-line description"` next to the others.
-# Building blocks: ka_conf, ka_start, ka_wait_state/expect_state/not_in_log, ka_sigkill, crash, reboot_back, ka_sigterm,
+# Building blocks: ka_conf, ka_start, start_d1_master, ka_wait_state/expect_state/not_in_log, ka_sigkill, crash, reboot_back, ka_sigterm,
 # ka_reload, port_down/port_up, nft_drop_vrrp_in/nft_clear, ping_start (several per node: TAG),
 # wait_dad, cap_start (also starts the neighbour watch of WATCH_NEIGH), mark. Several instances
 # (e.g. IPv4 + IPv6): KA_INSTANCES; per-director settings: KA_PRIO, KA_STATE, KA_ADVERT,
@@ -401,6 +401,12 @@ neigh_watch_stop_all() {
 port_down() { mark link_down "$1 switch port p-$1 down (cable pulled / host dead)"; ipn sw link set "p-$1" down; }
 port_up() { mark link_up "$1 switch port p-$1 up"; ipn sw link set "p-$1" up; }
 
+start_d1_master() { # configure and start keepalived on d1 and d2 under capture; return once d1 is MASTER
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+}
 crash() { # crash NODE : hard crash, the host disappears from the segment with the VIP it still holds
   ka_sigkill "$1"                        # SIGKILL every keepalived process at once: no priority-0 advert
   port_down "$1"
@@ -433,10 +439,7 @@ nft_clear() { mark nft_clear "$1 nftables table inet vslab deleted"; nsx "$1" nf
 
 sc_failover() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 6                               # steady state; d1's delayed GARP burst (+5 s) shows here
   # crash of d1: all keepalived processes SIGKILLed and its switch port down, i.e. the host
@@ -461,10 +464,7 @@ sc_failover() {
 sc_split_brain_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
 sc_split_brain() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 4
   s1=$(log_lines d1); s2=$(log_lines d2)
@@ -481,10 +481,7 @@ sc_split_brain() {
 
 sc_v3_topo() { VRRP_VERSION=3; }
 sc_v3() {
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 4
   ka_sigterm d1
@@ -624,10 +621,7 @@ sc_interval_mismatch() {
 sc_link_down_topo() { WATCH_NEIGH=cl; }
 sc_link_down() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 6
   s1=$(log_lines d1); s2=$(log_lines d2)
@@ -648,10 +642,7 @@ sc_link_down() {
 sc_ttl_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
 sc_ttl() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 4
   s1=$(log_lines d1); s2=$(log_lines d2)
@@ -682,10 +673,7 @@ sc_garp_variant_topo() {
 }
 sc_garp_variant() {
   local s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 19.3                             # d1: burst at +0, delayed burst at +6, refreshes at +9 and +18
   s2=$(log_lines d2)
@@ -704,10 +692,7 @@ sc_track_weight_topo() {
 }
 sc_track_weight() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 5
   s1=$(log_lines d1); s2=$(log_lines d2)
@@ -727,10 +712,7 @@ sc_track_weight() {
 sc_preempt_delay_topo() { KA_STATE[d1]=BACKUP; KA_INST_EXTRA[d1]="preempt_delay 5"; WATCH_NEIGH=cl; }
 sc_preempt_delay() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 4
   s2=$(log_lines d2)
@@ -749,10 +731,7 @@ sc_preempt_delay() {
 sc_nopreempt_topo() { KA_STATE[d1]=BACKUP; KA_STATE[d2]=BACKUP; KA_INST_EXTRA[d1]="nopreempt"; WATCH_NEIGH=cl; }
 sc_nopreempt() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 4
   s2=$(log_lines d2)
@@ -801,10 +780,7 @@ sc_unicast_peer_down() {
 
 sc_lossy_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
 sc_lossy() {
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 3
   mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < 40 drop (before br0 and its capture)"
@@ -904,10 +880,7 @@ sc_track_interface() {
   ipn d1 link add trk0 type veth peer name trk1
   ipn d1 link set trk1 up
   ipn d1 link set trk0 up
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 6
   s1=$(log_lines d1); s2=$(log_lines d2)
@@ -927,10 +900,7 @@ sc_track_interface() {
 sc_vmac_topo() { KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"; WATCH_NEIGH=cl; }
 sc_vmac() { # as sc_failover; the reboot also removes the VMAC interface the killed keepalived left behind
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 6
   s2=$(log_lines d2)
@@ -987,10 +957,7 @@ sc_three_routers() {
 sc_advert_int_3_topo() { ADVERT_INT=3; WATCH_NEIGH=cl; }
 sc_advert_int_3() {
   local s1 s2
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   ping_start cl "$VIP"
   sleep 7
   s2=$(log_lines d2)
@@ -1037,10 +1004,7 @@ EOF
 sc_loaded_master_topo() { WATCH_NEIGH=cl; }
 sc_loaded_master() {
   local s1 s2 p end
-  ka_conf d1; ka_conf d2
-  cap_start
-  ka_start d1; ka_start d2
-  ka_wait_state d1 MASTER 15
+  start_d1_master
   s2=$(log_lines d2)
   ping_start cl "$VIP"
   p=$(ka_pids d1)
