@@ -32,7 +32,8 @@ ${CHECK_USAGE}
   vrrpscope --version | --help`;
 
 const REPORT_HELP = `report      Analyse one or more pcap/pcapng files (merged by time) and write a report.
-  --format    html (default): one self-contained page (summary, timelines, checklist, events, frames)
+  --format    html (default): one self-contained page (summary, incidents, timelines, checklist,
+              events with Wireshark display filters, frames)
               md: GitHub/GitLab Markdown with a Mermaid diagram, for a lab write-up
               json: the events.md contract
               pcapng: the input frames, unchanged, with the comments as pcapng frame comments
@@ -63,7 +64,9 @@ const LIVE_HELP = `live        Capture on an interface (root or CAP_NET_RAW), pr
 
 const FILES_AND_EXIT = `FILE may be - (standard input), a FIFO or <(command): streams are read once, and a copy kept in
 $TMPDIR for the report's second pass. A file named twice is read once. -o is never an input (links
-are followed); a report file is renamed into place only when complete.
+are followed); a report file is renamed into place only when complete. Files of several capture
+points of the same traffic (front and back bridges, a director's -i any): a frame found in two of
+them within 0.5 s is analysed once, from the file named first (name the bridge captures first).
 
 Exit status: 0 on success (warnings about damaged input are in the report), 2 on usage errors,
 unreadable input or an output that cannot be written.`;

@@ -125,7 +125,7 @@ export class CapturePoints {
   /** `release` receives every frame, in the order given, once WINDOW seconds have passed after it. */
   constructor(private readonly release: (h: Held) => void) {}
 
-  /** The next frame (in time order); frames without a time or a known link layer are not held. */
+  /** The next frame (in time order). Frames without a time or a known link layer wait too (the order stays) but pair with none. */
   push(f: Frame, t: number, file: string): void {
     if (!Number.isNaN(t)) { this.releaseUntil(t); this.last = t; }
     const at = Number.isNaN(t) ? null : layout(f.buf, f.start, f.caplen, f.linkType);
