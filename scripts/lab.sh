@@ -78,6 +78,9 @@ scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50):
 scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
 scenario loaded-master "VRRPv2, advert_int 1: as soon as d1 is MASTER its keepalived is frozen (SIGSTOP) 1.6 s out of every 2.4 s for 45 s, a host too loaded to keep its timer: its adverts come about every 2.4 s instead of 1 s, under d2's Master_Down_Interval (3.61 s), so d2 stays BACKUP; then d1 runs freely again and stops cleanly."
 scenario garp-blocked "VRRPv2 as failover, but the switch drops the gratuitous ARPs d2 sends for the VIP (nftables bridge rule on p-d2, as an ARP inspection would): d1 crashes (SIGKILL + port down), d2 takes over and its 5 + 5 GARPs never reach the wire; the client keeps d1's MAC until its neighbour entry times out."
+scenario active-active "VRRPv2, two instances without a sync group: VI_1 (VRID 51, 10.0.0.100) d1 150 MASTER / d2 100, VI_2 (VRID 52, 10.0.0.200) d2 150 MASTER / d1 100: d1 crashes (SIGKILL + port down), d2 takes VRID 51 over after its master-down interval (it already holds 52); d1 returns and preempts VRID 51 only; d2 stops cleanly, d1 takes VRID 52 over after its skew time."
+scenario sync-group "VRRPv2, vrrp_sync_group VG1 { VI_1 VI_2 } (VRIDs 51 and 52, VIPs 10.0.0.100 and 10.0.0.200), d1 150 MASTER of both, both instances of d1 track a local interface trk0: trk0 down, the whole group of d1 enters FAULT (priority-0 adverts for both VRIDs), d2 takes both over after its skew time; trk0 up, d1 preempts both; then d1 crashes (SIGKILL + port down) and d2 takes both over after its master-down interval."
+scenario fast-advert "VRRPv3 with advert_int 0.25 (25 centiseconds) on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 0.25 s + skew 0.15 s; d1 returns and preempts; d1 stops cleanly."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -102,6 +105,8 @@ reset_defaults() {
   declare -gA KA_GLOBAL_EXTRA_D=()        # per director extra global_defs lines (';'-separated)
   declare -gA KA_TOP_EXTRA_D=()           # per director extra top-level lines after global_defs, e.g. a track_file block (';'-separated)
   declare -gA KA_INST_D=()                # per director: the instance names (of KA_INSTANCES) it runs, space-separated; unset: all
+  declare -gA KA_PRIO_I=()                # per director and instance ("d1:VI_2"): priority override (default KA_PRIO)
+  declare -gA KA_STATE_I=()               # per director and instance ("d1:VI_2"): state override (default KA_STATE)
   WATCH_NEIGH=""                          # nodes whose neighbour table changes are logged (neigh-NODE.log)
 }
 
@@ -259,10 +264,10 @@ ka_conf() { # ka_conf NODE [PEER...] -> $S_DIR/conf/keepalived-NODE.conf ; peers
       if [ -n "${KA_INST_D[$n]:-}" ] && [[ " ${KA_INST_D[$n]} " != *" $name "* ]]; then continue; fi
       echo
       echo "vrrp_instance $name {"
-      echo "   state ${KA_STATE[$n]}"
+      echo "   state ${KA_STATE_I[$n:$name]:-${KA_STATE[$n]}}"
       echo "   interface eth0"
       echo "   virtual_router_id $vrid"
-      echo "   priority ${KA_PRIO[$n]}"
+      echo "   priority ${KA_PRIO_I[$n:$name]:-${KA_PRIO[$n]}}"
       echo "   advert_int ${KA_ADVERT[$n]:-$ADVERT_INT}"
       if [ ${#peers[@]} -gt 0 ]; then
         echo "   unicast_src_ip $me"
@@ -952,6 +957,95 @@ sc_three_routers() {
   ka_wait_state d1 MASTER 10 "$s1"
   ka_wait_state d3 BACKUP 5 "$s3"
   sleep 4
+}
+
+sc_active_active_topo() {
+  KA_INSTANCES=("VI_1|51|10.0.0.100/24" "VI_2|52|10.0.0.200/24")
+  KA_PRIO_I=([d1:VI_2]=100 [d2:VI_2]=150)
+  KA_STATE_I=([d1:VI_2]=BACKUP [d2:VI_2]=MASTER)
+  WATCH_NEIGH=cl
+}
+sc_active_active() {
+  local s1 s2
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15 0 VI_1; ka_wait_state d2 MASTER 15 0 VI_2
+  ping_start cl 10.0.0.100 cl-51
+  ping_start cl 10.0.0.200 cl-52
+  sleep 6
+  s2=$(log_lines d2)
+  crash d1
+  ka_wait_state d2 MASTER 8 "$s2" VI_1      # 3 x 1 s + skew 0.61 s after d1's last advert
+  sleep 4
+  reboot_back d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1                                # preempts VI_1 after 3 x 1 s + 0.41 s; stays BACKUP of VI_2
+  ka_wait_state d1 MASTER 10 "$s1" VI_1
+  ka_wait_state d2 BACKUP 5 "$s2" VI_1
+  sleep 4
+  not_in_log d1 "$s1" "(VI_2) Entering MASTER"
+  s1=$(log_lines d1)
+  ka_sigterm d2                              # priority 0 for VI_2 (and none for VI_1, d2 is its backup)
+  ka_wait_state d1 MASTER 5 "$s1" VI_2
+  sleep 4
+}
+
+sc_sync_group_topo() {
+  KA_INSTANCES=("VI_1|51|10.0.0.100/24" "VI_2|52|10.0.0.200/24")
+  KA_TOP_EXTRA_D=([d1]="vrrp_sync_group VG1 {;   group {;      VI_1;      VI_2;   };}" [d2]="vrrp_sync_group VG1 {;   group {;      VI_1;      VI_2;   };}")
+  KA_INST_EXTRA[d1]="track_interface {;   trk0;}"
+  WATCH_NEIGH=cl
+}
+sc_sync_group() {
+  local s1 s2 i
+  mark tracked_add "d1 ip link add trk0 type veth peer name trk1; both up (tracked by d1's instances)"
+  ipn d1 link add trk0 type veth peer name trk1
+  ipn d1 link set trk1 up
+  ipn d1 link set trk0 up
+  ka_conf d1; ka_conf d2
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15 0 VI_1; ka_wait_state d1 MASTER 5 0 VI_2
+  ping_start cl 10.0.0.100 cl-51
+  ping_start cl 10.0.0.200 cl-52
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark tracked_down "d1 ip link set trk0 down"
+  ipn d1 link set trk0 down
+  for i in VI_1 VI_2; do ka_wait_state d1 FAULT 5 "$s1" $i; ka_wait_state d2 MASTER 5 "$s2" $i; done
+  sleep 5
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark tracked_up "d1 ip link set trk0 up"
+  ipn d1 link set trk0 up
+  for i in VI_1 VI_2; do ka_wait_state d1 MASTER 10 "$s1" $i; ka_wait_state d2 BACKUP 5 "$s2" $i; done
+  sleep 6
+  s2=$(log_lines d2)
+  crash d1
+  for i in VI_1 VI_2; do ka_wait_state d2 MASTER 8 "$s2" $i; done
+  sleep 5
+}
+
+sc_fast_advert_topo() { VRRP_VERSION=3; ADVERT_INT=0.25; WATCH_NEIGH=cl; }
+sc_fast_advert() {
+  local s1 s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 4
+  s2=$(log_lines d2)
+  crash d1
+  ka_wait_state d2 MASTER 5 "$s2"            # 3 x 0.25 s + skew (256 - 100) x 0.25 / 256 = 0.15 s
+  sleep 3
+  reboot_back d1
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  ka_start d1
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 3
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 3
 }
 
 sc_advert_int_3_topo() { ADVERT_INT=3; WATCH_NEIGH=cl; }
@@ -1923,6 +2017,31 @@ readme_advert_int_3() {
 - d1 crashes (SIGKILL + port down): d2 becomes MASTER 9.61 s after d1'"'"'s last advert. d1 returns and preempts
   9.41 s after it starts (it discards d2'"'"'s lower-priority adverts). d1 stops cleanly: d2 takes over after
   0.61 s.' \
+    "$KEY_LOG"
+}
+
+readme_active_active() {
+  readme_issue14 '- Two VRRP instances on one link, no sync group: d1 is MASTER of VRID 51 (VIP 10.0.0.100), d2 of VRID 52
+  (VIP 10.0.0.200); each is the other'"'"'s BACKUP at priority 100.
+- d1 crashes (SIGKILL + port down): d2 becomes MASTER of VRID 51 3.61 s after d1'"'"'s last advert and stays MASTER of 52.
+  d1 returns and preempts VRID 51 only (3.41 s after it starts); it stays BACKUP of VRID 52. d2 stops cleanly
+  (priority 0 for VRID 52 only): d1 takes VRID 52 over after its skew time (0.61 s).' \
+    "$KEY_LOG"
+}
+
+readme_sync_group() {
+  readme_issue14 '- `vrrp_sync_group VG1 { VI_1 VI_2 }` on both directors: VRIDs 51 and 52 change state together. d1 (150) is
+  MASTER of both; its VI_1 and VI_2 track a local veth trk0.
+- trk0 down: d1'"'"'s group enters FAULT (priority-0 adverts for both VRIDs), d2 takes both over after its skew
+  time; trk0 up: d1 preempts both after its master-down interval. d1 crashes (SIGKILL + port down): d2 takes both
+  over after its master-down interval.' \
+    "$KEY_LOG"
+}
+
+readme_fast_advert() {
+  readme_issue14 '- VRRPv3, `advert_int 0.25` on both directors: adverts every 250 ms (max advert interval 25 cs), Master_Down_Interval
+  3 x 0.25 s + skew ((256 - priority) x 0.25 / 256 s): 0.90 s for d2, 0.84 s for d1.
+- d1 crashes (SIGKILL + port down), d2 takes over; d1 returns and preempts; d1 stops cleanly, d2 takes over after its skew.' \
     "$KEY_LOG"
 }
 
