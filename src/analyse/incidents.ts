@@ -15,12 +15,13 @@ import type { Checker } from './checks/events.js';
 
 /**
  * `crash`: a master went silent and a backup took over after Master_Down_Interval; `stop`: a master
- * resigned (priority 0) and a backup took over after Skew_Time; `preemption`: a router of higher priority
+ * resigned (priority 0) and a backup took over after Skew_Time; `fault`: the same, but the master's
+ * priority-0 adverts show keepalived entering FAULT (VrrpResign.fault); `preemption`: a router of higher priority
  * came back and took over; `split-brain`: two masters at once; `real-server`: a real server left the pool
  * (and came back); `sorry`: the sorry server answered for a virtual service; `outage`: clients' failures
  * no other incident explains.
  */
-export type IncidentKind = 'crash' | 'stop' | 'preemption' | 'split-brain' | 'real-server' | 'sorry' | 'outage';
+export type IncidentKind = 'crash' | 'stop' | 'fault' | 'preemption' | 'split-brain' | 'real-server' | 'sorry' | 'outage';
 
 interface StepBase {
   /** Seconds since the epoch. */
@@ -33,7 +34,7 @@ interface StepBase {
 /** The last advert of the master that went silent (its frame: `frames[0]`). */
 export interface LastAdvertStep extends StepBase { step: 'last-advert'; router: string; vrid: number }
 /** The master's priority-0 advert. */
-export interface ResignStep extends StepBase { step: 'resign'; router: string; vrid: number }
+export interface ResignStep extends StepBase { step: 'resign'; router: string; vrid: number; /** Its priority-0 adverts show keepalived entering FAULT. */ fault: boolean }
 /** The preempting router came back: what its wait is measured from (see VrrpMaster.waitFrom). */
 export interface ReturnStep extends StepBase { step: 'return'; router: string; vrid: number; signal: 'igmp-join' | 'mld-report' | 'first-frame' | 'priority-drop' }
 /**
@@ -170,8 +171,10 @@ function takeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit
     return m;
   };
   const silencesOf = byRouter(silences), resignsOf = byRouter(resigns);
+  const resignOf = (m: Master) => resignsOf.get(`${m.vrid}|${m.previous}`)?.filter((r) => r.time <= m.time).at(-1);
   return groups.map((g) => {
-    const kind = TAKEOVER_KINDS[g[0].reason]!;
+    let kind = TAKEOVER_KINDS[g[0].reason]!;
+    if (kind === 'stop' && g.some((m) => resignOf(m)?.fault === true)) kind = 'fault';
     const steps: IncidentStep[] = [];
     const ids = new Set<string>();
     for (const m of g) {
@@ -183,9 +186,9 @@ function takeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit
         // The takeover's frames are [the old master's last advert, the new master's first] (vrrp.silent names the first too).
         const lastFrame = silent?.lastAdvertFrame ?? (m.frames.length > 1 ? m.frames[0] : null);
         if (lastFrame !== null && gap !== null) steps.push({ step: 'last-advert', time: m.time - gap / 1000, frames: [lastFrame], event: silent?.id ?? m.id, router: m.previous!, vrid: m.vrid });
-      } else if (kind === 'stop') {
-        const resign = resignsOf.get(`${m.vrid}|${m.previous}`)?.filter((r) => r.time <= m.time).at(-1);
-        if (resign) { ids.add(resign.id); steps.push({ step: 'resign', time: resign.time, frames: resign.frames.slice(0, 1), event: resign.id, router: resign.router, vrid: resign.vrid }); }
+      } else if (kind === 'stop' || kind === 'fault') {
+        const resign = resignOf(m);
+        if (resign) { ids.add(resign.id); steps.push({ step: 'resign', time: resign.time, frames: resign.frames, event: resign.id, router: resign.router, vrid: resign.vrid, fault: resign.fault === true }); }
       } else {
         const wait = num(m.waitMs), from = m.waitFromFrame;
         if (m.waitFrom && wait !== null && typeof from === 'number') steps.push({ step: 'return', time: m.time - wait / 1000, frames: [from], event: m.id, router: m.router, vrid: m.vrid, signal: m.waitFrom });

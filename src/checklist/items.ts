@@ -148,12 +148,15 @@ export class ItemJudge {
       }
       case 'vrrp-preemption': return this.nopreempt ? this.noPreemption() : { proven: ofKind(ev, 'vrrp.master').some((e) => e.reason === 'preemption'), evidence: ofKind(ev, 'vrrp.master').filter((e) => e.reason === 'preemption') };
       case 'vrrp-clean-stop': {
-        const resigns = ofKind(ev, 'vrrp.resign');
+        // A FAULT also sends priority 0 (twice): it is no clean stop (keepalived-semantics.md §8.19).
+        const all = ofKind(ev, 'vrrp.resign');
+        const resigns = all.filter((r) => r.fault !== true);
         const evidence = resigns.flatMap((r) => {
           const next = ofKind(ev, 'vrrp.master').find((m) => m.reason === 'resignation' && m.previous === r.router && m.vrid === r.vrid && m.time >= r.time);
           return next ? [r, next] : [r];
         });
-        return { proven: resigns.length > 0, evidence };
+        const fault = all.find((r) => r.fault === true);
+        return { proven: resigns.length > 0, evidence, detail: !resigns.length && fault ? this.t('check.detail.clean-stop.only-fault', { frame: fault.frames[0] }) : null };
       }
       case 'garp': return this.garp();
       case 'pool-out-in': return this.pool();

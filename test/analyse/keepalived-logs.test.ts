@@ -255,7 +255,16 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
     if (e) usedResign.add(e);
     else out.push(`${d.name} (${router}) "sent 0 priority" for ${inst.name} (VRID ${inst.vrid}) at ${rel(l.t)} s: no vrrp.resign within 1 s`);
   }
-  for (const e of resigns) if (!usedResign.has(e)) out.push(`vrrp.resign of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "sent 0 priority" within 1 s`);
+  // An instance that follows its sync group into FAULT sends one priority-0 advert and logs only its
+  // "Entering FAULT STATE" (vrrp-sync-group: VI_2 after "Syncing instances to FAULT state").
+  const faultAt = (e: (typeof resigns)[number]) => directors.some((d) => d.instances.some((inst) => inst.vrid === e.vrid && routerOf(d, inst) === e.router
+    && d.lines.some((l) => l.msg === `(${inst.name}) Entering FAULT STATE` && Math.abs(l.t - e.time) <= 1)));
+  for (const e of resigns) if (!usedResign.has(e) && !faultAt(e)) out.push(`vrrp.resign of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: no "sent 0 priority" within 1 s`);
+  // FAULT or stop: the log says which (keepalived-semantics.md §8.19).
+  for (const e of resigns) {
+    const fault = faultAt(e);
+    if (fault !== (e.fault === true)) out.push(`vrrp.resign of ${e.router} VRID ${e.vrid} at ${rel(e.time)} s: fault ${e.fault === true}, but the log ${fault ? 'has' : 'has no'} "Entering FAULT STATE" within 1 s`);
+  }
 
   // --- split brain: windows in which two directors' logs both say MASTER for one instance
   // (keyed by VRID and VIPs: two MASTERs of one VRID with different VIPs are two clusters, not a split brain)

@@ -25,6 +25,8 @@ const MAX_EVENT_FRAMES = 50;
 const MAX_INDEXED_ROUTERS = 4096;
 /** IGMP/MLD reports of one join (the unsolicited report and its repeats) are less than this apart. */
 const JOIN_RUN_S = 5;
+/** The priority-0 adverts of one router's VRIDs within this many ms are one step (its sync group leaving MASTER). */
+const SYNC_GROUP_MS = 100;
 
 interface Tenure {
   start: number;
@@ -120,6 +122,10 @@ export class VrrpAnalyzer implements Analyzer {
   /** First masters told `already-master`, until their GARPs could still show an election. */
   private readonly alreadyMasters = new AlreadyMasterWatch();
   private readonly priorities = new PriorityChanges<Router>();
+  /** The last run of VRRP group joins (IGMP/MLD) of hosts not yet seen advertising, at most MAX_INDEXED_ROUTERS. */
+  private readonly joins = new Map<string, NonNullable<Router['join']>>();
+  /** Each router's resignations of the last SYNC_GROUP_MS (to tell a FAULT across its sync group), at most MAX_INDEXED_ROUTERS routers. */
+  private readonly resignsAt = new Map<string, VrrpResign[]>();
   readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
@@ -127,7 +133,7 @@ export class VrrpAnalyzer implements Analyzer {
     else if (this.byIp.size) {
       if (this.alreadyMasters.size && !pkt.frame.noTimestamp) this.alreadyMasters.onAnnouncement(pkt, frameTime(pkt.frame));
       this.onOther(pkt, ctx);
-    }
+    } else if (pkt.igmp || pkt.icmpv6) this.onOther(pkt, ctx); // a VRRP group join before any advert
     ctx.wakeAt(this, this.nextCheck);
   }
 
@@ -137,11 +143,26 @@ export class VrrpAnalyzer implements Analyzer {
     if (pkt.arp) this.onArp(pkt, ctx);
     const src = pkt.arp ? pkt.arp.senderIp : pkt.ip?.src ?? pkt.ipv6?.src ?? null;
     const routers = src ? this.byIp.get(src) : undefined;
-    if (!routers) return;
+    if (!routers && !pkt.igmp && !pkt.icmpv6) return;
     const t = frameTime(pkt.frame);
     const n = pkt.frame.n;
     const signal = pkt.igmp ? (joinsVrrpGroup(pkt) ? 'igmp-join' : null)
       : pkt.icmpv6 && (pkt.icmpv6.type === 143 || pkt.icmpv6.type === 131) ? 'mld-report' : null;
+    if (!routers) {
+      // A host not yet seen advertising joins the VRRP group: keepalived starting there. If it later
+      // advertises and preempts, its wait is measured from this join (vrrp-active-active: d2 started
+      // 0.3 s after d1 and preempted it 3.40 s after its join, its Master_Down_Interval 3.41 s).
+      if (signal && src) {
+        const j = this.joins.get(src);
+        if (j && t - j.last <= JOIN_RUN_S) j.last = t;
+        else {
+          this.joins.delete(src);
+          if (this.joins.size >= MAX_INDEXED_ROUTERS) this.joins.delete(this.joins.keys().next().value!);
+          this.joins.set(src, { time: t, frame: n, last: t, signal });
+        }
+      }
+      return;
+    }
     for (const r of routers) {
       if (r.advertising) continue;
       if (!r.firstFrame) r.firstFrame = { time: t, frame: n };
@@ -209,6 +230,17 @@ export class VrrpAnalyzer implements Analyzer {
     this.schedule(inst, r);
   }
 
+  /**
+   * The join of a host first seen advertising now, if recent enough to be keepalived starting there: its
+   * Master_Down_Interval (at most 3 adverts + 1 s of skew) plus a preempt_delay of up to a minute.
+   */
+  private pendingJoin(ip: string, t: number, intervalMs: number): Router['join'] {
+    const j = this.joins.get(ip);
+    if (!j) return null;
+    this.joins.delete(ip);
+    return t - j.time <= (3 * intervalMs + 1000) / 1000 + 60 ? j : null;
+  }
+
   /** The router's adverts stopped: what it does next may tell when it comes back. */
   private quiet(r: Router, steppedDown: boolean): void {
     r.firstFrame = null;
@@ -246,7 +278,7 @@ export class VrrpAnalyzer implements Analyzer {
     let r = inst.routers.get(ip);
     const profile = profileOf(v, pkt);
     if (!r) {
-      r = { ip, cluster: inst.clusters.join(v.addresses), mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: null, steppedDown: false, priorityChange: null, resignEvent: null, silence: newSilenceState(), lastTenure: null };
+      r = { ip, cluster: inst.clusters.join(v.addresses), mac, priority: v.priority, profile, lastTime: t, lastFrame: f.n, advertising: false, resigned: false, supersededBy: null, tenure: null, silentEvent: null, quietContender: null, firstFrame: null, join: this.pendingJoin(ip, t, profile.intervalMs), steppedDown: false, priorityChange: null, resignEvent: null, silence: newSilenceState(), lastTenure: null };
       inst.routers.set(ip, r);
       const byMac = mac ? this.byMac.get(mac) : undefined;
       if (byMac) byMac.push({ inst, r });
@@ -292,14 +324,22 @@ export class VrrpAnalyzer implements Analyzer {
     // vrrp_restore_interface), ms apart: one resignation (keepalived-semantics.md §5, §8.19).
     const again = r.resignEvent && r.resigned && !r.advertising && (t - r.lastTime) * 1000 < r.profile.intervalMs / 2;
     ctx.comment(n, { note: 'vrrp.resign', router: r.ip, vrid: inst.vrid, skewMs: round(skew) });
+    // The resignations of this router at this moment, on every VRID (a sync group leaves MASTER at once).
+    const together = (this.resignsAt.get(r.ip) ?? []).filter((e) => Math.abs(t - e.time) <= SYNC_GROUP_MS / 1000);
     if (again) {
       if (r.resignEvent!.frames.length < MAX_EVENT_FRAMES) r.resignEvent!.frames.push(n);
+      for (const e of [r.resignEvent!, ...together]) e.fault = true;
       return;
     }
     r.resignEvent = ctx.emit({
       kind: 'vrrp.resign', time: t, frames: [n], severity: 'notice',
       vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, skewMs: round(skew),
+      fault: together.some((e) => e.fault),
     });
+    // Bounded: one list per router, of the resignations of the last SYNC_GROUP_MS.
+    this.resignsAt.delete(r.ip);
+    if (this.resignsAt.size >= MAX_INDEXED_ROUTERS) this.resignsAt.delete(this.resignsAt.keys().next().value!);
+    this.resignsAt.set(r.ip, [...together, r.resignEvent]);
     if (r.advertising) this.endTenure(inst, r, t, ctx);
     r.advertising = false;
     r.supersededBy = null;
@@ -348,10 +388,12 @@ export class VrrpAnalyzer implements Analyzer {
     let wait: Pick<VrrpMaster, 'waitFrom' | 'waitFromFrame' | 'waitMs'> = {};
     if (preemption) {
       const drop = prev.priorityChange;
-      const from = r.join ? { time: r.join.time, frame: r.join.frame, signal: r.join.signal }
-        : drop && drop.from >= r.priority && drop.to < r.priority ? { time: drop.beforeTime, frame: drop.beforeFrame, signal: 'priority-drop' as const }
-        : r.firstFrame && !r.steppedDown ? { ...r.firstFrame, signal: 'first-frame' as const }
-        : null;
+      // Its timer runs from the later of its return and the master's drop below it (until the drop, the
+      // master's adverts re-armed it: vrrp-track-weight, d2 listening since the capture's start).
+      const joined = r.join ? { time: r.join.time, frame: r.join.frame, signal: r.join.signal } : null;
+      const dropped = drop && drop.from >= r.priority && drop.to < r.priority ? { time: drop.beforeTime, frame: drop.beforeFrame, signal: 'priority-drop' as const } : null;
+      const from = joined && dropped ? (dropped.time > joined.time ? dropped : joined)
+        : joined ?? dropped ?? (r.firstFrame && !r.steppedDown ? { ...r.firstFrame, signal: 'first-frame' as const } : null);
       wait = from ? { waitFrom: from.signal, waitFromFrame: from.frame, waitMs: round((t - from.time) * 1000) } : { waitFrom: null, waitFromFrame: null, waitMs: null };
     }
     const frames = [n];

@@ -61,6 +61,14 @@ export interface VrrpResign extends EventBase {
   router: string;
   /** Skew_Time of the best backup: how long it waits before taking over. */
   skewMs: number;
+  /**
+   * keepalived entered FAULT (a tracked interface, script or file failed), not a stop: it sends two
+   * priority-0 adverts ms apart when it leaves MASTER for FAULT (vrrp_state_leave_master, then
+   * vrrp_restore_interface) and one on SIGTERM; the other instances of its sync group follow with one
+   * each at the same moment (keepalived-semantics.md §5, §8.19; recorded: vrrp-track-interface,
+   * vrrp-sync-group). False: one advert, a stop (or a FAULT the wire cannot tell apart).
+   */
+  fault: boolean;
 }
 
 /** A master stops advertising for more than 3 advert intervals. */

@@ -24,6 +24,7 @@ export const annotateEn = {
   'vrrp.master.late': 'That is {excess} longer than theory allows.',
   'vrrp.master.lost-adverts': '{router} missed {previous}\'s adverts (lost on the link) and took over when its Master_Down_Interval ran out, but {previous} was still master: it answered {router}\'s lower-priority advert with gratuitous ARPs (frame {frame}). A dual master that ends when {router} hears {previous} again, not a failover.',
   // vrrp.resign, vrrp.silent
+  'vrrp.resign.fault': '{router} sends priority 0 for VRID {vrid} as keepalived does when it leaves MASTER for FAULT (two adverts ms apart, one for each other VRID of its sync group; a stop sends a single one): a tracked interface, script or file failed. Backups take over after Skew_Time instead of Master_Down_Interval ({rfc} §6.4.3).',
   'vrrp.resign': '{router} sends priority 0 for VRID {vrid}: the master is stopping (keepalived shutting down or entering FAULT), so backups take over after Skew_Time instead of Master_Down_Interval ({rfc} §6.4.3).',
   'vrrp.silent.taken-over': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}. {other} took over {gap} after it.',
   'vrrp.silent.nobody': 'Master {router} of VRID {vrid} stopped advertising without sending priority 0 (crash, link down or adverts blocked); its last advert is frame {frame}, and no other router took over in the capture.',

@@ -22,6 +22,7 @@ export const checklistEn = {
   'check.why.lvs-seen': 'health checks or LVS forwarding are in the capture',
 
   'check.detail.election.already': 'The capture starts with {router} already master of VRID {vrid} (frame {frame}): the election happened before it.',
+  'check.detail.clean-stop.only-fault': 'The only priority-0 adverts are a FAULT (two adverts, frame {frame}), not a stop.',
   'check.detail.failover.only-clean': 'The only takeovers follow a clean stop (priority 0, frame {frame}), not a failure.',
   'check.detail.nopreempt.preempted': '{router} took VRID {vrid} back by preemption (frame {frame}) although nopreempt is configured.',
   'check.detail.nopreempt.no-return': '{backup} took over VRID {vrid} (frame {frame}), but {router} is not seen coming back afterwards.',

@@ -26,6 +26,7 @@ export const checklistFr: Record<keyof typeof checklistEn, string> = {
   'check.why.lvs-seen': 'la capture contient des tests de santé ou une redirection LVS',
 
   'check.detail.election.already': 'La capture commence alors que {router} est déjà maître du VRID {vrid} (trame {frame}) : l’élection a eu lieu avant.',
+  'check.detail.clean-stop.only-fault': 'Les seules annonces de priorité 0 viennent d’un passage en FAULT (deux annonces, trame {frame}), pas d’un arrêt.',
   'check.detail.failover.only-clean': 'Les seules prises de relais suivent un arrêt propre (priorité 0, trame {frame}), pas une panne.',
   'check.detail.nopreempt.preempted': '{router} a repris le VRID {vrid} par préemption (trame {frame}) alors que nopreempt est configuré.',
   'check.detail.nopreempt.no-return': '{backup} a pris le relais du VRID {vrid} (trame {frame}), mais on ne voit pas {router} revenir ensuite.',

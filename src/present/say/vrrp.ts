@@ -85,7 +85,7 @@ export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.si
   'vrrp.peer-unresolved': peerUnresolved,
   'vrrp.cadence': cadence,
   'vrrp.master': master,
-  'vrrp.resign': (e, say) => say.i18n.t('vrrp.resign', { router: e.router, vrid: e.vrid, rfc: rfcOf(e.version) }),
+  'vrrp.resign': (e, say) => say.i18n.t(e.fault ? 'vrrp.resign.fault' : 'vrrp.resign', { router: e.router, vrid: e.vrid, rfc: rfcOf(e.version) }),
   'vrrp.silent': (e, say) => {
     const params = {
       router: e.router, vrid: e.vrid, frame: e.lastAdvertFrame, other: e.takenOverBy ?? e.beside ?? '',
