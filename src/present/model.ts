@@ -177,7 +177,16 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
     })).join(' '));
   }
 
-  const fo = failovers(events);
+  // A sync group's VRIDs moving together are one failover (one incident): told once, with all its VRIDs.
+  const groupVrids = new Map<string, string>(), inGroup = new Set<string>();
+  for (const inc of a.episodes.incidents) {
+    if (inc.kind !== 'crash' && inc.kind !== 'stop' && inc.kind !== 'fault' && inc.kind !== 'preemption') continue;
+    const first = inc.steps.find((s) => s.step === 'takeover');
+    if (!first) continue;
+    for (const s of inc.steps) if (s.step === 'takeover' && s !== first) inGroup.add(s.event);
+    groupVrids.set(first.event, inc.vrids.join(', '));
+  }
+  const fo = failovers(events).filter((e) => !inGroup.has(e.id));
   if (fo.length === 0) lines.push(t('summary.noFailover'));
   else {
     lines.push(plural(i18n, 'summary.failovers', fo.length, {
@@ -188,7 +197,7 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
         const gap = finite(preemption ? e.waitMs ?? null : e.gapMs);
         const key = gap === null ? 'summary.failoverItem' : preemption ? 'summary.failoverItemWait' : 'summary.failoverItemGap';
         return t(key, {
-          time: fmt.rel(e.time), vrid: e.vrid ?? '?', previous: e.previous ?? '?', router: e.router ?? '?',
+          time: fmt.rel(e.time), vrid: groupVrids.get(e.id) ?? e.vrid ?? '?', previous: e.previous ?? '?', router: e.router ?? '?',
           reason: reasonLabel(i18n, e.reason ?? 'unknown'), gap: fmt.duration(gap),
         });
       })),

@@ -269,6 +269,8 @@ export const reportEn = {
   'field.director': 'director',
   'field.target': 'target',
   'field.vrrp.master.intervalMs': 'advert interval',
+  // Not a "failover time" for every reason: for a preemption the old master was alive (issue #14).
+  'field.vrrp.master.gapMs': 'since the previous master\'s last advert',
   'field.vrrp.jitter.intervalMs': 'advert interval',
   'field.vrrp.loss.intervalMs': 'advert interval',
   'field.vrrp.cadence.intervalMs': 'advert interval',
@@ -293,6 +295,7 @@ export const reportEn = {
   'field.prevPriority': "previous master's priority",
   'field.resumed': 'same router again',
   'field.skewMs': 'Skew_Time',
+  'field.fault': 'FAULT (not a stop)',
   'field.takeoverGapMs': 'time to takeover',
   'field.causeLogs': "keepalived's log",
   'field.masterDownMs': 'Master_Down_Interval',

@@ -19,11 +19,12 @@ export interface StoryLine {
  * saw, then the return. A step kind (with its state) is one line for all the VRIDs of the incident.
  */
 const ORDER = [
-  'last-advert', 'resign', 'return', 'split-brain', 'check:down', 'pool:out', 'sorry:in',
+  'last-advert', 'resign', 'resign:fault', 'return', 'split-brain', 'check:down', 'pool:out', 'sorry:in',
   'takeover', 'garp', 'no-garp', 'outage', 'connections', 'check:up', 'pool:in', 'sorry:out',
 ] as const;
 
 function lineKey(s: IncidentStep): string {
+  if (s.step === 'resign' && s.fault) return 'resign:fault';
   return s.step === 'check' || s.step === 'pool' || s.step === 'sorry' ? `${s.step}:${s.state}` : s.step;
 }
 
@@ -62,7 +63,7 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
   const vrids = inc.vrids.length > 1 ? 'many' : 'one';
   let text: string;
   switch (inc.kind) {
-    case 'crash': case 'stop': case 'preemption':
+    case 'crash': case 'stop': case 'fault': case 'preemption':
       text = i18n.t(`incident.line.${inc.kind}.${vrids}` as MessageKey, p);
       if (p.waited !== '—') text += i18n.t(`incident.wait.${inc.kind}` as MessageKey, p);
       break;
@@ -83,11 +84,22 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
     default:
       return fmt.rel(inc.start);
   }
-  // What the clients saw (all their failures of the incident, added up).
+  // What the clients saw: how long some client's requests were failing (the union of the outages' windows:
+  // the two VIPs of a sync group failing over the same 3.6 s failed for 3.6 s, not 7.2 s).
   if (inc.kind !== 'outage' && outages.length) {
-    text += i18n.t('incident.line.clients', { duration: fmt.duration(outages.reduce((sum, o) => sum + o.durationMs, 0)) });
+    text += i18n.t('incident.line.clients', { duration: fmt.duration(unionMs(outages)) });
   }
   return text + '.';
+}
+
+/** The length of the union of the outages' windows [time, time + durationMs], in ms. */
+function unionMs(outages: readonly OutageStep[]): number {
+  const w = outages.map((o) => [o.time * 1000, o.time * 1000 + o.durationMs] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0, start = 0, end = 0, open = false;
+  for (const [a, b] of w) {
+    if (!open || a > end) { if (open) total += end - start; start = a; end = b; open = true; } else end = Math.max(end, b);
+  }
+  return open ? total + end - start : 0;
 }
 
 /** The title of the story: the summary line's words without the clients' part. */
