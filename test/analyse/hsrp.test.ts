@@ -13,7 +13,7 @@ import { analyzeFiles, type Analysis } from '../../src/pipeline.js';
 import { defaultAnalyzers } from '../../src/analyse/index.js';
 import { ofKind } from '../../src/analyse/events.js';
 import { buildIncidents } from '../../src/analyse/incidents.js';
-import { hsrpVirtualMac } from '../../src/analyse/hsrp/analyser.js';
+import { hsrpVirtualMac, parseVirtualMac } from '../../src/analyse/hsrp/analyser.js';
 import { Say } from '../../src/present/say/index.js';
 import { HAVE_EXTENDED, SHARED, fixture } from '../support/captures.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
@@ -200,6 +200,24 @@ describe('HSRPv2 (extended suite: networklessons, read with tshark)', () => {
   });
 });
 
+describe('HSRP gratuitous ARP (extended suite: networklessons, read with tshark)', () => {
+  const nl = (name: string) => join(SHARED, 'captures/public/networklessons', name);
+  const skip = skipUnless(HAVE_EXTENDED, REASONS.extended) || skipUnless(HAVE_TSHARK, REASONS.tshark);
+
+  for (const [name, vip] of [['hsrp-gratuitous-arp.pcapng', '192.168.1.254'], ['hsrpv2-arp-gratuitous.pcapng', '192.168.12.254']] as const) {
+    it.skipIf(skip)(`${name}: gratuitous ARP replies for ${vip} from 0000.0c9f.f001, the virtual MAC of HSRPv2 group 1, told as such on each frame`, () => {
+      const file = nl(name);
+      const rows = execFileSync('tshark', ['-r', file, '-T', 'fields', '-E', 'separator=\t', '-e', 'frame.number', '-e', 'arp.src.hw_mac', '-e', 'arp.src.proto_ipv4', '-e', 'arp.isgratuitous'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').map((l) => l.split('\t'));
+      expect(rows).toEqual([['1', '00:00:0c:9f:f0:01', vip, '1'], ['2', '00:00:0c:9f:f0:01', vip, '1']]);
+      const a = analyse(file);
+      const say = new Say('en', a.events);
+      for (const n of [1, 2]) expect(say.notes(a.frameNotes.get(n))).toContain(`gratuitous ARP from the virtual MAC of HSRP group 1 (version 2): its Active router announces ${vip}`);
+      expect(a.events.filter((e) => e.kind.startsWith('hsrp.'))).toEqual([]); // no hello: no Active router to name
+    });
+  }
+});
+
 describe('HSRP virtual MAC (Cisco)', () => {
   it('0000.0c07.acXX for version 0, 0000.0c9f.fXXX for version 2 (12-bit group)', () => {
     expect(hsrpVirtualMac(0, 1)).toBe('00:00:0c:07:ac:01');
@@ -207,5 +225,7 @@ describe('HSRP virtual MAC (Cisco)', () => {
     expect(hsrpVirtualMac(2, 1)).toBe('00:00:0c:9f:f0:01');
     expect(hsrpVirtualMac(2, 4095)).toBe('00:00:0c:9f:ff:ff');
     expect(hsrpVirtualMac(2, 0x123)).toBe('00:00:0c:9f:f1:23');
+    for (const [v, g] of [[0, 1], [0, 255], [2, 1], [2, 4095], [2, 0x123]] as const) expect(parseVirtualMac(hsrpVirtualMac(v, g))).toEqual({ version: v, group: g });
+    expect(parseVirtualMac('00:00:5e:00:01:01')).toBeNull(); // VRRP's
   });
 });

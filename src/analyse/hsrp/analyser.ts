@@ -70,13 +70,22 @@ export function hsrpVirtualMac(version: HsrpVersion, group: number): string {
   return `00:00:0c:07:ac:${h(group & 0xff)}`;
 }
 
+/** The HSRP version and group a virtual MAC belongs to, or null for any other MAC. */
+export function parseVirtualMac(mac: string): { version: HsrpVersion; group: number } | null {
+  let m = /^00:00:0c:07:ac:([0-9a-f]{2})$/.exec(mac);
+  if (m) return { version: 0, group: parseInt(m[1], 16) };
+  m = /^00:00:0c:9f:f([0-9a-f]):([0-9a-f]{2})$/.exec(mac);
+  return m ? { version: 2, group: parseInt(m[1] + m[2], 16) } : null;
+}
+
 export class HsrpAnalyzer implements Analyzer {
   readonly name = 'hsrp';
-  readonly wants = PacketKind.UDP;
+  readonly wants = PacketKind.UDP | PacketKind.ARP;
   private readonly groups = new Map<string, Group>();
   private full = false;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
+    if (pkt.arp) { this.onArp(pkt, ctx); return; }
     const h = pkt.hsrp;
     if (!h || pkt.frame.noTimestamp) return;
     const src = pkt.ip?.src ?? pkt.ipv6?.src;
@@ -271,6 +280,24 @@ export class HsrpAnalyzer implements Analyzer {
     r.lastActiveTime = t;
     r.lastActiveFrame = n;
     this.becomeActive(g, r, t, n, pkt.eth?.src ?? null, 'interface-state', ctx);
+  }
+
+  /**
+   * A gratuitous ARP from an HSRP virtual MAC: the group's Active router announcing the virtual IP (Cisco
+   * sends them on becoming Active, so that switches learn where the virtual MAC is). Told on its frame,
+   * with the Active router when the capture shows the group; the burst itself is the ARP analyser's.
+   */
+  private onArp(pkt: Packet, ctx: EngineContext): void {
+    const a = pkt.arp!;
+    const addr = a.ethIpv4;
+    if (!addr || !a.isGratuitous) return;
+    const vmac = parseVirtualMac(addr.senderMac);
+    if (!vmac) return;
+    let active: string | null = null;
+    for (const g of this.groups.values()) {
+      if (g.version === vmac.version && g.group === vmac.group && g.active && (g.virtualIp === null || g.virtualIp === addr.senderIp)) active = g.active.ip;
+    }
+    ctx.comment(pkt.frame.n, { note: 'hsrp.garp', ip: addr.senderIp, group: vmac.group, version: vmac.version, active });
   }
 
   finish(): void {

@@ -90,7 +90,9 @@ export interface HsrpResignNote { note: 'hsrp.resign'; router: string; group: nu
 /** An Interface State advertisement (v0 opcode 3, v2 Interface State TLV): how many groups the sender holds Active and Standby/Listen. */
 export interface HsrpInterfaceNote { note: 'hsrp.interface'; router: string; active: number; passive: number }
 
+/** A gratuitous ARP from an HSRP group's virtual MAC; `active`: the group's Active router when the capture shows it. */
+export interface HsrpGarpNote { note: 'hsrp.garp'; ip: string; group: number; version: HsrpVersion; active: string | null }
 /** More HSRP groups than the analyser keeps: those beyond are not analysed. */
 export interface HsrpGroupsFullNote { note: 'hsrp.groups-full'; max: number }
 
-export type HsrpNote = HsrpHelloNote | HsrpCoupNote | HsrpResignNote | HsrpInterfaceNote | HsrpGroupsFullNote;
+export type HsrpNote = HsrpHelloNote | HsrpCoupNote | HsrpResignNote | HsrpInterfaceNote | HsrpGarpNote | HsrpGroupsFullNote;

@@ -243,4 +243,6 @@ export const annotateEn = {
   'hsrp.reason.failover': 'Active silent for the hold time',
   'hsrp.reason.unexplained': 'unexplained',
   'hsrp.reason.already-standby': 'already Standby',
+  'hsrp.comment.garp': 'gratuitous ARP from the virtual MAC of {group}: its Active router announces {ip} (Cisco sends gratuitous ARPs on becoming Active, so that switches learn where the virtual MAC is)',
+  'hsrp.comment.garp.active': 'gratuitous ARP from the virtual MAC of {group}: its Active router {active} announces {ip}',
 };

@@ -236,4 +236,6 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'hsrp.reason.failover': 'routeur actif silencieux pendant le temps de maintien',
   'hsrp.reason.unexplained': 'inexpliqué',
   'hsrp.reason.already-standby': 'déjà en veille (Standby)',
+  'hsrp.comment.garp': 'ARP gratuit depuis l’adresse MAC virtuelle du {group} : son routeur actif annonce {ip} (Cisco envoie des ARP gratuits en devenant actif, pour que les commutateurs apprennent où se trouve l’adresse MAC virtuelle)',
+  'hsrp.comment.garp.active': 'ARP gratuit depuis l’adresse MAC virtuelle du {group} : son routeur actif {active} annonce {ip}',
 };

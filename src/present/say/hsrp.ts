@@ -38,13 +38,16 @@ export const hsrpEvents: EventSentences<'hsrp.active' | 'hsrp.standby'> = {
   }),
 };
 
-export const hsrpNotes: NoteSentences<'hsrp.hello' | 'hsrp.coup' | 'hsrp.resign' | 'hsrp.interface' | 'hsrp.groups-full'> = {
+export const hsrpNotes: NoteSentences<'hsrp.hello' | 'hsrp.coup' | 'hsrp.resign' | 'hsrp.interface' | 'hsrp.garp' | 'hsrp.groups-full'> = {
   'hsrp.hello': (n, say) => say.i18n.t(n.from ? 'hsrp.comment.change' : 'hsrp.comment.hello', {
     router: n.router, group: n.group, state: hsrpState(say, n.state), from: n.from ? hsrpState(say, n.from) : '', priority: n.priority ?? '?',
   }),
   'hsrp.coup': (n, say) => say.i18n.t(n.active ? 'hsrp.comment.coup' : 'hsrp.comment.coup.none', { router: n.router, group: n.group, priority: n.priority ?? '?', active: n.active ?? '' }),
   'hsrp.resign': (n, say) => say.i18n.t(n.active ? 'hsrp.comment.resign' : 'hsrp.comment.resign.other', { router: n.router, group: n.group }),
   'hsrp.interface': (n, say) => say.i18n.t('hsrp.comment.interface', { router: n.router, active: n.active, passive: n.passive }),
+  'hsrp.garp': (n, say) => say.i18n.t(n.active ? 'hsrp.comment.garp.active' : 'hsrp.comment.garp', {
+    ip: n.ip, group: groupText(say.i18n, n.group, n.version, null), active: n.active ?? '',
+  }),
   'hsrp.groups-full': (n, say) => say.i18n.t('hsrp.groups-full', { max: n.max }),
 };
 
