@@ -223,9 +223,9 @@ function hsrpTakeovers(events: readonly AnalysisEvent[], claimed: Set<string>): 
     if (!isKind(e, 'hsrp.active') || e.previous === null) continue;
     const steps: IncidentStep[] = [];
     const cause = e.reason === 'failover' || e.reason === 'resign' || e.reason === 'coup' ? e.reason : null;
-    const causeTime = e.gapMs === null ? e.time : e.time - e.gapMs / 1000;
+    const since = num(e.sinceCauseMs);
     if (cause && e.causeFrame !== null) {
-      steps.push({ step: 'hsrp-cause', time: cause === 'coup' ? e.time : causeTime, frames: [e.causeFrame], event: e.id, cause, router: cause === 'coup' ? e.router : e.previous, group: e.group });
+      steps.push({ step: 'hsrp-cause', time: since === null ? e.time : e.time - since / 1000, frames: [e.causeFrame], event: e.id, cause, router: cause === 'coup' ? e.router : e.previous, group: e.group });
     }
     steps.push({ step: 'hsrp-active', time: e.time, frames: e.frames.slice(-1), event: e.id, router: e.router, previous: e.previous, group: e.group, reason: e.reason, waitedMs: num(e.gapMs), holdMs: num(e.holdMs) });
     const ids = new Set([e.id]);

@@ -83,6 +83,7 @@ describe('HSRP (RFC 2281 version 0): tcpdump\'s captures against their -v oracle
     ]);
     expect(active[1]).toMatchObject({ priority: 200, previousPriority: 100, group: 1, version: 0, vlan: null, virtualIp: '192.168.0.1', virtualMac: '00:00:0c:07:ac:01', helloMs: 3000, holdMs: 10000 });
     expect(active[1].gapMs).toBe(Math.round((o.get(27)!.time - o.get(19)!.time) * 1000));
+    expect(active[1].sinceCauseMs).toBe(Math.round((o.get(27)!.time - o.get(22)!.time) * 1000)); // from the Coup
     expect(ofKind(a.events, 'hsrp.standby').map((e) => [e.router, e.reason, e.previous, e.frames])).toEqual([
       ['192.168.0.20', 'already-standby', null, [2]],
       ['192.168.0.30', 'election', '192.168.0.20', [26, 35]],
@@ -92,6 +93,7 @@ describe('HSRP (RFC 2281 version 0): tcpdump\'s captures against their -v oracle
     expect(inc.map((i) => [i.kind, i.from, i.to, i.steps.map((s) => s.step + ':' + s.frames.join(','))])).toEqual([
       ['hsrp', ['192.168.0.30'], ['192.168.0.10'], ['hsrp-cause:22', 'hsrp-active:27']],
     ]);
+    expect(Math.abs(inc[0].start - (a.start! + o.get(22)!.time - o.get(1)!.time))).toBeLessThan(0.001); // the incident starts with the Coup
     // The Coup frame is commented as one, and the change of state on .30's Speak hello.
     const say = new Say('en', a.events);
     expect(say.notes(a.frameNotes.get(22))).toMatch(/Coup from 192\.168\.0\.10 \(priority 200\).*from 192\.168\.0\.30/);

@@ -31,6 +31,7 @@ interface Router {
   priority: number | null;
   /** Its first Speak (and Standby) hello of its current run of hellos, for the election's frames. */
   speakFrame: number | null;
+  speakTime: number;
   standbyFrame: number | null;
   /** Its last hello: a router silent for a hold time had gone back to Listen (or away). */
   lastHelloTime: number;
@@ -150,7 +151,7 @@ export class HsrpAnalyzer implements Analyzer {
     let r = g.routers.get(ip);
     if (!r) {
       if (g.routers.size >= MAX_ROUTERS_PER_GROUP) return null;
-      r = { ip, state: null, firstState: null, priority: null, speakFrame: null, standbyFrame: null, lastHelloTime: -Infinity, lastActiveTime: -Infinity, lastActiveFrame: -1, coup: null, activeGroups: -1 };
+      r = { ip, state: null, firstState: null, priority: null, speakFrame: null, speakTime: NaN, standbyFrame: null, lastHelloTime: -Infinity, lastActiveTime: -Infinity, lastActiveFrame: -1, coup: null, activeGroups: -1 };
       g.routers.set(ip, r);
     }
     return r;
@@ -177,7 +178,7 @@ export class HsrpAnalyzer implements Analyzer {
       ctx.comment(n, ctx.routineComments || changed ? note : null, !changed);
     }
     if (!hello || state === null) return;
-    if (state === 'speak' && (before !== 'speak' || silent)) { r.speakFrame = n; r.standbyFrame = null; }
+    if (state === 'speak' && (before !== 'speak' || silent)) { r.speakFrame = n; r.speakTime = t; r.standbyFrame = null; }
     if (state === 'standby' && (before !== 'standby' || silent)) r.standbyFrame = n;
     if (state === 'active') {
       r.lastActiveTime = t;
@@ -210,6 +211,7 @@ export class HsrpAnalyzer implements Analyzer {
     const holdMs = g.holdMs ?? DEFAULT_HOLD_MS;
     let reason: HsrpReason;
     let causeFrame: number | null = null;
+    let causeTime = NaN;
     const frames: number[] = [];
     const gap = previous && previous.lastActiveFrame >= 0 ? (t - previous.lastActiveTime) * 1000 : null;
     if (!previous) {
@@ -218,20 +220,24 @@ export class HsrpAnalyzer implements Analyzer {
       else {
         reason = 'election';
         causeFrame = r.speakFrame;
+        causeTime = r.speakTime;
       }
     } else if (r.coup && t - r.coup.time <= holdMs / 1000) {
       reason = 'coup';
       causeFrame = r.coup.frame;
+      causeTime = r.coup.time;
       frames.push(r.coup.frame);
       if (g.left && g.left.router === previous.ip && g.left.time >= r.coup.time) frames.push(g.left.frame);
     } else if (g.left && g.left.how === 'resign' && g.left.router === previous.ip && t - g.left.time <= holdMs / 1000) {
       reason = 'resign';
       causeFrame = g.left.frame;
+      causeTime = g.left.time;
       frames.push(g.left.frame);
     } else if (gap !== null && gap >= holdMs - (g.helloMs ?? 0) && !(g.left && g.left.router === previous.ip)) {
       // The Active fell silent: the Standby's hold timer (hold time, counted from the last hello) expired.
       reason = 'failover';
       causeFrame = previous.lastActiveFrame;
+      causeTime = previous.lastActiveTime;
       frames.push(previous.lastActiveFrame);
     } else {
       reason = 'unexplained';
@@ -250,7 +256,8 @@ export class HsrpAnalyzer implements Analyzer {
       group: g.group, version: g.version, vlan: g.vlan, router: r.ip, priority: evidence === 'hello' ? r.priority : null,
       reason, previous: previous?.ip ?? null, previousPriority: previous?.priority ?? null,
       gapMs: gap === null ? null : Math.round(gap), helloMs: g.helloMs, holdMs: g.holdMs,
-      virtualIp: g.virtualIp, virtualMac: hsrpVirtualMac(g.version, g.group), mac, causeFrame, evidence,
+      virtualIp: g.virtualIp, virtualMac: hsrpVirtualMac(g.version, g.group), mac, causeFrame,
+      sinceCauseMs: causeFrame === null || Number.isNaN(causeTime) ? null : Math.round((t - causeTime) * 1000), evidence,
     });
   }
 

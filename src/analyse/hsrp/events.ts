@@ -51,6 +51,8 @@ export interface HsrpActive extends EventBase {
    * last hello (failover), the router's first Speak hello (election); null otherwise.
    */
   causeFrame: number | null;
+  /** From that frame to this event (a Coup's takeover, a Resign's, an election's Speak → Active), null without it. */
+  sinceCauseMs: number | null;
   /** `hello`: its hello in Active state shows it; `interface-state`: only its Interface State advertisement (active groups up by one) does. */
   evidence: 'hello' | 'interface-state';
 }

@@ -193,7 +193,7 @@ export const annotateEn = {
   'hsrp.priority': ' (priority {priority})',
   'hsrp.active.already-active': '{router}{prio} is already the Active router of {group} when the capture starts: its first hello says Active, so the election happened before the capture.',
   'hsrp.active.election': '{router}{prio} becomes the Active router of {group} by election: it said Speak at frame {frame}, then Standby, then Active, and no Active router was heard before (RFC 2281 §5: the highest priority wins, then the highest IP address).',
-  'hsrp.active.coup': '{router}{prio} takes {group} over from {previous} (priority {previousPriority}) with a Coup at frame {frame}: a router of higher priority configured with preempt claims the Active role, and {previous} goes back to Speak.',
+  'hsrp.active.coup': '{router}{prio} takes {group} over from {previous} (priority {previousPriority}) with a Coup at frame {frame} ({since} before its first hello as Active): a router of higher priority configured with preempt claims the Active role, and {previous} goes back to Speak.',
   'hsrp.active.resign': '{router}{prio} becomes the Active router of {group} {gap} after the Resign of {previous} at frame {frame}: the Standby takes over at once, without waiting for its hold time.',
   'hsrp.active.failover': '{router}{prio} becomes the Active router of {group} after the hellos of {previous} stopped: {gap} from its last hello (frame {frame}) to the first of {router} as Active, for a hold time of {hold} (hello {hello}): the Standby\'s hold timer expired.',
   'hsrp.active.unexplained': '{router}{prio} becomes the Active router of {group} in place of {previous}; the capture shows no Coup, no Resign and no silence of the hold time to explain it.',

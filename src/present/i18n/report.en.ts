@@ -370,4 +370,5 @@ export const reportEn = {
   'field.hsrp.active.previous': 'previous Active router',
   'field.hsrp.standby.previous': 'previous Standby router',
   'field.hsrp.active.gapMs': 'last hello of the previous Active to the first of this one',
+  'field.sinceCauseMs': 'since the frame of the cause',
 };

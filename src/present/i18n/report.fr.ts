@@ -371,4 +371,5 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.hsrp.active.previous': 'routeur actif précédent',
   'field.hsrp.standby.previous': 'routeur en veille précédent',
   'field.hsrp.active.gapMs': 'du dernier Hello du routeur actif précédent au premier de celui-ci',
+  'field.sinceCauseMs': 'depuis la trame de la cause',
 };

@@ -25,7 +25,7 @@ export const hsrpEvents: EventSentences<'hsrp.active' | 'hsrp.standby'> = {
     const { i18n } = say;
     const p = {
       router: e.router, group: groupText(say.i18n, e.group, e.version, e.vlan), prio: e.priority === null ? '' : i18n.t('hsrp.priority', { priority: e.priority }), previous: e.previous ?? '',
-      previousPriority: e.previousPriority ?? '?', gap: ms(say, e.gapMs), hello: ms(say, e.helloMs), hold: ms(say, e.holdMs),
+      previousPriority: e.previousPriority ?? '?', gap: ms(say, e.gapMs), since: ms(say, e.sinceCauseMs), hello: ms(say, e.helloMs), hold: ms(say, e.holdMs),
       vip: e.virtualIp ?? '?', vmac: e.virtualMac, frame: e.causeFrame ?? '?',
     };
     let text = i18n.t(`hsrp.active.${e.reason}` as MessageKey, p);
