@@ -18,6 +18,8 @@ import { Say } from '../../src/present/say/index.js';
 import { HAVE_EXTENDED, SHARED, fixture } from '../support/captures.js';
 import { HAVE_TSHARK } from '../support/tshark.js';
 import { REASONS, skipUnless } from '../support/skip.js';
+import { arp, run, udp, type Timed } from '../support/frames.js';
+import { HsrpAnalyzer } from '../../src/analyse/hsrp/analyser.js';
 
 /** One HSRP message as an oracle prints it. */
 interface Msg { n: number; time: number; src: string; op: string; state: string; priority: number | null }
@@ -218,6 +220,43 @@ describe('HSRP gratuitous ARP (extended suite: networklessons, read with tshark)
       expect(a.events.filter((e) => e.kind.startsWith('hsrp.'))).toEqual([]); // no hello: no Active router to name
     });
   }
+});
+
+/** An RFC 2281 (version 0) message: opcode 0 hello, 1 coup, 2 resign; state 8 standby, 16 active, 4 speak; 3 s hello, 10 s hold, auth "cisco". */
+function hsrp0(src: string, op: number, state: number, priority: number, group = 1, vip = '192.0.2.1'): Uint8Array {
+  const p = new Uint8Array(20);
+  p.set([0, op, state, 3, 10, priority, group, 0]);
+  p.set(Buffer.from('cisco'), 8);
+  p.set(vip.split('.').map(Number), 16);
+  return udp({ src, dst: '224.0.0.2', sport: 1985, dport: 1985, payload: p });
+}
+const ACTIVE = 16;
+
+describe('HSRP rules on hand-built frames', () => {
+  it('two routers Active at once without a Coup: the first stays Active, the other\'s hellos are told as a dual Active; once the first is silent for the hold time, the other takes over (failover)', () => {
+    const frames: Timed[] = [];
+    for (let t = 0; t < 30; t += 3) frames.push([t, hsrp0('192.0.2.11', 0, ACTIVE, 110)]);
+    for (let t = 1; t < 40; t += 3) frames.push([t, hsrp0('192.0.2.12', 0, ACTIVE, 100)]);
+    frames.sort((a, b) => a[0] - b[0]);
+    const { events, comments } = run([new HsrpAnalyzer()], frames);
+    // .11's last hello is at 27 s; .12's first hello 10 s (the hold time) after it is at 37 s.
+    expect(events.map((e) => [e.kind, (e as { router?: string }).router, (e as { reason?: string }).reason, Math.round(e.time - 1795550000)])).toEqual([
+      ['hsrp.active', '192.0.2.11', 'already-active', 0],
+      ['hsrp.active', '192.0.2.12', 'failover', 37],
+    ]);
+    expect(comments.get(2)).toContain('HSRP hello from 192.0.2.12: Active in group 1 while 192.0.2.11 is still Active, without a Coup');
+  });
+
+  it('a gratuitous ARP from the group\'s virtual MAC names its Active router', () => {
+    const frames: Timed[] = [
+      [0, hsrp0('192.0.2.11', 0, ACTIVE, 110)],
+      [0.5, arp({ senderIp: '192.0.2.1', senderMac: '00:00:0c:07:ac:01', targetIp: '192.0.2.1', op: 2, dstMac: 'ff:ff:ff:ff:ff:ff' })],
+      [1, arp({ senderIp: '192.0.2.1', senderMac: '00:00:0c:07:ac:02', targetIp: '192.0.2.1', op: 2, dstMac: 'ff:ff:ff:ff:ff:ff' })],
+    ];
+    const { comments } = run([new HsrpAnalyzer()], frames);
+    expect(comments.get(2)).toBe('gratuitous ARP from the virtual MAC of HSRP group 1 (version 0): its Active router 192.0.2.11 announces 192.0.2.1');
+    expect(comments.get(3)).toMatch(/^gratuitous ARP from the virtual MAC of HSRP group 2 \(version 0\): its Active router announces/); // no group 2 seen
+  });
 });
 
 describe('HSRP virtual MAC (Cisco)', () => {

@@ -183,6 +183,14 @@ export class HsrpAnalyzer implements Analyzer {
     if (state === 'active') {
       r.lastActiveTime = t;
       r.lastActiveFrame = n;
+      const other = g.active;
+      if (other && other !== r && !r.coup && t - other.lastActiveTime < (g.holdMs ?? DEFAULT_HOLD_MS) / 1000) {
+        // Two routers say Active at once (they do not hear each other: a partition, an ACL, different
+        // authentication): the first stays the group's Active; each such hello is told on its frame, and
+        // the group's story does not flip at every hello.
+        ctx.comment(n, { note: 'hsrp.dual-active', router: r.ip, group: g.group, other: other.ip });
+        return;
+      }
       if (g.active === r) {
         const e = g.activeEvent;
         // (The hello and hold times an election's first hellos carried may differ from the Active's.)

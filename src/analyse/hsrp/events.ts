@@ -94,7 +94,9 @@ export interface HsrpInterfaceNote { note: 'hsrp.interface'; router: string; act
 
 /** A gratuitous ARP from an HSRP group's virtual MAC; `active`: the group's Active router when the capture shows it. */
 export interface HsrpGarpNote { note: 'hsrp.garp'; ip: string; group: number; version: HsrpVersion; active: string | null }
+/** A router says Active while the group's Active (`other`) is still sending hellos as Active, without a Coup. */
+export interface HsrpDualActiveNote { note: 'hsrp.dual-active'; router: string; group: number; other: string }
 /** More HSRP groups than the analyser keeps: those beyond are not analysed. */
 export interface HsrpGroupsFullNote { note: 'hsrp.groups-full'; max: number }
 
-export type HsrpNote = HsrpHelloNote | HsrpCoupNote | HsrpResignNote | HsrpInterfaceNote | HsrpGarpNote | HsrpGroupsFullNote;
+export type HsrpNote = HsrpHelloNote | HsrpCoupNote | HsrpResignNote | HsrpInterfaceNote | HsrpGarpNote | HsrpDualActiveNote | HsrpGroupsFullNote;

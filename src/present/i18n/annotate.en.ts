@@ -245,4 +245,5 @@ export const annotateEn = {
   'hsrp.reason.already-standby': 'already Standby',
   'hsrp.comment.garp': 'gratuitous ARP from the virtual MAC of {group}: its Active router announces {ip} (Cisco sends gratuitous ARPs on becoming Active, so that switches learn where the virtual MAC is)',
   'hsrp.comment.garp.active': 'gratuitous ARP from the virtual MAC of {group}: its Active router {active} announces {ip}',
+  'hsrp.comment.dual-active': 'HSRP hello from {router}: Active in group {group} while {other} is still Active, without a Coup: two Active routers that do not hear each other (a partition, an ACL, or different authentication)',
 };

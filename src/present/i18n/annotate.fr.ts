@@ -238,4 +238,5 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'hsrp.reason.already-standby': 'déjà en veille (Standby)',
   'hsrp.comment.garp': 'ARP gratuit depuis l’adresse MAC virtuelle du {group} : son routeur actif annonce {ip} (Cisco envoie des ARP gratuits en devenant actif, pour que les commutateurs apprennent où se trouve l’adresse MAC virtuelle)',
   'hsrp.comment.garp.active': 'ARP gratuit depuis l’adresse MAC virtuelle du {group} : son routeur actif {active} annonce {ip}',
+  'hsrp.comment.dual-active': 'Hello HSRP de {router} : Active dans le groupe {group} alors que {other} est toujours actif, sans message Coup : deux routeurs actifs qui ne s’entendent pas (partition du réseau, ACL ou authentification différente)',
 };

@@ -38,7 +38,7 @@ export const hsrpEvents: EventSentences<'hsrp.active' | 'hsrp.standby'> = {
   }),
 };
 
-export const hsrpNotes: NoteSentences<'hsrp.hello' | 'hsrp.coup' | 'hsrp.resign' | 'hsrp.interface' | 'hsrp.garp' | 'hsrp.groups-full'> = {
+export const hsrpNotes: NoteSentences<'hsrp.hello' | 'hsrp.coup' | 'hsrp.resign' | 'hsrp.interface' | 'hsrp.garp' | 'hsrp.dual-active' | 'hsrp.groups-full'> = {
   'hsrp.hello': (n, say) => say.i18n.t(n.from ? 'hsrp.comment.change' : 'hsrp.comment.hello', {
     router: n.router, group: n.group, state: hsrpState(say, n.state), from: n.from ? hsrpState(say, n.from) : '', priority: n.priority ?? '?',
   }),
@@ -48,6 +48,7 @@ export const hsrpNotes: NoteSentences<'hsrp.hello' | 'hsrp.coup' | 'hsrp.resign'
   'hsrp.garp': (n, say) => say.i18n.t(n.active ? 'hsrp.comment.garp.active' : 'hsrp.comment.garp', {
     ip: n.ip, group: groupText(say.i18n, n.group, n.version, null), active: n.active ?? '',
   }),
+  'hsrp.dual-active': (n, say) => say.i18n.t('hsrp.comment.dual-active', { router: n.router, group: n.group, other: n.other }),
   'hsrp.groups-full': (n, say) => say.i18n.t('hsrp.groups-full', { max: n.max }),
 };
 
