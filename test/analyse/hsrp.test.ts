@@ -260,13 +260,15 @@ describe('HSRP rules on hand-built frames', () => {
 });
 
 describe('HSRP virtual MAC (Cisco)', () => {
-  it('0000.0c07.acXX for version 0, 0000.0c9f.fXXX for version 2 (12-bit group)', () => {
+  it('0000.0c07.acXX for version 0, 0000.0c9f.fXXX for version 2 (12-bit group), 0005.73a0.0XXX for HSRPv2 over IPv6', () => {
     expect(hsrpVirtualMac(0, 1)).toBe('00:00:0c:07:ac:01');
     expect(hsrpVirtualMac(0, 255)).toBe('00:00:0c:07:ac:ff');
     expect(hsrpVirtualMac(2, 1)).toBe('00:00:0c:9f:f0:01');
     expect(hsrpVirtualMac(2, 4095)).toBe('00:00:0c:9f:ff:ff');
     expect(hsrpVirtualMac(2, 0x123)).toBe('00:00:0c:9f:f1:23');
     for (const [v, g] of [[0, 1], [0, 255], [2, 1], [2, 4095], [2, 0x123]] as const) expect(parseVirtualMac(hsrpVirtualMac(v, g))).toEqual({ version: v, group: g });
+    expect(hsrpVirtualMac(2, 0x123, 6)).toBe('00:05:73:a0:01:23'); // an HSRPv2 IPv6 group
+    expect(parseVirtualMac('00:05:73:a0:01:23')).toEqual({ version: 2, group: 0x123 });
     expect(parseVirtualMac('00:00:5e:00:01:01')).toBeNull(); // VRRP's
   });
 });

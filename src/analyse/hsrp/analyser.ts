@@ -49,6 +49,7 @@ interface Group {
   group: number;
   version: HsrpVersion;
   vlan: number | null;
+  ipVersion: number;
   virtualIp: string | null;
   helloMs: number | null;
   holdMs: number | null;
@@ -64,9 +65,13 @@ interface Group {
   hadActive: boolean;
 }
 
-/** The group's virtual MAC (Cisco): 0000.0c07.acXX for version 0 (groups 0-255), 0000.0c9f.fXXX for version 2 (0-4095). */
-export function hsrpVirtualMac(version: HsrpVersion, group: number): string {
+/**
+ * The group's virtual MAC (Cisco): 0000.0c07.acXX for version 0 (groups 0-255), 0000.0c9f.fXXX for
+ * version 2 (0-4095), 0005.73a0.0XXX for an HSRPv2 IPv6 group.
+ */
+export function hsrpVirtualMac(version: HsrpVersion, group: number, ipVersion = 4): string {
   const h = (n: number) => n.toString(16).padStart(2, '0');
+  if (version === 2 && ipVersion === 6) return `00:05:73:a0:0${((group >> 8) & 0xf).toString(16)}:${h(group & 0xff)}`;
   if (version === 2) return `00:00:0c:9f:f${((group >> 8) & 0xf).toString(16)}:${h(group & 0xff)}`;
   return `00:00:0c:07:ac:${h(group & 0xff)}`;
 }
@@ -75,7 +80,7 @@ export function hsrpVirtualMac(version: HsrpVersion, group: number): string {
 export function parseVirtualMac(mac: string): { version: HsrpVersion; group: number } | null {
   let m = /^00:00:0c:07:ac:([0-9a-f]{2})$/.exec(mac);
   if (m) return { version: 0, group: parseInt(m[1], 16) };
-  m = /^00:00:0c:9f:f([0-9a-f]):([0-9a-f]{2})$/.exec(mac);
+  m = /^00:00:0c:9f:f([0-9a-f]):([0-9a-f]{2})$/.exec(mac) ?? /^00:05:73:a0:0([0-9a-f]):([0-9a-f]{2})$/.exec(mac);
   return m ? { version: 2, group: parseInt(m[1] + m[2], 16) } : null;
 }
 
@@ -139,7 +144,7 @@ export class HsrpAnalyzer implements Analyzer {
         return null;
       }
       g = {
-        key, group: h.group!, version, vlan, virtualIp: null, helloMs: null, holdMs: null, routers: new Map(),
+        key, group: h.group!, version, vlan, ipVersion: h.ipVersion ?? 4, virtualIp: null, helloMs: null, holdMs: null, routers: new Map(),
         active: null, activeEvent: null, lastActive: null, left: null, standby: null, hadActive: false,
       };
       this.groups.set(key, g);
@@ -264,7 +269,7 @@ export class HsrpAnalyzer implements Analyzer {
       group: g.group, version: g.version, vlan: g.vlan, router: r.ip, priority: evidence === 'hello' ? r.priority : null,
       reason, previous: previous?.ip ?? null, previousPriority: previous?.priority ?? null,
       gapMs: gap === null ? null : Math.round(gap), helloMs: g.helloMs, holdMs: g.holdMs,
-      virtualIp: g.virtualIp, virtualMac: hsrpVirtualMac(g.version, g.group), mac, causeFrame,
+      virtualIp: g.virtualIp, virtualMac: hsrpVirtualMac(g.version, g.group, g.ipVersion), mac, causeFrame,
       sinceCauseMs: causeFrame === null || Number.isNaN(causeTime) ? null : Math.round((t - causeTime) * 1000), evidence,
     });
   }

@@ -42,7 +42,7 @@ export interface HsrpActive extends EventBase {
   holdMs: number | null;
   /** The virtual IP (hsrp.virt_ip / hsrp2.virt_ip), null when no hello of the group carried it. */
   virtualIp: string | null;
-  /** The group's virtual MAC: 00:00:0c:07:ac:XX (v0), 00:00:0c:9f:fX:XX (v2). */
+  /** The group's virtual MAC: 00:00:0c:07:ac:XX (v0), 00:00:0c:9f:fX:XX (v2), 00:05:73:a0:0X:XX (v2, IPv6 group). */
   virtualMac: string;
   /** The source MAC of its first hello as Active (Cisco sends an Active's hellos from the virtual MAC). */
   mac: string | null;
