@@ -238,7 +238,7 @@ export const annotateEn = {
   'hsrp.summary.takeoverItem': 'at {time} in group {group}, {previous} → {router} ({reason})',
   'hsrp.reason.already-active': 'already Active',
   'hsrp.reason.election': 'election',
-  'hsrp.reason.coup': 'Coup (preemption)',
+  'hsrp.reason.coup': 'Coup, preemption',
   'hsrp.reason.resign': 'Resign of the Active',
   'hsrp.reason.failover': 'Active silent for the hold time',
   'hsrp.reason.unexplained': 'unexplained',

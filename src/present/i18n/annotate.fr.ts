@@ -231,7 +231,7 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'hsrp.summary.takeoverItem': 'à {time} dans le groupe {group}, {previous} → {router} ({reason})',
   'hsrp.reason.already-active': 'déjà actif',
   'hsrp.reason.election': 'élection',
-  'hsrp.reason.coup': 'message Coup (préemption)',
+  'hsrp.reason.coup': 'message Coup, préemption',
   'hsrp.reason.resign': 'message Resign du routeur actif',
   'hsrp.reason.failover': 'routeur actif silencieux pendant le temps de maintien',
   'hsrp.reason.unexplained': 'inexpliqué',
