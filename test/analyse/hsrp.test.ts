@@ -247,6 +247,20 @@ describe('HSRP rules on hand-built frames', () => {
     expect(comments.get(2)).toContain('HSRP hello from 192.0.2.12: Active in group 1 while 192.0.2.11 is still Active, without a Coup');
   });
 
+  it('state is bounded: past 1024 HSRPv2 groups, the others are dropped with one warning', () => {
+    // HSRPv2 Group State TLVs for groups 0..1499 from one router, all Active.
+    const v2 = (group: number): Uint8Array => {
+      const p = new Uint8Array(42);
+      p.set([1, 40, 2, 0, 6, 4, group >> 8, group & 255, 0xaa, 0xbb, 0xcc, 0, 2, 0x10]);
+      p.set([0, 0, 0, 100, 0, 0, 0x0b, 0xb8, 0, 0, 0x27, 0x10, 192, 0, 2, 1], 14);
+      return udp({ src: '192.0.2.11', dst: '224.0.0.102', sport: 1985, dport: 1985, payload: p });
+    };
+    const frames: Timed[] = Array.from({ length: 1500 }, (_, g) => [g * 0.001, v2(g)] as Timed);
+    const { events, engine } = run([new HsrpAnalyzer()], frames);
+    expect(events.filter((e) => e.kind === 'hsrp.active').length).toBe(1024);
+    expect(engine.warnings.map((w) => [w.frame, w.note])).toEqual([[1025, { note: 'hsrp.groups-full', max: 1024 }]]);
+  });
+
   it('a gratuitous ARP from the group\'s virtual MAC names its Active router', () => {
     const frames: Timed[] = [
       [0, hsrp0('192.0.2.11', 0, ACTIVE, 110)],
