@@ -1,17 +1,18 @@
 // The findings contract: every event the analysis can emit, as a discriminated union of typed kinds,
 // each declared next to the analyser that emits it (vrrp/events.ts, arp/events.ts, checks/events.ts,
-// lvs/events.ts). An event holds facts only — addresses, times, counts, reason codes — never a
-// sentence: the words are chosen at the edge, in the reader's language (src/present/say). The JSON
+// lvs/events.ts, hsrp/events.ts). An event holds facts only — addresses, times, counts, reason codes —
+// never a sentence: the words are chosen at the edge, in the reader's language (src/present/say). The JSON
 // document (docs/events.md) is these objects plus the `summary` the presentation renders.
 
 import type { VrrpEvent } from './vrrp/events.js';
 import type { ArpEvent } from './arp/events.js';
 import type { CheckEvent } from './checks/events.js';
 import type { LvsEvent } from './lvs/events.js';
+import type { HsrpEvent } from './hsrp/events.js';
 
 export type { EventBase, Severity } from './event-base.js';
 
-export type AnalysisEvent = VrrpEvent | ArpEvent | CheckEvent | LvsEvent;
+export type AnalysisEvent = VrrpEvent | ArpEvent | CheckEvent | LvsEvent | HsrpEvent;
 export type EventKind = AnalysisEvent['kind'];
 export type EventOf<K extends EventKind> = Extract<AnalysisEvent, { kind: K }>;
 

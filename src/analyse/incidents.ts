@@ -21,7 +21,7 @@ import type { Checker } from './checks/events.js';
  * (and came back); `sorry`: the sorry server answered for a virtual service; `outage`: clients' failures
  * no other incident explains.
  */
-export type IncidentKind = 'crash' | 'stop' | 'fault' | 'preemption' | 'split-brain' | 'real-server' | 'sorry' | 'outage';
+export type IncidentKind = 'crash' | 'stop' | 'fault' | 'preemption' | 'split-brain' | 'real-server' | 'sorry' | 'outage' | 'hsrp';
 
 interface StepBase {
   /** Seconds since the epoch. */
@@ -62,6 +62,10 @@ export interface ConnectionsStep extends StepBase { step: 'connections'; router:
 export interface SplitBrainStep extends StepBase { step: 'split-brain'; vrid: number; routers: [string, string]; end: number | null; causes: DifferenceField[] }
 /** A health-check verdict. */
 export interface CheckStep extends StepBase { step: 'check'; director: string; target: string; checker: Checker; state: 'up' | 'down'; reason: string }
+/** What made an HSRP group's Active leave: its silence (`failover`, its last hello), its Resign, or another router's Coup. */
+export interface HsrpCauseStep extends StepBase { step: 'hsrp-cause'; cause: 'failover' | 'resign' | 'coup'; router: string; group: number }
+/** The new Active of an HSRP group: `waitedMs` from the previous Active's last hello (or Resign), `holdMs` its hold time. */
+export interface HsrpActiveStep extends StepBase { step: 'hsrp-active'; router: string; previous: string; group: number; reason: string; waitedMs: number | null; holdMs: number | null }
 /** A real server leaves (`out`) or joins (`in`) the pool, as the clients' traffic shows. */
 export interface PoolStep extends StepBase { step: 'pool'; realServer: string; service: string; state: 'in' | 'out' }
 /** The sorry server starts (`in`) or stops (`out`) answering for a service. */
@@ -69,7 +73,7 @@ export interface SorryStep extends StepBase { step: 'sorry'; vip: string; sorryS
 
 export type IncidentStep =
   | LastAdvertStep | ResignStep | ReturnStep | TakeoverStep | GarpStep | NoGarpStep | OutageStep | ConnectionsStep
-  | SplitBrainStep | CheckStep | PoolStep | SorryStep;
+  | SplitBrainStep | CheckStep | PoolStep | SorryStep | HsrpCauseStep | HsrpActiveStep;
 
 export interface Incident {
   /** `i1`, `i2` … by start. */
@@ -106,6 +110,7 @@ export function buildIncidents(events: readonly AnalysisEvent[]): Incident[] {
   out.push(...splitBrains(events, claimed));
   out.push(...sorryWindows(events, claimed));
   out.push(...realServers(events, byId, claimed));
+  out.push(...hsrpTakeovers(events, claimed));
   // An outage explained by an event of an incident (a real server's failed check: the clients met
   // that server before keepalived removed it) is told in that incident.
   const owner = new Map<string, Omit<Incident, 'id'>>();
@@ -209,6 +214,28 @@ function takeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit
     const byVrid = [...g].sort((x, y) => x.vrid - y.vrid);
     return finish(kind, steps, ids, { vrids: byVrid.map((m) => m.vrid), from: byVrid.map((m) => m.previous!), to: byVrid.map((m) => m.router), subject: null, closed: true });
   });
+}
+
+/**
+ * An HSRP group's Active replaced (Coup, Resign, silence of the hold time, or unexplained): one incident
+ * each, like a VRRP takeover; an election or an Active already there at the start is none.
+ */
+function hsrpTakeovers(events: readonly AnalysisEvent[], claimed: Set<string>): Omit<Incident, 'id'>[] {
+  const out: Omit<Incident, 'id'>[] = [];
+  for (const e of events) {
+    if (!isKind(e, 'hsrp.active') || e.previous === null) continue;
+    const steps: IncidentStep[] = [];
+    const cause = e.reason === 'failover' || e.reason === 'resign' || e.reason === 'coup' ? e.reason : null;
+    const since = num(e.sinceCauseMs);
+    if (cause && e.causeFrame !== null) {
+      steps.push({ step: 'hsrp-cause', time: since === null ? e.time : e.time - since / 1000, frames: [e.causeFrame], event: e.id, cause, router: cause === 'coup' ? e.router : e.previous, group: e.group });
+    }
+    steps.push({ step: 'hsrp-active', time: e.time, frames: e.frames.slice(-1), event: e.id, router: e.router, previous: e.previous, group: e.group, reason: e.reason, waitedMs: num(e.gapMs), holdMs: num(e.holdMs) });
+    const ids = new Set([e.id]);
+    for (const id of ids) claimed.add(id);
+    out.push(finish('hsrp', steps, ids, { vrids: [], from: [e.previous], to: [e.router], subject: e.virtualIp, closed: true }));
+  }
+  return out;
 }
 
 /** Outages by the id of the event that explains them. */

@@ -7,7 +7,8 @@ import type { CheckNote } from './checks/events.js';
 import type { LvsNote } from './lvs/events.js';
 import type { TcpNote } from './tcp/events.js';
 import type { CaptureNote } from './capture/events.js';
+import type { HsrpNote } from './hsrp/events.js';
 
-export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote | CaptureNote;
+export type Note = VrrpNote | ArpNote | CheckNote | LvsNote | TcpNote | CaptureNote | HsrpNote;
 export type NoteKind = Note['note'];
 export type NoteOf<K extends NoteKind> = Extract<Note, { note: K }>;

@@ -10,6 +10,7 @@ import { Say } from './say/index.js';
 import { checkReason } from './say/checks.js';
 import { TOOL_VERSION } from '../version.js';
 import { incidentLine, incidentStory, incidentTitle } from './say/incidents.js';
+import { hsrpActivesLine, hsrpTakeoversLine } from './say/hsrp.js';
 import { checklistSection, directorNames, type ChecklistSectionView } from '../checklist/section.js';
 import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
@@ -169,7 +170,8 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
   }));
 
   const vrids = vridsOf(events).map((v) => ({ v, tenures: tenuresOf(a.episodes, v) })).filter((x) => x.tenures.length > 0);
-  if (vrids.length === 0) lines.push(t('summary.noMaster'));
+  // (An HSRP capture: its Active routers, and their changes, instead of "no VRRP master, no failover".)
+  if (vrids.length === 0) lines.push(hsrpActivesLine(events, i18n, fmt, (l) => listText(i18n, l)) ?? t('summary.noMaster'));
   else {
     lines.push(vrids.map(({ v, tenures }) => t('summary.masters', {
       vrid: v,
@@ -187,7 +189,7 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
     groupVrids.set(first.event, inc.vrids.join(', '));
   }
   const fo = failovers(events).filter((e) => !inGroup.has(e.id));
-  if (fo.length === 0) lines.push(t('summary.noFailover'));
+  if (fo.length === 0) lines.push(hsrpTakeoversLine(events, i18n, fmt, (l) => listText(i18n, l)) ?? t('summary.noFailover'));
   else {
     lines.push(plural(i18n, 'summary.failovers', fo.length, {
       list: listText(i18n, fo.map((e) => {
@@ -329,7 +331,9 @@ function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat,
   if (name === 'related' && typeof value === 'string') return field(value, '#' + eventAnchor(value));
   if (/Frame$/.test(name) && typeof value === 'number') return field(i18n.t('event.frameRef', { n: value }), '#' + frameAnchor(value));
   // A VRRP takeover's reason is a code (reason.*); a check's is the outcome of its last attempt.
-  if (name === 'reason' && typeof value === 'string') return field(kind === 'vrrp.master' ? reasonLabel(i18n, value) : checkReason(value, { i18n }));
+  if (name === 'reason' && typeof value === 'string') {
+    return field(kind === 'vrrp.master' ? reasonLabel(i18n, value) : kind.startsWith('hsrp.') ? labelOf(i18n, 'hsrp.reason.', value) : checkReason(value, { i18n }));
+  }
   if (name === 'cause' && typeof value === 'string') return field(labelOf(i18n, 'cause.', value));
   if (name === 'state' && typeof value === 'string') return field(stateLabel(i18n, value));
   return field(valueText(value, i18n));

@@ -6,6 +6,7 @@
 import type { Incident, IncidentStep, TakeoverStep, OutageStep } from '../../analyse/incidents.js';
 import type { I18n, MessageKey, Params } from '../i18n/index.js';
 import { plural, type ReportFormat } from '../format.js';
+import { hsrpIncidentLine, hsrpStepItem } from './hsrp.js';
 
 export interface StoryLine {
   /** The time of the line's first step. */
@@ -19,7 +20,7 @@ export interface StoryLine {
  * saw, then the return. A step kind (with its state) is one line for all the VRIDs of the incident.
  */
 const ORDER = [
-  'last-advert', 'resign', 'resign:fault', 'return', 'split-brain', 'check:down', 'pool:out', 'sorry:in',
+  'last-advert', 'resign', 'resign:fault', 'return', 'hsrp-cause', 'hsrp-active', 'split-brain', 'check:down', 'pool:out', 'sorry:in',
   'takeover', 'garp', 'no-garp', 'outage', 'connections', 'check:up', 'pool:in', 'sorry:out',
 ] as const;
 
@@ -81,6 +82,9 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
     case 'outage':
       text = i18n.t('incident.line.outage', { ...p, duration: fmt.duration(outages[0]?.durationMs) });
       break;
+    case 'hsrp':
+      text = hsrpIncidentLine(inc, i18n, fmt);
+      break;
     default:
       return fmt.rel(inc.start);
   }
@@ -104,6 +108,7 @@ function unionMs(outages: readonly OutageStep[]): number {
 
 /** The title of the story: the summary line's words without the clients' part. */
 export function incidentTitle(inc: Incident, i18n: I18n): string {
+  if (inc.kind === 'hsrp') return i18n.t('hsrp.incident.title', { group: inc.steps.find((s) => s.step === 'hsrp-active')?.group ?? '?' });
   return i18n.t(`incident.title.${inc.kind}` as MessageKey, { vrids: vridList(inc.vrids), subject: subjectOf(inc) });
 }
 
@@ -126,7 +131,7 @@ export function incidentStory(inc: Incident, i18n: I18n, fmt: ReportFormat): Sto
     const items = steps.map((s) => stepItem(s, inc, i18n, fmt)).join(sep);
     const frames = [...new Set(steps.flatMap(shownFrames))].filter((n) => !named.has(n));
     for (const n of frames) named.add(n);
-    lines.push({ time: steps[0].time, text: i18n.t(`incident.step.${k}` as MessageKey, { items }), frames });
+    lines.push({ time: steps[0].time, text: i18n.t(`${k.startsWith('hsrp-') ? 'hsrp.' : ''}incident.step.${k}` as MessageKey, { items }), frames });
   }
   return lines;
 }
@@ -174,6 +179,8 @@ function stepItem(s: IncidentStep, inc: Incident, i18n: I18n, fmt: ReportFormat)
       return t('pool', { server: s.realServer, service: s.service });
     case 'sorry':
       return t('sorry', { server: s.sorryServer, vip: s.vip });
+    case 'hsrp-cause': case 'hsrp-active':
+      return hsrpStepItem(s, i18n, fmt);
     default:
       return '';
   }

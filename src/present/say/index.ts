@@ -1,6 +1,6 @@
 // Sentences at the edge: the analysis hands out typed events and notes (src/analyse/events.ts,
 // notes.ts); this turns them into words in the reader's language, once per output. One module per
-// domain (arp.ts, vrrp.ts, checks.ts, lvs.ts); adding a language touches catalogues, not analysers.
+// domain (arp.ts, vrrp.ts, checks.ts, lvs.ts, hsrp.ts); adding a language touches catalogues, not analysers.
 
 import type { AnalysisEvent, EventKind, EventOf } from '../../analyse/events.js';
 import type { Note, NoteKind, NoteOf } from '../../analyse/notes.js';
@@ -11,12 +11,13 @@ import { captureNotes } from './capture.js';
 import { checkEvents, checkNotes } from './checks.js';
 import { lvsEvents, lvsNotes } from './lvs.js';
 import { vrrpEvents, vrrpNotes } from './vrrp.js';
+import { hsrpEvents, hsrpNotes } from './hsrp.js';
 
 import type { EventSentences, NoteSentences, Say as Words } from './types.js';
 export type { EventSentences, NoteSentences } from './types.js';
 
-const EVENTS: EventSentences<EventKind> = { ...arpEvents, ...vrrpEvents, ...checkEvents, ...lvsEvents };
-const NOTES: NoteSentences<NoteKind> = { ...arpNotes, ...vrrpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes, ...captureNotes };
+const EVENTS: EventSentences<EventKind> = { ...arpEvents, ...vrrpEvents, ...checkEvents, ...lvsEvents, ...hsrpEvents };
+const NOTES: NoteSentences<NoteKind> = { ...arpNotes, ...vrrpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes, ...captureNotes, ...hsrpNotes };
 
 export class Say implements Words {
   readonly i18n: I18n;
