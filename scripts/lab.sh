@@ -78,6 +78,9 @@ scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50):
 scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
 scenario loaded-master "VRRPv2, advert_int 1: as soon as d1 is MASTER its keepalived is frozen (SIGSTOP) 1.6 s out of every 2.4 s for 45 s, a host too loaded to keep its timer: its adverts come about every 2.4 s instead of 1 s, under d2's Master_Down_Interval (3.61 s), so d2 stays BACKUP; then d1 runs freely again and stops cleanly."
 scenario garp-blocked "VRRPv2 as failover, but the switch drops the gratuitous ARPs d2 sends for the VIP (nftables bridge rule on p-d2, as an ARP inspection would): d1 crashes (SIGKILL + port down), d2 takes over and its 5 + 5 GARPs never reach the wire; the client keeps d1's MAC until its neighbour entry times out."
+scenario garp-refresh-first "VRRPv2 with vrrp_garp_master_refresh 2 (below the default vrrp_garp_master_delay 5; refresh_repeat 1): d1 master for ~12 s, its refresh GARPs (every ~2 s) come before the delayed burst at +5 s; clean stop, d2 master for ~12 s."
+scenario vmac-xmit-base "VRRPv2 with use_vmac and vmac_xmit_base on both directors: the VIP on the macvlan vrrp.51 (00:00:5e:00:01:33) but adverts sent on eth0 from the physical MAC; d1 master, clean stop, d2 takes over."
+scenario fault-unicast "VRRPv2 with unicast_peer: the master d1's own interface goes down (ip link set eth0 down in d1): FAULT, d2 takes over after the master-down interval; link up: d1 leaves FAULT, sends one GARP for its unicast_src_ip 10.0.0.11, then preempts."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -1023,6 +1026,61 @@ sc_loaded_master() {
   sleep 3
 }
 
+# ---- gratuitous ARP scenarios (issue #14 behaviour 8, keepalived-semantics §8.14/§8.21/§8.22)
+
+# refresh (2 s) shorter than the delayed burst (vrrp_garp_master_delay 5, the default): the refresh bursts
+# (1 GARP each, vrrp_garp_master_refresh_repeat 1) come before and after the delayed burst of 5
+sc_garp_refresh_first_topo() { KA_GLOBAL_EXTRA="vrrp_garp_master_refresh 2"; WATCH_NEIGH=cl; }
+sc_garp_refresh_first() {
+  local s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 12
+  s2=$(log_lines d2)
+  ka_sigterm d1                          # priority 0: d2 takes over after its skew time
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 12
+}
+
+# use_vmac + vmac_xmit_base: the VIP on the macvlan, adverts on the base interface (physical MAC)
+sc_vmac_xmit_base_topo() { KA_INST_EXTRA[d1]="use_vmac;vmac_xmit_base"; KA_INST_EXTRA[d2]="use_vmac;vmac_xmit_base"; WATCH_NEIGH=cl; }
+sc_vmac_xmit_base() {
+  local s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 7
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 7
+}
+
+# unicast master in FAULT (its own link down: nothing leaves), then back: try_up_instance sends one GARP
+# for its unicast_src_ip (vrrp_scheduler.c, PR #1288) before it preempts
+sc_fault_unicast_topo() { WATCH_NEIGH="d2 cl"; }
+sc_fault_unicast() {
+  local s1 s2
+  ka_conf d1 "$(addr_of d2)"; ka_conf d2 "$(addr_of d1)"
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_down "d1 ip link set eth0 down (inside d1)"
+  ipn d1 link set eth0 down
+  ka_wait_state d1 FAULT 5 "$s1"
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep 4
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_up "d1 ip link set eth0 up (inside d1)"
+  ipn d1 link set eth0 up
+  ka_wait_state d1 BACKUP 5 "$s1"
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+}
+
 # ------------------------------------------------------------------ outputs
 write_hosts_json() {
   local h n a a6 ll first=1
@@ -1942,6 +2000,44 @@ readme_loaded_master() {
   advert_int 1. d2 hears one before its Master_Down_Interval (3 x 1 s + 0.61 s) runs out and stays BACKUP
   (its log has no transition then). Then d1 stops cleanly and d2 takes over after its skew time.' \
     "$KEY_LOG"
+}
+
+# shellcheck disable=SC2016
+readme_garp_refresh_first() {
+  readme_issue14 '- Both directors have `vrrp_garp_master_refresh 2` in `global_defs` (the rest default: `vrrp_garp_master_repeat 5`,
+  `vrrp_garp_master_delay 5`, `vrrp_garp_master_refresh_repeat 1`). keepalived 2.2.7 arms the refresh timer when it
+  enters MASTER (`vrrp_state_become_master`: now + refresh) and sends the refresh with the first advert after it
+  expires (`vrrp_state_master_tx`), then re-arms it from then; the delayed burst is a separate timer thread at
+  + `vrrp_garp_master_delay` (`vrrp_gratuitous_arp_thread`). So each MASTER period shows 5 GARPs at the takeover,
+  1 GARP at about +2 s and +4 s (refreshes), the 5 of the delayed burst at +5 s, then 1 GARP about every 2 s.
+  (From keepalived 2.3.2 the first refresh is a timer at `vrrp_garp_master_delay` + refresh, so a refresh never
+  comes before the delayed burst.)
+- d1 is MASTER for ~13 s, stops cleanly (priority 0), d2 takes over after its skew time and is MASTER ~14 s.' \
+    "$KEY_LOG|gratuitous"
+}
+# shellcheck disable=SC2016
+readme_vmac_xmit_base() {
+  readme_issue14 '- Both directors have `use_vmac` and `vmac_xmit_base`: the VIP is on the macvlan `vrrp.51` (MAC
+  00:00:5e:00:01:33), but adverts are sent on the base interface eth0, **from the physical MAC** (02:00:0a:00:00:0b /
+  0c) with the director'"'"'s own address as source. The GARPs come from the virtual MAC (`Sending gratuitous ARP
+  on vrrp.51`).
+- The master'"'"'s own IP traffic leaves from its physical MAC too: its echo replies from the VIP, and its ARP
+  request for the client (`Who has 10.0.0.50? Tell 10.0.0.100`, sender MAC 02:00:0a:00:00:0b), which moves the
+  client'"'"'s entry for the VIP to the physical MAC until the delayed GARP burst moves it back (`neigh-cl.log`).
+- d1 MASTER, then stops cleanly (priority 0); d2 takes over after its skew time.' \
+    "$KEY_LOG|vrrp\\.51|VMAC|vmac"
+}
+# shellcheck disable=SC2016
+readme_fault_unicast() {
+  readme_issue14 '- Unicast VRRP (`unicast_src_ip` + `unicast_peer`), d1 MASTER (150), d2 BACKUP (100).
+- `ip link set eth0 down` in d1: `Netlink reports eth0 down`, `(VI_1) Entering FAULT STATE`, `(VI_1) sent 0 priority`,
+  but nothing leaves d1 (its interface is down, so the priority-0 adverts never reach the wire). d2 takes over after its Master_Down_Interval (3 x 1 s + 0.61 s).
+- `ip link set eth0 up` in d1: `Netlink reports eth0 up`, `Entering BACKUP STATE`, then
+  `VI_1: sending gratuitous ARP for 10.0.0.11`: **one GARP for its own `unicast_src_ip`** (from its physical MAC),
+  which keepalived sends when a unicast instance leaves FAULT so that the master re-learns its MAC at once
+  (`vrrp_scheduler.c:try_up_instance`, PR #1288). d1 then discards d2'"'"'s lower-priority adverts and preempts
+  after its own Master_Down_Interval (3 x 1 s + 0.41 s).' \
+    "$KEY_LOG|gratuitous ARP for 10\\.0\\.0\\.1[12]"
 }
 
 readme_generic() {
