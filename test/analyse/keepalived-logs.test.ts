@@ -322,7 +322,9 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
       if (b && l.t - b.last < 0.5) { b.count++; b.last = l.t; } else bursts.push({ ip: m[3], iface: m[2], v6: m[1] !== 'gratuitous ARP', t: l.t, last: l.t, count: 1 });
     }
     for (const b of bursts) {
-      if (!(b.v6 ? wire.naTargets.has(b.ip) : wire.arpIps.has(b.ip)) || !inSpan(b.t)) continue;
+      // (keepalived's log line is stamped when the lab read it, a few ms after the frame: a burst at the capture's
+      // very end may be logged just after its last frame)
+      if (!(b.v6 ? wire.naTargets.has(b.ip) : wire.arpIps.has(b.ip)) || !(b.t >= start - 0.5 && b.t <= end + 0.5)) continue;
       const a = d.addrs.get(b.iface) ?? [];
       const v4 = a.find((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)), ll = a.find((x) => x.startsWith('fe80:'));
       // use_vmac: keepalived sends them on its VMAC interface (default name vrrp.<VRID>), from the virtual
