@@ -15,6 +15,11 @@
 // close): the delayed burst has the takeover burst's count and comes once; a burst of another count, or one on
 // the refresh cadence, is a refresh.
 //
+// A master that receives another router's advert of lower priority (or equal priority from a lower address:
+// two masters) answers it with an advert and a GARP burst, and the same burst again vrrp_garp_lower_prio_delay
+// later (vrrp_state_master_rx, "forcing new election"; by default vrrp_garp_master_repeat GARPs and
+// vrrp_garp_master_delay): recognised by the lower advert just before the burst.
+//
 // A unicast instance leaving FAULT sends one GARP for its own unicast_src_ip (vrrp_scheduler.c
 // try_up_instance, PR #1288) so that the master can reach it again at once: recognised by the address, a
 // router of a unicast VRRP stream (adverts to a unicast address), not by the MAC.
@@ -41,6 +46,14 @@ const MAX_BINDINGS = 65_536;
 const MAX_FRAMES = 50;
 /** Addresses of unicast VRRP routers remembered (sources and peers of unicast adverts). */
 const MAX_UNICAST_ROUTERS = 1024;
+/** Advertisers remembered (VRID and source): their last adverts' times and priority. */
+const MAX_ADVERTISERS = 4096;
+/** A master answers a lower-priority advert at once: its burst starts within this of the advert. */
+const LOWER_ANSWER_S = 0.2;
+/** The delayed repeat of a lower-priority answer comes vrrp_garp_lower_prio_delay after it, within this. */
+const DELAY_SLACK_S = 0.3;
+/** keepalived's default vrrp_garp_master_delay (and so vrrp_garp_lower_prio_delay). */
+const DEFAULT_GARP_DELAY_S = 5;
 /** A refresh keepalived < 2.3.2 sends rides on the first advert after its timer: up to one advert interval
  *  late, plus scheduling. */
 const REFRESH_SLACK_S = 0.3;
@@ -64,7 +77,7 @@ interface Takeover {
   mac: string | null;
   vips: Set<string>;
   family: number;
-  bursts: { ip: string; start: number; count: number; cause: GarpCause; event: ArpGarp }[];
+  bursts: { ip: string; start: number; count: number; cause: GarpCause; lowerFrom?: string; lowerPriority?: number; event: ArpGarp }[];
 }
 
 interface Change {
@@ -89,6 +102,8 @@ export class ArpAnalyzer implements Analyzer {
   /** Unicast VRRP routers (source or destination of a unicast advert) → the VRID. */
   private readonly unicastRouters = new Map<string, number>();
   private readonly vmacFlips = new Map<string, ArpVmacRealMac>();
+  /** `vrid|source` → the priority and the times of its last three adverts. */
+  private readonly advertisers = new Map<string, { src: string; vrid: number; priority: number; times: number[] }>();
   private sawArp = false;
   private sawNa = false;
   private nextCheck = Infinity;
@@ -118,8 +133,19 @@ export class ArpAnalyzer implements Analyzer {
 
   private onAdvert(pkt: Packet): void {
     const ip = pkt.ip ?? pkt.ipv6;
-    if (!ip || ip.isMulticast || !pkt.vrrp) return;
+    if (!ip || !pkt.vrrp || pkt.quoted) return;
     const vrid = pkt.vrrp.vrid;
+    if (!pkt.frame.noTimestamp) {
+      const key = vrid + '|' + ip.src;
+      let a = this.advertisers.get(key);
+      if (!a && this.advertisers.size < MAX_ADVERTISERS) this.advertisers.set(key, a = { src: ip.src, vrid, priority: 0, times: [] });
+      if (a) {
+        a.priority = pkt.vrrp.priority;
+        a.times.push(frameTime(pkt.frame));
+        if (a.times.length > 3) a.times.shift();
+      }
+    }
+    if (ip.isMulticast) return;
     for (const a of [ip.src, ip.dst]) {
       if (this.unicastRouters.get(a) === vrid || this.unicastRouters.size >= MAX_UNICAST_ROUTERS) continue;
       this.unicastRouters.set(a, vrid);
@@ -227,7 +253,7 @@ export class ArpAnalyzer implements Analyzer {
     const previous = tk ? tk.bursts.filter((x) => x.ip === b.ip) : [];
     const index = tk ? previous.length + 1 : 0;
     const sincePrev = previous.length ? (b.start - previous[previous.length - 1].start) * 1000 : null;
-    const timing = tk ? garpTiming(b, previous, tk.event.intervalMs / 1000) : null;
+    const timing = tk ? this.lowerPrioAnswer(b, tk, previous) ?? garpTiming(b, previous.filter((x) => CORE.has(x.cause)), tk.event.intervalMs / 1000) : null;
     const cause: GarpCause | null = timing ? timing.cause
       : this.unicastRouters.has(b.ip) && !this.vipHolders.has(b.ip) ? 'fault-exit' : null;
     const vrid = tk ? tk.event.vrid : cause === 'fault-exit' ? this.unicastRouters.get(b.ip)! : null;
@@ -241,8 +267,39 @@ export class ArpAnalyzer implements Analyzer {
       ...(timing?.fields ?? {}),
       ...(vrid !== null && isVirtualMac(b.mac, vrid) ? { virtualMac: true as const } : {}),
     });
-    if (tk && timing) tk.bursts.push({ ip: b.ip, start: b.start, count: b.count, cause: timing.cause, event: e });
+    if (tk && timing) tk.bursts.push({ ip: b.ip, start: b.start, count: b.count, cause: timing.cause, lowerFrom: timing.fields.lowerAdvertFrom, lowerPriority: timing.fields.lowerAdvertPriority, event: e });
     b.frames.forEach((n, i) => ctx.comment(n, { note: 'arp.garp', protocol: b.kind === 'na' ? 'ndp' : 'arp', nth: i + 1, ip: b.ip, after: tk ? tk.event.router : null }));
+  }
+
+  /**
+   * A master's answer to a lower-priority advert (see the header): another router's advert for the VRID, lower
+   * than the master's own last one (or equal from a lower address), just before the burst; or the delayed
+   * repeat of such an answer, the takeover's delayed-burst delay after it (keepalived's default:
+   * vrrp_garp_lower_prio_delay = vrrp_garp_master_delay; 5 s when that burst was not seen alone). Never the
+   * takeover's first burst.
+   */
+  private lowerPrioAnswer(b: Burst, tk: Takeover, previous: Takeover['bursts']): { cause: GarpCause; fields: TimingFields } | null {
+    if (!previous.length) return null;
+    const vrid = tk.event.vrid, master = tk.event.router;
+    const own = this.advertisers.get(vrid + '|' + master)?.priority ?? tk.event.priority;
+    for (const a of this.advertisers.values()) {
+      if (a.vrid !== vrid || a.src === master) continue;
+      if (!(a.priority < own || (a.priority === own && addressBelow(a.src, master)))) continue;
+      // (the answer can share a burst with a delayed one that began just before the lower advert)
+      if (a.times.some((t) => t >= b.start - LOWER_ANSWER_S && t <= b.last)) {
+        return { cause: 'lower-prio', fields: { lowerAdvertFrom: a.src, lowerAdvertPriority: a.priority } };
+      }
+    }
+    // The delay: the takeover's delayed burst's, else keepalived's default vrrp_garp_master_delay (that burst may
+    // have merged with an answer).
+    const delayed = previous.find((x) => x.cause === 'garp-delay');
+    const d = delayed ? delayed.start - previous[0].start : DEFAULT_GARP_DELAY_S;
+    for (let i = previous.length - 1; i >= 0; i--) {
+      const x = previous[i];
+      if (x.cause !== 'lower-prio' || Math.abs(b.start - x.start - d) > DELAY_SLACK_S) continue;
+      return { cause: 'lower-prio-delay', fields: { lowerAdvertFrom: x.lowerFrom, lowerAdvertPriority: x.lowerPriority, sinceLowerPrioBurstMs: Math.round((b.start - x.start) * 1000) } };
+    }
+    return null;
   }
 
   /** MAC changes of an address are takeovers when a VRRP master change of that address explains them. */
@@ -363,7 +420,9 @@ function isVirtualMac(mac: string, vrid: number): boolean {
   return mac === `00:00:5e:00:01:${v}` || mac === `00:00:5e:00:02:${v}`;
 }
 
-type TimingFields = Pick<ArpGarp, 'sinceFirstBurstMs' | 'refreshIndex' | 'refreshPeriodMs' | 'sinceDelayedBurstMs' | 'firstRefresh'>;
+type TimingFields = Pick<ArpGarp, 'sinceFirstBurstMs' | 'refreshIndex' | 'refreshPeriodMs' | 'sinceDelayedBurstMs' | 'firstRefresh' | 'lowerAdvertFrom' | 'lowerAdvertPriority' | 'sinceLowerPrioBurstMs'>;
+/** The bursts of the takeover's own schedule (not answers to lower-priority adverts). */
+const CORE = new Set<GarpCause>(['takeover', 'garp-delay', 'garp-refresh']);
 type Previous = { start: number; count: number; cause: GarpCause };
 
 /**
@@ -408,4 +467,10 @@ export function garpTiming(b: { start: number; count: number }, previous: readon
     if (fromTakeover !== fromDelayed) fields.firstRefresh = fromTakeover ? 'after-takeover' : 'after-delayed-burst';
   }
   return { cause: 'garp-refresh', fields };
+}
+
+/** keepalived's tie-break (vrrp_state_master_rx, inet_inaddrcmp): `a` below `b`, numerically for IPv4. */
+function addressBelow(a: string, b: string): boolean {
+  const n = (x: string) => x.split('.').reduce((v, o) => v * 256 + Number(o), 0);
+  return a.includes(':') || b.includes(':') ? a < b : n(a) < n(b);
 }

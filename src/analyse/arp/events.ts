@@ -26,9 +26,16 @@ export interface ArpGarp extends EventBase {
    * Why keepalived sent it: `takeover` (entering MASTER, vrrp_garp_master_repeat), `garp-delay` (the one delayed
    * burst, vrrp_garp_master_delay after it), `garp-refresh` (vrrp_garp_master_refresh, every period while MASTER),
    * `fault-exit` (a unicast instance leaving FAULT announces its own unicast_src_ip, keepalived
-   * vrrp_scheduler.c try_up_instance); null when nothing explains it.
+   * vrrp_scheduler.c try_up_instance), `lower-prio` (a master answering another router's lower-priority advert,
+   * "forcing new election": vrrp_garp_lower_prio_repeat, by default vrrp_garp_master_repeat), `lower-prio-delay`
+   * (its delayed repeat, vrrp_garp_lower_prio_delay, by default vrrp_garp_master_delay); null when nothing explains it.
    */
   cause: GarpCause | null;
+  /** lower-prio / lower-prio-delay: the router whose lower-priority advert the master answered, and its priority. */
+  lowerAdvertFrom?: string;
+  lowerAdvertPriority?: number;
+  /** lower-prio-delay: since the lower-prio burst it repeats. */
+  sinceLowerPrioBurstMs?: number;
   /** Delayed and refresh bursts: since the first burst of the takeover. */
   sinceFirstBurstMs?: number;
   /** Refresh bursts: 1 for the first refresh of the takeover, 2… */
@@ -51,7 +58,7 @@ export interface ArpGarp extends EventBase {
   virtualMac?: true;
 }
 
-export type GarpCause = 'takeover' | 'garp-delay' | 'garp-refresh' | 'fault-exit';
+export type GarpCause = 'takeover' | 'garp-delay' | 'garp-refresh' | 'fault-exit' | 'lower-prio' | 'lower-prio-delay';
 
 /**
  * A VIP announced from the VRRP virtual MAC (use_vmac) that also shows with a real MAC: the master's own

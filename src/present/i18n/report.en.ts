@@ -213,6 +213,8 @@ export const reportEn = {
   'cause.garp-delay': 'delayed burst (vrrp_garp_master_delay)',
   'cause.garp-refresh': 'refresh (vrrp_garp_master_refresh)',
   'cause.fault-exit': 'unicast instance leaving FAULT',
+  'cause.lower-prio': 'answer to a lower-priority advert (vrrp_garp_lower_prio_repeat)',
+  'cause.lower-prio-delay': 'delayed repeat of that answer (vrrp_garp_lower_prio_delay)',
 
   'role.director': 'director',
   'role.backup-director': 'backup director',
@@ -341,6 +343,9 @@ export const reportEn = {
   'field.firstRefresh': 'first refresh timed',
   'field.virtualMac': 'virtual router MAC',
   'field.realMac': 'real MAC',
+  'field.lowerAdvertFrom': 'answers the lower advert of',
+  'field.lowerAdvertPriority': 'its priority',
+  'field.sinceLowerPrioBurstMs': 'since the answer it repeats',
   'field.master': 'master',
   'field.up': 'probes passed',
   'field.down': 'probes failed',

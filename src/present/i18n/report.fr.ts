@@ -214,6 +214,8 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'cause.garp-delay': 'salve différée (vrrp_garp_master_delay)',
   'cause.garp-refresh': 'rafraîchissement (vrrp_garp_master_refresh)',
   'cause.fault-exit': 'instance unicast qui sort de FAULT',
+  'cause.lower-prio': 'réponse à une annonce de priorité inférieure (vrrp_garp_lower_prio_repeat)',
+  'cause.lower-prio-delay': 'répétition différée de cette réponse (vrrp_garp_lower_prio_delay)',
 
   'role.director': 'directeur',
   'role.backup-director': 'directeur de secours',
@@ -342,6 +344,9 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.firstRefresh': 'premier rafraîchissement compté',
   'field.virtualMac': 'adresse MAC virtuelle du routeur',
   'field.realMac': 'vraie adresse MAC',
+  'field.lowerAdvertFrom': 'répond à l’annonce inférieure de',
+  'field.lowerAdvertPriority': 'sa priorité',
+  'field.sinceLowerPrioBurstMs': 'depuis la réponse répétée',
   'field.master': 'maître',
   'field.up': 'tests réussis',
   'field.down': 'tests échoués',

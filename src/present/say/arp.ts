@@ -12,12 +12,13 @@ export const arpEvents: EventSentences<'arp.garp' | 'arp.conflict' | 'arp.missin
     const sinceDelayed = e.sinceDelayedBurstMs;
     const params = {
       count: e.count, ip: e.ip, mac: e.mac, router: e.router ?? '', vrid: e.vrid ?? '',
-      delay: secs(e.sinceFirstBurstMs ?? e.sincePreviousBurstMs), delaySeconds: whole(e.sinceFirstBurstMs ?? e.sincePreviousBurstMs),
+      delay: secs(e.sinceLowerPrioBurstMs ?? e.sinceFirstBurstMs ?? e.sincePreviousBurstMs), delaySeconds: whole(e.sinceFirstBurstMs ?? e.sincePreviousBurstMs),
       period: secs(e.refreshPeriodMs), periodSeconds: whole(e.refreshPeriodMs),
       sinceFirst: secs(e.sinceFirstBurstMs), sinceDelayed: secs(sinceDelayed),
       fromTakeoverSeconds: whole(e.sinceFirstBurstMs), fromDelayedSeconds: whole(sinceDelayed),
       first: e.firstRefresh === 'after-takeover' ? i18n.t('arp.garp.refresh.from-takeover')
         : e.firstRefresh === 'after-delayed-burst' ? i18n.t('arp.garp.refresh.from-delayed') : '',
+      lower: e.lowerAdvertFrom ?? '', lowerPriority: e.lowerAdvertPriority ?? '',
       what: i18n.t(what, { count: e.count }),
     };
     // keepalived sends requests (or NAs); replies from the virtual MAC are other routers' style (Cisco).
@@ -26,7 +27,8 @@ export const arpEvents: EventSentences<'arp.garp' | 'arp.conflict' | 'arp.missin
       ? (e.virtualMac ? (keepalivedStyle ? 'arp.garp.first.vmac' : 'arp.garp.first.vmac.router') : keepalivedStyle ? 'arp.garp.first' : 'arp.garp.first.router')
       : e.cause === 'garp-delay' ? 'arp.garp.second'
       : e.cause === 'garp-refresh' ? (sinceDelayed !== undefined ? 'arp.garp.refresh.after-delay' : e.refreshIndex === 1 ? 'arp.garp.refresh.first' : 'arp.garp.refresh')
-      : e.cause === 'fault-exit' ? 'arp.garp.fault-exit' : 'arp.garp.unlinked';
+      : e.cause === 'fault-exit' ? 'arp.garp.fault-exit'
+      : e.cause === 'lower-prio' ? 'arp.garp.lower-prio' : e.cause === 'lower-prio-delay' ? 'arp.garp.lower-prio-delay' : 'arp.garp.unlinked';
     return i18n.t(key, params);
   },
   'arp.conflict': (e, say) => say.i18n.t(e.betweenRouters ? 'arp.conflict.vip' : 'arp.conflict', { ip: e.ip, from: e.macs[0], to: e.macs[1] }),
