@@ -1958,11 +1958,14 @@ readme_vmac() {
 - The actions are those of `failover`: start, d1 MASTER; d1 crashes (SIGKILL + port down), d2 takes over after
   3 x 1 s + skew 0.61 s; d1 returns (the VMAC interface the killed keepalived left is deleted, as after a
   reboot) and preempts; d1 stops cleanly (priority 0), d2 takes over after its skew time.
-- Seen in this recording, not explained: the client'"'"'s neighbour entry for the VIP flips between the vMAC and
-  the directors'"'"' physical MACs (`neigh-cl.log`: ARP replies for the VIP come from eth0'"'"'s own MAC), and at
-  d1'"'"'s return to MASTER (19.79 s) the wire has 10 GARPs from 00:00:5e:00:01:33 within 70 us where d1 logged 5
-  (both directors use the same MAC, so the wire cannot say who sent the other 5; d2 logged none);
-  `scripts/lab/verify.py` reports that burst.' \
+- The client'"'"'s neighbour entry for the VIP flips between the vMAC and the master'"'"'s physical MAC
+  (`neigh-cl.log`): only the VIP and its GARPs are on the macvlan; the master'"'"'s own packets from the VIP (its
+  ARP request `Who has 10.0.0.50? Tell 10.0.0.100`, its echo replies) leave from eth0 with its physical MAC, until
+  the next GARP moves the entry back (vrrpscope: `arp.vmac-real-mac`).
+- At d1'"'"'s return to MASTER (19.79 s) the wire has 10 gratuitous-looking ARPs from 00:00:5e:00:01:33 within 70 us
+  where d1 logged 5: the other 5 are ARP *replies* (sender and target 10.0.0.100, to 00:00:5e:00:01:33) from d2,
+  still MASTER with the VIP on its own vrrp.51 for 2 ms, answering d1'"'"'s GARP requests; both use the same MAC, so
+  only the opcode tells them apart. `scripts/lab/verify.py` counts all 10.' \
     "$KEY_LOG|vrrp\\.51|VMAC|vmac"
 }
 # shellcheck disable=SC2016
