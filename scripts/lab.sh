@@ -81,6 +81,7 @@ scenario garp-blocked "VRRPv2 as failover, but the switch drops the gratuitous A
 scenario garp-refresh-first "VRRPv2 with vrrp_garp_master_refresh 2 (below the default vrrp_garp_master_delay 5; refresh_repeat 1): d1 master for ~12 s, its refresh GARPs (every ~2 s) come before the delayed burst at +5 s; clean stop, d2 master for ~12 s."
 scenario vmac-xmit-base "VRRPv2 with use_vmac and vmac_xmit_base on both directors: the VIP on the macvlan vrrp.51 (00:00:5e:00:01:33) but adverts sent on eth0 from the physical MAC; d1 master, clean stop, d2 takes over."
 scenario fault-unicast "VRRPv2 with unicast_peer: the master d1's own interface goes down (ip link set eth0 down in d1): FAULT, d2 takes over after the master-down interval; link up: d1 leaves FAULT, sends one GARP for its unicast_src_ip 10.0.0.11, then preempts."
+scenario vmac-ipv6 "VRRPv3 over IPv6 with use_vmac on both directors (VI_6, VRID 61, VIPs fe80::100 + fd00:10::100 on a macvlan with MAC 00:00:5e:00:02:3d, adverts and unsolicited NAs from it): d1 master, clean stop, d2 takes over."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -1081,6 +1082,27 @@ sc_fault_unicast() {
   sleep 6
 }
 
+# use_vmac over IPv6: the virtual MAC is 00:00:5e:00:02:VRID (RFC 5798 §7.3)
+sc_vmac_ipv6_topo() {
+  IPV6=1
+  VRRP_VERSION=3
+  HOSTS6="d1:fd00:10::11 d2:fd00:10::12 cl:fd00:10::50"
+  INSTANCE=VI_6; VRID=61; VIP=fd00:10::100; VIP_CIDR=fe80::100/64,fd00:10::100/64
+  KA_INSTANCES=("VI_6|61|fe80::100/64,fd00:10::100/64")
+  KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"
+  WATCH_NEIGH=cl
+}
+sc_vmac_ipv6() {
+  local s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 7                                # the delayed NA burst (+5 s) shows here
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 7
+}
+
 # ------------------------------------------------------------------ outputs
 write_hosts_json() {
   local h n a a6 ll first=1
@@ -2041,6 +2063,18 @@ readme_fault_unicast() {
   (`vrrp_scheduler.c:try_up_instance`, PR #1288). d1 then discards d2'"'"'s lower-priority adverts and preempts
   after its own Master_Down_Interval (3 x 1 s + 0.41 s).' \
     "$KEY_LOG|gratuitous ARP for 10\\.0\\.0\\.1[12]"
+}
+
+# shellcheck disable=SC2016
+readme_vmac_ipv6() {
+  readme_issue14 '- VRRPv3 over IPv6, one instance VI_6 (VRID 61, VIPs fe80::100 and fd00:10::100), `use_vmac` on both
+  directors: keepalived puts the VIPs on a macvlan with the IPv6 virtual router MAC **00:00:5e:00:02:3d**
+  (RFC 5798 §7.3); adverts (from the director'"'"'s own link-local address fe80::aff:fe00:b / c, to ff02::12) and the unsolicited
+  neighbour advertisements for the VIPs come from that MAC.
+- d1 MASTER, then stops cleanly (priority 0); d2 takes over after its skew time.
+- `scripts/lab/verify.py` reports d1'"'"'s first NA bursts (3.43 s on the wire) as missing: keepalived'"'"'s log lines
+  were read 22 ms after the frames (the host was loaded), beyond its 20 ms grace; they are on the wire.' \
+    "$KEY_LOG|VMAC|vmac|Neighbour Advert"
 }
 
 readme_generic() {
