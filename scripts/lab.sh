@@ -81,6 +81,10 @@ scenario garp-blocked "VRRPv2 as failover, but the switch drops the gratuitous A
 scenario active-active "VRRPv2, two instances without a sync group: VI_1 (VRID 51, 10.0.0.100) d1 150 MASTER / d2 100, VI_2 (VRID 52, 10.0.0.200) d2 150 MASTER / d1 100: d1 crashes (SIGKILL + port down), d2 takes VRID 51 over after its master-down interval (it already holds 52); d1 returns and preempts VRID 51 only; d2 stops cleanly, d1 takes VRID 52 over after its skew time."
 scenario sync-group "VRRPv2, vrrp_sync_group VG1 { VI_1 VI_2 } (VRIDs 51 and 52, VIPs 10.0.0.100 and 10.0.0.200), d1 150 MASTER of both, both instances of d1 track a local interface trk0: trk0 down, the whole group of d1 enters FAULT (priority-0 adverts for both VRIDs), d2 takes both over after its skew time; trk0 up, d1 preempts both; then d1 crashes (SIGKILL + port down) and d2 takes both over after its master-down interval."
 scenario fast-advert "VRRPv3 with advert_int 0.25 (25 centiseconds) on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 0.25 s + skew 0.15 s; d1 returns and preempts; d1 stops cleanly."
+scenario garp-refresh-first "VRRPv2 with vrrp_garp_master_refresh 2 (below the default vrrp_garp_master_delay 5; refresh_repeat 1): d1 master for ~12 s, its refresh GARPs (every ~2 s) come before the delayed burst at +5 s; clean stop, d2 master for ~12 s."
+scenario vmac-xmit-base "VRRPv2 with use_vmac and vmac_xmit_base on both directors: the VIP on the macvlan vrrp.51 (00:00:5e:00:01:33) but adverts sent on eth0 from the physical MAC; d1 master, clean stop, d2 takes over."
+scenario fault-unicast "VRRPv2 with unicast_peer: the master d1's own interface goes down (ip link set eth0 down in d1): FAULT, d2 takes over after the master-down interval; link up: d1 leaves FAULT, sends one GARP for its unicast_src_ip 10.0.0.11, then preempts."
+scenario vmac-ipv6 "VRRPv3 over IPv6 with use_vmac on both directors (VI_6, VRID 61, VIPs fe80::100 + fd00:10::100 on a macvlan with MAC 00:00:5e:00:02:3d, adverts and unsolicited NAs from it): d1 master, clean stop, d2 takes over."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -1117,6 +1121,82 @@ sc_loaded_master() {
   sleep 3
 }
 
+# ---- gratuitous ARP scenarios (issue #14 behaviour 8, keepalived-semantics §8.14/§8.21/§8.22)
+
+# refresh (2 s) shorter than the delayed burst (vrrp_garp_master_delay 5, the default): the refresh bursts
+# (1 GARP each, vrrp_garp_master_refresh_repeat 1) come before and after the delayed burst of 5
+sc_garp_refresh_first_topo() { KA_GLOBAL_EXTRA="vrrp_garp_master_refresh 2"; WATCH_NEIGH=cl; }
+sc_garp_refresh_first() {
+  local s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 12
+  s2=$(log_lines d2)
+  ka_sigterm d1                          # priority 0: d2 takes over after its skew time
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 12
+}
+
+# use_vmac + vmac_xmit_base: the VIP on the macvlan, adverts on the base interface (physical MAC)
+sc_vmac_xmit_base_topo() { KA_INST_EXTRA[d1]="use_vmac;vmac_xmit_base"; KA_INST_EXTRA[d2]="use_vmac;vmac_xmit_base"; WATCH_NEIGH=cl; }
+sc_vmac_xmit_base() {
+  local s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 7
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 7
+}
+
+# unicast master in FAULT (its own link down: nothing leaves), then back: try_up_instance sends one GARP
+# for its unicast_src_ip (vrrp_scheduler.c, PR #1288) before it preempts
+sc_fault_unicast_topo() { WATCH_NEIGH="d2 cl"; }
+sc_fault_unicast() {
+  local s1 s2
+  ka_conf d1 "$(addr_of d2)"; ka_conf d2 "$(addr_of d1)"
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 6
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_down "d1 ip link set eth0 down (inside d1)"
+  ipn d1 link set eth0 down
+  ka_wait_state d1 FAULT 5 "$s1"
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep 4
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_up "d1 ip link set eth0 up (inside d1)"
+  ipn d1 link set eth0 up
+  ka_wait_state d1 BACKUP 5 "$s1"
+  ka_wait_state d1 MASTER 10 "$s1"
+  ka_wait_state d2 BACKUP 5 "$s2"
+  sleep 6
+}
+
+# use_vmac over IPv6: the virtual MAC is 00:00:5e:00:02:VRID (RFC 5798 §7.3)
+sc_vmac_ipv6_topo() {
+  IPV6=1
+  VRRP_VERSION=3
+  HOSTS6="d1:fd00:10::11 d2:fd00:10::12 cl:fd00:10::50"
+  INSTANCE=VI_6; VRID=61; VIP=fd00:10::100; VIP_CIDR=fe80::100/64,fd00:10::100/64
+  KA_INSTANCES=("VI_6|61|fe80::100/64,fd00:10::100/64")
+  KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"
+  WATCH_NEIGH=cl
+}
+sc_vmac_ipv6() {
+  local s2
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 7                                # the delayed NA burst (+5 s) shows here
+  s2=$(log_lines d2)
+  ka_sigterm d1
+  ka_wait_state d2 MASTER 5 "$s2"
+  sleep 7
+}
+
 # ------------------------------------------------------------------ outputs
 write_hosts_json() {
   local h n a a6 ll first=1
@@ -1994,11 +2074,14 @@ readme_vmac() {
 - The actions are those of `failover`: start, d1 MASTER; d1 crashes (SIGKILL + port down), d2 takes over after
   3 x 1 s + skew 0.61 s; d1 returns (the VMAC interface the killed keepalived left is deleted, as after a
   reboot) and preempts; d1 stops cleanly (priority 0), d2 takes over after its skew time.
-- Seen in this recording, not explained: the client'"'"'s neighbour entry for the VIP flips between the vMAC and
-  the directors'"'"' physical MACs (`neigh-cl.log`: ARP replies for the VIP come from eth0'"'"'s own MAC), and at
-  d1'"'"'s return to MASTER (19.79 s) the wire has 10 GARPs from 00:00:5e:00:01:33 within 70 us where d1 logged 5
-  (both directors use the same MAC, so the wire cannot say who sent the other 5; d2 logged none);
-  `scripts/lab/verify.py` reports that burst.' \
+- The client'"'"'s neighbour entry for the VIP flips between the vMAC and the master'"'"'s physical MAC
+  (`neigh-cl.log`): only the VIP and its GARPs are on the macvlan; the master'"'"'s own packets from the VIP (its
+  ARP request `Who has 10.0.0.50? Tell 10.0.0.100`, its echo replies) leave from eth0 with its physical MAC, until
+  the next GARP moves the entry back (vrrpscope: `arp.vmac-real-mac`).
+- At d1'"'"'s return to MASTER (19.79 s) the wire has 10 gratuitous-looking ARPs from 00:00:5e:00:01:33 within 70 us
+  where d1 logged 5: the other 5 are ARP *replies* (sender and target 10.0.0.100, to 00:00:5e:00:01:33) from d2,
+  still MASTER with the VIP on its own vrrp.51 for 2 ms, answering d1'"'"'s GARP requests; both use the same MAC, so
+  only the opcode tells them apart. `scripts/lab/verify.py` counts all 10.' \
     "$KEY_LOG|vrrp\\.51|VMAC|vmac"
 }
 # shellcheck disable=SC2016
@@ -2061,6 +2144,56 @@ readme_loaded_master() {
   advert_int 1. d2 hears one before its Master_Down_Interval (3 x 1 s + 0.61 s) runs out and stays BACKUP
   (its log has no transition then). Then d1 stops cleanly and d2 takes over after its skew time.' \
     "$KEY_LOG"
+}
+
+# shellcheck disable=SC2016
+readme_garp_refresh_first() {
+  readme_issue14 '- Both directors have `vrrp_garp_master_refresh 2` in `global_defs` (the rest default: `vrrp_garp_master_repeat 5`,
+  `vrrp_garp_master_delay 5`, `vrrp_garp_master_refresh_repeat 1`). keepalived 2.2.7 arms the refresh timer when it
+  enters MASTER (`vrrp_state_become_master`: now + refresh) and sends the refresh with the first advert after it
+  expires (`vrrp_state_master_tx`), then re-arms it from then; the delayed burst is a separate timer thread at
+  + `vrrp_garp_master_delay` (`vrrp_gratuitous_arp_thread`). So each MASTER period shows 5 GARPs at the takeover,
+  1 GARP at about +2 s and +4 s (refreshes), the 5 of the delayed burst at +5 s, then 1 GARP about every 2 s.
+  (From keepalived 2.3.2 the first refresh is a timer at `vrrp_garp_master_delay` + refresh, so a refresh never
+  comes before the delayed burst.)
+- d1 is MASTER for ~13 s, stops cleanly (priority 0), d2 takes over after its skew time and is MASTER ~14 s.' \
+    "$KEY_LOG|gratuitous"
+}
+# shellcheck disable=SC2016
+readme_vmac_xmit_base() {
+  readme_issue14 '- Both directors have `use_vmac` and `vmac_xmit_base`: the VIP is on the macvlan `vrrp.51` (MAC
+  00:00:5e:00:01:33), but adverts are sent on the base interface eth0, **from the physical MAC** (02:00:0a:00:00:0b /
+  0c) with the director'"'"'s own address as source. The GARPs come from the virtual MAC (`Sending gratuitous ARP
+  on vrrp.51`).
+- The master'"'"'s own IP traffic leaves from its physical MAC too: its echo replies from the VIP, and its ARP
+  request for the client (`Who has 10.0.0.50? Tell 10.0.0.100`, sender MAC 02:00:0a:00:00:0b), which moves the
+  client'"'"'s entry for the VIP to the physical MAC until the delayed GARP burst moves it back (`neigh-cl.log`).
+- d1 MASTER, then stops cleanly (priority 0); d2 takes over after its skew time.' \
+    "$KEY_LOG|vrrp\\.51|VMAC|vmac"
+}
+# shellcheck disable=SC2016
+readme_fault_unicast() {
+  readme_issue14 '- Unicast VRRP (`unicast_src_ip` + `unicast_peer`), d1 MASTER (150), d2 BACKUP (100).
+- `ip link set eth0 down` in d1: `Netlink reports eth0 down`, `(VI_1) Entering FAULT STATE`, `(VI_1) sent 0 priority`,
+  but nothing leaves d1 (its interface is down, so the priority-0 adverts never reach the wire). d2 takes over after its Master_Down_Interval (3 x 1 s + 0.61 s).
+- `ip link set eth0 up` in d1: `Netlink reports eth0 up`, `Entering BACKUP STATE`, then
+  `VI_1: sending gratuitous ARP for 10.0.0.11`: **one GARP for its own `unicast_src_ip`** (from its physical MAC),
+  which keepalived sends when a unicast instance leaves FAULT so that the master re-learns its MAC at once
+  (`vrrp_scheduler.c:try_up_instance`, PR #1288). d1 then discards d2'"'"'s lower-priority adverts and preempts
+  after its own Master_Down_Interval (3 x 1 s + 0.41 s).' \
+    "$KEY_LOG|gratuitous ARP for 10\\.0\\.0\\.1[12]"
+}
+
+# shellcheck disable=SC2016
+readme_vmac_ipv6() {
+  readme_issue14 '- VRRPv3 over IPv6, one instance VI_6 (VRID 61, VIPs fe80::100 and fd00:10::100), `use_vmac` on both
+  directors: keepalived puts the VIPs on a macvlan with the IPv6 virtual router MAC **00:00:5e:00:02:3d**
+  (RFC 5798 §7.3); adverts (from the director'"'"'s own link-local address fe80::aff:fe00:b / c, to ff02::12) and the unsolicited
+  neighbour advertisements for the VIPs come from that MAC.
+- d1 MASTER, then stops cleanly (priority 0); d2 takes over after its skew time.
+- `scripts/lab/verify.py` reports d1'"'"'s first NA bursts (3.43 s on the wire) as missing: keepalived'"'"'s log lines
+  were read 22 ms after the frames (the host was loaded), beyond its 20 ms grace; they are on the wire.' \
+    "$KEY_LOG|VMAC|vmac|Neighbour Advert"
 }
 
 readme_generic() {

@@ -76,7 +76,7 @@ describe('host roles', () => {
   it('from the typed events: routers and checkers are directors, targets real servers, VIPs from GARPs and services', () => {
     const hosts = buildEpisodes(events([
       master(0, '10.0.0.11', 'initial', null, null),
-      { kind: 'arp.garp', time: 0.1, ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, burst: 1, sincePreviousBurstMs: null },
+      { kind: 'arp.garp', time: 0.1, ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, burst: 1, sincePreviousBurstMs: null, cause: 'takeover' },
       { kind: 'hc.probe', time: 1, checker: 'http', director: '10.1.0.11', target: '10.1.0.21:80', count: 3, intervalMs: 3000, up: 3, down: 0, details: '' },
       { kind: 'lvs.sorry', time: 2, vip: '10.0.0.100:80', sorryServer: '[fd00::99]:80', start: T0 + 2, end: null },
       { kind: 'future.kind', time: 3, router: '10.9.9.9' },

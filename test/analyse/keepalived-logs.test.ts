@@ -64,6 +64,7 @@ const KNOWN: Record<string, Record<string, string>> = {
   },
   'vrrp-lossy': {
     'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
+    "d2 logged 5 × GARP for 10.0.0.100 at 10.018 s (takeover): the arp.garp's cause is null": DROPPED_ADVERTS,
     'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 10.017 to 11.409 s: no vrrp.split-brain with that start and end (±1.5 s)': DROPPED_ADVERTS,
     'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 49.052 to 51.053 s: no vrrp.split-brain with that start and end (±1.5 s)': LOSSY_DUAL_MASTER,
   },
@@ -79,7 +80,9 @@ const KNOWN: Record<string, Record<string, string>> = {
 // ------------------------------------------------------------------ keepalived's logs and configuration
 interface Line { t: number; msg: string }
 interface Instance { name: string; vrid: number; iface: string; advertS: number; v6: boolean; unicastSrc?: string; vips: string }
-interface Director { name: string; lines: Line[]; instances: Instance[]; addrs: Map<string, string[]>; delayLoop: Map<string, number>; realServers: Map<string, string[]>; checkers: Map<string, string[]> }
+interface Director { name: string; lines: Line[]; instances: Instance[]; addrs: Map<string, string[]>; delayLoop: Map<string, number>; realServers: Map<string, string[]>; checkers: Map<string, string[]>;
+  /** global_defs vrrp_garp_master_delay, vrrp_garp_master_refresh, vrrp_garp_lower_prio_delay (s; keepalived's defaults 5, 0, = delay). */
+  garp: { delay: number; refresh: number; lowerDelay: number } }
 /** keepalived's checker keywords → the hc.probe/hc.state checker names. */
 const CHECKER: Record<string, string> = { TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'ssl', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc', PING_CHECK: 'ping', UDP_CHECK: 'udp', DNS_CHECK: 'dns' };
 
@@ -138,7 +141,10 @@ function readDirector(lab: string, name: string): Director {
     const cks = Object.keys(CHECKER).filter((c) => new RegExp(`\\b${c}\\b`).test(rs.body)).map((c) => CHECKER[c]);
     checkers.set(key, [...new Set([...(checkers.get(key) ?? []), ...cks])]);
   }
-  return { name, lines, instances, addrs, delayLoop, realServers, checkers };
+  const num = (re: RegExp) => { const m = re.exec(conf); return m ? Number(m[1]) : undefined; };
+  const delay = num(/^\s*vrrp_garp_master_delay\s+(\d+)/m) ?? 5;
+  const garp = { delay, refresh: num(/^\s*vrrp_garp_master_refresh\s+(\d+)/m) ?? 0, lowerDelay: num(/^\s*vrrp_garp_lower_prio_delay\s+(\d+)/m) ?? delay };
+  return { name, lines, instances, addrs, delayLoop, realServers, checkers, garp };
 }
 
 /** The address a director's adverts of an instance come from: unicast_src_ip, else its interface's address. */
@@ -180,6 +186,32 @@ function wireOf(doc: OurReport): Wire {
     }
   }
   return w;
+}
+
+/**
+ * Why keepalived sent a burst it logged, from its log and configuration alone: `fault-exit` right after
+ * "VI_x: sending gratuitous ARP for <own address>"; else, for the instance holding the address since its last
+ * "Entering MASTER STATE": `takeover` within 0.5 s of it; `lower-prio` within 0.2 s after a "Received advert …
+ * with lower priority" line; `lower-prio-delay` vrrp_garp_lower_prio_delay (±0.3 s) after one; `garp-delay`
+ * vrrp_garp_master_delay (±0.3 s) after the transition; `garp-refresh` otherwise when a refresh is configured.
+ * Null when two readings fit, or none.
+ */
+function garpCause(d: Director, b: { ip: string; t: number; last: number }): { cause: string; advertS: number } | null {
+  if (d.lines.some((l) => Math.abs(l.t - b.t) <= 0.05 && new RegExp(`^\\S+: sending gratuitous (ARP|NA) for ${b.ip.replace(/\./g, '\\.')}$`).test(l.msg))) return { cause: 'fault-exit', advertS: 1 };
+  const inst = d.instances.find((i) => i.vips.split(' ').includes(b.ip));
+  if (!inst) return null;
+  const entered = d.lines.filter((l) => l.msg === `(${inst.name}) Entering MASTER STATE` && l.t <= b.t + 0.05).at(-1);
+  if (!entered || d.lines.some((l) => l.t > entered.t && l.t < b.t && /^\(\S+\) Entering (BACKUP|FAULT) STATE/.test(l.msg) && l.msg.startsWith(`(${inst.name})`))) return null;
+  if (b.t - entered.t <= 0.5) return { cause: 'takeover', advertS: inst.advertS };
+  const lower = d.lines.filter((l) => l.t >= entered.t && l.t <= b.last && l.msg.startsWith(`(${inst.name}) Received advert from `) && l.msg.includes(' with lower priority '));
+  const fits: string[] = [];
+  if (lower.some((l) => b.t - l.t <= 0.2 && l.t <= b.last)) fits.push('lower-prio');
+  else {
+    if (lower.some((l) => Math.abs(b.t - l.t - d.garp.lowerDelay) <= 0.3)) fits.push('lower-prio-delay');
+    if (d.garp.delay > 0 && Math.abs(b.t - entered.t - d.garp.delay) <= 0.3) fits.push('garp-delay');
+    if (!fits.length && d.garp.refresh > 0) fits.push('garp-refresh');
+  }
+  return fits.length === 1 ? { cause: fits[0], advertS: inst.advertS } : null;
 }
 
 // ------------------------------------------------------------------ the checks
@@ -331,7 +363,9 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
       if (b && l.t - b.last < 0.5) { b.count++; b.last = l.t; } else bursts.push({ ip: m[3], iface: m[2], v6: m[1] !== 'gratuitous ARP', t: l.t, last: l.t, count: 1 });
     }
     for (const b of bursts) {
-      if (!(b.v6 ? wire.naTargets.has(b.ip) : wire.arpIps.has(b.ip)) || !inSpan(b.t)) continue;
+      // (keepalived's log line is stamped when the lab read it, a few ms after the frame: a burst at the capture's
+      // very end may be logged just after its last frame)
+      if (!(b.v6 ? wire.naTargets.has(b.ip) : wire.arpIps.has(b.ip)) || !(b.t >= start - 0.5 && b.t <= end + 0.5)) continue;
       const a = d.addrs.get(b.iface) ?? [];
       const v4 = a.find((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)), ll = a.find((x) => x.startsWith('fe80:'));
       // use_vmac: keepalived sends them on its VMAC interface (default name vrrp.<VRID>), from the virtual
@@ -352,6 +386,11 @@ function disagreements(caseName: string, lab: string, doc: OurReport, wire: Wire
       if (!e) { out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s: no arp.garp from ${mac} within 0.5 s`); continue; }
       usedGarp.add(e);
       if (e.count !== b.count) out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s: the arp.garp counts ${e.count}`);
+      const cause = garpCause(d, b);
+      if (cause && e.cause !== cause.cause) out.push(`${d.name} logged ${b.count} × ${b.v6 ? 'NA' : 'GARP'} for ${b.ip} at ${rel(b.t)} s (${cause.cause}): the arp.garp's cause is ${e.cause}`);
+      else if (cause?.cause === 'garp-refresh' && e.refreshPeriodMs != null && (e.refreshPeriodMs / 1000 < d.garp.refresh - 0.05 || e.refreshPeriodMs / 1000 > d.garp.refresh + cause.advertS + 0.3)) {
+        out.push(`${d.name} refresh burst for ${b.ip} at ${rel(b.t)} s: refreshPeriodMs ${e.refreshPeriodMs}, configured vrrp_garp_master_refresh ${d.garp.refresh} s (+ up to one advert interval)`);
+      }
     }
   }
   for (const e of garps) if (!usedGarp.has(e)) out.push(`arp.garp of ${e.ip} from ${e.mac} (${e.count}) at ${rel(e.time)} s: no burst keepalived logged within 0.5 s`);

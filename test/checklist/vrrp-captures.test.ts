@@ -103,6 +103,13 @@ describe('the VRRP captures of the project, with their keepalived.conf', { timeo
     for (const f of findings) for (const n of f.frames) expect(frames.get(n)!.layers.arp, `frame ${n}`).toMatchObject({ 'arp.isgratuitous': true });
   });
 
+  it('vrrp-garp-refresh-first: its own configuration matches the bursts (refreshes before the delayed burst are not it)', async () => {
+    // vrrp_garp_master_refresh 2 < vrrp_garp_master_delay 5 (default): keepalived 2.2.7 sends 1-GARP refreshes at
+    // +2 s and +4 s, then the 5-GARP delayed burst at +5 s (the lab's keepalived logs)
+    const doc = await reportJsonOnce([join(CAPTURES, 'vrrp-garp-refresh-first.pcap')], ['--config', conf('vrrp-garp-refresh-first', 'keepalived-d1.conf'), '--config', conf('vrrp-garp-refresh-first', 'keepalived-d2.conf')]);
+    expect((doc.checklist as any).findings.map((f: any) => f.message)).toEqual([]);
+  });
+
   it('only one director\'s configuration: the other router is named as unconfigured', async () => {
     const doc = await reportJsonOnce([join(CAPTURES, 'vrrp-failover.pcap')], ['--config', conf('vrrp-failover', 'keepalived-d1.conf')]);
     const findings = (doc.checklist as any).findings;

@@ -39,7 +39,7 @@ type E = Omit<AnalysisEvent, 'id'> & { id?: string };
 export function storyEvents(): AnalysisEvent[] {
   const ev: E[] = [
     { kind: 'vrrp.master', time: T0 + 1, frames: [2], severity: 'info', summary: '10.0.0.11 becomes master of VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null, expectedMs: null, intervalMs: 1000, skewMs: 414.063, addresses: ['10.0.0.100'] },
-    { kind: 'arp.garp', time: T0 + 1.001, frames: [3, 4], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
+    { kind: 'arp.garp', time: T0 + 1.001, frames: [3, 4], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null, cause: 'takeover' },
     { kind: 'hc.probe', time: T0 + 2, frames: [5, 6], severity: 'info', summary: 'HTTP_GET probes of 10.1.0.21:80.', checker: 'http', director: '10.0.0.11', target: '10.1.0.21:80', count: 10, intervalMs: 3000, details: 'GET /health 200' },
     { kind: 'lvs.forward', time: T0 + 3, frames: [7], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 12, sorry: false },
     { kind: 'lvs.sync', time: T0 + 3.5, frames: [8], severity: 'info', sender: '10.1.0.11', syncid: 51, version: 1, messages: 3, connections: 3, durationMs: 2000, matched: 0, mismatched: 0, unseen: 3 },

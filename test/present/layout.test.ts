@@ -25,10 +25,10 @@ type E = Omit<AnalysisEvent, 'id'> & { id: string };
 /** A failover on VRID 51: election, GARPs, the master falls silent, the backup takes over, preemption, a clean stop. */
 const FAILOVER: E[] = [
   { id: 'e1', kind: 'vrrp.master', time: T0 + 1, frames: [3], severity: 'info', summary: '10.0.0.11 becomes master of VRID 51.', vrid: 51, family: 4, version: 2, router: '10.0.0.11', priority: 150, reason: 'initial', previous: null, gapMs: null, expectedMs: null, intervalMs: 1000, skewMs: 414.063, addresses: ['10.0.0.100'] },
-  { id: 'e2', kind: 'arp.garp', time: T0 + 1.001, frames: [4, 5], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
+  { id: 'e2', kind: 'arp.garp', time: T0 + 1.001, frames: [4, 5], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0b', count: 5, related: 'e1', router: '10.0.0.11', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null, cause: 'takeover' },
   { id: 'e3', kind: 'vrrp.silent', time: T0 + 9, frames: [19], severity: 'warning', summary: '10.0.0.11 stopped advertising.', vrid: 51, router: '10.0.0.11', lastAdvertFrame: 19 },
   { id: 'e4', kind: 'vrrp.master', time: T0 + 10, frames: [19, 21], severity: 'notice', summary: '10.0.0.12 takes over VRID 51 after 3.61 s.', vrid: 51, family: 4, version: 2, router: '10.0.0.12', priority: 100, reason: 'master-down', previous: '10.0.0.11', gapMs: 3610, expectedMs: 3609.375, intervalMs: 1000, skewMs: 609.375, addresses: ['10.0.0.100'] },
-  { id: 'e5', kind: 'arp.garp', time: T0 + 10.001, frames: [22, 23], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0c', count: 5, related: 'e4', router: '10.0.0.12', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null },
+  { id: 'e5', kind: 'arp.garp', time: T0 + 10.001, frames: [22, 23], severity: 'info', ip: '10.0.0.100', mac: '02:00:0a:00:00:0c', count: 5, related: 'e4', router: '10.0.0.12', vrid: 51, opcode: 1, burst: 1, sincePreviousBurstMs: null, cause: 'takeover' },
   { id: 'e6', kind: 'vrrp.resign', time: T0 + 17, frames: [35], severity: 'notice', summary: '10.0.0.12 sends priority 0.', vrid: 51, router: '10.0.0.12' },
 ];
 

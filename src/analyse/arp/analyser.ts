@@ -5,12 +5,30 @@
 // keepalived announces a VIP with GARPs sent as ARP *requests* (target MAC ff:ff:ff:ff:ff:ff) from the
 // interface MAC (vrrp_arp.c); others (Cisco) send replies from the virtual MAC. Defaults:
 // vrrp_garp_master_repeat 5, vrrp_garp_master_delay 5 s, no refresh (keepalived.conf(5)).
+//
+// After the takeover burst come, per address, one delayed burst (vrrp_garp_master_delay, a timer thread,
+// vrrp_gratuitous_arp_thread, with vrrp_garp_master_repeat GARPs) and, with vrrp_garp_master_refresh, refresh
+// bursts of vrrp_garp_master_refresh_repeat GARPs. keepalived 2.2.7 arms the refresh at the takeover (now +
+// refresh, vrrp_state_become_master) and sends it with the first advert after it expires (vrrp_state_master_tx),
+// so a refresh shorter than the delay comes *before* the delayed burst; from 2.3.2 the first refresh is a timer
+// at delay + refresh (vrrp.c, commit b1d9e375). The bursts are told apart online (live mode prints them as they
+// close): the delayed burst has the takeover burst's count and comes once; a burst of another count, or one on
+// the refresh cadence, is a refresh.
+//
+// A master that receives another router's advert of lower priority (or equal priority from a lower address:
+// two masters) answers it with an advert and a GARP burst, and the same burst again vrrp_garp_lower_prio_delay
+// later (vrrp_state_master_rx, "forcing new election"; by default vrrp_garp_master_repeat GARPs and
+// vrrp_garp_master_delay): recognised by the lower advert just before the burst.
+//
+// A unicast instance leaving FAULT sends one GARP for its own unicast_src_ip (vrrp_scheduler.c
+// try_up_instance, PR #1288) so that the master can reach it again at once: recognised by the address, a
+// router of a unicast VRRP stream (adverts to a unicast address), not by the MAC.
 
 import type { Packet } from '../../dissect/packet.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent, EventOf } from '../events.js';
-import type { ArpConflict, ArpGarp } from './events.js';
+import type { ArpConflict, ArpGarp, ArpVmacRealMac, GarpCause } from './events.js';
 
 /** GARPs further apart than this belong to different bursts (keepalived sends a burst back to back,
  *  or vrrp_garp_interval apart; a master answering lower-priority adverts bursts every second). */
@@ -26,6 +44,19 @@ const LINK_BEFORE_S = 2;
 const EXPLAIN_WINDOW_S = 10;
 const MAX_BINDINGS = 65_536;
 const MAX_FRAMES = 50;
+/** Addresses of unicast VRRP routers remembered (sources and peers of unicast adverts). */
+const MAX_UNICAST_ROUTERS = 1024;
+/** Advertisers remembered (VRID and source): their last adverts' times and priority. */
+const MAX_ADVERTISERS = 4096;
+/** A master answers a lower-priority advert at once: its burst starts within this of the advert. */
+const LOWER_ANSWER_S = 0.2;
+/** The delayed repeat of a lower-priority answer comes vrrp_garp_lower_prio_delay after it, within this. */
+const DELAY_SLACK_S = 0.3;
+/** keepalived's default vrrp_garp_master_delay (and so vrrp_garp_lower_prio_delay). */
+const DEFAULT_GARP_DELAY_S = 5;
+/** A refresh keepalived < 2.3.2 sends rides on the first advert after its timer: up to one advert interval
+ *  late, plus scheduling. */
+const REFRESH_SLACK_S = 0.3;
 
 interface Burst {
   ip: string;
@@ -46,7 +77,7 @@ interface Takeover {
   mac: string | null;
   vips: Set<string>;
   family: number;
-  bursts: { ip: string; start: number; count: number; event: ArpGarp }[];
+  bursts: { ip: string; start: number; count: number; cause: GarpCause; lowerFrom?: string; lowerPriority?: number; event: ArpGarp }[];
 }
 
 interface Change {
@@ -68,6 +99,11 @@ export class ArpAnalyzer implements Analyzer {
   private losses: EventOf<'vrrp.loss'>[] = [];
   /** Virtual addresses (from VRRP adverts) and who answered ARP/ND for each, over time. */
   private readonly vipHolders = new Map<string, { mac: string; from: number; frame: number }[]>();
+  /** Unicast VRRP routers (source or destination of a unicast advert) → the VRID. */
+  private readonly unicastRouters = new Map<string, number>();
+  private readonly vmacFlips = new Map<string, ArpVmacRealMac>();
+  /** `vrid|source` → the priority and the times of its last three adverts. */
+  private readonly advertisers = new Map<string, { src: string; vrid: number; priority: number; times: number[] }>();
   private sawArp = false;
   private sawNa = false;
   private nextCheck = Infinity;
@@ -86,11 +122,34 @@ export class ArpAnalyzer implements Analyzer {
     }
   }
 
-  readonly wants = PacketKind.ARP | PacketKind.ICMPV6;
+  // VRRP: the unicast adverts only, to know which addresses are unicast VRRP routers (one Map lookup per advert).
+  readonly wants = PacketKind.ARP | PacketKind.ICMPV6 | PacketKind.VRRP;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    this.onAnnouncement(pkt, ctx);
+    if (pkt.vrrp) this.onAdvert(pkt);
+    else this.onAnnouncement(pkt, ctx);
     ctx.wakeAt(this, this.nextCheck);
+  }
+
+  private onAdvert(pkt: Packet): void {
+    const ip = pkt.ip ?? pkt.ipv6;
+    if (!ip || !pkt.vrrp || pkt.quoted) return;
+    const vrid = pkt.vrrp.vrid;
+    if (!pkt.frame.noTimestamp) {
+      const key = vrid + '|' + ip.src;
+      let a = this.advertisers.get(key);
+      if (!a && this.advertisers.size < MAX_ADVERTISERS) this.advertisers.set(key, a = { src: ip.src, vrid, priority: 0, times: [] });
+      if (a) {
+        a.priority = pkt.vrrp.priority;
+        a.times.push(frameTime(pkt.frame));
+        if (a.times.length > 3) a.times.shift();
+      }
+    }
+    if (ip.isMulticast) return;
+    for (const a of [ip.src, ip.dst]) {
+      if (this.unicastRouters.get(a) === vrid || this.unicastRouters.size >= MAX_UNICAST_ROUTERS) continue;
+      this.unicastRouters.set(a, vrid);
+    }
   }
 
   /** Between ARP and ND packets: the time, to close bursts and judge MAC changes when due. */
@@ -194,26 +253,60 @@ export class ArpAnalyzer implements Analyzer {
     const previous = tk ? tk.bursts.filter((x) => x.ip === b.ip) : [];
     const index = tk ? previous.length + 1 : 0;
     const sincePrev = previous.length ? (b.start - previous[previous.length - 1].start) * 1000 : null;
-    // Refresh bursts (the third on) come every vrrp_garp_master_refresh from the takeover: the first
-    // one a period after the takeover, the next ones a period after the previous refresh.
-    const refreshPeriod = tk && index >= 3 ? (index === 3 ? b.start - tk.time : b.start - previous[previous.length - 1].start) * 1000 : null;
+    const timing = tk ? this.lowerPrioAnswer(b, tk, previous) ?? garpTiming(b, previous.filter((x) => CORE.has(x.cause)), tk.event.intervalMs / 1000) : null;
+    const cause: GarpCause | null = timing ? timing.cause
+      : this.unicastRouters.has(b.ip) && !this.vipHolders.has(b.ip) ? 'fault-exit' : null;
+    const vrid = tk ? tk.event.vrid : cause === 'fault-exit' ? this.unicastRouters.get(b.ip)! : null;
     const e = ctx.emit<Omit<ArpGarp, 'id'>>({
       kind: 'arp.garp', time: b.start, frames: b.frames, severity: 'info',
       ip: b.ip, mac: b.mac, count: b.count, related: tk ? tk.event.id : null,
-      router: tk ? tk.event.router : null, vrid: tk ? tk.event.vrid : null,
+      router: tk ? tk.event.router : cause === 'fault-exit' ? b.ip : null, vrid,
       ...(b.kind === 'na' ? { protocol: 'ndp' as const } : { opcode: b.op === 1 ? 1 as const : 2 as const }),
       burst: index || null, sincePreviousBurstMs: sincePrev === null ? null : Math.round(sincePrev),
-      ...(refreshPeriod !== null ? { refreshPeriodMs: Math.round(refreshPeriod) } : {}),
+      cause,
+      ...(timing?.fields ?? {}),
+      ...(vrid !== null && isVirtualMac(b.mac, vrid) ? { virtualMac: true as const } : {}),
     });
-    if (tk) tk.bursts.push({ ip: b.ip, start: b.start, count: b.count, event: e });
+    if (tk && timing) tk.bursts.push({ ip: b.ip, start: b.start, count: b.count, cause: timing.cause, lowerFrom: timing.fields.lowerAdvertFrom, lowerPriority: timing.fields.lowerAdvertPriority, event: e });
     b.frames.forEach((n, i) => ctx.comment(n, { note: 'arp.garp', protocol: b.kind === 'na' ? 'ndp' : 'arp', nth: i + 1, ip: b.ip, after: tk ? tk.event.router : null }));
+  }
+
+  /**
+   * A master's answer to a lower-priority advert (see the header): another router's advert for the VRID, lower
+   * than the master's own last one (or equal from a lower address), just before the burst; or the delayed
+   * repeat of such an answer, the takeover's delayed-burst delay after it (keepalived's default:
+   * vrrp_garp_lower_prio_delay = vrrp_garp_master_delay; 5 s when that burst was not seen alone). Never the
+   * takeover's first burst.
+   */
+  private lowerPrioAnswer(b: Burst, tk: Takeover, previous: Takeover['bursts']): { cause: GarpCause; fields: TimingFields } | null {
+    if (!previous.length) return null;
+    const vrid = tk.event.vrid, master = tk.event.router;
+    const own = this.advertisers.get(vrid + '|' + master)?.priority ?? tk.event.priority;
+    for (const a of this.advertisers.values()) {
+      if (a.vrid !== vrid || a.src === master) continue;
+      if (!(a.priority < own || (a.priority === own && addressBelow(a.src, master)))) continue;
+      // (the answer can share a burst with a delayed one that began just before the lower advert)
+      if (a.times.some((t) => t >= b.start - LOWER_ANSWER_S && t <= b.last)) {
+        return { cause: 'lower-prio', fields: { lowerAdvertFrom: a.src, lowerAdvertPriority: a.priority } };
+      }
+    }
+    // The delay: the takeover's delayed burst's, else keepalived's default vrrp_garp_master_delay (that burst may
+    // have merged with an answer).
+    const delayed = previous.find((x) => x.cause === 'garp-delay');
+    const d = delayed ? delayed.start - previous[0].start : DEFAULT_GARP_DELAY_S;
+    for (let i = previous.length - 1; i >= 0; i--) {
+      const x = previous[i];
+      if (x.cause !== 'lower-prio' || Math.abs(b.start - x.start - d) > DELAY_SLACK_S) continue;
+      return { cause: 'lower-prio-delay', fields: { lowerAdvertFrom: x.lowerFrom, lowerAdvertPriority: x.lowerPriority, sinceLowerPrioBurstMs: Math.round((b.start - x.start) * 1000) } };
+    }
+    return null;
   }
 
   /** MAC changes of an address are takeovers when a VRRP master change of that address explains them. */
   private judgeChanges(t: number, ctx: EngineContext, final: boolean): void {
     while (this.changes.length && (final || t - this.changes[0].time > EXPLAIN_WINDOW_S)) {
       const c = this.changes.shift()!;
-      if (this.explained(c)) continue;
+      if (this.vmacFlip(c, ctx) || this.explained(c)) continue;
       const key = c.ip + '|' + [c.from, c.to].sort().join('|');
       const seen = this.conflicts.get(key);
       if (seen) {
@@ -229,6 +322,42 @@ export class ArpAnalyzer implements Analyzer {
       }));
       ctx.comment(c.frames[1], { note: 'arp.conflict', ip: c.ip, from: c.from });
     }
+  }
+
+  /**
+   * use_vmac: the VIP is announced from the virtual MAC, but the master's own packets from the VIP (its ARP
+   * requests, its replies) leave from the base interface with its real MAC (the macvlan only holds the VIP),
+   * so the address moves between the two MACs. One event per VIP and real MAC, counting the moves.
+   */
+  private vmacFlip(c: Change, ctx: EngineContext): boolean {
+    let tk: Takeover | undefined;
+    for (let i = this.takeovers.length - 1; i >= 0 && !tk; i--) {
+      const x = this.takeovers[i];
+      if (x.vips.has(c.ip) && isVirtualMac(c.from, x.event.vrid) !== isVirtualMac(c.to, x.event.vrid)) tk = x;
+    }
+    if (!tk) return false;
+    const vrid = tk.event.vrid;
+    const [virtualMac, realMac] = isVirtualMac(c.from, vrid) ? [c.from, c.to] : [c.to, c.from];
+    const key = c.ip + '|' + realMac;
+    const seen = this.vmacFlips.get(key);
+    if (seen) {
+      seen.count++;
+      for (const n of c.frames) if (seen.frames.length < MAX_FRAMES && !seen.frames.includes(n)) seen.frames.push(n);
+      return true;
+    }
+    // The router is named by its address: the one whose adverts (vmac_xmit_base) or own ARP carry that MAC.
+    let router: string | null = null;
+    for (const x of this.takeovers) {
+      if (x.event.vrid === vrid && x.vips.has(c.ip) && (x.mac === realMac || this.bindings.get(x.event.router)?.mac === realMac)) router = x.event.router;
+    }
+    let master: string | null = null;
+    for (const x of this.takeovers) if (x.event.vrid === vrid && x.vips.has(c.ip) && x.time <= c.time) master = x.event.router;
+    if (this.vmacFlips.size >= 1024) return true;
+    this.vmacFlips.set(key, ctx.emit<Omit<ArpVmacRealMac, 'id'>>({
+      kind: 'arp.vmac-real-mac', time: c.time, frames: [...c.frames], severity: 'info',
+      ip: c.ip, vrid, virtualMac, realMac, router, master, count: 1,
+    }));
+    return true;
   }
 
   private routerMacs(ip: string): Set<string> {
@@ -289,4 +418,59 @@ function announcesToAll(pkt: Packet, targetMac: string): boolean {
 function isVirtualMac(mac: string, vrid: number): boolean {
   const v = vrid.toString(16).padStart(2, '0');
   return mac === `00:00:5e:00:01:${v}` || mac === `00:00:5e:00:02:${v}`;
+}
+
+type TimingFields = Pick<ArpGarp, 'sinceFirstBurstMs' | 'refreshIndex' | 'refreshPeriodMs' | 'sinceDelayedBurstMs' | 'firstRefresh' | 'lowerAdvertFrom' | 'lowerAdvertPriority' | 'sinceLowerPrioBurstMs'>;
+/** The bursts of the takeover's own schedule (not answers to lower-priority adverts). */
+const CORE = new Set<GarpCause>(['takeover', 'garp-delay', 'garp-refresh']);
+type Previous = { start: number; count: number; cause: GarpCause };
+
+/**
+ * What a burst of a takeover is, from the bursts of that takeover for the same address before it (see the
+ * header): the first is the takeover's; then the delayed burst comes once, with the takeover burst's count,
+ * unless refreshes of that same count were seen and the burst falls on their cadence; every other burst is a
+ * refresh. (Limitation: with vrrp_garp_master_refresh_repeat equal to vrrp_garp_master_repeat, a refresh that
+ * comes before the delayed burst is taken for it.)
+ */
+export function garpTiming(b: { start: number; count: number }, previous: readonly Previous[], advertS: number): { cause: GarpCause; fields: TimingFields } {
+  if (!previous.length) return { cause: 'takeover', fields: {} };
+  const first = previous[0];
+  const delayed = previous.find((x) => x.cause === 'garp-delay') ?? null;
+  const refreshes = previous.filter((x) => x.cause === 'garp-refresh');
+  const tol = advertS + REFRESH_SLACK_S;
+  const near = (a: number, x: number) => Math.abs(a - x) <= tol;
+  const ms = (x: number) => Math.round(x * 1000);
+  const sinceFirst = b.start - first.start;
+  const last = refreshes[refreshes.length - 1];
+  // The periods the refreshes seen so far allow: between the last two; or, for one refresh, its offset from the
+  // takeover (keepalived < 2.3.2, or no delayed burst at all) and, when it followed the delayed burst, from
+  // that burst (>= 2.3.2).
+  const periods: number[] = refreshes.length >= 2 ? [last.start - refreshes[refreshes.length - 2].start]
+    : refreshes.length === 1 ? [last.start - first.start, ...(delayed && delayed.start < last.start ? [last.start - delayed.start] : [])] : [];
+  // (a refresh burst of another size than the takeover's tells the delayed burst by its size alone)
+  const onCadence = last !== undefined && last.count === first.count && periods.some((p) => near(b.start - last.start, p));
+  if (!delayed && b.count === first.count && !onCadence) return { cause: 'garp-delay', fields: { sinceFirstBurstMs: ms(sinceFirst) } };
+  const fields: TimingFields = { sinceFirstBurstMs: ms(sinceFirst), refreshIndex: refreshes.length + 1 };
+  if (!last) {
+    // The first refresh: before any delayed burst, its period is its offset from the takeover (whatever the
+    // version); after it, keepalived < 2.3.2 counts from the takeover, >= 2.3.2 from the delayed burst.
+    if (delayed) fields.sinceDelayedBurstMs = ms(b.start - delayed.start);
+    else fields.refreshPeriodMs = ms(sinceFirst);
+    return { cause: 'garp-refresh', fields };
+  }
+  const period = b.start - last.start;
+  fields.refreshPeriodMs = ms(period);
+  const r1 = refreshes[0].start;
+  if (delayed && r1 < delayed.start) fields.firstRefresh = 'after-takeover'; // only < 2.3.2 refreshes before the delayed burst
+  else if (delayed) {
+    const fromTakeover = near(r1 - first.start, period), fromDelayed = near(r1 - delayed.start, period);
+    if (fromTakeover !== fromDelayed) fields.firstRefresh = fromTakeover ? 'after-takeover' : 'after-delayed-burst';
+  }
+  return { cause: 'garp-refresh', fields };
+}
+
+/** keepalived's tie-break (vrrp_state_master_rx, inet_inaddrcmp): `a` below `b`, numerically for IPv4. */
+function addressBelow(a: string, b: string): boolean {
+  const n = (x: string) => x.split('.').reduce((v, o) => v * 256 + Number(o), 0);
+  return a.includes(':') || b.includes(':') ? a < b : n(a) < n(b);
 }

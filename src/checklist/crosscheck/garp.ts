@@ -8,8 +8,8 @@ import type { Report } from './context.js';
 
 /**
  * keepalived's GARP pattern after each takeover of a configured director: vrrp_garp_master_repeat
- * GARPs per address at once, then as many vrrp_garp_master_delay later. Only the first two bursts of
- * an address are judged (later ones may answer lower-priority adverts, garp_lower_prio_*); a first
+ * GARPs per address at once, then as many vrrp_garp_master_delay later. Only the first burst and the
+ * delayed one of an address are judged (not refreshes nor answers to lower-priority adverts); a first
  * burst that is a multiple of the setting is one burst seen on several merged links.
  */
 export function crossCheckGarp(x: Report): void {
@@ -40,7 +40,10 @@ export function crossCheckGarp(x: Report): void {
     const byIp = new Map<string, typeof bursts>();
     for (const b of bursts) if (b.related === m.id) byIp.set(b.ip, [...(byIp.get(b.ip) ?? []), b]);
     for (const list of byIp.values()) {
-      const [first, second] = list.sort((a, b) => a.time - b.time);
+      // the delayed burst is the one the ARP analysis found on the takeover's schedule (a refresh shorter than
+      // the delay comes before it: keepalived-semantics §8.21)
+      const [first] = list.sort((a, b) => a.time - b.time);
+      const second = list.find((b) => b.cause === 'garp-delay');
       const count = first.count;
       if (repeat > 0 && (count < repeat || count % repeat !== 0)) note(slot, who, 'repeat', String(count), first);
       if (!second || troubled.has(m.vrid) || (next && next.time < second.time)) continue;
