@@ -60,6 +60,18 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('the story first, e
       expect(await page.locator('#summary ol.summary > li').count()).toBe(2 + incidents);
       // Every incident's story links at least one frame (or names it, when the page does not list it).
       for (const a of await page.locator('#incidents article.incident').all()) expect(await a.locator('.frames').count()).toBeGreaterThan(0);
+      // Each story is told in time order (the clients' first failures before the takeover when they came first).
+      const stories = await page.evaluate(() => {
+        const fr = document.documentElement.lang === 'fr';
+        const seconds = (t: string) => Number(fr ? t.replace(/[^\d,]/g, '').replace(',', '.') : t.replace(/[^\d.]/g, ''));
+        return [...document.querySelectorAll('#incidents article.incident')].map((a) => ({
+          id: a.id, times: [...a.querySelectorAll('ol.story > li > .when')].map((w) => seconds(w.textContent ?? '')),
+        }));
+      });
+      for (const { id, times } of stories) {
+        expect(times.every((t) => Number.isFinite(t)), id).toBe(true);
+        expect(times, id).toEqual([...times].sort((x, y) => x - y));
+      }
 
       const repeated: string[] = [];
       const READ = new Set(['summary', 'incidents', 'timelines', 'checklist', 'events', 'hosts', 'warnings', 'frames']);
