@@ -126,6 +126,28 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     await all.page.context().close();
   }, 120_000);
 
+  it('prints the 9 221-frame checks lab (healthcheck-mix) in under 15 pages, every event with its display filter', async () => {
+    const rec = await openReport(browser, cliHtml('print-checks.html', [fixture('lab/healthcheck-mix/healthcheck-mix.pcapng')]));
+    await rec.page.emulateMedia({ media: 'print' });
+    // Nothing an event says is left out of the print: its sentence, its fields, and the filter that
+    // selects its frames (the frame links, which lead to the unprinted appendix, go where a filter names them).
+    const events = await rec.page.evaluate(() => [...document.querySelectorAll('#events article.event')].map((a) => {
+      const shown = (sel: string) => [...a.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
+      return { id: a.id, filters: a.querySelectorAll('p.filter').length, filtersShown: shown('p.filter'), summary: shown('p.summary'), fields: a.querySelectorAll('dl.fields').length, fieldsShown: shown('dl.fields'), frames: a.querySelectorAll('p.frames').length, framesShown: shown('p.frames') };
+    }));
+    expect(events.length).toBeGreaterThan(40);
+    for (const e of events) {
+      expect(e.summary, e.id).toBe(1);
+      expect(e.filtersShown, e.id).toBe(e.filters);
+      expect(e.fieldsShown, e.id).toBe(e.fields);
+      expect(e.framesShown, e.id).toBe(e.filters ? 0 : e.frames);
+    }
+    const pdf = await rec.page.pdf({ path: join(SHOTS, 'healthcheck-mix.print.pdf'), format: 'A4' });
+    // Measured 18 A4 pages before the events printed compact, 13 after (README, "Printing the HTML report").
+    expect(pdfPages(pdf)).toBeLessThan(15);
+    await rec.page.context().close();
+  }, 120_000);
+
   it('the checklist comes after the timelines, before the reference sections', async () => {
     const rec = await openReport(browser, cliHtml('print-checklist.html', [BUNDLED, '--expect', 'vrrp-failover']));
     const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
