@@ -113,8 +113,8 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     expect(await rec.page.locator('#summary').isVisible()).toBe(true);
     expect(await rec.page.locator('#frames').isVisible()).toBe(false);
     const pdf = await rec.page.pdf({ path: join(SHOTS, 'vrrp-failover.print.pdf'), format: 'A4' });
-    // Measured 6 A4 pages (README, "Printing the HTML report"; 5 before the incidents section); 26 with --all-frames.
-    expect(pdfPages(pdf)).toBeLessThanOrEqual(6);
+    // Measured 5 A4 pages (README, "Printing the HTML report"; 6 before events printed compact); 22 with --all-frames.
+    expect(pdfPages(pdf)).toBeLessThanOrEqual(5);
     expectQuiet(rec);
     await rec.page.context().close();
 
