@@ -17,8 +17,8 @@ import { rangeFilter, type DisplayFilter } from './filters.js';
 
 /** A decoded field (Wireshark's name), or a group row (`group` set) before a container's layers. */
 export interface FrameField { name: string; value: string; group?: string }
-/** An event naming a frame; its summary is repeated only where it helps (see frameRow). */
-export interface FrameEventLink { id: string; href: string; kindLabel: string; summary: string | null; title: string }
+/** An event naming a frame: a link to its row in the events list (its sentence in the tooltip). */
+export interface FrameEventLink { id: string; href: string; kindLabel: string; title: string }
 export interface FrameRow {
   n: number;
   anchor: string;
@@ -204,13 +204,12 @@ function frameRow(a: Analysis, say: Say, f: Frame, pkt: Packet, ref: { sec: numb
     protocol: s.protocol,
     info: s.info,
     comment: note.comment,
-    // An event's explanation is printed on its first frame, and on any frame that has no note of its
-    // own; elsewhere (the 2nd to 5th ARP of a burst...) a link to the event is enough.
+    // A frame points at the events that name it; their sentences are told once, in the events list
+    // (and in the link's tooltip), not again on each of their frames.
     events: note.events.map((e) => ({
       id: e.id,
       href: '#' + eventAnchor(e.id),
       kindLabel: labelOf(i18n, 'kind.', e.kind),
-      summary: !note.comment || e.frames[0] === f.n ? say.summary(e) : null,
       title: say.summary(e),
     })),
     captureComments: f.comments ?? [],

@@ -15,6 +15,7 @@ import { checklistSection, directorNames, type ChecklistSectionView } from '../c
 import { eventAnchor, finite, frameAnchor, isAnnotated } from './annotations.js';
 import { labelOf, plural, ReportFormat } from './format.js';
 import { eventFilters, type DisplayFilter } from './filters.js';
+import { SentenceLedger, type Teller } from './sentences.js';
 import {
   orphanGarps, reasonLabel, routerColours, serviceTimeline, servicesOf, stateLabel,
   timeRange, vridsOf, vridTimeline, type Timeline,
@@ -126,7 +127,7 @@ export function buildModel(a: Analysis, i18n: I18n, opts: ModelOptions): ReportM
     vridTimelines,
     serviceTimelines,
     otherGarps: orphanGarps(events).map((e) => eventView(e, say, fmt, filters.get(e.id))),
-    events: events.map((e) => eventView(e, say, fmt, filters.get(e.id))),
+    events: eventList(events, i18n, fmt, filters),
     hosts,
     hostsFromEvents: derived,
     warnings: a.warnings.map((w) => warningView(w, say, (n) => opts.allFrames || isAnnotated(a, n))),
@@ -296,6 +297,25 @@ function serversLine(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFo
   return t(anyLvs ? 'summary.noServerLost' : 'summary.noServers');
 }
 
+/**
+ * The events list: one row per event, each sentence told once. An outage names the event that caused it
+ * (that event has its own row) instead of telling its sentence again; a row whose sentences an earlier
+ * row already told names that row ("Same as event e12, at 14.200 s"), its time, frames, filters and
+ * fields still its own.
+ */
+function eventList(events: readonly AnalysisEvent[], i18n: I18n, fmt: ReportFormat, filters: Map<string, DisplayFilter[]>): EventView[] {
+  const say = new Say(i18n, events, { cite: (e) => i18n.t('event.cite', { id: e.id, kind: labelOf(i18n, 'kind.', e.kind), time: fmt.rel(e.time) }) });
+  const ledger = new SentenceLedger({
+    same: (t) => i18n.t('event.same', { id: t.id, time: t.time }),
+    like: (t) => i18n.t('event.like', { id: t.id, time: t.time }),
+    told: (t) => i18n.t('event.told', { id: t.id, time: t.time }),
+  });
+  return events.map((e) => {
+    const view = eventView(e, say, fmt, filters.get(e.id));
+    const self: Teller = { id: e.id, time: view.time };
+    return { ...view, summary: ledger.tell(view.summary, self) };
+  });
+}
 
 const BASE_FIELDS = new Set(['id', 'kind', 'time', 'frames', 'severity', 'summary', 'filters']);
 

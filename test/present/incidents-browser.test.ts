@@ -3,8 +3,9 @@
 // summary has one line per incident; and no section a reader reads says a sentence twice (the checklist
 // once repeated one GARP sentence 12 times). A sentence here: a run of at least six words ending with a
 // full stop, as the page's text shows it (table headers, times, frame infos and labels are not
-// sentences). The events and frames listings are reference tables, one row per event or frame with its
-// own time: two GARP bursts of one router read alike there, as two lines of a Wireshark listing do.
+// sentences; "e.g." and "p. ex." end none). The events and frames listings too: an event that reads like an earlier one names it
+// ("same as event 12, at 14.2 s") instead of saying its sentence again, and a frame row points at its
+// event instead of repeating the event's cause.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -59,12 +60,24 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('the story first, e
       expect(await page.locator('#summary ol.summary > li').count()).toBe(2 + incidents);
       // Every incident's story links at least one frame (or names it, when the page does not list it).
       for (const a of await page.locator('#incidents article.incident').all()) expect(await a.locator('.frames').count()).toBeGreaterThan(0);
+      // Each story is told in time order (the clients' first failures before the takeover when they came first).
+      const stories = await page.evaluate(() => {
+        const fr = document.documentElement.lang === 'fr';
+        const seconds = (t: string) => Number(fr ? t.replace(/[^\d,]/g, '').replace(',', '.') : t.replace(/[^\d.]/g, ''));
+        return [...document.querySelectorAll('#incidents article.incident')].map((a) => ({
+          id: a.id, times: [...a.querySelectorAll('ol.story > li > .when')].map((w) => seconds(w.textContent ?? '')),
+        }));
+      });
+      for (const { id, times } of stories) {
+        expect(times.every((t) => Number.isFinite(t)), id).toBe(true);
+        expect(times, id).toEqual([...times].sort((x, y) => x - y));
+      }
 
       const repeated: string[] = [];
-      const READ = new Set(['summary', 'incidents', 'timelines', 'checklist', 'hosts', 'warnings']);
+      const READ = new Set(['summary', 'incidents', 'timelines', 'checklist', 'events', 'hosts', 'warnings', 'frames']);
       for (const s of sections.filter((x) => READ.has(x.id))) {
         const seen = new Map<string, number>();
-        for (const piece of s.text.split(/(?<=[.!?])\s+|\n+/)) {
+        for (const piece of s.text.split(/(?<=[.!?])(?<!\b(?:e\.g|i\.e|ex)\.)\s+|\n+/)) {
           const sentence = piece.trim();
           if (!/\.$/.test(sentence) || sentence.split(/\s+/).length < 6) continue;
           seen.set(sentence, (seen.get(sentence) ?? 0) + 1);

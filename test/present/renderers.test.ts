@@ -191,7 +191,10 @@ describe('HTML report', () => {
     }
     // The sentence is the presentation's (present/say), from the burst's facts.
     const garp = '5 gratuitous ARP requests from 02:00:0a:00:00:0b announce 10.0.0.100 right after 10.0.0.11 became master of VRID 51 (keepalived vrrp_garp_master_repeat 5), so switches and clients learn the new MAC at once.';
-    expect(page).toContain(`<a href="#event-e2" title="${garp}">Gratuitous ARP burst (e2)</a> — ${garp}`);
+    // Told once, in the events list; a frame row points at the event (its sentence in the tooltip only).
+    expect(page).toContain(`<a href="#event-e2" title="${garp}">Gratuitous ARP burst (e2)</a></p>`);
+    expect(page.split(`<p class="summary">${garp}</p>`)).toHaveLength(2);
+    expect(page).not.toContain(`</a> — ${garp}`);
   });
 
   it('shows each frame\'s decoded fields in a <details>', () => {

@@ -106,6 +106,10 @@ export const reportEn = {
   'event.moreFrames.other': 'and {count} more',
   'event.frameRef': 'frame {n}',
   'event.filter': 'Wireshark filter:',
+  'event.cite': 'see event {id} ({kind}, at {time}).',
+  'event.same': 'Same as event {id}, at {time}.',
+  'event.like': 'As event {id}, at {time}, except what follows.',
+  'event.told': 'As in event {id}, at {time}.',
 
   'hosts.ip': 'Address',
   'hosts.macs': 'MAC addresses',

@@ -107,6 +107,10 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'event.moreFrames.other': 'et {count} autres',
   'event.frameRef': 'trame {n}',
   'event.filter': 'Filtre Wireshark :',
+  'event.cite': 'voir l’événement {id} ({kind}, à {time}).',
+  'event.same': 'Identique à l’événement {id}, à {time}.',
+  'event.like': 'Comme l’événement {id}, à {time}, sauf ce qui suit.',
+  'event.told': 'Comme pour l’événement {id}, à {time}.',
 
   'hosts.ip': 'Adresse',
   'hosts.macs': 'Adresses MAC',

@@ -1,5 +1,5 @@
 // The words of the incidents (src/analyse/incidents.ts): one line for the summary, and the story — the
-// steps told in order, those of one kind for a sync group's VRIDs on one line — with the frames behind
+// steps told in time order, those of one kind for a sync group's VRIDs on one line — with the frames behind
 // each line. The frames are given as numbers: the renderer links them (and names their file when
 // several inputs were merged).
 
@@ -16,8 +16,9 @@ export interface StoryLine {
 }
 
 /**
- * The order a story tells its steps in: the cause, the takeover and what announced it, what the clients
- * saw, then the return. A step kind (with its state) is one line for all the VRIDs of the incident.
+ * The order of a story's steps at one time: the cause, the takeover and what announced it, what the
+ * clients saw, then the return (lines go by time first). A step kind (with its state) is one line for
+ * all the VRIDs of the incident.
  */
 const ORDER = [
   'last-advert', 'resign', 'resign:fault', 'return', 'hsrp-cause', 'hsrp-active', 'split-brain', 'check:down', 'pool:out', 'sorry:in',
@@ -112,7 +113,7 @@ export function incidentTitle(inc: Incident, i18n: I18n): string {
   return i18n.t(`incident.title.${inc.kind}` as MessageKey, { vrids: vridList(inc.vrids), subject: subjectOf(inc) });
 }
 
-/** The story: one line per kind of step, in ORDER, each with its frames. */
+/** The story: one line per kind of step, by its first step's time, each with its frames. */
 export function incidentStory(inc: Incident, i18n: I18n, fmt: ReportFormat): StoryLine[] {
   const groups = new Map<string, IncidentStep[]>();
   for (const s of inc.steps) {
@@ -125,13 +126,16 @@ export function incidentStory(inc: Incident, i18n: I18n, fmt: ReportFormat): Sto
   // A frame is named once in a story (the takeover's advert is also the connections' reference point).
   const named = new Set<number>();
   const sep = i18n.t('list.separator');
-  for (const k of ORDER) {
-    const steps = groups.get(k);
-    if (!steps) continue;
+  // Told in time order (the clients' first failures may come before the takeover); at one time, in ORDER.
+  const keys = ORDER.filter((k) => groups.has(k))
+    .map((k, i) => ({ k, i, time: Math.min(...groups.get(k)!.map((s) => s.time)) }))
+    .sort((x, y) => x.time - y.time || x.i - y.i);
+  for (const { k, time } of keys) {
+    const steps = groups.get(k)!;
     const items = steps.map((s) => stepItem(s, inc, i18n, fmt)).join(sep);
     const frames = [...new Set(steps.flatMap(shownFrames))].filter((n) => !named.has(n));
     for (const n of frames) named.add(n);
-    lines.push({ time: steps[0].time, text: i18n.t(`${k.startsWith('hsrp-') ? 'hsrp.' : ''}incident.step.${k}` as MessageKey, { items }), frames });
+    lines.push({ time, text: i18n.t(`${k.startsWith('hsrp-') ? 'hsrp.' : ''}incident.step.${k}` as MessageKey, { items }), frames });
   }
   return lines;
 }

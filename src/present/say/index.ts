@@ -19,6 +19,14 @@ export type { EventSentences, NoteSentences } from './types.js';
 const EVENTS: EventSentences<EventKind> = { ...arpEvents, ...vrrpEvents, ...checkEvents, ...lvsEvents, ...hsrpEvents };
 const NOTES: NoteSentences<NoteKind> = { ...arpNotes, ...vrrpNotes, ...checkNotes, ...tcpNotes, ...lvsNotes, ...captureNotes, ...hsrpNotes };
 
+/**
+ * `cite`: how a sentence names another event it leans on (an outage's cause). By default it tells that
+ * event's whole sentence; the report's events list, where that event has its own row, names it instead.
+ */
+export interface SayOptions {
+  cite?: (e: AnalysisEvent) => string;
+}
+
 export class Say implements Words {
   readonly i18n: I18n;
   private readonly byId = new Map<string, AnalysisEvent>();
@@ -28,7 +36,7 @@ export class Say implements Words {
   private quorumChecked = 0;
 
   /** `events` may still grow (live mode): events emitted later are found too. */
-  constructor(lang: Lang | I18n, private readonly events: readonly AnalysisEvent[] = []) {
+  constructor(lang: Lang | I18n, private readonly events: readonly AnalysisEvent[] = [], private readonly opts: SayOptions = {}) {
     this.i18n = lang instanceof I18n ? lang : new I18n(lang);
   }
 
@@ -60,6 +68,11 @@ export class Say implements Words {
     const text = say ? say(e, this) : String((e as { summary?: unknown }).summary ?? (e as { kind: string }).kind);
     this.cache.set(e.id, text);
     return text;
+  }
+
+  /** Another event a sentence leans on: its sentence, or where the reader finds it (SayOptions.cite). */
+  cite(e: AnalysisEvent): string {
+    return this.opts.cite ? this.opts.cite(e) : this.summary(e);
   }
 
   note(n: Note): string {

@@ -52,7 +52,7 @@ export const lvsEvents: EventSentences<LvsKind> = {
     const key: MessageKey = e.probe === 'ping' ? 'svc.outage.ping' : e.probe === 'udp' ? 'svc.outage.udp' : e.ongoing ? 'svc.outage.open' : 'svc.outage';
     const cause = say.event(e.related);
     return i18n.t(key, { service: outageService(e), duration, count: e.failedConnections })
-      + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: say.summary(cause) }) : '');
+      + (cause ? ' ' + i18n.t('svc.outage.cause', { cause: say.cite(cause) }) : '');
   },
 };
 

@@ -13,6 +13,8 @@ export interface Say {
   /** Another event, by id (a sentence may tell what explains it). */
   event(id: string | null | undefined): AnalysisEvent | null;
   summary(e: AnalysisEvent): string;
+  /** Another event a sentence leans on (an outage's cause): its sentence, or a reference to its row. */
+  cite(e: AnalysisEvent): string;
   /** Whether the events show a virtual service's quorum at work (a sorry server, a pool change for the quorum). */
   quorumSeen(): boolean;
   note(n: Note): string;
