@@ -213,6 +213,92 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
       judge(lab, 'forwarding', found);
     });
 
+    // Issue #15: forwarding per director and per mastership period. keepalived's log says when each
+    // director was MASTER of the VRRP instance holding the VIP; ipvsadm --stats (logs/ipvsadm-*-dN.txt,
+    // where recorded) says how many connections each director's IPVS scheduled to each real server.
+    const hostOf = (ip: string): string | null => Object.entries(g.topology.hosts as Record<string, Record<string, string[]>>)
+      .find(([, ifs]) => Object.values(ifs).some((a) => a.slice(0, -1).includes(ip)))?.[0] ?? null;
+    /** The VRRP instance whose virtual_ipaddress holds `vip` (the service's address), from d1's configuration. */
+    const instanceOf = (vip: string): string | null => {
+      for (const m of String(g.keepalived_conf.d1).matchAll(/vrrp_instance\s+(\S+)\s*\{([\s\S]*?)\n\}/g)) {
+        if (new RegExp(`virtual_ipaddress\\s*\\{[^}]*\\b${vip.replace(/\./g, '\\.')}\\b`).test(m[2])) return m[1];
+      }
+      return null;
+    };
+    /** The log lines of director `d`, with their epoch time. */
+    const logLines = (d: string): { t: number; msg: string }[] => {
+      const f = join(dir, 'logs', `keepalived-${d}.log`);
+      return existsSync(f) ? readFileSync(f, 'utf8').split('\n').map((l) => /^(\d+\.\d+) .*?\d\d:\d\d:\d\d \d{4}: (.*)$/.exec(l)).filter((m) => m !== null).map((m) => ({ t: Number(m![1]), msg: m![2] })) : [];
+    };
+    /**
+     * When `d` was MASTER of `vi`: from "(VI) Entering MASTER STATE" to the first of its next state (BACKUP,
+     * FAULT), its "(VI) sent 0 priority" (SIGTERM: it is master until it sends priority 0), the lab's
+     * crash of the director (ports down), or its SIGKILL.
+     */
+    const masterships = (d: string, vi: string): { from: number; to: number }[] => {
+      const transitions = (g.vrrp_transitions as { t: number; director: string; instance: string; state: string; msg: string }[]).filter((x) => x.director === d && x.instance === vi);
+      const ends = [
+        ...transitions.filter((x) => x.state !== 'MASTER' && x.msg !== 'keepalived_sigterm').map((x) => x.t),
+        ...logLines(d).filter((l) => l.msg === `(${vi}) sent 0 priority`).map((l) => l.t),
+        ...(g.actions as { t: number; event: string; detail: string }[]).filter((a) => a.event === 'director_crash' && a.detail.startsWith(`${d}:`)).map((a) => a.t),
+      ];
+      const end = (g.actions as { t: number; event: string }[]).find((a) => a.event === 'scenario_end')?.t ?? Infinity;
+      return transitions.filter((x) => x.state === 'MASTER').map((x) => ({ from: x.t, to: Math.min(end + 30, ...ends.filter((t) => t > x.t)) }));
+    };
+
+    it(`${lab}: each director's forwarding lies within one of its masterships (keepalived's log), one lvs.forward per tenure`, () => {
+      const found: string[] = [];
+      const rel = (t: number) => (t - g.t0).toFixed(3);
+      const tenures = new Map(ev('vrrp.master').map((e) => [e.id, e]));
+      for (const e of ev('lvs.forward')) {
+        const what = `lvs.forward ${e.vip} → ${e.realServer} by ${e.director} (${e.connections}, ${rel(e.time)}-${rel(e.end)} s)`;
+        const d = e.director ? hostOf(e.director) : null;
+        const vi = instanceOf(String(e.vip).replace(/:\d+(\/udp)?$/, ''));
+        if (!d) { found.push(`${what}: no director of the lab`); continue; }
+        if (!vi) continue;
+        // (0.1 s: the log's times are when the lab read each line.)
+        const m = masterships(d, vi).find((x) => e.time >= x.from - 0.1 && e.end <= x.to + 0.1);
+        if (!m) { found.push(`${what}: not within one mastership of ${d} (${masterships(d, vi).map((x) => `${rel(x.from)}-${rel(x.to)}`).join(', ')})`); continue; }
+        // Its tenure is the vrrp.master of that director that began this mastership.
+        const tenure = tenures.get(e.tenure);
+        if (!tenure || hostOf(tenure.router) !== d || Math.abs(tenure.time - m.from) > 1) found.push(`${what}: tenure ${e.tenure}, not the vrrp.master of ${d} at ${rel(m.from)} s`);
+      }
+      judge(lab, 'forwarding per director', found);
+      // Every director that was master while clients connected is credited, none other.
+      if (lab === 'ivs3/failover-clients' || lab === 'lab/director-failover') expect(new Set(ev('lvs.forward').map((e) => hostOf(e.director)))).toEqual(new Set(['d1', 'd2']));
+    });
+
+    it(`${lab}: connections per director and real server are what its ipvsadm --stats counted`, () => {
+      // ipvsadm -Ln --stats counts the connections a director's IPVS scheduled since the virtual service was
+      // created (keepalived's start), and is updated by the kernel's estimator every 2 s: a snapshot is
+      // compared when it came 2.5 s or more after the director's last forwarded connection, and only with
+      // the connections since the director's last keepalived start.
+      const found: string[] = [];
+      const forwards = ev('lvs.forward');
+      for (const d of Object.keys(g.keepalived_conf).filter((k) => /^d\d/.test(k))) {
+        const files = existsSync(join(dir, 'logs')) ? readdirSync(join(dir, 'logs')).filter((f) => f.startsWith('ipvsadm-') && f.endsWith(`-${d}.txt`)) : [];
+        const started = Math.max(0, ...(g.actions as { t: number; event: string; detail: string }[]).filter((a) => a.event === 'keepalived_start' && a.detail === d).map((a) => a.t));
+        const mine = forwards.filter((e) => hostOf(e.director) === d && e.time >= started);
+        const last = Math.max(0, ...mine.map((e) => Number(e.end)));
+        for (const f of files) {
+          const text = readFileSync(join(dir, 'logs', f), 'utf8');
+          const stamp = Number(/^# (\d+\.\d+)/.exec(text)?.[1]);
+          if (!(stamp >= last + 2.5)) continue;
+          const stats = text.slice(text.indexOf('--stats'));
+          let vs: string | null = null;
+          for (const line of stats.split('\n')) {
+            const v = /^(TCP|UDP)\s+(\S+)\s+(\d+)/.exec(line);
+            if (v) { vs = v[1] === 'UDP' ? `${v[2]}/udp` : v[2]; continue; }
+            const r = /^\s+->\s+(\d+\.\d+\.\d+\.\d+:\d+)\s+(\d+)/.exec(line);
+            if (!r || !vs) continue;
+            const ours = mine.filter((e) => e.vip === vs && e.realServer === r[1] && e.time <= stamp).reduce((n, e) => n + Number(e.connections), 0);
+            if (ours !== Number(r[2])) found.push(`${d} ${vs} → ${r[1]}: ipvsadm --stats ${r[2]} connections (${f}), lvs.forward by ${d} ${ours}`);
+          }
+        }
+      }
+      judge(lab, 'ipvsadm stats per director', found);
+    });
+
     it(`${lab}: forwarding is reported exactly when ipvsadm -Lnc showed connections on a director`, () => {
       // ipvsadm's connection table, once a second on each director (on a backup: synced connections).
       const counts = Object.entries((g.ipvs_connection_counts ?? {}) as Record<string, { rel: number; connections: number }[]>);

@@ -12,12 +12,17 @@ export class FailoverConnections {
 
   constructor(private readonly flows: TcpFlows) {}
 
-  /** A new master: the established connections to a VIP open now (at most 2000). */
-  master(e: VrrpMaster, vips: ReadonlySet<string>): void {
+  /**
+   * A new master: the established connections open now to the VIPs it announces (at most 2000). Those to
+   * another VRID's VIP are that VRID's takeover: a sync group moving together is told once per VIP,
+   * not once per VRID.
+   */
+  master(e: VrrpMaster): void {
     // (A master advertising again after its own silence, nobody in between, took nothing over.)
     if (e.reason === 'initial' || !e.previous) return;
     const open: Flow[] = [];
-    this.flows.forEachOpen((f) => { if (open.length < 2000 && f.established && vips.has(f.serverIp)) open.push(f); });
+    const vips = e.addresses;
+    this.flows.forEachOpen((f) => { if (open.length < 2000 && f.established && vips.includes(f.serverIp)) open.push(f); });
     if (open.length) this.takeovers.push({ event: e, open });
   }
 
