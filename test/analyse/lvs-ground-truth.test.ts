@@ -299,6 +299,53 @@ describe('health checks and the LVS pool against keepalived\'s logs', () => {
       judge(lab, 'ipvsadm stats per director', found);
     });
 
+    it(`${lab}: each takeover of a VIP is one lvs.failover-connections; kept and reset are what the new master's IPVS table had or lacked (ipvsadm -Lnc)`, () => {
+      // Each director's connection table, from its snapshots (logs/snapshots-dN.log: "=== epoch dN", then
+      // ipvsadm -Lnc lines "TCP 14:59 ESTABLISHED client vip:port real-server").
+      const tables = new Map<string, { t: number; conns: Map<string, string> }[]>();
+      for (const d of Object.keys(g.keepalived_conf).filter((k) => /^d\d/.test(k))) {
+        const f = join(dir, 'logs', `snapshots-${d}.log`);
+        if (!existsSync(f)) continue;
+        const list: { t: number; conns: Map<string, string> }[] = [];
+        for (const line of readFileSync(f, 'utf8').split('\n')) {
+          const head = /^=== (\d+\.\d+) /.exec(line);
+          if (head) { list.push({ t: Number(head[1]), conns: new Map() }); continue; }
+          const c = /^(?:TCP|UDP)\s+\S+\s+(\S+)\s+(\S+)\s+(\S+)/.exec(line);
+          if (c && list.length) list[list.length - 1].conns.set(`${c[2]}>${c[3]}`, c[1]);
+        }
+        tables.set(d, list);
+      }
+      const found: string[] = [];
+      const rel = (t: number) => (t - g.t0).toFixed(3);
+      const told = ev('lvs.failover-connections');
+      const matched = new Set<unknown>();
+      const vips = [...new Set(vss.map((v) => v.vip))];
+      for (const vip of vips) {
+        const vi = instanceOf(vip);
+        if (!vi) continue;
+        const directors = [...tables.keys()];
+        const spans = directors.flatMap((d) => masterships(d, vi).map((m) => ({ d, ...m }))).sort((a, b) => a.from - b.from);
+        for (let i = 1; i < spans.length; i++) {
+          const { d: to, from: at } = spans[i], before = spans[i - 1];
+          // (The teardown's takeover, after scenario_end, finds the clients stopped: nothing the wire could show.)
+          if (before.d === to || at > ((g.actions as { t: number; event: string }[]).find((a) => a.event === 'scenario_end')?.t ?? Infinity)) continue;
+          // Open at the takeover: ESTABLISHED in the old master's last table before it; kept: in the new master's tables after it.
+          const last = (tables.get(before.d) ?? []).filter((s) => s.t <= at).pop();
+          const open = [...(last?.conns ?? new Map<string, string>())].filter(([k, state]) => state === 'ESTABLISHED' && k.includes(`>${vip}:`)).map(([k]) => k);
+          const after = (tables.get(to) ?? []).filter((s) => s.t > at && s.t < at + 10);
+          const kept = open.filter((k) => after.some((s) => s.conns.has(k))).length;
+          const e = told.find((x) => hostOf(x.router) === to && Math.abs(x.time - at) <= 1 && !matched.has(x));
+          const what = `${to} takes over ${vip} from ${before.d} at ${rel(at)} s (${open.length} open, ${kept} in ${to}'s IPVS table after)`;
+          if (!e) { if (open.length) found.push(`${what}: no lvs.failover-connections`); continue; }
+          matched.add(e);
+          if (e.survived !== kept || e.reset !== open.length - kept || e.unsynced !== open.length - kept) found.push(`${what}: lvs.failover-connections kept ${e.survived}, reset ${e.reset} (${e.unsynced} unsynced)`);
+        }
+      }
+      if (tables.size) for (const e of told.filter((x) => !matched.has(x))) found.push(`lvs.failover-connections at ${rel(e.time)} s by ${e.router}: no takeover of a VIP in keepalived's log`);
+      judge(lab, 'failover connections', found);
+      if (lab === 'ivs3/failover-clients') expect(told.map((e) => [e.survived, e.reset, e.unsynced]), 'the keep-alive connection kept, port 49400 reset').toEqual([[1, 1, 1]]);
+    });
+
     it(`${lab}: forwarding is reported exactly when ipvsadm -Lnc showed connections on a director`, () => {
       // ipvsadm's connection table, once a second on each director (on a backup: synced connections).
       const counts = Object.entries((g.ipvs_connection_counts ?? {}) as Record<string, { rel: number; connections: number }[]>);

@@ -159,6 +159,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     this.outages.finishArp(ctx);
     this.vipArp.finish(ctx, this.services, this.checks);
     this.sync.finish(ctx);
-    this.failover.finish(ctx, this.sync.seen);
+    this.failover.finish(ctx, this.sync.seen, (ip, port) => this.sync.syncedAt(ip, port));
   }
 }

@@ -87,10 +87,13 @@ export interface LvsFailoverConnections extends EventBase {
   kind: 'lvs.failover-connections';
   /** Id of the vrrp.master. */
   related: string;
-  /** The router that took over. */
+  /** The router that took over, and the master before it. */
   router: string;
+  previous: string | null;
   survived: number;
   reset: number;
+  /** Of the reset connections, those no IPVS sync message seen in the capture carried before the takeover. */
+  unsynced: number;
   /** IPVS connection sync was seen in the capture. */
   synced: boolean;
 }

@@ -26,17 +26,22 @@ export class FailoverConnections {
     if (open.length) this.takeovers.push({ event: e, open });
   }
 
-  /** `synced`: a director sent IPVS sync in the capture. */
-  finish(ctx: EngineContext, synced: boolean): void {
+  /**
+   * `synced`: a director sent IPVS sync in the capture; `syncedAt`: when a sync message last carried a
+   * client connection. A reset connection no sync message carried before the takeover is one the new
+   * master could not know (the master sends sync at most 2 s late, when a buffer fills or on a timer).
+   */
+  finish(ctx: EngineContext, synced: boolean, syncedAt: (ip: string, port: number) => number | undefined): void {
     for (const tk of this.takeovers) {
       const after = tk.event.time;
       const survived = tk.open.filter((f) => f.lastTime > after + 0.2 && f.ended !== 'rst' && f.ended !== 'refused');
       const reset = tk.open.filter((f) => f.ended === 'rst' && f.lastTime >= after);
       if (!survived.length && !reset.length) continue;
+      const unsynced = reset.filter((f) => !((syncedAt(f.clientIp, f.clientPort) ?? Infinity) <= after)).length;
       ctx.emit({
         kind: 'lvs.failover-connections', time: after, frames: [...tk.event.frames.slice(-1), ...survived.slice(0, 5).map((f) => f.lastFrame), ...reset.slice(0, 5).map((f) => f.rstFrame)],
         severity: reset.length ? 'warning' : 'info',
-        related: tk.event.id, router: tk.event.router, survived: survived.length, reset: reset.length, synced,
+        related: tk.event.id, router: tk.event.router, previous: tk.event.previous, survived: survived.length, reset: reset.length, unsynced, synced,
       });
     }
   }

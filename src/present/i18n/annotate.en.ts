@@ -181,6 +181,8 @@ export const annotateEn = {
   'lvs.failover.reset': 'When {router} took over, {reset} client {reset|connection was|connections were} reset and {survived} carried on{sync}.',
   'lvs.failover.sync': ' (the IPVS sync daemon had given the new director their state)',
   'lvs.failover.nosync': ' (no IPVS sync traffic was seen: without it a new director resets connections it does not know)',
+  'lvs.failover.unsynced-all': ' No IPVS sync message before the takeover had carried {count|the reset connection|the reset connections}: the new director could not know {count|it|them} (the master sends sync when a buffer fills or at most 2 s late).',
+  'lvs.failover.unsynced': ' Of the reset connections, {count} {count|was|were} in no IPVS sync message before the takeover: the new director could not know {count|it|them} (the master sends sync when a buffer fills or at most 2 s late).',
   'lvs.vip-arp': '{server} ({mac}), a real server the directors check, answers ARP for the VIP {vip} ({count} ARP {count|packet|packets}) beside the director that holds it ({holder}): the classic LVS-DR mistake, the VIP on the real server\'s loopback without arp_ignore=1 and arp_announce=2. A client that keeps its answer sends its connections to {vip} straight to the real server, past the director.',
   'lvs.vip-arp.bypassed': 'Here {bypassed} new client {bypassed|connection|connections} to {vip} went to its MAC, so IPVS never scheduled {bypassed|it|them}; {forwarded} {forwarded|connection was|connections were} seen forwarded by a director.',
   'lvs.vip-arp.unused': 'No client connection in the capture went to its MAC; which answer other clients kept cannot be told from the wire.',

@@ -353,6 +353,7 @@ export const reportEn = {
   'field.bypassed': 'connections past the director',
   'field.forwarded': 'connections forwarded by a director',
   'field.reset': 'connections reset',
+  'field.unsynced': 'reset, never synced',
   'field.messages': 'sync messages',
   'field.matched': 'matching connections',
   'field.mismatched': 'diverging connections',

@@ -354,6 +354,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.bypassed': 'connexions sans passer par le directeur',
   'field.forwarded': 'connexions redirigées par un directeur',
   'field.reset': 'connexions réinitialisées',
+  'field.unsynced': 'réinitialisées, jamais synchronisées',
   'field.messages': 'messages de synchronisation',
   'field.matched': 'connexions concordantes',
   'field.mismatched': 'connexions divergentes',

@@ -49,7 +49,7 @@ export const lvsEvents: EventSentences<LvsKind> = {
   }) + (e.matched + e.mismatched ? ' ' + say.i18n.t('lvs.sync.check', { matched: e.matched, mismatched: e.mismatched }) : ''),
   'lvs.failover-connections': (e, say) => say.i18n.t(e.reset ? 'lvs.failover.reset' : 'lvs.failover.survived', {
     router: e.router, survived: e.survived, reset: e.reset, sync: say.i18n.t(e.synced ? 'lvs.failover.sync' : 'lvs.failover.nosync'),
-  }),
+  }) + (e.synced && e.reset && e.unsynced ? say.i18n.t(e.unsynced >= e.reset ? 'lvs.failover.unsynced-all' : 'lvs.failover.unsynced', { count: e.unsynced }) : ''),
   'lvs.vip-arp': (e, say) => {
     const { i18n } = say;
     const params = { vip: e.vip, server: e.realServer, mac: e.mac, holder: e.holderMac ?? '?', count: e.claims, bypassed: e.bypassed, forwarded: e.forwarded };
