@@ -78,6 +78,7 @@ scenario three-routers "VRRPv2 with three routers d1 (150) / d2 (100) / d3 (50):
 scenario advert-int-3 "VRRPv2 with advert_int 3 on both directors: d1 crashes (SIGKILL + port down), d2 takes over after 3 x 3 s + skew 0.61 s; d1 returns and preempts after 3 x 3 s + 0.41 s; d1 stops cleanly."
 scenario loaded-master "VRRPv2, advert_int 1: as soon as d1 is MASTER its keepalived is frozen (SIGSTOP) 1.6 s out of every 2.4 s for 45 s, a host too loaded to keep its timer: its adverts come about every 2.4 s instead of 1 s, under d2's Master_Down_Interval (3.61 s), so d2 stays BACKUP; then d1 runs freely again and stops cleanly."
 scenario garp-blocked "VRRPv2 as failover, but the switch drops the gratuitous ARPs d2 sends for the VIP (nftables bridge rule on p-d2, as an ARP inspection would): d1 crashes (SIGKILL + port down), d2 takes over and its 5 + 5 GARPs never reach the wire; the client keeps d1's MAC until its neighbour entry times out."
+scenario routed-traffic "VRRPv2 router pair, no LVS: d1 and d2 route (ip_forward, no ICMP redirects) to 192.168.60.0/24 via a server sv (10.0.0.60, 192.168.60.60 on lo); the client's gateway for it is the VIP. The client fetches http://192.168.60.60:8080/ every 0.5 s (a new TCP connection each), through d1, then through d2 after d1's clean stop: plain routed traffic, each SYN seen twice (client -> router MAC, router -> server MAC, same IP packet), which must not be told as LVS."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -459,6 +460,32 @@ sc_failover() {
   ka_sigterm d1                         # priority-0 advert; d2 takes over after skew 0.61 s
   sleep 7
   expect_state d2 MASTER "$s2"
+}
+
+# issue #15: plain routed traffic through the router pair (one-armed: in and out of eth0), no IPVS anywhere
+sc_routed_traffic_topo() { NODES="sw d1 d2 cl sv"; HOSTS="d1:10.0.0.11 d2:10.0.0.12 cl:10.0.0.50 sv:10.0.0.60"; NEEDS="python3 curl"; }
+sc_routed_traffic() {
+  local n s2
+  for n in d1 d2; do
+    nsx "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.eth0.send_redirects=0
+    ipn "$n" route add 192.168.60.0/24 via 10.0.0.60
+  done
+  ipn sv addr add 192.168.60.60/32 dev lo
+  ipn cl route add 192.168.60.0/24 via "$VIP"
+  mkdir -p "$RUN/www" && echo ok > "$RUN/www/index.html"   # a 3-byte page: the capture stays small
+  ( cd "$RUN/www" && exec ip netns exec "$(ns sv)" python3 -m http.server 8080 --bind 192.168.60.60 ) > "$S_DIR/sv-http.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/job-sv-http"
+  start_d1_master
+  sleep 1
+  mark client_start "cl: curl http://192.168.60.60:8080/ every 0.5 s, 36 times"
+  ( exec ip netns exec "$(ns cl)" sh -c 'for i in $(seq 1 36); do printf "%s " "$(date +%s.%N)"; curl -s -m 2 -o /dev/null -w "%{http_code} %{local_port}\n" http://192.168.60.60:8080/; sleep 0.5; done' ) > "$S_DIR/client.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/job-client"
+  sleep 10
+  s2=$(log_lines d2)
+  ka_sigterm d1                         # priority-0 advert; d2 takes over after skew 0.61 s
+  sleep 14
+  expect_state d2 MASTER "$s2"
+  mark client_end "$(wc -l < "$S_DIR/client.log") requests"
 }
 
 sc_split_brain_topo() { NEEDS=nft; WATCH_NEIGH=cl; }
