@@ -1,6 +1,9 @@
 // Judged against the IPVS labs' ground truth: each checker type is recognised with its delay_loop;
 // each stop/start of a real server appears as hc.state down/up (per director) and as lvs.realserver
-// out/in within two delay_loops; the sorry server's windows appear; nothing is invented.
+// out/in within two delay_loops; the sorry server's windows appear; nothing is invented. Forwarding per
+// director (issue #15): each lvs.forward lies within one mastership of its director in keepalived's log,
+// per director and real server the counts are ipvsadm --stats', and each takeover's kept/reset
+// connections are what the new master's IPVS table (ipvsadm -Lnc snapshots) had or lacked.
 //
 // Each check collects its disagreements as sentences. Where today's analysis disagrees with keepalived's
 // logs or ipvsadm, the sentence is written in KNOWN below with its reason (../shared/spec/
