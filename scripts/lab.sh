@@ -85,6 +85,7 @@ scenario garp-refresh-first "VRRPv2 with vrrp_garp_master_refresh 2 (below the d
 scenario vmac-xmit-base "VRRPv2 with use_vmac and vmac_xmit_base on both directors: the VIP on the macvlan vrrp.51 (00:00:5e:00:01:33) but adverts sent on eth0 from the physical MAC; d1 master, clean stop, d2 takes over."
 scenario fault-unicast "VRRPv2 with unicast_peer: the master d1's own interface goes down (ip link set eth0 down in d1): FAULT, d2 takes over after the master-down interval; link up: d1 leaves FAULT, sends one GARP for its unicast_src_ip 10.0.0.11, then preempts."
 scenario vmac-ipv6 "VRRPv3 over IPv6 with use_vmac on both directors (VI_6, VRID 61, VIPs fe80::100 + fd00:10::100 on a macvlan with MAC 00:00:5e:00:02:3d, adverts and unsolicited NAs from it): d1 master, clean stop, d2 takes over."
+scenario routed-traffic "VRRPv2 router pair, no LVS: d1 and d2 route (ip_forward, no ICMP redirects) to 192.168.60.0/24 via a server sv (10.0.0.60, 192.168.60.60 on lo); the client's gateway for it is the VIP. The client fetches http://192.168.60.60:8080/ every 0.5 s (a new TCP connection each), through d1, then through d2 after d1's clean stop: plain routed traffic, each SYN seen twice (client -> router MAC, router -> server MAC, same IP packet), which must not be told as LVS."
 
 # ------------------------------------------------------------------ defaults (per scenario)
 reset_defaults() {
@@ -468,6 +469,32 @@ sc_failover() {
   ka_sigterm d1                         # priority-0 advert; d2 takes over after skew 0.61 s
   sleep 7
   expect_state d2 MASTER "$s2"
+}
+
+# issue #15: plain routed traffic through the router pair (one-armed: in and out of eth0), no IPVS anywhere
+sc_routed_traffic_topo() { NODES="sw d1 d2 cl sv"; HOSTS="d1:10.0.0.11 d2:10.0.0.12 cl:10.0.0.50 sv:10.0.0.60"; NEEDS="python3 curl"; }
+sc_routed_traffic() {
+  local n s2
+  for n in d1 d2; do
+    nsx "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.eth0.send_redirects=0
+    ipn "$n" route add 192.168.60.0/24 via 10.0.0.60
+  done
+  ipn sv addr add 192.168.60.60/32 dev lo
+  ipn cl route add 192.168.60.0/24 via "$VIP"
+  mkdir -p "$RUN/www" && echo ok > "$RUN/www/index.html"   # a 3-byte page: the capture stays small
+  ( cd "$RUN/www" && exec ip netns exec "$(ns sv)" python3 -m http.server 8080 --bind 192.168.60.60 ) > "$S_DIR/sv-http.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/job-sv-http"
+  start_d1_master
+  sleep 1
+  mark client_start "cl: curl http://192.168.60.60:8080/ every 0.5 s, 36 times"
+  ( exec ip netns exec "$(ns cl)" sh -c 'for i in $(seq 1 36); do printf "%s " "$(date +%s.%N)"; curl -s -m 2 -o /dev/null -w "%{http_code} %{local_port}\n" http://192.168.60.60:8080/; sleep 0.5; done' ) > "$S_DIR/client.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/job-client"
+  sleep 10
+  s2=$(log_lines d2)
+  ka_sigterm d1                         # priority-0 advert; d2 takes over after skew 0.61 s
+  sleep 14
+  expect_state d2 MASTER "$s2"
+  mark client_end "$(wc -l < "$S_DIR/client.log") requests"
 }
 
 sc_split_brain_topo() { NEEDS=nft; WATCH_NEIGH=cl; }

@@ -3,7 +3,7 @@
 //
 // - Event baselines, test/golden/events/<case>.<domain>.json: what each analyser domain (vrrp, arp, hc,
 //   lvs, svc: the kind's prefix) concluded from a lab capture: kinds, times, frames and typed fields,
-//   no sentence (`summary` and `id` are dropped; `related` names the related event by kind and time, so
+//   no sentence (`summary` and `id` are dropped; `related` and `tenure` name the event they point to by kind and time, so
 //   an event added elsewhere does not renumber every file). Times are seconds since the capture's first
 //   frame. test/golden/list.json names the cases, their captures, the lab directory holding keepalived's
 //   logs (checked independently by test/analyse/keepalived-logs.test.ts) and the review notes of each
@@ -64,7 +64,7 @@ export function baselines(doc) {
     for (const [k, v] of Object.entries(e)) {
       if (DROPPED.includes(k) || k === 'kind' || k === 'time' || k === 'frames') continue;
       if (TIME_FIELDS.includes(k)) b[k] = rel(v);
-      else if (k === 'related' || k === 'thenEvent') b[k] = v == null ? v : (ref.get(v) ?? `unknown event ${v}`);
+      else if (k === 'related' || k === 'thenEvent' || k === 'tenure') b[k] = v == null ? v : (ref.get(v) ?? `unknown event ${v}`);
       else b[k] = v;
     }
     const domain = e.kind.split('.')[0];

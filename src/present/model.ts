@@ -348,7 +348,7 @@ function eventField(name: string, value: unknown, i18n: I18n, fmt: ReportFormat,
   if (value === null || value === undefined) return field('—');
   if ((name === 'start' || name === 'end') && typeof value === 'number') return field(fmt.rel(value), null, fmt.utc(value, 6));
   if (/Ms$/.test(name) && typeof value === 'number') return field(fmt.duration(value));
-  if (name === 'related' && typeof value === 'string') return field(value, '#' + eventAnchor(value));
+  if ((name === 'related' || name === 'tenure') && typeof value === 'string') return field(value, '#' + eventAnchor(value));
   if (/Frame$/.test(name) && typeof value === 'number') return field(i18n.t('event.frameRef', { n: value }), '#' + frameAnchor(value));
   // A VRRP takeover's reason is a code (reason.*); a check's is the outcome of its last attempt.
   if (name === 'reason' && typeof value === 'string') {

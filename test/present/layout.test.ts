@@ -35,7 +35,7 @@ const FAILOVER: E[] = [
 /** A virtual service: probes, a real server failing and coming back, the sorry server, an outage. */
 const SERVICE: E[] = [
   { id: 's1', kind: 'hc.probe', time: T0 + 0.5, frames: [2, 4], severity: 'info', summary: 'HTTP_GET probes of 10.1.0.21:80.', checker: 'http', director: '10.1.0.11', target: '10.1.0.21:80', count: 12, intervalMs: 2000, details: 'GET /health 200' },
-  { id: 's2', kind: 'lvs.forward', time: T0 + 2, frames: [6], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 8, sorry: false },
+  { id: 's2', kind: 'lvs.forward', time: T0 + 2, frames: [6], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.0.0.11', connections: 8, sorry: false, tenure: null, end: T0 + 2 },
   { id: 's3', kind: 'hc.state', time: T0 + 6, frames: [13], severity: 'notice', summary: '10.1.0.21:80 fails its HTTP check.', target: '10.1.0.21:80', state: 'down', checker: 'http', director: '10.1.0.11', reason: 'refused', othersUp: [] },
   { id: 's4', kind: 'lvs.realserver', time: T0 + 6.5, frames: [14], severity: 'notice', realServer: '10.1.0.21:80', state: 'out', service: '10.0.0.100:80', cause: 'none', checker: null, reason: null, related: null },
   { id: 's5', kind: 'lvs.sorry', time: T0 + 7, frames: [15], severity: 'warning', vip: '10.0.0.100:80', sorryServer: '10.1.0.99:80', start: T0 + 7, end: T0 + 12 },

@@ -118,7 +118,7 @@ describe('report model', () => {
     const probe = (checker: string, target: string, t: number, n: number) => ({ id: `p${n}`, kind: 'hc.probe', time: T0 + t, frames: [n], severity: 'info', summary: 'probes', checker, director: '10.1.0.11', target, count: 5, intervalMs: 2000, details: '' });
     const down = (checker: string, target: string, t: number, n: number) => ({ id: `s${n}`, kind: 'hc.state', time: T0 + t, frames: [n], severity: 'warning', summary: 'down', target, state: 'down', checker, director: '10.1.0.11', reason: 'no reply', othersUp: [] });
     const events = [
-      { id: 'f1', kind: 'lvs.forward', time: T0 + 1, frames: [1], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.1.0.11', connections: 3, sorry: false },
+      { id: 'f1', kind: 'lvs.forward', time: T0 + 1, frames: [1], severity: 'info', method: 'nat', vip: '10.0.0.100:80', realServer: '10.1.0.21:80', director: '10.1.0.11', connections: 3, sorry: false, tenure: null, end: T0 + 1 },
       probe('http', '10.1.0.21:80', 1, 2), probe('ping', '10.1.0.21', 1.5, 3), down('ping', '10.1.0.21', 6, 4),
       // the same host's SMTP_CHECK (port 25, always passing) and UDP_CHECK (port 7, failing): no service known for either
       probe('smtp', '10.1.0.23:25', 2, 5), probe('udp', '10.1.0.23:7', 2.5, 6), down('udp', '10.1.0.23:7', 8, 7),

@@ -73,8 +73,8 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
   onEvent(e: AnalysisEvent): void {
     if (e.kind === 'vrrp.master') {
       this.network.master(e);
-      this.failover.master(e, this.network.vips);
-    }
+      this.failover.master(e);
+    } else if (e.kind === 'vrrp.resign') this.network.stopped(e);
     this.causes.event(e);
   }
 
@@ -126,14 +126,18 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     const t = frameTime(seg.frame), n = seg.frame.n;
     const { network } = this;
     if (network.vips.has(flow.serverIp)) {
-      if (flow.syns > 1) { this.dr.resentSyn(flow, seg.dstMac, t, n, ctx); return; }
+      if (flow.syns > 1) {
+        this.nat.resent(flow, seg.seq, seg.dstMac);
+        this.dr.resentSyn(flow, seg.srcMac, seg.dstMac, t, n, ctx);
+        return;
+      }
       if (network.isDirector(flow.clientIp)) return;
       // A client's connection to a virtual service.
       const service = this.services.get({ proto: 'tcp', vip: flow.serverIp, port: flow.serverPort });
       if (!service) return;
       this.vipArp.syn(flow.serverIp, seg.dstMac, n);
       this.outages.watch(flow, service);
-      this.nat.front(flow, seg.seq, service, t, n, ctx);
+      this.nat.front(flow, seg.seq, service, seg.dstMac, t, n, ctx);
       network.client(flow.clientIp, flow.clientMac, ctx);
       return;
     }
@@ -155,6 +159,6 @@ export class LvsAnalyzer implements Analyzer, FlowListener {
     this.outages.finishArp(ctx);
     this.vipArp.finish(ctx, this.services, this.checks);
     this.sync.finish(ctx);
-    this.failover.finish(ctx, this.sync.seen);
+    this.failover.finish(ctx, this.sync.seen, (ip, port) => this.sync.syncedAt(ip, port));
   }
 }

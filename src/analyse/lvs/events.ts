@@ -7,17 +7,25 @@ import type { Checker } from '../checks/events.js';
 
 export type Method = 'nat' | 'dr' | 'tun';
 
-/** Connections to a virtual service forwarded to a real server. */
+/**
+ * Connections to a virtual service one director forwarded to a real server during one tenure as VRRP
+ * master (one event per real server, director and tenure). `time` is the first connection's.
+ */
 export interface LvsForward extends EventBase {
   kind: 'lvs.forward';
   method: Method;
   /** The service, ip:port. */
   vip: string;
   realServer: string;
+  /** The director whose MAC the connections went through (front side, or the forwarded copy's source), or null. */
   director: string | null;
   connections: number;
   /** True for the sorry server. */
   sorry: boolean;
+  /** Id of the vrrp.master that began the director's tenure as master then; null when it was not master (or no VRRP seen). */
+  tenure: string | null;
+  /** The last connection's time. */
+  end: number;
 }
 
 /** How a virtual service spread its connections. */
@@ -30,6 +38,8 @@ export interface LvsService extends EventBase {
   cycle: number;
   /** `{ server: connections }`, the sorry server aside. */
   realServers: Record<string, number>;
+  /** `{ director: connections }`, the sorry server aside; connections of no known director are not in it. */
+  directors: Record<string, number>;
 }
 
 /** A real server stops or starts receiving new connections. */
@@ -77,10 +87,13 @@ export interface LvsFailoverConnections extends EventBase {
   kind: 'lvs.failover-connections';
   /** Id of the vrrp.master. */
   related: string;
-  /** The router that took over. */
+  /** The router that took over, and the master before it. */
   router: string;
+  previous: string | null;
   survived: number;
   reset: number;
+  /** Of the reset connections, those no IPVS sync message seen in the capture carried before the takeover. */
+  unsynced: number;
   /** IPVS connection sync was seen in the capture. */
   synced: boolean;
 }

@@ -7,17 +7,20 @@ import type { Analyzer, EngineContext } from '../engine.js';
 import type { HealthChecks } from '../checks/analyser.js';
 import type { Flow } from '../tcp/flows.js';
 import { NumberTable } from '../number-table.js';
-import type { Network } from './network.js';
+import type { Forwarder, Network } from './network.js';
 import type { Pool } from './pool.js';
 import { MAX_PENDING, type Service, type Services } from './services.js';
 
 /** How far apart in time the two sides of one forwarded connection may be seen (seconds). */
 export const NAT_MATCH_WINDOW_S = 3;
 
-/** A client's SYN to a virtual service (the front side). */
-interface FrontSyn { flow: Flow; time: number; frame: number; service: Service }
-/** A SYN from a client to a host that is no VIP (maybe the back side of a forwarded connection). */
-interface BackSyn { flow: Flow; time: number; frame: number }
+/** A client's SYN to a virtual service (the front side), sent to `mac` (the director's). */
+interface FrontSyn { flow: Flow; time: number; frame: number; service: Service; mac: string | null }
+/**
+ * A SYN from a client to a host that is no VIP (maybe the back side of a forwarded connection), with the
+ * director its source MAC names and that director's tenure then (it may be over when the SYN expires).
+ */
+interface BackSyn { flow: Flow; time: number; frame: number; by: Forwarder }
 
 /**
  * A SYN's (client port, initial sequence number) as one exact number: what ties a client's connection to
@@ -36,14 +39,24 @@ export class Nat {
   constructor(private readonly owner: Analyzer, private readonly network: Network, private readonly services: Services,
     private readonly pool: Pool, private readonly checks: HealthChecks) {}
 
-  /** A client's SYN (initial sequence `seq`) to a virtual service. */
-  front(flow: Flow, seq: number, service: Service, t: number, n: number, ctx: EngineContext): void {
+  /** A client's SYN (initial sequence `seq`) to a virtual service, sent to MAC `mac`. */
+  front(flow: Flow, seq: number, service: Service, mac: string | null, t: number, n: number, ctx: EngineContext): void {
     const key = synKey(flow.clientPort, seq);
     const back = this.backs.get(key);
     if (back && back.flow.clientIp === flow.clientIp && Math.abs(back.time - t) < NAT_MATCH_WINDOW_S) {
       this.backs.delete(key);
-      this.matched(service, back.flow, back.time, back.frame, ctx);
-    } else if (this.fronts.size < MAX_PENDING) { this.fronts.set(key, { flow, time: t, frame: n, service }); ctx.wakeAt(this.owner, this.lastExpiry + 1); }
+      this.matched(service, mac, back.flow, back.time, back.frame, ctx);
+    } else if (this.fronts.size < MAX_PENDING) { this.fronts.set(key, { flow, time: t, frame: n, service, mac }); ctx.wakeAt(this.owner, this.lastExpiry + 1); }
+  }
+
+  /**
+   * A client's SYN to a virtual service sent again, to MAC `mac`: the director that forwards it is the one
+   * it reached last (after a takeover the first SYN may have gone to the old master, dead, and the
+   * retransmission to the new one).
+   */
+  resent(flow: Flow, seq: number, mac: string | null): void {
+    const front = this.fronts.get(synKey(flow.clientPort, seq));
+    if (front && front.flow === flow) front.mac = mac;
   }
 
   /** A client's SYN to a host that is neither a VIP nor a director. */
@@ -52,18 +65,18 @@ export class Nat {
     const front = this.fronts.get(key);
     if (front && front.flow.clientIp === flow.clientIp && Math.abs(t - front.time) < NAT_MATCH_WINDOW_S && front.flow !== flow) {
       this.fronts.delete(key);
-      this.matched(front.service, flow, t, n, ctx);
+      this.matched(front.service, front.mac, flow, t, n, ctx);
     } else if (this.backs.size < MAX_PENDING) {
-      this.backs.set(key, { flow, time: t, frame: n });
+      this.backs.set(key, { flow, time: t, frame: n, by: this.network.forwarder(null, [flow.clientMac]) });
       ctx.wakeAt(this.owner, this.lastExpiry + 1);
     }
   }
 
-  private matched(service: Service, back: Flow, t: number, n: number, ctx: EngineContext): void {
-    const vip = service.vip;
+  /** `frontMac`: where the client sent its SYN; the back side's copy came from `back.clientMac`. */
+  private matched(service: Service, frontMac: string | null, back: Flow, t: number, n: number, ctx: EngineContext): void {
     this.pool.forward({
       method: 'nat', client: back.clientIp, clientPort: back.clientPort, service,
-      server: `${back.serverIp}:${back.serverPort}`, director: (vip && this.network.masters.get(vip)) ?? null, time: t, frame: n,
+      server: `${back.serverIp}:${back.serverPort}`, ...this.network.forwarder(service.vip, [frontMac, back.clientMac]), time: t, frame: n,
     }, ctx);
   }
 
@@ -93,7 +106,7 @@ export class Nat {
       if (this.checks.seriesOf(server).length || this.maybeSorryServer(flow)) {
         this.pool.forward({
           method: 'nat', client: flow.clientIp, clientPort: flow.clientPort, service: { proto: 'tcp', vip: null, port: flow.serverPort },
-          server, director: null, time: b.time, frame: b.frame,
+          server, ...b.by, time: b.time, frame: b.frame,
         }, ctx);
       }
     }

@@ -2,11 +2,14 @@
 // that holds each (VRRP masters, tunnel ends), the directors' MACs, the hosts' MACs, the clients.
 
 import type { EngineContext } from '../engine.js';
-import type { VrrpMaster } from '../vrrp/events.js';
+import type { VrrpMaster, VrrpResign } from '../vrrp/events.js';
 import type { HealthChecks } from '../checks/analyser.js';
 
 /** Bounds: a capture (or crafted traffic: any IP-in-IP SYN names a VIP) cannot grow these without end. */
 const MAX_VIPS = 4096, MAX_DIRECTORS = 1024, MAX_MACS = 65_536;
+
+/** The director that forwarded a connection, and the vrrp.master that began its tenure then (null: not master, or no VRRP seen). */
+export interface Forwarder { director: string | null; tenure: VrrpMaster | null }
 
 export class Network {
   readonly vips = new Set<string>();
@@ -16,6 +19,18 @@ export class Network {
   readonly vipMacs = new Map<string, string>();
   /** MACs the VRRP masters advertised from (directors). */
   readonly directorMacs = new Set<string>();
+  /**
+   * MAC → the router that last advertised from it as master: the director behind a frame sent to or
+   * from that MAC (a VRRP virtual MAC moves with mastership: the latest master is the one using it).
+   */
+  private readonly routerOfMac = new Map<string, string>();
+  /**
+   * "family:vrid" → the vrrp.master that began its current master's tenure, or null once it resigned. (A
+   * master gone silent is master until another takes over: its adverts may be lost while it forwards.)
+   */
+  private readonly tenures = new Map<string, VrrpMaster | null>();
+  /** "router|vip": the router was master of a VRID announcing that VIP. */
+  private readonly announced = new Set<string>();
   /** MAC → the address it gave as ARP sender (not a VIP). */
   readonly macToIp = new Map<string, string>();
   /** The VIPs each VRRP instance ("family:vrid") announces, to tie outages to their instance. */
@@ -39,6 +54,38 @@ export class Network {
       if (e.mac) this.vipMacs.set(v, e.mac);
     }
     if (e.mac && this.directorMacs.size < 256) this.directorMacs.add(e.mac);
+    if (e.mac && (this.routerOfMac.size < 256 || this.routerOfMac.has(e.mac))) this.routerOfMac.set(e.mac, e.router);
+    if (this.tenures.size < 1024 || this.tenures.has(key)) this.tenures.set(key, e);
+    for (const v of e.addresses) if (this.announced.size < MAX_VIPS) this.announced.add(`${e.router}|${v}`);
+  }
+
+  /** A master's priority 0: its tenure is over (keepalived's MASTER state ends with the priority-0 advert). */
+  stopped(e: VrrpResign): void {
+    const key = `${e.family}:${e.vrid}`;
+    if (this.tenures.get(key)?.router === e.router) this.tenures.set(key, null);
+  }
+
+  /**
+   * Which director forwarded a client's connection, by the MAC the wire shows for it (`mac`: the front
+   * side's destination, or the back side's source; the first a VRRP master advertised from), and the tenure as master during which it did: the
+   * vrrp.master that began it, or null when that director was not master then (of the VIP's VRID, or of
+   * any when the VIP is unknown). Without a director's MAC, `known` (the tunnel's source), else the
+   * VIP's current master, is taken.
+   */
+  forwarder(vip: string | null, macs: readonly (string | null)[], known: string | null = null): Forwarder {
+    let director: string | null = null;
+    for (const mac of macs) if (mac !== null && (director = this.routerOfMac.get(mac) ?? null) !== null) break;
+    director ??= known ?? (vip !== null ? this.masters.get(vip) : undefined) ?? null;
+    if (director === null) return { director, tenure: null };
+    // The tenure of the VRID holding the VIP; else (the director named by its other side's MAC, or the
+    // VIP unknown) of a VRID it is master of there.
+    let tenure: VrrpMaster | null = null;
+    for (const e of this.tenures.values()) {
+      if (e?.router !== director) continue;
+      if (vip !== null && e.addresses.includes(vip)) { tenure = e; break; }
+      if (vip === null || !this.announced.has(`${director}|${vip}`)) tenure ??= e;
+    }
+    return { director, tenure };
   }
 
   /** A tunnel's outer source sending a client's SYN to a VIP: a director (LVS-TUN). */

@@ -5,8 +5,9 @@
 import type { EngineContext } from '../engine.js';
 import type { HealthChecks } from '../checks/analyser.js';
 import type { Method } from './events.js';
+import type { VrrpMaster } from '../vrrp/events.js';
 import type { Causes } from './causes.js';
-import { MAX_FRAMES, type RealServer, type Service, type ServiceKey, type Services } from './services.js';
+import { MAX_FRAMES, MAX_PERIODS, type ForwardPeriod, type RealServer, type Service, type ServiceKey, type Services } from './services.js';
 import { isSorryServer, quorumLost, regularConnection, sorryConnection } from './sorry.js';
 import { scheduling } from './scheduling.js';
 
@@ -18,7 +19,9 @@ export interface Forwarding {
   service: ServiceKey;
   /** The server it reached, ip:port. */
   server: string;
+  /** The director that forwarded it, and the vrrp.master that began its tenure then (null: not master, or no VRRP seen). */
   director: string | null;
+  tenure: VrrpMaster | null;
   time: number;
   frame: number;
 }
@@ -45,6 +48,24 @@ export class ForwardedConnections {
   }
 }
 
+/** Counts a connection in its director's period for the server (the last one, usually). */
+function period(rs: RealServer, fw: Forwarding): void {
+  const director = fw.director, tenure = fw.tenure?.id ?? null;
+  const list = rs.periods;
+  let p: ForwardPeriod | undefined = list[list.length - 1];
+  if (!p || p.director !== director || p.tenure !== tenure) {
+    p = list.find((x) => x.director === director && x.tenure === tenure);
+    if (!p) {
+      // Beyond the bound, the connections go to one period of no known director.
+      if (list.length >= MAX_PERIODS) p = list.find((x) => x.director === null && x.tenure === null);
+      if (!p) { p = { director: list.length >= MAX_PERIODS ? null : director, tenure: list.length >= MAX_PERIODS ? null : tenure, connections: 0, first: fw.time, last: fw.time, frames: [] }; list.push(p); }
+    }
+  }
+  p.connections++;
+  p.last = Math.max(p.last, fw.time);
+  if (p.frames.length < MAX_FRAMES) p.frames.push(fw.frame);
+}
+
 export class Pool {
   /** Which real server each client connection (ip, port) was forwarded to (UDP connections, sync checks). */
   readonly forwarded = new ForwardedConnections();
@@ -53,14 +74,14 @@ export class Pool {
 
   /** A connection forwarded to a real server (or the sorry server). */
   forward(fw: Forwarding, ctx: EngineContext): void {
-    const { method, client: cip, clientPort: cport, server, director, time: t, frame: n } = fw;
+    const { method, client: cip, clientPort: cport, server, time: t, frame: n } = fw;
     const svc = this.services.get(fw.service);
     if (!svc) return;
     const index = ++svc.connections;
     let rs = svc.servers.get(server);
     if (!rs) {
       const sorry = isSorryServer(svc, server, this.checks);
-      rs = { id: server, service: svc.id, connections: 0, lastIndex: index, state: 'in', frames: [], method, director, sorry, firstTime: t };
+      rs = { id: server, service: svc.id, connections: 0, lastIndex: index, state: 'in', frames: [], method, sorry, firstTime: t, periods: [] };
       svc.servers.set(server, rs);
       svc.serverList.push(rs);
       ctx.host(server.slice(0, server.lastIndexOf(':')), null, sorry ? 'sorry-server' : 'real-server');
@@ -69,7 +90,7 @@ export class Pool {
     if (svc.choices.length < 4096) svc.choices.push(server);
     rs.connections++;
     if (rs.frames.length < MAX_FRAMES) rs.frames.push(n);
-    rs.director ??= director;
+    period(rs, fw);
     ctx.comment(n, ctx.routineComments ? { note: 'lvs.forward', method: svc.proto === 'udp' ? 'nat-udp' : method, client: `${cip}:${cport}`, service: svc.id, server, sorry: rs.sorry } : null, true);
 
     if (rs.sorry) sorryConnection(svc, rs, t, n, ctx);
@@ -109,17 +130,20 @@ export class Pool {
   /** The service's real servers (lvs.forward) and how it spread its connections (lvs.service). */
   finish(svc: Service, ctx: EngineContext): void {
     const regular = [...svc.servers.values()].filter((x) => !x.sorry);
-    for (const rs of svc.servers.values()) {
+    const directors: Record<string, number> = {};
+    for (const rs of svc.servers.values()) for (const p of rs.periods) {
       ctx.emit({
-        kind: 'lvs.forward', time: rs.firstTime, frames: rs.frames, severity: 'info',
-        method: rs.method, vip: svc.id, realServer: rs.id, director: rs.director, connections: rs.connections, sorry: rs.sorry,
+        kind: 'lvs.forward', time: p.first, frames: p.frames, severity: 'info',
+        method: rs.method, vip: svc.id, realServer: rs.id, director: p.director, connections: p.connections, sorry: rs.sorry,
+        tenure: p.tenure, end: p.last,
       });
+      if (p.director !== null && !rs.sorry) directors[p.director] = (directors[p.director] ?? 0) + p.connections;
     }
     if (regular.length) {
       const { scheduler: sched, cycle } = scheduling(svc.choices.filter((c) => !svc.servers.get(c)!.sorry));
       ctx.emit({
         kind: 'lvs.service', time: Math.min(...[...svc.servers.values()].map((x) => x.firstTime)), frames: [], severity: 'info',
-        vip: svc.id, connections: svc.connections, scheduling: sched, cycle, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])),
+        vip: svc.id, connections: svc.connections, scheduling: sched, cycle, realServers: Object.fromEntries(regular.map((r) => [r.id, r.connections])), directors,
       });
     }
   }

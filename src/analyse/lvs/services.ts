@@ -23,9 +23,26 @@ export interface RealServer {
   state: 'in' | 'out';
   frames: number[];
   method: Method;
-  director: string | null;
   sorry: boolean;
   firstTime: number;
+  /** Its connections by the director that forwarded them and that director's tenure as master, in order; at most MAX_PERIODS. */
+  periods: ForwardPeriod[];
+}
+
+/** Forwarding periods kept per real server (a takeover every few seconds for hours would grow them without end). */
+export const MAX_PERIODS = 64;
+
+/**
+ * The connections one director forwarded to one real server during one tenure as master (`tenure`:
+ * the id of the vrrp.master that began it; null when that director was not master).
+ */
+export interface ForwardPeriod {
+  director: string | null;
+  tenure: string | null;
+  connections: number;
+  first: number;
+  last: number;
+  frames: number[];
 }
 
 /** The sorry server taking the service's new connections from `start` until `end` (null: still). */

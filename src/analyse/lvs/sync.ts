@@ -23,8 +23,30 @@ interface SyncSender {
   whileBackup: number;
 }
 
+/** Client connections (address, port) → when a sync message last carried them; two generations of 50 000. */
+class SyncedConnections {
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+
+  set(ip: string, port: number, t: number): void {
+    if (this.current.size >= 50_000) { this.previous = this.current; this.current = new Map(); }
+    this.current.set(`${ip}|${port}`, t);
+  }
+
+  get(ip: string, port: number): number | undefined {
+    const k = `${ip}|${port}`;
+    return this.current.get(k) ?? this.previous.get(k);
+  }
+}
+
 export class ConnectionSync {
   private readonly senders = new Map<string, SyncSender>();
+  private readonly synced = new SyncedConnections();
+
+  /** When an IPVS sync message last carried the client connection (address, port), if one did. */
+  syncedAt(ip: string, port: number): number | undefined {
+    return this.synced.get(ip, port);
+  }
 
   constructor(private readonly network: Network, private readonly forwarded: ForwardedConnections) {}
 
@@ -47,6 +69,7 @@ export class ConnectionSync {
     const isMaster = [...this.network.masters.values()].includes(sender);
     if (isMaster) s.whileMaster++; else s.whileBackup++;
     for (const c of m.connections) {
+      this.synced.set(c.client, c.clientPort, t);
       const seen = this.forwarded.get(c.client, c.clientPort);
       if (!seen) { s.unknown++; continue; }
       const same = seen.id === `${c.realServer}:${c.rport}` && (seen.service.startsWith('?:') || seen.service === `${c.vip}:${c.vport}`);

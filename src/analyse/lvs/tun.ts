@@ -24,7 +24,7 @@ export class Tunnelling {
     this.network.tunnel(outer.src, inner.dst);
     this.pool.forward({
       method: 'tun', client: inner.src, clientPort: tcp.srcPort, service: { proto: 'tcp', vip: inner.dst, port: tcp.dstPort },
-      server: `${outer.dst}:${tcp.dstPort}`, director: outer.src, time: t, frame: pkt.frame.n,
+      server: `${outer.dst}:${tcp.dstPort}`, ...this.network.forwarder(inner.dst, [pkt.eth?.src ?? null], outer.src), time: t, frame: pkt.frame.n,
     }, ctx);
   }
 }

@@ -13,7 +13,7 @@ import type { Pool } from './pool.js';
 import { MAX_PENDING } from './services.js';
 
 /** A client's datagram, to the VIP (front side) or to a real server (back side), waiting for the other side. */
-interface Datagram { client: string; mac: string | null; cport: number; to: string; port: number; length: number; time: number; frame: number }
+interface Datagram { client: string; mac: string | null; dstMac: string | null; cport: number; to: string; port: number; length: number; time: number; frame: number }
 
 /** A UDP datagram's client port and first four payload bytes (a DNS query's id and flags) as one exact number. */
 function datagramKey(u: Udp, b: Uint8Array): number {
@@ -33,7 +33,7 @@ export class UdpNat {
   /** A datagram from a client: to the VIP (`toVip`, the front side) or to another host (maybe the back side). */
   datagram(u: Udp, ip: IPv4 | IPv6, pkt: Packet, toVip: boolean, t: number, ctx: EngineContext): void {
     const key = datagramKey(u, pkt.frame.buf);
-    const me: Datagram = { client: ip.src, mac: pkt.eth?.src ?? null, cport: u.srcPort, to: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t, frame: pkt.frame.n };
+    const me: Datagram = { client: ip.src, mac: pkt.eth?.src ?? null, dstMac: pkt.eth?.dst ?? null, cport: u.srcPort, to: ip.dst, port: u.dstPort, length: u.payloadEnd - u.payloadAt, time: t, frame: pkt.frame.n };
     const [mine, others] = toVip ? [this.fronts, this.backs] : [this.backs, this.fronts];
     const other = others.get(key);
     if (other && other.client === me.client && other.port === me.port && other.length === me.length && Math.abs(other.time - t) < NAT_MATCH_WINDOW_S) {
@@ -54,7 +54,7 @@ export class UdpNat {
     this.network.client(client, front.mac, ctx);
     this.pool.forward({
       method: 'nat', client, clientPort: cport, service: { proto: 'udp', vip, port },
-      server: `${back.to}:${port}`, director: this.network.masters.get(vip) ?? null, time: back.time, frame: back.frame,
+      server: `${back.to}:${port}`, ...this.network.forwarder(vip, [front.dstMac, back.mac]), time: back.time, frame: back.frame,
     }, ctx);
   }
 

@@ -14,11 +14,21 @@ function outageService(e: SvcOutage): string {
 }
 
 export const lvsEvents: EventSentences<LvsKind> = {
-  'lvs.forward': (e, say) => say.i18n.t(e.sorry ? `lvs.forward.sorry.${e.method}` : `lvs.forward.${e.method}`, { service: e.vip, server: e.realServer, count: e.connections, director: e.director ?? '?' }),
+  'lvs.forward': (e, say) => {
+    const { i18n } = say;
+    const params = { service: e.vip, server: e.realServer, count: e.connections, director: e.director ?? '?' };
+    const base = i18n.t(e.sorry ? `lvs.forward.sorry.${e.method}` : `lvs.forward.${e.method}`, params);
+    // Which of the director's times as master (none: not master then, or no VRRP in the capture).
+    if (e.director === null || e.tenure === null) return base;
+    const span = e.connections > 1 ? i18n.t('lvs.forward.span', { duration: say.seconds((e.end - e.time) * 1000) }) : '';
+    return `${base} ${i18n.t('lvs.forward.tenure', { ...params, span })}`;
+  },
   'lvs.service': (e, say) => say.i18n.t(`lvs.service.${e.scheduling === 'wrr' && e.cycle ? 'wrr-cycle' : e.scheduling}`, {
     service: e.vip, count: e.connections, cycle: e.cycle,
     servers: Object.entries(e.realServers).map(([server, n]) => `${server} (${n})`).join(', '),
-  }),
+  }) + (Object.keys(e.directors).length > 1
+    ? say.i18n.t('lvs.service.directors', { list: Object.entries(e.directors).map(([director, n]) => `${director} (${n})`).join(', ') })
+    : ''),
   'lvs.realserver': (e, say) => {
     const { i18n } = say;
     const out = e.state === 'out';
@@ -39,7 +49,7 @@ export const lvsEvents: EventSentences<LvsKind> = {
   }) + (e.matched + e.mismatched ? ' ' + say.i18n.t('lvs.sync.check', { matched: e.matched, mismatched: e.mismatched }) : ''),
   'lvs.failover-connections': (e, say) => say.i18n.t(e.reset ? 'lvs.failover.reset' : 'lvs.failover.survived', {
     router: e.router, survived: e.survived, reset: e.reset, sync: say.i18n.t(e.synced ? 'lvs.failover.sync' : 'lvs.failover.nosync'),
-  }),
+  }) + (e.synced && e.reset && e.unsynced ? say.i18n.t(e.unsynced >= e.reset ? 'lvs.failover.unsynced-all' : 'lvs.failover.unsynced', { count: e.unsynced }) : ''),
   'lvs.vip-arp': (e, say) => {
     const { i18n } = say;
     const params = { vip: e.vip, server: e.realServer, mac: e.mac, holder: e.holderMac ?? '?', count: e.claims, bypassed: e.bypassed, forwarded: e.forwarded };
