@@ -4,7 +4,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { defaultAnalyzers } from '../../src/analyse/index.js';
+import { HealthChecks } from '../../src/analyse/checks/analyser.js';
+import type { ConfiguredChecker } from '../../src/analyse/checks/configured.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checksum } from '../support/build.js';
+import { reportJsonOnce, type OurReport } from '../support/ours.js';
 import { adverts, byTime, connection, macOf, run, tcp, udp, type Timed } from '../support/frames.js';
 
 const d1 = '10.1.0.11', d2 = '10.1.0.12', rs = '10.1.0.23', host = '10.1.0.50';
@@ -137,5 +142,76 @@ describe('MISC_CHECK that fetches a page', () => {
     const probe = events.find((e) => e.kind === 'hc.probe')!;
     expect([probe.checker, probe.count, probe.down, 'genhash' in probe]).toEqual(['misc', 6, 0, false]);
     expect(states(events)).toEqual([]);
+  });
+});
+
+describe('PING_CHECK belongs to a real server, and waits connect_timeout for its echo (issue #15, keepalived-semantics §2, §8.2, §8.4)', () => {
+  const master = (to: number) => adverts({ src: '10.0.0.11', priority: 150 }, 0, to);
+  const conf = (o: Partial<ConfiguredChecker> & { realServer: string }): ConfiguredChecker => ({ checker: 'ping', ip: rs, port: null, connectTimeoutS: 1, ...o });
+  /** keepalived 2.2.7's echoes from d1 to rs every 2 s (a new id each); `late`: probes answered that many seconds later, `lost`: unanswered. */
+  function pings(o: { at: number[]; late?: Map<number, number>; lost?: number[] }): Timed[] {
+    const frames: Timed[] = [...master(Math.max(...o.at) + 6)];
+    o.at.forEach((t, i) => {
+      frames.push([t, echo({ src: d1, dst: rs, request: true, id: 100 + i, seq: i << 8 })]);
+      if (!o.lost?.includes(t)) frames.push([t + (o.late?.get(t) ?? 0.0005), echo({ src: rs, dst: d1, request: false, id: 100 + i, seq: i << 8 })]);
+    });
+    return frames.sort(byTime);
+  }
+  // delay_loop 2, connect_timeout 1, retry 1, delay_before_retry 1: 8.3 lost, its retry at 10.3 lost (down at 11.3), then lost every check
+  const lostFrom8 = () => pings({ at: [0.3, 2.3, 4.3, 6.3, 8.3, 10.3, 13.3, 16.3, 19.3], lost: [8.3, 10.3, 13.3, 16.3, 19.3] });
+  const every2 = (n: number) => Array.from({ length: n }, (_, i) => 2 * i + 0.3);
+  const checksOf = (analyzers: ReturnType<typeof defaultAnalyzers>) => analyzers.find((a): a is HealthChecks => a instanceof HealthChecks)!;
+
+  it('the configuration names its real server: the series is that server\'s, and its failure is not another server\'s at that address', () => {
+    // rs runs SMTP on 25 and a UDP service on 7; the PING_CHECK is configured in real_server rs 25 only.
+    const analyzers = defaultAnalyzers({ checkers: [conf({ realServer: `${rs}:25` }), { checker: 'udp', ip: rs, port: 7, realServer: `${rs}:7`, connectTimeoutS: 5 }] });
+    const { events } = run(analyzers, lostFrom8());
+    expect(events.filter((e) => e.kind === 'hc.probe').map((p) => [p.target, p.realServers])).toEqual([[`${rs}:25`, [`${rs}:25`]]]);
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.target, e.state])).toEqual([[`${rs}:25`, 'down']]);
+    const checks = checksOf(analyzers);
+    expect([checks.isFailing(`${rs}:25`), checks.isFailing(`${rs}:7`)]).toEqual([true, false]);
+  });
+
+  it('two real servers at one address, each with a PING_CHECK: one series (2.2.7\'s echoes do not tell them apart), both named, both failing', () => {
+    const analyzers = defaultAnalyzers({ checkers: [conf({ realServer: `${rs}:80` }), conf({ realServer: `${rs}:25` })] });
+    const { events } = run(analyzers, lostFrom8());
+    expect(events.filter((e) => e.kind === 'hc.probe').map((p) => [p.target, p.realServers])).toEqual([[rs, [`${rs}:25`, `${rs}:80`]]]);
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => e.summary)).toEqual([
+      expect.stringContaining(`${rs} (one of the real servers ${rs}:25, ${rs}:80`),
+    ]);
+    const checks = checksOf(analyzers);
+    expect([checks.isFailing(`${rs}:25`), checks.isFailing(`${rs}:80`), checks.isFailing(`${rs}:7`)]).toEqual([true, true, false]);
+  });
+
+  it('without configuration: the address, no real server named', () => {
+    const { events } = run(defaultAnalyzers(), pings({ at: every2(6) }));
+    expect(events.filter((e) => e.kind === 'hc.probe').map((p) => [p.target, p.realServers])).toEqual([[rs, []]]);
+  });
+
+  it('an echo answered after 4 s is an answer under keepalived\'s default connect_timeout (5 s); with connect_timeout 3 it is none', () => {
+    // delay_loop 2: echoes 2 s apart, the one of 4.3 s answered at 8.3 s, the next echo 2 s after that wait
+    const frames = pings({ at: [0.3, 2.3, 4.3, 10.3, 12.3, 14.3, 16.3], late: new Map([[4.3, 4]]) });
+    const byDefault = run(defaultAnalyzers(), frames).events;
+    expect(byDefault.filter((e) => e.kind === 'hc.probe').map((p) => [p.count, p.down])).toEqual([[7, 0]]);
+    const configured = run(defaultAnalyzers({ checkers: [conf({ realServer: `${rs}:80`, connectTimeoutS: 3 })] }), frames).events;
+    expect(configured.filter((e) => e.kind === 'hc.probe').map((p) => p.target)).toEqual([`${rs}:80`]);
+    expect(configured.filter((e) => e.kind === 'hc.probe').map((p) => [p.count, p.down])).toEqual([[7, 1]]);
+  });
+});
+
+describe('checks-variant (real keepalived 2.2.7): rs2 10.1.0.22:80 has the PING_CHECK; rs3 10.1.0.23 serves two virtual servers', () => {
+  const lab = fileURLToPath(new URL('../../captures/ivs/checks-variant/', import.meta.url));
+  const files = [join(lab, 'checks-variant-front.pcap'), join(lab, 'checks-variant-back.pcap')];
+  const ping = (doc: OurReport) => doc.events.filter((e) => e.kind.startsWith('hc.') && e.checker === 'ping').map((e) => [e.kind, e.target, e.realServers]);
+
+  it('without configuration, the LVS service seen at 10.1.0.22 names the real server; with it, the series is that server\'s', { timeout: 60_000 }, async () => {
+    const bare = await reportJsonOnce(files);
+    expect(ping(bare)).toEqual([['hc.probe', '10.1.0.22', ['10.1.0.22:80']], ['hc.state', '10.1.0.22', ['10.1.0.22:80']], ['hc.state', '10.1.0.22', ['10.1.0.22:80']]]);
+    const configured = await reportJsonOnce(files, ['--config', join(lab, 'conf/keepalived-d1.conf')]);
+    expect(ping(configured)).toEqual([['hc.probe', '10.1.0.22:80', ['10.1.0.22:80']], ['hc.state', '10.1.0.22:80', ['10.1.0.22:80']], ['hc.state', '10.1.0.22:80', ['10.1.0.22:80']]]);
+    // keepalived's log: "ICMP CHECK on service [10.1.0.22]:tcp:80 … failed after 1 retries" 22:11:25.377 / "Adding service" 22:11:38.378
+    const states = configured.events.filter((e) => e.kind === 'hc.state' && e.checker === 'ping');
+    const pool = configured.events.filter((e) => e.kind === 'lvs.realserver' && e.realServer === '10.1.0.22:80');
+    expect(pool.map((p) => [p.state, p.cause, states.some((s) => s.id === p.related)])).toEqual([['out', 'hc', true], ['in', 'hc', true]]);
   });
 });

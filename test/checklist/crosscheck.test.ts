@@ -86,6 +86,14 @@ describe('health checkers against the configuration', () => {
     const c = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    PING_CHECK {\n    }\n    MISC_CHECK {\n      misc_path "/bin/check"\n    }\n  }\n'));
     expect(kinds(check([probe('ping', '10.1.0.21'), probe('misc', '10.1.0.21:9200')], [c]))).toEqual([]);
   });
+
+  it('a PING series the configuration gave to its real server (target ip:port) is that real server\'s checker, not another\'s at the address', () => {
+    const c = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    PING_CHECK {\n    }\n  }\n'));
+    const ping = (rs: string) => probe('ping', rs, { realServers: [rs] });
+    expect(kinds(check([ping('10.1.0.21:80')], [c]))).toEqual([]);
+    // the series of 10.1.0.21:25's PING_CHECK is no checker of this configuration (its real server 80 has the one configured)
+    expect(check([ping('10.1.0.21:25')], [c]).findings.map((f) => f.kind).sort()).toEqual(['hc-not-seen', 'hc-unconfigured']);
+  });
 });
 
 describe('LVS against the configuration', () => {

@@ -138,6 +138,8 @@ export const annotateEn = {
   'hc.state.up.successes': ', {count} {count|success|successes} in a row: 1 + one per url',
   'hc.probe': '{director} checks {target} with {checker}{details}: {count} {count|probe|probes}, one every {interval} (delay_loop {delayLoop}), {count|passed|all passed}.',
   'hc.probe.some-down': '{director} checks {target} with {checker}{details}: {count} {count|probe|probes}, one every {interval} (delay_loop {delayLoop}); {down} failed.',
+  'hc.ping.owner': '{address} (real server {server})',
+  'hc.ping.owners': '{address} (one of the real servers {servers}: keepalived 2.2.7\'s echoes do not tell their PING_CHECKs apart)',
   'hc.genhash': 'genhash of the page: {md5} (the value for digest).',
   'hc.genhash.changed': 'The page changed during the capture; genhash gave {all} in turn.',
   // LVS

@@ -132,6 +132,8 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'hc.state.up.successes': ', {count} {count|réussite|réussites} de suite : 1 + une par url',
   'hc.probe': '{director} teste {target} avec {checker}{details} : {count} {count|test|tests}, un toutes les {interval} (delay_loop {delayLoop}), {count|réussi|tous réussis}.',
   'hc.probe.some-down': '{director} teste {target} avec {checker}{details} : {count} {count|test|tests}, un toutes les {interval} (delay_loop {delayLoop}) ; {down} en échec.',
+  'hc.ping.owner': '{address} (serveur réel {server})',
+  'hc.ping.owners': '{address} (l’un des serveurs réels {servers} : les échos de keepalived 2.2.7 ne disent pas de quel PING_CHECK ils viennent)',
   'hc.genhash': 'genhash de la page : {md5} (la valeur pour digest).',
   'hc.genhash.changed': 'La page a changé pendant la capture ; genhash a donné successivement {all}.',
   'lvs.comment.nat': 'LVS-NAT : le directeur transmet {client} → {service} au serveur réel {server} (destination réécrite, même port client et même numéro de séquence)',
