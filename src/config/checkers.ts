@@ -14,12 +14,13 @@ export function configuredCheckers(configs: readonly KeepalivedConfig[]): Config
     const ip = ch.connectIp?.value ?? rs.ip;
     const port = checker === 'ping' ? null : ch.connectPort?.value ?? rsPort;
     const realServer = rsPort === null ? rs.ip : `${rs.ip}:${rsPort}`;
-    const connectTimeoutS = checkerTiming(vs, rs, ch).connectTimeout.value;
+    const timing = checkerTiming(vs, rs, ch);
+    const connectTimeoutS = timing.connectTimeout.value, retry = timing.retry.value;
     // both directors usually carry the same configuration: one entry per checker
-    const key = `${checker}|${ip}|${port}|${realServer}|${connectTimeoutS}`;
+    const key = `${checker}|${ip}|${port}|${realServer}|${connectTimeoutS}|${retry}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ checker, ip, port, realServer, connectTimeoutS });
+    out.push({ checker, ip, port, realServer, connectTimeoutS, retry });
   }
   return out;
 }

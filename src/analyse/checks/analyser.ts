@@ -173,6 +173,10 @@ export class HealthChecks implements Analyzer, FlowListener {
   private readonly pingOwners = new Map<string, string[]>();
   /** From the configuration: connect_timeout per checker and destination (`checker|ip|port`), s. */
   private readonly timeouts = new Map<string, number>();
+  /** From the configuration: retry per checker and destination (`checker|ip|port`; one value when all agree, else absent). */
+  private readonly retries = new Map<string, number | null>();
+  /** When each director's keepalived was seen starting (its first VRRP master state, reason `initial`). */
+  private readonly startedAt = new Map<string, number>();
   /** PING series whose real server neither the configuration nor the LVS services told yet, by address. */
   private readonly unowned = new Map<string, Series[]>();
 
@@ -186,6 +190,8 @@ export class HealthChecks implements Analyzer, FlowListener {
       const k = `${c.checker}|${c.ip}|${c.port ?? ''}`;
       // two directors configured differently: the longer wait (a reply within it answered one of them)
       this.timeouts.set(k, Math.max(this.timeouts.get(k) ?? 0, c.connectTimeoutS));
+      const r = this.retries.get(k);
+      this.retries.set(k, r === undefined || r === c.retry ? c.retry : null);
     }
     flows.subscribe(this);
     this.probe = flows.declareSlot<ProbeObservation | null>('checks.probe');
@@ -194,7 +200,10 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   onEvent(e: AnalysisEvent): void {
-    if (e.kind === 'vrrp.master' && typeof e.router === 'string') this.directors.add(e.router);
+    if (e.kind === 'vrrp.master' && typeof e.router === 'string') {
+      this.directors.add(e.router);
+      if (e.reason === 'initial' && !this.startedAt.has(e.router) && this.startedAt.size < MAX_SERIES) this.startedAt.set(e.router, e.time);
+    }
     // The LVS services seen name the real servers at an address whose PING_CHECK the configuration did not tell:
     // the ping belongs to one of them (several: the wire cannot tell which, keepalived 2.2.7's echo ids are per probe).
     else if ((e.kind === 'lvs.forward' && !e.sorry) || e.kind === 'lvs.realserver') this.lvsRealServer(e.realServer);
@@ -614,8 +623,38 @@ export class HealthChecks implements Analyzer, FlowListener {
       s.verdict = 'up';
       return;
     }
+    // keepalived's start-up rule (alpha off, check_data.c: "For non alpha mode, one failure is enough initially"):
+    // a checker's first attempt failing right after keepalived started takes the server out, whatever retry says
+    // (checks-defaults: TCP_CHECK retry 3, "TCP_CHECK … failed." and "Removing service" on the first refusal).
+    if (s.verdict === null && s.count === 1 && !p.silent && this.startingUp(s.director, p.time)) {
+      const end = this.endOf(s, p) ?? p.time;
+      this.giveUp(s, [p], end, ctx);
+      return;
+    }
     if (s.run.length < 64) s.run.push(p);
     this.resolve(s, null, ctx);
+  }
+
+  /** Did this director's keepalived start just before `t` (its checkers' first attempts come within delay_loop + 1 s)? */
+  private startingUp(director: string, t: number): boolean {
+    const at = this.startedAt.get(director);
+    // the first checks may precede the first master state (the initial wait), or come up to a delay_loop after it
+    return at !== undefined && t >= at - 10 && t <= at + 65;
+  }
+
+  /**
+   * Where the attempts' spacing cannot tell retries from checks, the retry count: DNS_CHECK retries
+   * delay_before_retry = delay_loop apart by default (check_dns.c; checks-defaults: "… after 3 retries", four
+   * queries 3 s apart), MISC_CHECK has retry 0 (check_misc.c: "timed out with retry disabled"). The configuration's
+   * retry when given; keepalived's default while no shorter retry gap was seen; else null (the spacing tells).
+   */
+  private retryByCount(s: Series): number | null {
+    if (s.checker !== 'dns' && s.checker !== 'misc') return null;
+    const port = s.target.slice(s.target.lastIndexOf(':') + 1);
+    const configured = this.retries.get(`${s.checker}|${s.ip}|${port}`);
+    if (typeof configured === 'number') return configured;
+    if (s.dbr !== null) return null;
+    return s.checker === 'dns' ? 3 : 0;
   }
 
   /** 1 + N successes for HTTP_GET/SSL_GET (N url blocks: the pages seen; SSL hides them: 1), one for the others. */
@@ -635,6 +674,21 @@ export class HealthChecks implements Analyzer, FlowListener {
     const seq = next ? [...run, next] : run;
     if (!seq.length) return;
     const H = this.cadence(s);
+    // a retry gap shorter than a check's shows delay_before_retry: the spacing tells from then on
+    if ((s.checker === 'dns' || s.checker === 'misc') && s.dbr === null && H !== null) {
+      for (let i = 0; i + 1 < seq.length; i++) {
+        const end = this.endOf(s, seq[i]);
+        if (end !== null && seq[i + 1].time - end < H - 0.5) { s.dbr = Math.max(0, Math.round((seq[i + 1].time - end) * 10) / 10); break; }
+      }
+    }
+    const byCount = this.retryByCount(s);
+    if (byCount !== null) {
+      if (run.length < byCount + 1) return; // still counting (a success next: the retries were not used up)
+      const failed = run.slice(0, byCount + 1), last = failed[failed.length - 1];
+      this.giveUp(s, failed, this.endOf(s, last) ?? last.time, ctx);
+      for (const later of run.slice(byCount + 1)) this.step(s, later, ctx);
+      return;
+    }
     // connect_timeout from silences: a silent attempt followed by a check lasts delay_loop + connect_timeout.
     if (s.ct === null && H !== null) {
       const silentGaps: number[] = [];

@@ -15,4 +15,6 @@ export interface ConfiguredChecker {
   realServer: string;
   /** connect_timeout (checker → real_server → virtual_server → 5 s), seconds: how long keepalived waits for an answer. */
   connectTimeoutS: number;
+  /** retry (checker → real_server → virtual_server → the type's default: 1, DNS_CHECK 3, MISC_CHECK 0). */
+  retry: number;
 }
