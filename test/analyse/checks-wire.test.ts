@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checksum } from '../support/build.js';
 import { reportJsonOnce, type OurReport } from '../support/ours.js';
-import { adverts, byTime, connection, macOf, run, tcp, udp, type Timed } from '../support/frames.js';
+import { adverts, arp, byTime, connection, macOf, rel, run, tcp, udp, type Timed } from '../support/frames.js';
 
 const d1 = '10.1.0.11', d2 = '10.1.0.12', rs = '10.1.0.23', host = '10.1.0.50';
 const ip4 = (s: string) => s.split('.').map(Number);
@@ -215,3 +215,60 @@ describe('checks-variant (real keepalived 2.2.7): rs2 10.1.0.22:80 has the PING_
     expect(pool.map((p) => [p.state, p.cause, states.some((s) => s.id === p.related)])).toEqual([['out', 'hc', true], ['in', 'hc', true]]);
   });
 });
+
+describe('keepalived\'s start-up rule and the retry defaults that spacing cannot show (captures/ivs4/checks-defaults)', () => {
+  const rs1 = '10.1.0.21', dns = '10.1.0.24';
+  /** A frame of no VRRP at 0 s: the capture starts before keepalived (its first advert is then an election). */
+  const before: Timed = [0, arp({ senderIp: '10.1.0.50', targetIp: '10.1.0.1' })];
+  /** TCP_CHECK (delay_loop 3, retry 3, delay_before_retry 1) of a server refusing until 20 s, then accepting. */
+  function tcpCheck(): Timed[] {
+    const out: Timed[] = [];
+    let port = 41000;
+    // keepalived 2.2.7 goes on retrying while down: check, retry 1 s later, check 3 s later …
+    for (const at of [6, 7, 10, 11, 14, 15, 18, 19]) out.push(...connection({ client: '10.1.0.11', server: rs1, cport: port++, sport: 80, at, refused: true }));
+    for (let at = 22; at < 40; at += 3) out.push(...connection({ client: '10.1.0.11', server: rs1, cport: port++, sport: 80, at }));
+    return out;
+  }
+
+  it('a checker\'s first attempt failing right after keepalived started takes the server out, whatever retry says', () => {
+    // d1's first advert 5 s into the capture: an election (keepalived starting), not a master already there
+    const { events } = run(defaultAnalyzers(), [before, ...adverts({ src: '10.1.0.11', priority: 150 }, 5, 40), ...tcpCheck()].sort(byTime));
+    expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['initial']);
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(rel(e) * 10) / 10, e.attempts])).toEqual([['down', 6, 1], ['up', 22, 1]]);
+  });
+
+  it('the same failures in a capture that starts while keepalived runs (a master already there): no start-up verdict on the first failure', () => {
+    const { events } = run(defaultAnalyzers(), [...adverts({ src: '10.1.0.11', priority: 150 }, 0, 40), ...tcpCheck()].sort(byTime));
+    expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['already-master']);
+    expect(events.filter((e) => e.kind === 'hc.state' && e.state === 'down' && e.attempts === 1 && rel(e) < 7)).toEqual([]);
+  });
+
+  it('DNS_CHECK with the defaults: retry 3, delay_before_retry = delay_loop, so four refusals 3 s apart before the server is out', () => {
+    const frames: Timed[] = [...adverts({ src: '10.1.0.11', priority: 150 }, 0, 40)];
+    for (let i = 0; i < 12; i++) {
+      const at = 3 * i + 0.5, sport = 33000 + i, refused = at > 15 && at < 28;
+      const query = udp({ src: '10.1.0.11', dst: dns, sport, dport: 53, payload: dnsSoa(0x2000 + i, false) });
+      frames.push([at, query]);
+      frames.push([at + 0.001, refused ? unreachable(dns, '10.1.0.11', query) : udp({ src: dns, dst: '10.1.0.11', sport: 53, dport: sport, payload: dnsSoa(0x2000 + i, true) })]);
+    }
+    const { events } = run(defaultAnalyzers(), frames.sort(byTime));
+    // refused at 15.5, 18.5, 21.5, 24.5 (the fourth: keepalived gives up), 27.5 (while out); back at 30.5
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(rel(e) * 10) / 10, e.attempts])).toEqual([['down', 24.5, 4], ['up', 30.5, 1]]);
+    // with the configuration's retry 1, the second refusal
+    const configured = run(defaultAnalyzers({ checkers: [{ checker: 'dns', ip: dns, port: 53, realServer: `${dns}:53`, connectTimeoutS: 2, retry: 1 }] }), frames).events;
+    expect(configured.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(rel(e) * 10) / 10, e.attempts])).toEqual([['down', 18.5, 2], ['up', 30.5, 1]]);
+  });
+});
+
+/** ICMP port unreachable from `src` to `dst` quoting the IP and UDP headers of `datagram` (an Ethernet frame). */
+function unreachable(src: string, dst: string, datagram: Uint8Array): Uint8Array {
+  const quoted = datagram.subarray(14, 14 + 28);
+  const m = new Uint8Array(8 + quoted.length);
+  m[0] = 3; m[1] = 3; m.set(quoted, 8);
+  const cs = checksum(m); m[2] = cs >> 8; m[3] = cs & 255;
+  const ip = new Uint8Array(20);
+  ip[0] = 0x45; ip[2] = (20 + m.length) >> 8; ip[3] = (20 + m.length) & 255; ip[8] = 64; ip[9] = 1;
+  ip.set(ip4(src), 12); ip.set(ip4(dst), 16);
+  const c = checksum(ip); ip[10] = c >> 8; ip[11] = c & 255;
+  return Uint8Array.from([...mac(macOf(dst)), ...mac(macOf(src)), 0x08, 0x00, ...ip, ...m]);
+}
