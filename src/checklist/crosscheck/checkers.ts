@@ -139,7 +139,8 @@ function compareCheck(x: Report, check: ConfiguredCheck, candidates: HcProbe[], 
  * from their spacing) against the configuration as keepalived resolves it (checker → real_server →
  * virtual_server → the checker type's default, config/model.ts checkerTiming). A series that showed one failed
  * attempt only (retry 0) is not judged: at start-up keepalived takes a server out on its first failure whatever
- * `retry` says (check_data.c: "For non alpha mode, one failure is enough initially").
+ * `retry` says (check_data.c: "For non alpha mode, one failure is enough initially"; recorded in
+ * captures/ivs4/checks-defaults: TCP_CHECK retry 3, "failed." and "Removing service" on the first refusal).
  */
 function retryTiming(x: Report, check: ConfiguredCheck, series: HcProbe[], who: string): void {
   const conf = checkerTiming(check.vs, check.rs, check.checker);
