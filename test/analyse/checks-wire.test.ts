@@ -234,7 +234,8 @@ describe('keepalived\'s start-up rule and the retry defaults that spacing cannot
     // d1's first advert 5 s into the capture: an election (keepalived starting), not a master already there
     const { events } = run(defaultAnalyzers(), [before, ...adverts({ src: '10.1.0.11', priority: 150 }, 5, 40), ...tcpCheck()].sort(byTime));
     expect(events.filter((e) => e.kind === 'vrrp.master').map((e) => e.reason)).toEqual(['initial']);
-    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(rel(e) * 10) / 10, e.attempts])).toEqual([['down', 6, 1], ['up', 22, 1]]);
+    expect(events.filter((e) => e.kind === 'hc.state').map((e) => [e.state, Math.round(rel(e) * 10) / 10, e.attempts, e.startup])).toEqual([['down', 6, 1, true], ['up', 22, 1, undefined]]);
+    expect(events.find((e) => e.kind === 'hc.state')!.summary).toContain('right after keepalived started: at start-up one failure is enough, whatever retry says');
   });
 
   it('the same failures in a capture that starts while keepalived runs (a master already there): no start-up verdict on the first failure', () => {

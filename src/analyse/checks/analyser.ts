@@ -628,7 +628,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     // (checks-defaults: TCP_CHECK retry 3, "TCP_CHECK … failed." and "Removing service" on the first refusal).
     if (s.verdict === null && s.count === 1 && !p.silent && this.startingUp(s.director, p.time)) {
       const end = this.endOf(s, p) ?? p.time;
-      this.giveUp(s, [p], end, ctx);
+      this.giveUp(s, [p], end, ctx, true);
       return;
     }
     if (s.run.length < 64) s.run.push(p);
@@ -735,13 +735,13 @@ export class HealthChecks implements Analyzer, FlowListener {
     }
   }
 
-  private giveUp(s: Series, failed: Probe[], end: number, ctx: EngineContext): void {
+  private giveUp(s: Series, failed: Probe[], end: number, ctx: EngineContext, startup = false): void {
     s.retry = failed.length - 1;
     s.verdict = 'down';
     s.okRun = [];
     s.run = [];
     this.waiting.delete(s);
-    this.transition(s, 'down', end, failed, failed[failed.length - 1].reason, ctx);
+    this.transition(s, 'down', end, failed, failed[failed.length - 1].reason, ctx, startup);
   }
 
   /** Series whose last failed attempt had no retry within delay_loop: keepalived gave up at its end. */
@@ -774,7 +774,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (this.waiting.size) this.checkDeadlines(t, ctx);
   }
 
-  private transition(s: Series, state: Verdict, time: number, attempts: Probe[], reason: string, ctx: EngineContext): void {
+  private transition(s: Series, state: Verdict, time: number, attempts: Probe[], reason: string, ctx: EngineContext, startup = false): void {
     // keepalived's rule: a real server is down as soon as one of its checkers fails.
     const others = [...this.series.values()].filter((o) => o !== s && o.director === s.director && o.target === s.target);
     const frames: number[] = [];
@@ -786,6 +786,7 @@ export class HealthChecks implements Analyzer, FlowListener {
       othersUp: others.filter((o) => o.verdict !== 'down' && o.state === 'up').map((o) => o.checker),
       attempts: attempts.length, spanMs: Math.round((time - attempts[0].time) * 1000),
       ...(state === 'down' ? { retry: attempts.length - 1 } : {}),
+      ...(startup ? { startup: true as const } : {}),
       delayBeforeRetryMs: s.dbr === null ? null : Math.round(s.dbr * 1000),
       connectTimeoutMs: s.ct === null ? null : Math.round(s.ct * 1000),
       delayLoopMs: H === null ? null : Math.round(H * 1000),

@@ -53,6 +53,9 @@ export interface HcState extends EventBase {
   spanMs: number;
   /** down: the retries that failed too (attempts − 1). */
   retry?: number;
+  /** down: decided by keepalived's start-up rule (the first failed attempt right after keepalived started takes the
+   *  server out, whatever retry says: check_data.c, recorded in captures/ivs4/checks-defaults). */
+  startup?: true;
   /** What the spacing of the attempts showed so far, ms (null when not seen). */
   delayBeforeRetryMs: number | null;
   connectTimeoutMs: number | null;

@@ -124,6 +124,7 @@ export const annotateFr: Record<keyof typeof annotateEn, string> = {
   'hc.comment.down': 'test {checker} de {director} vers {target} : ÉCHEC ({reason})',
   'hc.comment.digest-changed': ' ; la page a changé : MD5 {from} → {to}',
   'hc.state.down': 'Le test {checker} de {target} par {director} a échoué {attempts} {attempts|fois|fois} de suite (retry {retry} ; dernière tentative : {reason}) : keepalived abandonne ici et retire le serveur réel du pool (« Removing service … » dans son journal).',
+  'hc.state.down.startup': 'Le test {checker} de {target} par {director} a échoué ({reason}) juste après le démarrage de keepalived : au démarrage, un seul échec suffit, quel que soit retry, et keepalived retire le serveur réel du pool (« Removing service … » dans son journal).',
   'hc.state.down.once': 'Le test {checker} de {target} par {director} a échoué ({reason}) sans nouvelle tentative ensuite (retry 0) : keepalived retire le serveur réel du pool (« Removing service … » dans son journal).',
   'hc.state.down.others-up': 'Le test {checker} de {target} par {director} a échoué (tentatives de suite : {attempts} ; dernière : {reason}) alors que {others} passe encore : keepalived considère un serveur réel HS dès qu’un seul de ses tests échoue.',
   'hc.state.down.digest': 'Test {checker} de {target} par {director} : le statut reste 2xx mais la page a changé (son MD5 diffère), donc un test avec digest échoue.',

@@ -61,6 +61,7 @@ export const checkEvents: EventSentences<'hc.probe' | 'hc.state'> = {
     };
     let key: MessageKey = e.state === 'down' ? (e.reason === 'page changed' ? 'hc.state.down.digest' : params.attempts > 1 ? 'hc.state.down' : 'hc.state.down.once') : 'hc.state.up';
     if (e.state === 'down' && e.othersUp?.length) key = 'hc.state.down.others-up';
+    else if (e.state === 'down' && e.startup) key = 'hc.state.down.startup';
     const text = say.i18n.t(key, params);
     // The quorum's hysteresis delays a return only where a quorum is in play (a sorry server or a
     // quorum-driven pool change in the capture); elsewhere the clause would not apply.
