@@ -8,7 +8,7 @@ import { defaultAnalyzers } from '../analyse/index.js';
 import { mapStrings, terminalText } from '../present/escape.js';
 import { ChecklistAnalyzer, checklistOf, ExpectError, parseExpect, type Expectation } from '../checklist/index.js';
 import { checklistText } from '../checklist/text.js';
-import { ConfigFileError, loadConfigs, problemLines } from '../config/index.js';
+import { ConfigFileError, configuredCheckers, loadConfigs, problemLines, type KeepalivedConfig } from '../config/index.js';
 import { I18n, type Lang } from '../present/i18n/index.js';
 import type { Analyzer } from '../analyse/engine.js';
 import { forEachArg } from './args.js';
@@ -41,17 +41,21 @@ export interface ChecklistArgs {
 }
 
 /** The checklist analyser for --config / --expect (configuration problems go to `warn`, one per line). */
-export function checklistAnalyzer(args: ChecklistArgs, warn: (line: string) => void = () => {}, lang: Lang = 'en'): ChecklistAnalyzer {
+export function checklistAnalyzer(args: ChecklistArgs, warn: (line: string) => void = () => {}, lang: Lang = 'en', configs: KeepalivedConfig[] = loadConfigs(args.configs)): ChecklistAnalyzer {
   let expect: Expectation | null = null;
   if (args.expect !== null) expect = parseExpect(args.expect);
-  const configs = loadConfigs(args.configs);
   for (const line of problemLines(configs)) warn(line);
   return new ChecklistAnalyzer({ configs, expect, lang });
 }
 
-/** Every analyser a report runs, the checklist last (it reads what the others found). */
+/**
+ * Every analyser a report runs, the checklist last (it reads what the others found). The configurations
+ * tell the health-check analyser what the wire cannot: whose PING_CHECK an echo is, each checker's
+ * connect_timeout.
+ */
 export function reportAnalyzers(i18n: I18n, args: ChecklistArgs, warn?: (line: string) => void): Analyzer[] {
-  return [...defaultAnalyzers(), checklistAnalyzer(args, warn, i18n.lang)];
+  const configs = loadConfigs(args.configs);
+  return [...defaultAnalyzers({ checkers: configuredCheckers(configs) }), checklistAnalyzer(args, warn, i18n.lang, configs)];
 }
 
 interface CheckArgs extends ChecklistArgs {

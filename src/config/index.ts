@@ -7,6 +7,7 @@ import type { KeepalivedConfig } from './model.js';
 
 export * from './model.js';
 export { parseKeepalivedConf } from './parser.js';
+export { configuredCheckers } from './checkers.js';
 
 /** A --config file that cannot be read at all (missing, a directory): a usage error, exit status 2. */
 export class ConfigFileError extends Error {}

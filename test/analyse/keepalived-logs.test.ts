@@ -58,7 +58,33 @@ const DROPPED_ADVERTS = 'wire vs log: the takeover\'s adverts were all dropped b
 // vrrp.loss, but no vrrp.split-brain, which events.md defines as two advertisers for more than 3 intervals.
 const LOSSY_DUAL_MASTER = 'open: a 2 s dual MASTER from lost adverts is a vrrp.master (unknown, previousAliveFrame), shorter than a vrrp.split-brain';
 
+// Fourth set (captures/ivs4/checks-defaults, issue #15, recorded 2026-12-03 under TCG on a loaded 2-core machine):
+// MISC_CHECK's curl was killed at misc_timeout (= delay_loop, 3 s) before it sent a SYN ("Misc check … timed out
+// with retry disabled"; no SYN from d1 to rs2 before 4198.95 although the first removal is at 4147.08): a verdict
+// with nothing on the wire. The refusal at 69.796 s came while rs2 was already out by such a timeout (66.811 s).
+const MISC_TIMEOUT = 'wire vs log: MISC_CHECK timed out before its script sent anything (a loaded guest); nothing on the wire to judge';
+// keepalived stalled ("A thread timer expired 3.477311 seconds ago", 19:02:16): d1's adverts stopped 3.5 s, the
+// analysis tells vrrp.silent and then a new tenure of the same master; keepalived never left MASTER.
+const GUEST_STALL = 'open: a master whose keepalived stalled 3.5 s and advertised again is told as a new tenure (VRRP analyser)';
+
 const KNOWN: Record<string, Record<string, string>> = {
+  'ivs4-checks-defaults': {
+    'vrrp.master of 10.1.0.11 VRID 52 at 398.148 s: no "Entering MASTER STATE" within 1 s': GUEST_STALL,
+    'vrrp.master of 10.0.0.11 VRID 51 at 398.148 s: no "Entering MASTER STATE" within 1 s': GUEST_STALL,
+    'arp.missing-garp of 10.1.0.11 VRID 52 at 398.148 s: no "Entering MASTER STATE" within 1 s': GUEST_STALL,
+    'arp.missing-garp of 10.0.0.11 VRID 51 at 398.148 s: no "Entering MASTER STATE" within 1 s': GUEST_STALL,
+    'd1 "Removing service 10.1.0.22:80" at 8.623 s: no hc.state down from it within 1 s': MISC_TIMEOUT,
+    'd1 "Adding service 10.1.0.22:80" at 62.800 s: no hc.state up from it within 1 s': MISC_TIMEOUT,
+    'd1 "Removing service 10.1.0.22:80" at 66.811 s: no hc.state down from it within 1 s': MISC_TIMEOUT,
+    'd1 "Removing service 10.1.0.22:80" at 370.887 s: no hc.state down from it within 1 s': MISC_TIMEOUT,
+    'd1 "Adding service 10.1.0.22:80" at 409.431 s: no hc.state up from it within 1 s': MISC_TIMEOUT,
+    'd1 "Removing service 10.1.0.22:80" at 414.688 s: no hc.state down from it within 1 s': MISC_TIMEOUT,
+    'd1 "Adding service 10.1.0.22:80" at 422.588 s: no hc.state up from it within 1 s': MISC_TIMEOUT,
+    'd1 "Removing service 10.1.0.22:80" at 426.044 s: no hc.state down from it within 1 s': MISC_TIMEOUT,
+    'd1 "Adding service 10.1.0.22:80" at 445.470 s: no hc.state up from it within 1 s': MISC_TIMEOUT,
+    'd1 "Removing service 10.1.0.22:80" at 449.772 s: no hc.state down from it within 1 s': MISC_TIMEOUT,
+    'hc.state down of 10.1.0.22:80 (misc) from 10.1.0.11 at 69.796 s: no "Removing service" within 1 s': MISC_TIMEOUT,
+  },
   'ivs3-reload-pool': {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
   },

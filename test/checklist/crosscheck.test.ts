@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AnalysisEvent } from '../../src/analyse/events.js';
 import { buildChecklist, type Checklist } from '../../src/checklist/index.js';
 import { WireLedger } from '../../src/checklist/wire.js';
@@ -13,6 +14,7 @@ import { I18n } from '../../src/present/i18n/index.js';
 import { decodePacket } from '../../src/dissect/packet.js';
 import { Frame } from '../../src/io/frame.js';
 import { advert, tcp, type Timed } from '../support/frames.js';
+import { reportJsonOnce } from '../support/ours.js';
 
 const T0 = 1795550000;
 const dir = mkdtempSync(join(tmpdir(), 'vrrpscope-cross-'));
@@ -84,6 +86,14 @@ describe('health checkers against the configuration', () => {
     const c = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    PING_CHECK {\n    }\n    MISC_CHECK {\n      misc_path "/bin/check"\n    }\n  }\n'));
     expect(kinds(check([probe('ping', '10.1.0.21'), probe('misc', '10.1.0.21:9200')], [c]))).toEqual([]);
   });
+
+  it('a PING series the configuration gave to its real server (target ip:port) is that real server\'s checker, not another\'s at the address', () => {
+    const c = conf(VS('  delay_loop 3\n  real_server 10.1.0.21 80 {\n    PING_CHECK {\n    }\n  }\n'));
+    const ping = (rs: string) => probe('ping', rs, { realServers: [rs] });
+    expect(kinds(check([ping('10.1.0.21:80')], [c]))).toEqual([]);
+    // the series of 10.1.0.21:25's PING_CHECK is no checker of this configuration (its real server 80 has the one configured)
+    expect(check([ping('10.1.0.21:25')], [c]).findings.map((f) => f.kind).sort()).toEqual(['hc-not-seen', 'hc-unconfigured']);
+  });
 });
 
 describe('LVS against the configuration', () => {
@@ -98,6 +108,23 @@ describe('LVS against the configuration', () => {
       { kind: 'lvs.sorry', time: 5, vip: '10.0.0.100:80', sorryServer: '10.1.0.98:80', start: T0 + 5, end: T0 + 9 },
     ], [conf(lvs)]);
     expect(kinds(c)).toEqual([['lvs-kind', [5]], ['lvs-realserver-unconfigured', [4]], ['lvs-unconfigured', [null]], ['sorry-server', [7]]]);
+  });
+
+  it('a UDP service (the events write ip:port/udp) is the virtual server of that port with protocol UDP, not a TCP one', () => {
+    const udp = VS('  lb_kind NAT\n  delay_loop 3\n  protocol UDP\n  real_server 10.1.0.24 53 {\n    DNS_CHECK {\n    }\n  }\n', '10.0.0.100 53');
+    const tcpOnly = VS('  lb_kind NAT\n  delay_loop 3\n  real_server 10.1.0.24 53 {\n    TCP_CHECK {\n    }\n  }\n', '10.0.0.100 53');
+    const fwd: E[] = [probe('dns', '10.1.0.24:53'), { kind: 'lvs.forward', time: 2, method: 'nat', vip: '10.0.0.100:53/udp', realServer: '10.1.0.24:53', sorry: false }];
+    expect(kinds(check(fwd, [conf(udp)]))).toEqual([]);
+    expect(kinds(check(fwd.map((e) => (e.kind === 'hc.probe' ? probe('tcp', '10.1.0.24:53') : e)), [conf(tcpOnly)]))).toEqual([['lvs-unconfigured', [null]]]);
+    // and a TCP service is not the UDP virtual server of that port
+    expect(kinds(check([probe('dns', '10.1.0.24:53'), { ...fwd[1], vip: '10.0.0.100:53' }], [conf(udp)]))).toEqual([['lvs-unconfigured', [null]]]);
+  });
+
+  it('checks-variant (real keepalived 2.2.7: a DNS virtual server 10.0.0.100:53 protocol UDP) with its own configuration: no finding', { timeout: 60_000 }, async () => {
+    const lab = fileURLToPath(new URL('../../captures/ivs/checks-variant/', import.meta.url));
+    const doc = await reportJsonOnce([join(lab, 'checks-variant-front.pcap'), join(lab, 'checks-variant-back.pcap')], ['--config', join(lab, 'conf/keepalived-d1.conf')]);
+    expect(doc.events.some((e: any) => e.kind === 'lvs.forward' && e.vip === '10.0.0.100:53/udp'), 'the capture forwards DNS through LVS-NAT').toBe(true);
+    expect((doc.checklist as any).findings.map((f: any) => f.message)).toEqual([]);
   });
 
   it('quorum lost (the checks) while clients were refused, and the sorry server never answered', () => {

@@ -72,7 +72,7 @@ const ENGLISH = [/\brefused\b/i, /\bconnected\b/i, /\bno reply\b/i, /\bfailed\b/
   /\bcomportement\(s\)/];
 
 /** Words that follow a count without being its noun (units, prepositions, symbols) or that end in s in the singular. */
-const NOT_NOUNS = new Set(['s', 'ms', 'before', 'auparavant', 'pour', 'dans', '×', '+', 'of', 'in', 'de', 'à', 'en', 'sur', 'pendant', 'sont', 'is', 'was', 'et', 'and', 'ou', 'or', 'but',
+const NOT_NOUNS = new Set(['s', 'ms', 'before', 'auparavant', 'pour', 'dans', '×', '+', 'of', 'in', 'de', 'à', 'au', 'aux', 'en', 'sur', 'pendant', 'sont', 'is', 'was', 'et', 'and', 'ou', 'or', 'but',
   'carried', 'failed', 'ont', 'a', 'non', 'not', 'for', 'after', 'while', 'beside', 'again', 'on', 'do', 'match', 'matches', 'does', 'correspond', 'correspondent', 'ne']);
 const SINGULAR_IN_S = new Set(['plus', 'this', 'succès', 'accès', 'process', 'mois', 'bus', 'alias']);
 /** Nouns the same in both numbers. */

@@ -16,7 +16,8 @@ import type { SegmentView } from '../../dissect/tcp-segment.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
 import type { AnalysisEvent } from '../events.js';
-import type { Checker, HcState } from './events.js';
+import type { Checker, HcProbe, HcState } from './events.js';
+import type { ConfiguredChecker } from './configured.js';
 import type { Flow, FlowListener, FlowSlot, TcpFlows } from '../tcp/flows.js';
 
 export type { Checker } from './events.js';
@@ -69,13 +70,22 @@ export interface Probe {
   frames: number[];
 }
 
-/** An ICMP echo / UDP / DNS probe awaiting its reply. */
-interface PendingProbe { time: number; frame: number; key: string; checker: Checker; detail: string }
+/** An ICMP echo / UDP / DNS probe awaiting its reply: `limit`, how long keepalived waits for it (connect_timeout), s. */
+interface PendingProbe { time: number; frame: number; key: string; director: string; target: string; ip: string; checker: Checker; detail: string; limit: number }
+
+/** keepalived's connect_timeout when neither the configuration nor the wire tells (check_data.c alloc_vs: 5 s). */
+const DEFAULT_CONNECT_TIMEOUT_S = 5;
 
 interface Series {
   key: string;
   director: string;
   target: string;
+  /** The address probed. */
+  ip: string;
+  /** PING_CHECK: the real servers (ip:port) it may belong to (keepalived names it by its real server; the echo does not). */
+  realServers: string[];
+  /** Its hc.probe, once emitted (the LVS services seen at the end may still name its real servers). */
+  probeEvent: HcProbe | null;
   checker: Checker;
   count: number;
   up: number;
@@ -159,7 +169,30 @@ export class HealthChecks implements Analyzer, FlowListener {
   /** Flows judged as probes (a TCP_CHECK carries no observation): other analysers ask isProbe. */
   private readonly judged: FlowSlot<true>;
 
-  constructor(private readonly flows: TcpFlows) {
+  /** From the configuration (--config), when given: the real servers whose PING_CHECK probes each address. */
+  private readonly pingOwners = new Map<string, string[]>();
+  /** From the configuration: connect_timeout per checker and destination (`checker|ip|port`), s. */
+  private readonly timeouts = new Map<string, number>();
+  /** From the configuration: retry per checker and destination (`checker|ip|port`; one value when all agree, else absent). */
+  private readonly retries = new Map<string, number | null>();
+  /** When each director's keepalived was seen starting (its first VRRP master state, reason `initial`). */
+  private readonly startedAt = new Map<string, number>();
+  /** PING series whose real server neither the configuration nor the LVS services told yet, by address. */
+  private readonly unowned = new Map<string, Series[]>();
+
+  constructor(private readonly flows: TcpFlows, configured: readonly ConfiguredChecker[] = []) {
+    for (const c of configured) {
+      if (c.checker === 'ping') {
+        const owners = this.pingOwners.get(c.ip) ?? [];
+        if (!owners.includes(c.realServer)) owners.push(c.realServer);
+        this.pingOwners.set(c.ip, owners);
+      }
+      const k = `${c.checker}|${c.ip}|${c.port ?? ''}`;
+      // two directors configured differently: the longer wait (a reply within it answered one of them)
+      this.timeouts.set(k, Math.max(this.timeouts.get(k) ?? 0, c.connectTimeoutS));
+      const r = this.retries.get(k);
+      this.retries.set(k, r === undefined || r === c.retry ? c.retry : null);
+    }
     flows.subscribe(this);
     this.probe = flows.declareSlot<ProbeObservation | null>('checks.probe');
     this.banner = flows.declareSlot<number>('checks.smtp-banner');
@@ -167,7 +200,27 @@ export class HealthChecks implements Analyzer, FlowListener {
   }
 
   onEvent(e: AnalysisEvent): void {
-    if (e.kind === 'vrrp.master' && typeof e.router === 'string') this.directors.add(e.router);
+    if (e.kind === 'vrrp.master' && typeof e.router === 'string') {
+      this.directors.add(e.router);
+      if (e.reason === 'initial' && !this.startedAt.has(e.router) && this.startedAt.size < MAX_SERIES) this.startedAt.set(e.router, e.time);
+    }
+    // The LVS services seen name the real servers at an address whose PING_CHECK the configuration did not tell:
+    // the ping belongs to one of them (several: the wire cannot tell which, keepalived 2.2.7's echo ids are per probe).
+    else if ((e.kind === 'lvs.forward' && !e.sorry) || e.kind === 'lvs.realserver') this.lvsRealServer(e.realServer);
+  }
+
+  private lvsRealServer(server: string): void {
+    const sep = server.lastIndexOf(':');
+    const list = sep > 0 ? this.unowned.get(server.slice(0, sep)) : undefined;
+    if (!list) return;
+    for (const s of list) {
+      if (s.realServers.includes(server) || s.realServers.length >= 16) continue;
+      s.realServers.push(server);
+      s.realServers.sort();
+      // its events are the same objects until the analysis ends (the engine allows updates until finish)
+      if (s.probeEvent) s.probeEvent.realServers = [...s.realServers];
+      for (const e of s.stateEvents) if (e.kind === 'hc.state') e.realServers = [...s.realServers];
+    }
   }
 
   // --- TCP probes ---
@@ -286,7 +339,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     const frames = [flow.synFrame || flow.firstFrame, flow.firstClientDataFrame, flow.firstServerDataFrame, flow.rstFrame || flow.finFrame].filter((n) => n > 0);
     // A connection that got no answer lasted connect_timeout: its end is not on the wire.
     const end = flow.ended === 'unanswered' ? null : flow.lastTime;
-    this.record(flow.clientIp, target, checker, { time, end, page: obs?.path, frame: frames[0], verdict, reason, md5, frames }, this.detailOf(checker, obs), ctx);
+    this.record(flow.clientIp, target, flow.serverIp, checker, { time, end, page: obs?.path, frame: frames[0], verdict, reason, md5, frames }, this.detailOf(checker, obs), ctx);
     // A probe, for the other analysers (isProbe).
     this.judged.set(flow, true);
   }
@@ -383,14 +436,16 @@ export class HealthChecks implements Analyzer, FlowListener {
       this.directors.add(net.src);
     }
     if (echo?.request) {
-      this.expect(`echo|${net.dst}|${net.src}|${echo.id}|${echo.seq}`, `${net.src}|${net.dst}|ping`, 'ping', t, pkt.frame.n, 'ICMP echo');
+      // PING_CHECK belongs to a real server (ip:port): the configuration names it; the echo carries the address only.
+      const owners = this.pingOwners.get(net.dst);
+      this.expect(`echo|${net.dst}|${net.src}|${echo.id}|${echo.seq}`, net.src, owners?.length === 1 ? owners[0] : net.dst, net.dst, 'ping', t, pkt.frame.n, 'ICMP echo', null, ctx);
     } else if (pkt.udp && !pkt.ipvsSync && !pkt.hsrp) {
       const u = pkt.udp;
       if (u.dstPort === 8848 || net.isMulticast) return;
       const checker: Checker = pkt.dns && !pkt.dns.qr ? 'dns' : 'udp';
       const q = checker === 'dns' ? pkt.dns?.question : null;
       const detail = q ? `${q.typeName} ${q.name}`.trim() : checker === 'dns' ? '' : `UDP ${u.dstPort}`;
-      this.expect(`udp|${net.dst}|${u.dstPort}|${net.src}|${u.srcPort}`, `${net.src}|${net.dst}:${u.dstPort}|${checker}`, checker, t, pkt.frame.n, detail);
+      this.expect(`udp|${net.dst}|${u.dstPort}|${net.src}|${u.srcPort}`, net.src, `${net.dst}:${u.dstPort}`, net.dst, checker, t, pkt.frame.n, detail, u.dstPort, ctx);
     }
     this.expire(t, ctx);
   }
@@ -413,9 +468,21 @@ export class HealthChecks implements Analyzer, FlowListener {
     return u.payloadEnd - u.payloadAt >= KEEPALIVED_BUF.length && contains(b, u.payloadAt, u.payloadAt + KEEPALIVED_BUF.length, KEEPALIVED_BUF);
   }
 
-  private expect(replyKey: string, seriesKey: string, checker: Checker, t: number, n: number, detail: string): void {
+  private expect(replyKey: string, director: string, target: string, ip: string, checker: Checker, t: number, n: number, detail: string, port: number | null, ctx: EngineContext): void {
+    const key = `${director}|${target}|${checker}`;
+    // One attempt at a time per checker (keepalived starts the next when the last ended, by its answer or its
+    // connect_timeout): an earlier probe of this series still unanswered got no answer. Not for a PING series
+    // that may be several checkers (two real servers at one address: their echoes are not told apart).
+    if (!(checker === 'ping' && target === ip && (this.pingOwners.get(ip)?.length ?? 0) > 1)) {
+      // (Older than half a second: a host's own lookups go out together, A and AAAA within a millisecond.)
+      for (const [k, p] of this.pending) if (p.key === key && t - p.time > 0.5) { this.pending.delete(k); this.noReply(p, ctx); }
+    }
     if (this.pending.size > 10_000) return;
-    this.pending.set(replyKey, { time: t, frame: n, key: seriesKey, checker, detail });
+    const configured = this.timeouts.get(`${checker}|${ip}|${port ?? ''}`);
+    const inferred = this.series.get(key)?.ct;
+    // connect_timeout: the configuration's; else the one the series' silences showed (rounded to 0.1 s); else keepalived's default
+    const limit = configured ?? (inferred != null ? inferred + 0.1 : DEFAULT_CONNECT_TIMEOUT_S);
+    this.pending.set(replyKey, { time: t, frame: n, key, director, target, ip, checker, detail, limit });
   }
 
   private matchReply(pkt: Packet, t: number, ctx: EngineContext): void {
@@ -436,47 +503,57 @@ export class HealthChecks implements Analyzer, FlowListener {
     const p = this.pending.get(key);
     if (!p) return;
     this.pending.delete(key);
+    // keepalived stopped waiting at connect_timeout: an answer after it is no answer to the checker
+    if (t - p.time > p.limit) { this.noReply(p, ctx); return; }
     if (pkt.dns && pkt.dns.rcode !== 0) { verdict = 'down'; reason = `DNS ${pkt.dns.rcodeName}`; }
-    const [director, target] = p.key.split('|');
-    this.record(director, target, p.checker, { time: p.time, end: t, frame: p.frame, verdict, reason, frames: [p.frame, pkt.frame.n] }, p.detail, ctx);
+    this.record(p.director, p.target, p.ip, p.checker, { time: p.time, end: t, frame: p.frame, verdict, reason, frames: [p.frame, pkt.frame.n] }, p.detail, ctx);
   }
 
-  /** Probes with no reply within 3 s (keepalived's default connect_timeout is 5 s; pings wait 1-3 s). */
+  /** Probes with no reply within their connect_timeout (configured, else inferred, else keepalived's 5 s). */
   private expire(t: number, ctx: EngineContext, all = false): void {
     for (const [k, p] of this.pending) {
-      if (!all && t - p.time < 3) continue;
+      if (!all && t - p.time <= p.limit) continue;
       this.pending.delete(k);
       this.noReply(p, ctx);
     }
   }
 
   private noReply(p: PendingProbe, ctx: EngineContext): void {
-    const [director, target] = p.key.split('|');
     // UDP_CHECK: silence until connect_timeout is a success unless require_reply (the spacing of the next
     // attempts tells, see resolve); PING_CHECK and DNS_CHECK fail on it.
     const silent = p.checker === 'udp';
-    this.record(director, target, p.checker, {
+    this.record(p.director, p.target, p.ip, p.checker, {
       time: p.time, end: null, silent, frame: p.frame, verdict: silent ? 'up' : 'down', reason: 'no reply', frames: [p.frame],
     }, p.detail, ctx);
   }
 
   // --- series and transitions ---
 
-  private record(director: string, target: string, checker: Checker, probe: Probe, detail: string, ctx: EngineContext): void {
+  /** The real servers whose PING_CHECK probes `ip`, as the configuration says ([] when not given or not there). */
+  private pingOwnersOf(target: string, ip: string): string[] {
+    const owners = this.pingOwners.get(ip);
+    return owners ? [...owners].sort() : target === ip ? [] : [target];
+  }
+
+  private record(director: string, target: string, ip: string, checker: Checker, probe: Probe, detail: string, ctx: EngineContext): void {
     const key = `${director}|${target}|${checker}`;
     let s = this.series.get(key);
     if (!s) {
       if (this.series.size >= MAX_SERIES) return;
       s = {
-        key, director, target, checker, count: 0, up: 0, down: 0, first: probe, last: probe, state: null, verdict: null, run: [], okRun: [], okGaps: [],
+        key, director, target, ip, realServers: checker === 'ping' ? this.pingOwnersOf(target, ip) : [], probeEvent: null, checker, count: 0, up: 0, down: 0, first: probe, last: probe, state: null, verdict: null, run: [], okRun: [], okGaps: [],
         ct: null, dbr: null, requireReply: false, deadline: 0, retry: null, pages: new Map(), gaps: [], details: new Set(), frames: [], md5s: [], stateEvents: [],
       };
       this.series.set(key, s);
       const list = this.byTarget.get(target);
       if (list) list.push(s); else this.byTarget.set(target, [s]);
       ctx.host(director, null, 'director');
-      // PING_CHECK's target is a bare address; the others are address:port.
-      ctx.host(checker === 'ping' ? target : target.slice(0, target.lastIndexOf(':')), null, 'real-server');
+      ctx.host(ip, null, 'real-server');
+      // a PING series of an address the configuration did not tell: the LVS services seen may (onEvent)
+      if (checker === 'ping' && target === ip && !s.realServers.length) {
+        const list = this.unowned.get(ip);
+        if (list) list.push(s); else if (this.unowned.size < MAX_SERIES) this.unowned.set(ip, [s]);
+      }
     } else {
       const gap = (probe.time - s.last.time) * 1000;
       if (gap > 0) { if (s.gaps.length < 512) s.gaps.push(gap); else s.gaps[s.count % 512] = gap; }
@@ -546,8 +623,38 @@ export class HealthChecks implements Analyzer, FlowListener {
       s.verdict = 'up';
       return;
     }
+    // keepalived's start-up rule (alpha off, check_data.c: "For non alpha mode, one failure is enough initially"):
+    // a checker's first attempt failing right after keepalived started takes the server out, whatever retry says
+    // (checks-defaults: TCP_CHECK retry 3, "TCP_CHECK … failed." and "Removing service" on the first refusal).
+    if (s.verdict === null && s.count === 1 && !p.silent && this.startingUp(s.director, p.time)) {
+      const end = this.endOf(s, p) ?? p.time;
+      this.giveUp(s, [p], end, ctx, true);
+      return;
+    }
     if (s.run.length < 64) s.run.push(p);
     this.resolve(s, null, ctx);
+  }
+
+  /** Did this director's keepalived start just before `t` (its checkers' first attempts come within delay_loop + 1 s)? */
+  private startingUp(director: string, t: number): boolean {
+    const at = this.startedAt.get(director);
+    // the first checks may precede the first master state (the initial wait), or come up to a delay_loop after it
+    return at !== undefined && t >= at - 10 && t <= at + 65;
+  }
+
+  /**
+   * Where the attempts' spacing cannot tell retries from checks, the retry count: DNS_CHECK retries
+   * delay_before_retry = delay_loop apart by default (check_dns.c; checks-defaults: "… after 3 retries", four
+   * queries 3 s apart), MISC_CHECK has retry 0 (check_misc.c: "timed out with retry disabled"). The configuration's
+   * retry when given; keepalived's default while no shorter retry gap was seen; else null (the spacing tells).
+   */
+  private retryByCount(s: Series): number | null {
+    if (s.checker !== 'dns' && s.checker !== 'misc') return null;
+    const port = s.target.slice(s.target.lastIndexOf(':') + 1);
+    const configured = this.retries.get(`${s.checker}|${s.ip}|${port}`);
+    if (typeof configured === 'number') return configured;
+    if (s.dbr !== null) return null;
+    return s.checker === 'dns' ? 3 : 0;
   }
 
   /** 1 + N successes for HTTP_GET/SSL_GET (N url blocks: the pages seen; SSL hides them: 1), one for the others. */
@@ -567,6 +674,21 @@ export class HealthChecks implements Analyzer, FlowListener {
     const seq = next ? [...run, next] : run;
     if (!seq.length) return;
     const H = this.cadence(s);
+    // a retry gap shorter than a check's shows delay_before_retry: the spacing tells from then on
+    if ((s.checker === 'dns' || s.checker === 'misc') && s.dbr === null && H !== null) {
+      for (let i = 0; i + 1 < seq.length; i++) {
+        const end = this.endOf(s, seq[i]);
+        if (end !== null && seq[i + 1].time - end < H - 0.5) { s.dbr = Math.max(0, Math.round((seq[i + 1].time - end) * 10) / 10); break; }
+      }
+    }
+    const byCount = this.retryByCount(s);
+    if (byCount !== null) {
+      if (run.length < byCount + 1) return; // still counting (a success next: the retries were not used up)
+      const failed = run.slice(0, byCount + 1), last = failed[failed.length - 1];
+      this.giveUp(s, failed, this.endOf(s, last) ?? last.time, ctx);
+      for (const later of run.slice(byCount + 1)) this.step(s, later, ctx);
+      return;
+    }
     // connect_timeout from silences: a silent attempt followed by a check lasts delay_loop + connect_timeout.
     if (s.ct === null && H !== null) {
       const silentGaps: number[] = [];
@@ -613,13 +735,13 @@ export class HealthChecks implements Analyzer, FlowListener {
     }
   }
 
-  private giveUp(s: Series, failed: Probe[], end: number, ctx: EngineContext): void {
+  private giveUp(s: Series, failed: Probe[], end: number, ctx: EngineContext, startup = false): void {
     s.retry = failed.length - 1;
     s.verdict = 'down';
     s.okRun = [];
     s.run = [];
     this.waiting.delete(s);
-    this.transition(s, 'down', end, failed, failed[failed.length - 1].reason, ctx);
+    this.transition(s, 'down', end, failed, failed[failed.length - 1].reason, ctx, startup);
   }
 
   /** Series whose last failed attempt had no retry within delay_loop: keepalived gave up at its end. */
@@ -652,7 +774,7 @@ export class HealthChecks implements Analyzer, FlowListener {
     if (this.waiting.size) this.checkDeadlines(t, ctx);
   }
 
-  private transition(s: Series, state: Verdict, time: number, attempts: Probe[], reason: string, ctx: EngineContext): void {
+  private transition(s: Series, state: Verdict, time: number, attempts: Probe[], reason: string, ctx: EngineContext, startup = false): void {
     // keepalived's rule: a real server is down as soon as one of its checkers fails.
     const others = [...this.series.values()].filter((o) => o !== s && o.director === s.director && o.target === s.target);
     const frames: number[] = [];
@@ -664,9 +786,11 @@ export class HealthChecks implements Analyzer, FlowListener {
       othersUp: others.filter((o) => o.verdict !== 'down' && o.state === 'up').map((o) => o.checker),
       attempts: attempts.length, spanMs: Math.round((time - attempts[0].time) * 1000),
       ...(state === 'down' ? { retry: attempts.length - 1 } : {}),
+      ...(startup ? { startup: true as const } : {}),
       delayBeforeRetryMs: s.dbr === null ? null : Math.round(s.dbr * 1000),
       connectTimeoutMs: s.ct === null ? null : Math.round(s.ct * 1000),
       delayLoopMs: H === null ? null : Math.round(H * 1000),
+      ...(s.checker === 'ping' ? { realServers: [...s.realServers] } : {}),
     });
     s.stateEvents.push(e);
   }
@@ -677,11 +801,12 @@ export class HealthChecks implements Analyzer, FlowListener {
       // One probe is no series (a lone connection of the right shape may be anything).
       if (s.count < 2 && s.stateEvents.length === 0) continue;
       const intervalMs = s.gaps.length ? Math.round(median(s.gaps)) : null;
-      ctx.emit({
+      s.probeEvent = ctx.emit<Omit<HcProbe, 'id'>>({
         kind: 'hc.probe', time: s.first.time, frames: s.frames, severity: 'info',
         checker: s.checker, director: s.director, target: s.target, count: s.count, intervalMs, up: s.up, down: s.down,
         details: [...s.details].join('; '), ...(s.md5s.length ? { genhash: s.md5s } : {}),
         retry: s.retry, delayBeforeRetryMs: s.dbr === null ? null : Math.round(s.dbr * 1000), connectTimeoutMs: s.ct === null ? null : Math.round(s.ct * 1000),
+        ...(s.checker === 'ping' ? { realServers: [...s.realServers] } : {}),
       });
     }
   }
@@ -691,12 +816,13 @@ export class HealthChecks implements Analyzer, FlowListener {
     return this.directors.has(ip);
   }
 
-  /** The state of every series (for LVS pool-change correlation). */
+  /** The state of every series of a real server ip:port (for LVS pool-change correlation). */
   seriesOf(target: string): readonly { checker: Checker; director: string; state: Verdict | null; stateEvents: AnalysisEvent[] }[] {
     const withPort = this.byTarget.get(target);
-    // PING_CHECK probes an address, not a port: it checks every real server at that address.
-    const bare = this.byTarget.get(target.slice(0, target.lastIndexOf(':')));
-    if (!bare) return withPort ?? NO_SERIES;
+    // A PING_CHECK belongs to one real server: the configuration names it (its series is then keyed by it). A
+    // series keyed by the address alone stands for every real server there it may belong to.
+    const bare = this.byTarget.get(target.slice(0, target.lastIndexOf(':')))?.filter((s) => !s.realServers.length || s.realServers.includes(target));
+    if (!bare?.length) return withPort ?? NO_SERIES;
     return withPort ? [...withPort, ...bare] : bare;
   }
 

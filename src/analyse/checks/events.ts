@@ -10,8 +10,11 @@ export interface HcProbe extends EventBase {
   kind: 'hc.probe';
   checker: Checker;
   director: string;
-  /** ip:port, or the IP for ping. */
+  /** ip:port; for ping, the real server (ip:port) the configuration says it belongs to, else the address. */
   target: string;
+  /** ping only: the real servers (ip:port) it may belong to, from the configuration or else the LVS services seen at
+   *  that address; several when the wire cannot tell (keepalived 2.2.7's echo ids are per probe); [] when none told. */
+  realServers?: string[];
   count: number;
   /** The observed delay_loop; null after one probe. */
   intervalMs: number | null;
@@ -35,6 +38,8 @@ export interface HcProbe extends EventBase {
 export interface HcState extends EventBase {
   kind: 'hc.state';
   target: string;
+  /** ping only: as HcProbe.realServers. */
+  realServers?: string[];
   state: 'up' | 'down';
   checker: Checker;
   director: string;
@@ -48,6 +53,9 @@ export interface HcState extends EventBase {
   spanMs: number;
   /** down: the retries that failed too (attempts − 1). */
   retry?: number;
+  /** down: decided by keepalived's start-up rule (the first failed attempt right after keepalived started takes the
+   *  server out, whatever retry says: check_data.c, recorded in captures/ivs4/checks-defaults). */
+  startup?: true;
   /** What the spacing of the attempts showed so far, ms (null when not seen). */
   delayBeforeRetryMs: number | null;
   connectTimeoutMs: number | null;

@@ -7,7 +7,7 @@ import { ofKind } from '../../analyse/events.js';
 import type { HcProbe } from '../../analyse/checks/events.js';
 import { checkerTiming, DEFAULT_HELO_NAME, effectiveDelayLoop, type Resolved, type Where } from '../../config/model.js';
 import { CHECKER_NAME } from '../behaviours.js';
-import { configuredChecks, targetIp, type ConfiguredCheck, type Report } from './context.js';
+import { configuredChecks, hostPort, targetIp, type ConfiguredCheck, type Report } from './context.js';
 
 /** Share of delay_loop the observed cadence may differ by (scheduling, the check's own duration). */
 const CADENCE_TOLERANCE = 0.1;
@@ -21,10 +21,19 @@ function checkerName(p: HcProbe): string {
   return CHECKER_NAME[p.checker] ?? p.checker;
 }
 
+/** A PING series keyed by its real server (ip:port): the configuration told the analysis whose it is. */
+function pingOfServer(p: HcProbe): boolean {
+  return p.checker === 'ping' && p.realServers?.length === 1 && p.realServers[0] === p.target;
+}
+
 function matches(probe: HcProbe, check: ConfiguredCheck, anyKind = false): boolean {
   if (!anyKind && probe.checker !== check.kind) return false;
   const target = probe.target;
-  // PING_CHECK probes an address; MISC_CHECK runs a script whose traffic may go to any port.
+  // PING_CHECK probes an address, and belongs to a real server: its series is that server's (ip:port) when the
+  // configuration told the analysis, else the address's. MISC_CHECK runs a script whose traffic may go to any port.
+  if (pingOfServer(probe)) {
+    return check.kind === 'ping' ? target === hostPort(check.rs.ip, check.rs.port ?? check.vs.port) : targetIp(target) === check.ip;
+  }
   if (check.kind === 'ping' || probe.checker === 'ping') return (probe.checker === 'ping' ? target : targetIp(target)) === check.ip;
   if (check.kind === 'misc' || probe.checker === 'misc') return targetIp(target) === check.ip;
   return target === check.target;
@@ -61,7 +70,7 @@ export function crossCheckCheckers(x: Report): void {
     // Probes of this director that none of its checkers explains.
     for (const p of attributed) {
       if (mine.some((c) => matches(p, c))) continue;
-      const ip = p.checker === 'ping' ? p.target : targetIp(p.target);
+      const ip = p.checker === 'ping' && !pingOfServer(p) ? p.target : targetIp(p.target);
       const rs = d.config.virtualServers.flatMap((vs) => vs.realServers).find((r) => r.ip === ip);
       const at = rs?.at ?? { file: d.config.files[0] ?? d.config.path, line: 0 };
       x.add('hc-unconfigured', 'warning', directors.label(p.director), rs ? 'check.finding.hc.unconfigured' : 'check.finding.hc.unconfigured-rs', {
@@ -130,7 +139,8 @@ function compareCheck(x: Report, check: ConfiguredCheck, candidates: HcProbe[], 
  * from their spacing) against the configuration as keepalived resolves it (checker → real_server →
  * virtual_server → the checker type's default, config/model.ts checkerTiming). A series that showed one failed
  * attempt only (retry 0) is not judged: at start-up keepalived takes a server out on its first failure whatever
- * `retry` says (check_data.c: "For non alpha mode, one failure is enough initially").
+ * `retry` says (check_data.c: "For non alpha mode, one failure is enough initially"; recorded in
+ * captures/ivs4/checks-defaults: TCP_CHECK retry 3, "failed." and "Removing service" on the first refusal).
  */
 function retryTiming(x: Report, check: ConfiguredCheck, series: HcProbe[], who: string): void {
   const conf = checkerTiming(check.vs, check.rs, check.checker);

@@ -6,11 +6,19 @@ import type { ConfRealServer, ConfVirtualServer } from '../../config/model.js';
 import type { Director } from '../directors.js';
 import { configuredChecks, hostPort, targetIp, type Report } from './context.js';
 
-function virtualServerFor(x: Report, vip: string): { d: Director; vs: ConfVirtualServer }[] {
+/**
+ * The virtual servers of a service as the LVS events name it: `ip:port` (TCP) or `ip:port/udp`
+ * (analyse/lvs/services.ts), matched with the virtual server's address, port and `protocol` (TCP unless
+ * said, keepalived's default: check_data.c alloc_vs).
+ */
+function virtualServerFor(x: Report, service: string): { d: Director; vs: ConfVirtualServer }[] {
   const out: { d: Director; vs: ConfVirtualServer }[] = [];
-  const [ip, port] = [vip.replace(/:\d+$/, ''), Number(vip.slice(vip.lastIndexOf(':') + 1))];
+  const slash = service.lastIndexOf('/');
+  const proto = slash > service.lastIndexOf(':') ? service.slice(slash + 1).toUpperCase() : 'TCP';
+  const vip = slash > service.lastIndexOf(':') ? service.slice(0, slash) : service;
+  const ip = targetIp(vip), port = Number(vip.slice(vip.lastIndexOf(':') + 1));
   for (const d of x.c.directors.directors) for (const vs of d.config.virtualServers) {
-    if (vs.port !== port) continue;
+    if (vs.port !== port || (vs.protocol?.value ?? 'TCP').toUpperCase() !== proto) continue;
     if (ip === '?' || vs.ip === ip || (vs.group && d.config.virtualServerGroups.some((g) => g.name === vs.group && g.entries.some((e) => e.ip === ip && e.port === port)))) out.push({ d, vs });
   }
   return out;
@@ -65,7 +73,8 @@ function quorum(x: Report): void {
   const outages = ofKind(ev, 'svc.outage');
   for (const d of x.c.directors.directors) for (const vs of d.config.virtualServers) {
     if (!vs.quorum || !vs.sorryServer || vs.ip === null || vs.port === null) continue;
-    const vip = hostPort(vs.ip, vs.port);
+    // the service as the events name it (a UDP one with /udp)
+    const vip = hostPort(vs.ip, vs.port) + ((vs.protocol?.value ?? 'TCP').toUpperCase() === 'UDP' ? '/udp' : '');
     const q = vs.quorum.value, h = vs.hysteresis?.value ?? 0;
     const targets = new Map<string, ConfRealServer>();
     for (const c of checks) if (c.vs === vs) targets.set(c.target, c.rs);

@@ -144,6 +144,7 @@ export const annotateEn = {
   'hc.comment.down': '{checker} probe from {director} to {target}: DOWN ({reason})',
   'hc.comment.digest-changed': '; the page changed: MD5 {from} → {to}',
   'hc.state.down': '{checker} of {target} from {director} failed {attempts} {attempts|attempt|attempts} in a row (retry {retry}; last: {reason}): keepalived gives up here and takes the real server out of the pool ("Removing service …" in its log).',
+  'hc.state.down.startup': '{checker} of {target} from {director} failed ({reason}) right after keepalived started: at start-up one failure is enough, whatever retry says, and keepalived takes the real server out of the pool ("Removing service …" in its log).',
   'hc.state.down.once': '{checker} of {target} from {director} failed ({reason}) and no retry followed (retry 0): keepalived takes the real server out of the pool ("Removing service …" in its log).',
   'hc.state.down.others-up': '{checker} of {target} from {director} failed (attempts in a row: {attempts}; last: {reason}) while {others} still pass: keepalived marks a real server down as soon as one of its checkers fails.',
   'hc.state.down.digest': '{checker} of {target} from {director}: the status is still 2xx but the page changed (its MD5 differs), so a check with digest fails.',
@@ -152,6 +153,8 @@ export const annotateEn = {
   'hc.state.up.successes': ', {count} {count|success|successes} in a row: 1 + one per url',
   'hc.probe': '{director} checks {target} with {checker}{details}: {count} {count|probe|probes}, one every {interval} (delay_loop {delayLoop}), {count|passed|all passed}.',
   'hc.probe.some-down': '{director} checks {target} with {checker}{details}: {count} {count|probe|probes}, one every {interval} (delay_loop {delayLoop}); {down} failed.',
+  'hc.ping.owner': '{address} (real server {server})',
+  'hc.ping.owners': '{address} (one of the real servers {servers}: keepalived 2.2.7\'s echoes do not tell their PING_CHECKs apart)',
   'hc.genhash': 'genhash of the page: {md5} (the value for digest).',
   'hc.genhash.changed': 'The page changed during the capture; genhash gave {all} in turn.',
   // LVS

@@ -362,6 +362,7 @@ export const reportEn = {
   'field.connectTimeoutMs': 'connect_timeout (inferred)',
   'field.delayLoopMs': 'delay_loop (observed cadence)',
   'field.attempts': 'attempts behind the verdict',
+  'field.startup': 'at keepalived\'s start-up',
   'field.spanMs': 'first attempt to verdict',
   'field.scheduling': 'scheduler',
   'field.realServers': 'real servers',

@@ -362,6 +362,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'field.connectTimeoutMs': 'connect_timeout (déduit)',
   'field.delayLoopMs': 'delay_loop (cadence observée)',
   'field.attempts': 'tentatives derrière le verdict',
+  'field.startup': 'au démarrage de keepalived',
   'field.spanMs': 'de la première tentative au verdict',
   'field.scheduling': 'ordonnancement',
   'field.realServers': 'serveurs réels',

@@ -31,11 +31,21 @@ export function checkReason(reason: string | null | undefined, say: { i18n: I18n
   return labelOf(say.i18n, 'hc.reason.', reason.replace(/ /g, '-'));
 }
 
+/**
+ * A check's target as the reader needs it: a PING_CHECK probes an address but belongs to a real server
+ * (ip:port); where the events name it (or the servers it may be), they are said.
+ */
+function targetOf(e: { checker: Checker; target: string; realServers?: string[] }, say: Say): string {
+  const rs = e.realServers ?? [];
+  if (e.checker !== 'ping' || !rs.length || (rs.length === 1 && rs[0] === e.target)) return e.target;
+  return say.i18n.t(rs.length === 1 ? 'hc.ping.owner' : 'hc.ping.owners', { address: e.target, server: rs[0], servers: rs.join(', ') });
+}
+
 export const checkEvents: EventSentences<'hc.probe' | 'hc.state'> = {
   'hc.probe': (e, say) => {
     const { i18n } = say;
     const text = i18n.t(e.down ? 'hc.probe.some-down' : 'hc.probe', {
-      checker: checkerName(e.checker, say), director: e.director, target: e.target, count: e.count,
+      checker: checkerName(e.checker, say), director: e.director, target: targetOf(e, say), count: e.count,
       interval: e.intervalMs === null ? '?' : say.seconds(e.intervalMs), down: e.down, details: e.details ? ` (${e.details})` : '',
       delayLoop: e.intervalMs === null ? '?' : String(Math.round(e.intervalMs / 1000)),
     });
@@ -44,13 +54,14 @@ export const checkEvents: EventSentences<'hc.probe' | 'hc.state'> = {
   },
   'hc.state': (e, say) => {
     const params = {
-      checker: checkerName(e.checker, say), director: e.director, target: e.target, reason: checkReason(e.reason, say),
+      checker: checkerName(e.checker, say), director: e.director, target: targetOf(e, say), reason: checkReason(e.reason, say),
       others: (e.othersUp ?? []).map((c) => checkerName(c, say)).join(', '),
       attempts: e.attempts ?? 1, retry: e.retry ?? Math.max(0, (e.attempts ?? 1) - 1),
       successes: (e.attempts ?? 1) > 1 ? say.i18n.t('hc.state.up.successes', { count: e.attempts }) : '',
     };
     let key: MessageKey = e.state === 'down' ? (e.reason === 'page changed' ? 'hc.state.down.digest' : params.attempts > 1 ? 'hc.state.down' : 'hc.state.down.once') : 'hc.state.up';
     if (e.state === 'down' && e.othersUp?.length) key = 'hc.state.down.others-up';
+    else if (e.state === 'down' && e.startup) key = 'hc.state.down.startup';
     const text = say.i18n.t(key, params);
     // The quorum's hysteresis delays a return only where a quorum is in play (a sorry server or a
     // quorum-driven pool change in the capture); elsewhere the clause would not apply.
