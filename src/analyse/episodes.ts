@@ -86,7 +86,7 @@ export function tenuresOf(ep: Episodes, vrid: number): Tenure[] {
  * the master it names as previous.
  */
 function masterTenures(events: readonly AnalysisEvent[]): Tenure[] {
-  interface Open { vrid: number; family: Family; router: string; start: number; event: VrrpMaster; stopped: { at: number; how: 'resign' | 'silent' } | null }
+  interface Open { vrid: number; family: Family; router: string; start: number; event: VrrpMaster; stopped: { at: number; how: 'resign' | 'silent' | 'next' } | null }
   const out: Tenure[] = [];
   const close = (o: Open, end: number, ended: Exclude<TenureEnd, 'capture-end'>) => {
     out.push({ vrid: o.vrid, family: o.family, router: o.router, start: o.start, end: Math.max(o.start, end), ended, event: o.event });
@@ -117,6 +117,10 @@ function masterTenures(events: readonly AnalysisEvent[]): Tenure[] {
       // (when it names this router) places the end more exactly.
       const o = open.get(key(e.vrid, e.router));
       if (o && !o.stopped) o.stopped = { at: e.time, how: e.kind === 'vrrp.resign' ? 'resign' : 'silent' };
+    } else if (isKind(e, 'vrrp.split-brain') && e.yielded && e.end !== null) {
+      // A dual master of missed adverts: the lower-priority router went back to backup at its end.
+      const o = open.get(key(e.vrid, e.yielded));
+      if (o && !o.stopped && o.start <= e.end) o.stopped = { at: e.end, how: 'next' };
     }
   }
   for (const o of open.values()) {
