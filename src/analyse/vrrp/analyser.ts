@@ -7,7 +7,7 @@ import type { Packet } from '../../dissect/packet.js';
 import type { Vrrp } from '../../dissect/vrrp.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
+import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid, VrrpUnreachable } from './events.js';
 import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
@@ -121,6 +121,8 @@ interface Instance {
   invalid: Map<string, VrrpInvalid>;
   /** Takeovers told from a GARP burst, until their end and the taker's priority are known (bounded). */
   garpTakeovers: GarpTakeover[];
+  /** Adverts answered by ICMP unreachable, by sender, destination and code (bounded). */
+  unreachable: Map<string, VrrpUnreachable>;
   /** Earliest time at which an advertising router may be found silent (cheap tick). */
   nextCheck: number;
 }
@@ -147,19 +149,45 @@ export class VrrpAnalyzer implements Analyzer {
   private readonly priorities = new PriorityChanges<Router>();
   /** Hosts that joined the VRRP group (keepalived starting), by MAC: who sent a takeover's GARPs when no advert shows it. */
   private readonly members = new Map<string, string>();
-  readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
+  readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6 | PacketKind.ICMP;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
     if (pkt.igmp && pkt.ip && joinsVrrpGroup(pkt)) {
       const mac = pkt.eth?.src ?? pkt.cooked?.src;
       if (mac && (this.members.has(mac) || this.members.size < MAX_INDEXED_ROUTERS)) this.members.set(mac, pkt.ip.src);
     }
-    if (pkt.vrrp) this.onAdvert(pkt, ctx);
+    if (pkt.icmp) {
+      // ICMP (IPv4) is looked at only for errors quoting an advert: pings are no sign of a router's return.
+      if (pkt.icmp.type === 3 && pkt.quoted?.vrrp) this.onUnreachable(pkt, ctx);
+    } else if (pkt.vrrp) this.onAdvert(pkt, ctx);
     else if (this.byIp.size) {
       if (this.alreadyMasters.size && !pkt.frame.noTimestamp) this.alreadyMasters.onAnnouncement(pkt, frameTime(pkt.frame));
       this.onOther(pkt, ctx);
     }
     ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /** An advert answered by ICMP destination unreachable (a unicast peer up without keepalived: protocol unreachable). */
+  private onUnreachable(pkt: Packet, ctx: EngineContext): void {
+    const q = pkt.quoted!, v = q.vrrp!, f = pkt.frame;
+    if (f.noTimestamp || !q.ip || !pkt.ip) return;
+    const inst = this.instances.get(`${f.fileIndex}:${f.iface}:${v.family}:${v.vrid}`);
+    if (!inst) return;
+    const t = frameTime(f);
+    const k = `${q.ip.src}|${q.ip.dst}|${pkt.icmp!.code}`;
+    const e = inst.unreachable.get(k);
+    ctx.comment(f.n, { note: 'vrrp.unreachable', router: q.ip.src, peer: q.ip.dst, code: pkt.icmp!.code });
+    if (e) {
+      e.count++;
+      e.end = t;
+      if (e.frames.length < MAX_EVENT_FRAMES) e.frames.push(f.n);
+      return;
+    }
+    if (inst.unreachable.size >= 16) return;
+    inst.unreachable.set(k, ctx.emit({
+      kind: 'vrrp.unreachable', time: t, frames: [f.n], severity: pkt.icmp!.code === 2 ? 'notice' : 'warning',
+      vrid: inst.vrid, family: inst.family, router: q.ip.src, peer: q.ip.dst, answeredBy: pkt.ip.src, code: pkt.icmp!.code, count: 1, end: t,
+    }));
   }
 
   /** A frame from a known router that is not an advert: when a silent router comes back. */
@@ -350,7 +378,7 @@ export class VrrpAnalyzer implements Analyzer {
     let inst = this.instances.get(key);
     if (!inst) {
       if (this.instances.size >= MAX_INSTANCES) return;
-      inst = { key, fileIndex: f.fileIndex, vrid: v.vrid, family: v.family, routers: new Map(), clusters: new Clusters(), overlaps: [], reported: new Set(), invalid: new Map(), garpTakeovers: [], nextCheck: Infinity };
+      inst = { key, fileIndex: f.fileIndex, vrid: v.vrid, family: v.family, routers: new Map(), clusters: new Clusters(), overlaps: [], reported: new Set(), invalid: new Map(), garpTakeovers: [], unreachable: new Map(), nextCheck: Infinity };
       this.instances.set(key, inst);
     }
     const ip = net.src;

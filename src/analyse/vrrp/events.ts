@@ -256,8 +256,30 @@ export interface VrrpPriority extends EventBase {
   thenMs: number | null;
 }
 
+/**
+ * Adverts answered by ICMP destination unreachable (keepalived-semantics.md §3): code 2, protocol
+ * unreachable, comes from a unicast peer whose host is up while nothing there takes VRRP (keepalived stopped
+ * or not running): the sender is not at fault and stays master. One event per sender, destination and code,
+ * updated to the end of the capture.
+ */
+export interface VrrpUnreachable extends EventBase {
+  kind: 'vrrp.unreachable';
+  vrid: number;
+  family: Family;
+  /** The advert's sender, and the address it was sent to. */
+  router: string;
+  peer: string;
+  /** The host that answered (the peer itself, or a router on the way). */
+  answeredBy: string;
+  /** ICMP destination-unreachable code (2: protocol unreachable; 1: host; 3: port; 9, 10, 13: prohibited). */
+  code: number;
+  /** Adverts answered so far, and the time of the last answer (s). */
+  count: number;
+  end: number;
+}
+
 export type VrrpEvent = VrrpMaster | VrrpResign | VrrpSilent | VrrpSplitBrain | VrrpMismatch | VrrpInvalid | VrrpCollision | VrrpJitter
-  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence | VrrpPriority;
+  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence | VrrpPriority | VrrpUnreachable;
 
 /** Per-frame notes on adverts. */
 export type VrrpNote =
@@ -274,4 +296,5 @@ export type VrrpNote =
   | { note: 'vrrp.lost'; router: string; vrid: number; missing: number; gapMs: number }
   | { note: 'vrrp.peer-arp'; router: string; peer: string }
   | { note: 'vrrp.peer-resolved'; router: string; peer: string; gapMs: number }
-  | { note: 'vrrp.still-master'; router: string; vrid: number; other: string };
+  | { note: 'vrrp.still-master'; router: string; vrid: number; other: string }
+  | { note: 'vrrp.unreachable'; router: string; peer: string; code: number };

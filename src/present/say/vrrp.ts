@@ -88,8 +88,11 @@ function cadence(e: VrrpCadence, say: Say): string {
   });
 }
 
-export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence' | 'vrrp.priority'> = {
+export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence' | 'vrrp.priority' | 'vrrp.unreachable'> = {
   'vrrp.loss': loss,
+  'vrrp.unreachable': (e, say) => say.i18n.t(e.code === 2 ? 'vrrp.unreachable.protocol' : 'vrrp.unreachable', {
+    router: e.router, vrid: e.vrid, peer: e.peer, by: e.answeredBy, code: e.code, count: e.count, span: say.seconds((e.end - e.time) * 1000),
+  }),
   'vrrp.peer-unresolved': peerUnresolved,
   'vrrp.cadence': cadence,
   'vrrp.master': master,
@@ -137,6 +140,7 @@ export const vrrpNotes: NoteSentences<VrrpNote['note']> = {
   'vrrp.last': (n, say) => say.i18n.t('vrrp.comment.last', { router: n.router, vrid: n.vrid }),
   'vrrp.stepped-down': (n, say) => say.i18n.t('vrrp.comment.stepped-down', { router: n.router, other: n.by }),
   'vrrp.invalid': (n, say) => say.i18n.t('vrrp.comment.invalid', { problem: n.problem }),
+  'vrrp.unreachable': (n, say) => say.i18n.t(n.code === 2 ? 'vrrp.comment.unreachable.protocol' : 'vrrp.comment.unreachable', { router: n.router, peer: n.peer, code: n.code }),
   'vrrp.contender-again': (n, say) => say.i18n.t('vrrp.comment.contender-again', { router: n.router, vrid: n.vrid, other: n.master }),
   'vrrp.lost': (n, say) => say.i18n.t('vrrp.comment.lost', { router: n.router, vrid: n.vrid, missing: n.missing, gap: say.seconds(n.gapMs) }),
   'vrrp.peer-arp': (n, say) => say.i18n.t('vrrp.comment.peer-arp', { router: n.router, peer: n.peer }),
