@@ -2190,4 +2190,37 @@ readme_unicast_arp_blocked() {
     "$KEY_LOG"
 }
 
+# ------------------------------------------------------------------ issue #14 behaviour 4 (appended): random loss at another rate and interval
+scenario lossy2 "VRRPv2 with advert_int 2: nftables on the bridge (prerouting) drops ~30 % of the VRRP packets at random (numgen random mod 100 < 30) for 50 s, so the capture and both directors miss the same adverts; d2 takes over only if it misses 3 in a row (Master_Down_Interval 6.61 s); rule removed."
+sc_lossy2_topo() { NEEDS=nft; WATCH_NEIGH=cl; ADVERT_INT=2; }
+sc_lossy2() {
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 4
+  mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < 30 drop (before br0 and its capture)"
+  nsx sw nft -f - <<'NFT'
+table bridge vslab_loss {
+  chain prerouting {
+    type filter hook prerouting priority 0; policy accept;
+    ip protocol 112 numgen random mod 100 < 30 counter drop
+  }
+}
+NFT
+  sleep 50
+  mark nft_clear "sw nftables table bridge vslab_loss deleted ($(nsx sw nft list table bridge vslab_loss | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
+  nsx sw nft delete table bridge vslab_loss
+  sleep 6
+}
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_lossy2() {
+  readme_issue14 '- As `lossy` at another rate and interval: `advert_int 2` on both directors (Master_Down_Interval of d2 =
+  3 x 2 s + skew 0.61 s), and nftables in the switch namespace `table bridge vslab_loss { chain prerouting { type filter
+  hook prerouting priority 0; ip protocol 112 numgen random mod 100 < 30 counter drop } }` for 50 s. The bridge
+  prerouting hook runs before br0, so **the capture misses exactly the VRRP frames that were dropped**, for every
+  receiver; the number dropped (adverts of both directors) is in the `nft_clear` action of events.jsonl.
+- keepalived logs nothing about a lost advert: d1 stays MASTER throughout unless d2 misses 3 in a row (then a
+  dual master as in `lossy`, in the logs below).' \
+    "$KEY_LOG"
+}
+
 main "$@"

@@ -110,7 +110,8 @@ function masterTenures(events: readonly AnalysisEvent[]): Tenure[] {
       const k = key(e.vrid, e.router);
       const mine = open.get(k);
       if (mine) { open.delete(k); close(mine, mine.stopped?.at ?? e.time, mine.stopped?.how ?? 'next'); }
-      open.set(k, { vrid: e.vrid, family: e.family, router: e.router, start: e.time, event: e, stopped: null });
+      // A dual master of missed adverts: it went back to backup at the outranking master's advert (its end).
+      open.set(k, { vrid: e.vrid, family: e.family, router: e.router, start: e.time, event: e, stopped: e.end !== undefined && e.end >= e.time ? { at: e.end, how: 'next' } : null });
     } else if (isKind(e, 'vrrp.resign') || (isKind(e, 'vrrp.silent') && !e.rearmedBy)) {
       // (A master silenced by another cluster's adverts stayed master: its tenure goes on.)
       // A resignation ends mastership at once; silence is confirmed later, and the next master's gapMs

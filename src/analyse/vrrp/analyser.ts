@@ -287,7 +287,7 @@ export class VrrpAnalyzer implements Analyzer {
       if (g.time >= t) continue;
       const e = g.event;
       if (r === g.master && !g.split) {
-        Object.assign(e, { reason: 'unknown', late: false, previousAliveFrame: n });
+        Object.assign(e, { reason: 'unknown', late: false, previousAliveFrame: n, end: t });
         g.split = ctx.emit({
           kind: 'vrrp.split-brain', time: g.time, frames: [...e.frames.slice(1), n], severity: 'notice',
           vrid: inst.vrid, family: inst.family, routers: [r.ip, g.taker].sort() as [string, string], start: g.time, end: t,
@@ -325,6 +325,27 @@ export class VrrpAnalyzer implements Analyzer {
     if (missing === null) return false;
     this.revive(inst, r, n, ctx);
     countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: r.profile.intervalMs, gapStart: r.lastTime }, missing, gapMs, t, n);
+    return true;
+  }
+
+  /**
+   * A master found silent because a lower router took over advertises within half an interval of that
+   * router's first advert: keepalived's answer to a lower-priority advert ("forcing new election", an
+   * immediate advert, vrrp_state_master_rx). Its adverts were lost, it never stopped being master: the
+   * taker is a dual master of milliseconds, not a failover, and this is no preemption (vrrp-lossy2 29.06 s).
+   * The adverts its timer sent in the gap (one per interval) were lost.
+   */
+  private answersTaker(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): boolean {
+    const silent = r.silentEvent;
+    const taker = silent?.takenOverBy ? inst.routers.get(silent.takenOverBy) : undefined;
+    if (!silent || !taker?.tenure || !taker.advertising || r.resigned || !r.lastTenure || r.join || !outranks(r, taker)) return false;
+    if ((t - taker.tenure.start) * 1000 > r.profile.intervalMs / 2 || taker.tenure.start < r.lastTime) return false;
+    // (Another cluster advertising in its gap re-armed its advert timer: stillMaster tells that, rearmedBy.)
+    for (const o of inst.routers.values()) if (o.cluster !== r.cluster && o.lastTime > r.lastTime) return false;
+    const gapMs = (t - r.lastTime) * 1000;
+    const missing = Math.floor(gapMs / r.profile.intervalMs);
+    this.revive(inst, r, n, ctx);
+    if (missing >= 1) countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: r.profile.intervalMs, gapStart: r.lastTime }, missing, gapMs, t, n);
     return true;
   }
 
@@ -405,12 +426,6 @@ export class VrrpAnalyzer implements Analyzer {
     r.priority = v.priority;
     inst.clusters.note(r.cluster, v.addresses);
     if (inst.garpTakeovers.length) this.settleGarpTakeovers(inst, r, t, f.n, ctx);
-    // The outranking side of a dual master answers the other's latest advert: what makes a keepalived master yield.
-    for (const o of inst.overlaps) {
-      if (o.event?.end != null || !o.routers.includes(ip)) continue;
-      const other = inst.routers.get(o.routers[0] === ip ? o.routers[1] : o.routers[0]);
-      if (other && outranks(r, other) && (!o.answer || o.answer.time < other.lastTime)) o.answer = { time: t, frame: f.n, by: ip };
-    }
 
     // A preempted keepalived master goes BACKUP at the first higher-priority advert it hears: adverts from
     // it after a gap are a new tenure (it took over again), not a late advert of the old one. (Only once
@@ -432,6 +447,12 @@ export class VrrpAnalyzer implements Analyzer {
     r.resigned = v.priority === 0;
     this.checkMismatch(inst, r, f.n, t, ctx);
     this.trackOverlap(inst, t, f.n, ctx);
+    // The outranking side of a dual master answers the other's latest advert: what makes a keepalived master yield.
+    for (const o of inst.overlaps) {
+      if (o.event?.end != null || !o.routers.includes(ip)) continue;
+      const other = inst.routers.get(o.routers[0] === ip ? o.routers[1] : o.routers[0]);
+      if (other && outranks(r, other) && (!o.answer || o.answer.time < other.lastTime)) o.answer = { time: t, frame: f.n, by: ip };
+    }
     this.schedule(inst, r);
   }
 
@@ -466,6 +487,7 @@ export class VrrpAnalyzer implements Analyzer {
 
   private startTenure(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
     if (this.resumesAfterLoss(inst, r, t, n, ctx)) return;
+    if (this.answersTaker(inst, r, t, n, ctx)) return;
     // The master this router takes over from: a live advertiser if any, else the last one that stopped.
     let live: Router | null = null;
     for (const o of inst.routers.values()) if (o !== r && o.cluster === r.cluster && o.advertising && (!live || outranks(o, live))) live = o;
@@ -739,6 +761,9 @@ export class VrrpAnalyzer implements Analyzer {
     const missed = high && low ? missedAdverts(high, low, o.start) : null;
     // The lower one yields to the master's first advert after its own last one (keepalived vrrp_state_master_rx).
     const yielded = missed && low && o.answer && o.answer.by === high!.ip && o.answer.time >= low.lastTime ? o.answer : null;
+    // The lower one's tenure ends there, however short the dual master.
+    const lowEvent = low?.tenure?.masterEvent ?? low?.lastTenure?.masterEvent;
+    if (yielded && lowEvent && lowEvent.reason === 'unknown' && lowEvent.time <= yielded.time) lowEvent.end = yielded.time;
     if (!o.event) {
       inst.overlaps.splice(inst.overlaps.indexOf(o), 1);
       // Shorter than a split brain: a dual master of lost adverts, told when it lasted over an interval.

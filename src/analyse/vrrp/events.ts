@@ -63,6 +63,11 @@ export interface VrrpMaster extends EventBase {
    * neighbour queue (its ARP requests for its peer unanswered: vrrp.peer-unresolved), not lost on the link.
    */
   previousHeld?: true;
+  /**
+   * A dual master of missed adverts (reason unknown): when it went back to backup, at the advert of the master
+   * that outranks it which reached it (keepalived: "Master received advert … with higher priority").
+   */
+  end?: number;
 }
 
 /** The master advertises priority 0 (keepalived on SIGTERM or FAULT). */
