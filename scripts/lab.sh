@@ -2415,4 +2415,91 @@ main() {
   esac
 }
 
+# ------------------------------------------------------------------ issue #14 behaviour 3 (appended): unicast peer alive but unresolvable
+scenario unicast-arp-blocked "VRRPv2 with unicast_peer: the switch drops every ARP frame d2 sends about 10.0.0.11 (its replies to d1 and its own requests for d1; nftables bridge rule on p-d2): d2 stays up and keeps receiving, but d1 can no longer resolve d2's MAC once its neighbour entry expires, so d1's adverts stop on the wire (held in the neighbour queue) while d1 broadcasts who-has 10.0.0.12, unanswered; d2 hears nothing, becomes MASTER too (dual master, only d2's adverts on the wire) and d1 answers each of d2's lower-priority adverts with GARPs; rule removed: d1's adverts come back, d2 steps down."
+sc_unicast_arp_blocked_topo() { NEEDS=nft; WATCH_NEIGH="d1 cl"; }
+sc_unicast_arp_blocked() {
+  local s1 s2
+  ka_conf d1 "$(addr_of d2)"; ka_conf d2 "$(addr_of d1)"
+  # as unicast-peer-down: d1's entry for d2 leaves REACHABLE within seconds (default 15..45 s)
+  mark sysctl "d1 net.ipv4.neigh.eth0.base_reachable_time_ms=4000 (default 30000)"
+  nsx d1 sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=4000
+  cap_start
+  ka_start d1; ka_start d2
+  ka_wait_state d1 MASTER 15
+  ping_start cl "$VIP"
+  sleep 4
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark nft_arp_block "sw nftables: bridge prerouting iifname p-d2 arp daddr ip 10.0.0.11 drop (d2's ARP replies to d1 and requests for d1, before br0 and its capture)"
+  nsx sw nft -f - <<'NFT'
+table bridge vslab_arp {
+  chain prerouting {
+    type filter hook prerouting priority 0; policy accept;
+    iifname "p-d2" ether type arp arp daddr ip 10.0.0.11 counter drop
+  }
+}
+NFT
+  ka_wait_state d2 MASTER 40 "$s2"       # d1's entry expires (STALE, DELAY 5 s, 3 probes), its adverts stop, d2 times out
+  sleep 12                               # dual master: d2 advertises, d1 answers with GARPs its adverts cannot follow
+  not_in_log d1 "$s1" "Entering"
+  s2=$(log_lines d2)
+  mark nft_clear "sw nftables table bridge vslab_arp deleted ($(nsx sw nft list table bridge vslab_arp | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
+  nsx sw nft delete table bridge vslab_arp
+  ka_wait_state d2 BACKUP 10 "$s2"
+  sleep 5
+  not_in_log d1 "$s1" "Entering"
+}
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_unicast_arp_blocked() {
+  readme_issue14 '- Unicast VRRP (`unicast_src_ip` + `unicast_peer`), d1 MASTER (150), d2 BACKUP (100); d1'"'"'s
+  `net.ipv4.neigh.eth0.base_reachable_time_ms` is 4000 (`neigh-d1.log`: its neighbour entry for d2).
+- nftables in the switch namespace drops, on d2'"'"'s port before br0 (so before the capture too), every ARP frame
+  whose target address is 10.0.0.11: d2'"'"'s replies to d1 and d2'"'"'s own requests for d1. Everything else from
+  d2 passes (its adverts, its GARPs for the VIP), and d2 keeps receiving everything.
+- d1'"'"'s entry for d2 expires (REACHABLE, STALE, DELAY, 3 unicast probes, FAILED): from then on **no adverts from
+  d1 on the wire**, only broadcast `who-has 10.0.0.12 tell 10.0.0.11`, unanswered on the wire. d1 logs nothing
+  about it and stays MASTER throughout (keepalived never looks at neighbour state, `sendmsg` succeeds).
+- d2 hears no advert, `Receive advertisement timeout`, `Entering MASTER STATE`: a **dual master where only d2'"'"'s
+  adverts are on the wire** (it learnt d1'"'"'s MAC from d1'"'"'s broadcast requests). d1 logs `Received advert
+  from 10.0.0.12 with lower priority 100, ours 150, forcing new election` for each of them and answers with
+  an advert (held in the queue too) and GARPs for the VIP (`vrrp_garp_lower_prio_repeat`, and again after
+  `vrrp_garp_lower_prio_delay`), so the VIP'"'"'s MAC flaps between d1 and d2.
+- Rule removed: d1'"'"'s next request is answered, its held adverts leave, d2 logs `Master received advert from
+  10.0.0.11 with higher priority 150, ours 100` and `Entering BACKUP STATE`.' \
+    "$KEY_LOG"
+}
+
+# ------------------------------------------------------------------ issue #14 behaviour 4 (appended): random loss at another rate and interval
+scenario lossy2 "VRRPv2 with advert_int 2: nftables on the bridge (prerouting) drops ~30 % of the VRRP packets at random (numgen random mod 100 < 30) for 50 s, so the capture and both directors miss the same adverts; d2 takes over only if it misses 3 in a row (Master_Down_Interval 6.61 s); rule removed."
+sc_lossy2_topo() { NEEDS=nft; WATCH_NEIGH=cl; ADVERT_INT=2; }
+sc_lossy2() {
+  start_d1_master
+  ping_start cl "$VIP"
+  sleep 4
+  mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < 30 drop (before br0 and its capture)"
+  nsx sw nft -f - <<'NFT'
+table bridge vslab_loss {
+  chain prerouting {
+    type filter hook prerouting priority 0; policy accept;
+    ip protocol 112 numgen random mod 100 < 30 counter drop
+  }
+}
+NFT
+  sleep 50
+  mark nft_clear "sw nftables table bridge vslab_loss deleted ($(nsx sw nft list table bridge vslab_loss | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
+  nsx sw nft delete table bridge vslab_loss
+  sleep 6
+}
+# shellcheck disable=SC2016  # backquotes are Markdown here
+readme_lossy2() {
+  readme_issue14 '- As `lossy` at another rate and interval: `advert_int 2` on both directors (Master_Down_Interval of d2 =
+  3 x 2 s + skew 0.61 s), and nftables in the switch namespace `table bridge vslab_loss { chain prerouting { type filter
+  hook prerouting priority 0; ip protocol 112 numgen random mod 100 < 30 counter drop } }` for 50 s. The bridge
+  prerouting hook runs before br0, so **the capture misses exactly the VRRP frames that were dropped**, for every
+  receiver; the number dropped (adverts of both directors) is in the `nft_clear` action of events.jsonl.
+- keepalived logs nothing about a lost advert: d1 stays MASTER throughout unless d2 misses 3 in a row (then a
+  dual master as in `lossy`, in the logs below).' \
+    "$KEY_LOG"
+}
+
 main "$@"

@@ -86,7 +86,7 @@ export function tenuresOf(ep: Episodes, vrid: number): Tenure[] {
  * the master it names as previous.
  */
 function masterTenures(events: readonly AnalysisEvent[]): Tenure[] {
-  interface Open { vrid: number; family: Family; router: string; start: number; event: VrrpMaster; stopped: { at: number; how: 'resign' | 'silent' } | null }
+  interface Open { vrid: number; family: Family; router: string; start: number; event: VrrpMaster; stopped: { at: number; how: 'resign' | 'silent' | 'next' } | null }
   const out: Tenure[] = [];
   const close = (o: Open, end: number, ended: Exclude<TenureEnd, 'capture-end'>) => {
     out.push({ vrid: o.vrid, family: o.family, router: o.router, start: o.start, end: Math.max(o.start, end), ended, event: o.event });
@@ -110,13 +110,18 @@ function masterTenures(events: readonly AnalysisEvent[]): Tenure[] {
       const k = key(e.vrid, e.router);
       const mine = open.get(k);
       if (mine) { open.delete(k); close(mine, mine.stopped?.at ?? e.time, mine.stopped?.how ?? 'next'); }
-      open.set(k, { vrid: e.vrid, family: e.family, router: e.router, start: e.time, event: e, stopped: null });
+      // A dual master of missed adverts: it went back to backup at the outranking master's advert (its end).
+      open.set(k, { vrid: e.vrid, family: e.family, router: e.router, start: e.time, event: e, stopped: e.end !== undefined && e.end >= e.time ? { at: e.end, how: 'next' } : null });
     } else if (isKind(e, 'vrrp.resign') || (isKind(e, 'vrrp.silent') && !e.rearmedBy)) {
       // (A master silenced by another cluster's adverts stayed master: its tenure goes on.)
       // A resignation ends mastership at once; silence is confirmed later, and the next master's gapMs
       // (when it names this router) places the end more exactly.
       const o = open.get(key(e.vrid, e.router));
       if (o && !o.stopped) o.stopped = { at: e.time, how: e.kind === 'vrrp.resign' ? 'resign' : 'silent' };
+    } else if (isKind(e, 'vrrp.split-brain') && e.yielded && e.end !== null) {
+      // A dual master of missed adverts: the lower-priority router went back to backup at its end.
+      const o = open.get(key(e.vrid, e.yielded));
+      if (o && !o.stopped && o.start <= e.end) o.stopped = { at: e.end, how: 'next' };
     }
   }
   for (const o of open.values()) {

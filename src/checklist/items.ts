@@ -225,7 +225,7 @@ export class ItemJudge {
       if ((m.reason !== 'master-down' && m.reason !== 'resignation') || !m.previous) continue;
       const previous = m.previous;
       const prevPriority = this.maxPriority(m.vrid, previous);
-      if (prevPriority <= m.priority) continue;
+      if (m.priority === null || prevPriority <= m.priority) continue;
       partial ??= m;
       const back = this.c.wire.returns(previous).find((r) => r.time > m.time);
       const later = masters.find((x) => x.vrid === m.vrid && x.time > m.time);
@@ -309,7 +309,7 @@ export class ItemJudge {
   private stepParams(): Record<string, string> {
     const { events, configs, i18n } = this.c;
     const masters = ofKind(events, 'vrrp.master');
-    const byPriority = [...masters].sort((a, b) => b.priority - a.priority);
+    const byPriority = [...masters].sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
     const master = byPriority[0] ? byPriority[0].router : null;
     const backup = byPriority.find((e) => e.router !== master);
     const slot = master ? this.c.directors.slots.find((sl) => this.c.directors.slotRouter.get(sl)?.ip === master) : this.c.directors.slots[0];

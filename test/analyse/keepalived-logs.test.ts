@@ -49,15 +49,6 @@ const SILENT_MASTER_END = 'wire vs log: the split brain ends at the last advert,
 // (ipvsadm shows rs2 + rs3 from the next snapshot). The analysis has no event for a configuration change.
 const RELOAD_REMOVE = 'open: a removal by a configuration reload is no check verdict; the analysis has no event for it';
 
-// vrrp-lossy: d2's takeover is visible only by its GARP burst: its adverts of that MASTER period were dropped
-// on the bridge before the capture (as for every receiver).
-const DROPPED_ADVERTS = 'wire vs log: the takeover\'s adverts were all dropped before the capture; only its GARP burst shows it';
-// A dual master caused by lost adverts (d2 missed d1's adverts, d1 heard d2's: "Received advert from 10.0.0.12
-// with lower priority 100, ours 150, forcing new election"): the wire shows two adverts of d2, 2 s apart, and d1's
-// GARPs between; the analysis tells d2's vrrp.master (reason unknown, previousAliveFrame: d1's GARPs) and d1's
-// vrrp.loss, but no vrrp.split-brain, which events.md defines as two advertisers for more than 3 intervals.
-const LOSSY_DUAL_MASTER = 'open: a 2 s dual MASTER from lost adverts is a vrrp.master (unknown, previousAliveFrame), shorter than a vrrp.split-brain';
-
 // Fourth set (captures/ivs4/checks-defaults, issue #15, recorded 2026-12-03 under TCG on a loaded 2-core machine):
 // MISC_CHECK's curl was killed at misc_timeout (= delay_loop, 3 s) before it sent a SYN ("Misc check … timed out
 // with retry disabled"; no SYN from d1 to rs2 before 4198.95 although the first removal is at 4147.08): a verdict
@@ -87,12 +78,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   },
   'ivs3-reload-pool': {
     "d1 \"Removing service 10.1.0.21:80\" at 20.184 s: no hc.state down from it within 1 s": RELOAD_REMOVE,
-  },
-  'vrrp-lossy': {
-    'd2 (10.0.0.12) Entering MASTER STATE of VI_1 (VRID 51) at 10.017 s: no vrrp.master within 1 s': DROPPED_ADVERTS,
-    "d2 logged 5 × GARP for 10.0.0.100 at 10.018 s (takeover): the arp.garp's cause is null": DROPPED_ADVERTS,
-    'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 10.017 to 11.409 s: no vrrp.split-brain with that start and end (±1.5 s)': DROPPED_ADVERTS,
-    'VRID 51: 10.0.0.11 and 10.0.0.12 both MASTER in the logs from 49.052 to 51.053 s: no vrrp.split-brain with that start and end (±1.5 s)': LOSSY_DUAL_MASTER,
   },
   'vrrp-interval-mismatch': {
     "VRID 51: keepalived logged \"(VI_x) advertisement interval mismatch mine=2 sec rcv'd=1 sec\" 16× from 6.406 s: no vrrp.mismatch/vrrp.invalid quoting it": ONE_QUOTE,

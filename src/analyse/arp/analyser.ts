@@ -282,6 +282,8 @@ export class ArpAnalyzer implements Analyzer {
     if (!previous.length) return null;
     const vrid = tk.event.vrid, master = tk.event.router;
     const own = this.advertisers.get(vrid + '|' + master)?.priority ?? tk.event.priority;
+    // (a takeover seen only by its GARPs, no advert of the taker heard: no priority to compare with)
+    if (own === null) return null;
     for (const a of this.advertisers.values()) {
       if (a.vrid !== vrid || a.src === master) continue;
       if (!(a.priority < own || (a.priority === own && addressBelow(a.src, master)))) continue;

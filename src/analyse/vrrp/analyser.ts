@@ -7,7 +7,7 @@ import type { Packet } from '../../dissect/packet.js';
 import type { Vrrp } from '../../dissect/vrrp.js';
 import { frameTime } from '../../io/frame.js';
 import { PacketKind, type Analyzer, type EngineContext } from '../engine.js';
-import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid } from './events.js';
+import type { VrrpMaster, VrrpResign, VrrpSilent, VrrpSplitBrain, VrrpInvalid, VrrpUnreachable } from './events.js';
 import {
   type AdvertProfile, type Difference, type TakeoverReason, differences, keepalivedLog,
   masterDownMs, outranks, skewMs, takeoverReason,
@@ -27,6 +27,10 @@ const MAX_INDEXED_ROUTERS = 4096;
 const JOIN_RUN_S = 5;
 /** The priority-0 adverts of one router's VRIDs within this many ms are one step (its sync group leaving MASTER). */
 const SYNC_GROUP_MS = 100;
+/** Gratuitous ARPs of one burst are less than this apart (keepalived sends a burst at once). */
+const GARP_BURST_S = 0.5;
+/** Unexplained GARP bursts kept per instance until their sender is known. */
+const MAX_GARP_TAKEOVERS = 8;
 
 interface Tenure {
   start: number;
@@ -86,6 +90,25 @@ interface Overlap {
   startFrame: number;
   frames: number[];
   event: VrrpSplitBrain | null;
+  /** The outranking router's first advert after the other's latest one (what makes a lower keepalived master yield). */
+  answer?: { time: number; frame: number; by: string };
+}
+
+/**
+ * A takeover shown by a burst of gratuitous ARPs for a master's VIP from another router's MAC while that
+ * master is master (keepalived sends them only on entering MASTER): its vrrp.master, until the master's
+ * next advert (a dual master of lost adverts) and the taker's priority are known.
+ */
+interface GarpTakeover {
+  mac: string;
+  vip: string;
+  /** The router that took over (its address). */
+  taker: string;
+  time: number;
+  last: number;
+  master: Router;
+  event: VrrpMaster;
+  split: VrrpSplitBrain | null;
 }
 
 interface Instance {
@@ -98,6 +121,10 @@ interface Instance {
   overlaps: Overlap[];
   reported: Set<string>;
   invalid: Map<string, VrrpInvalid>;
+  /** Takeovers told from a GARP burst, until their end and the taker's priority are known (bounded). */
+  garpTakeovers: GarpTakeover[];
+  /** Adverts answered by ICMP unreachable, by sender, destination and code (bounded). */
+  unreachable: Map<string, VrrpUnreachable>;
   /** Earliest time at which an advertising router may be found silent (cheap tick). */
   nextCheck: number;
 }
@@ -126,15 +153,47 @@ export class VrrpAnalyzer implements Analyzer {
   private readonly joins = new Map<string, NonNullable<Router['join']>>();
   /** Each router's resignations of the last SYNC_GROUP_MS (to tell a FAULT across its sync group), at most MAX_INDEXED_ROUTERS routers. */
   private readonly resignsAt = new Map<string, VrrpResign[]>();
-  readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6;
+  /** Hosts that joined the VRRP group (keepalived starting), by MAC: who sent a takeover's GARPs when no advert shows it. */
+  private readonly members = new Map<string, string>();
+  readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6 | PacketKind.ICMP;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    if (pkt.vrrp) this.onAdvert(pkt, ctx);
+    if (pkt.igmp && pkt.ip && joinsVrrpGroup(pkt)) {
+      const mac = pkt.eth?.src ?? pkt.cooked?.src;
+      if (mac && (this.members.has(mac) || this.members.size < MAX_INDEXED_ROUTERS)) this.members.set(mac, pkt.ip.src);
+    }
+    if (pkt.icmp) {
+      // ICMP (IPv4) is looked at only for errors quoting an advert: pings are no sign of a router's return.
+      if (pkt.icmp.type === 3 && pkt.quoted?.vrrp) this.onUnreachable(pkt, ctx);
+    } else if (pkt.vrrp) this.onAdvert(pkt, ctx);
     else if (this.byIp.size) {
       if (this.alreadyMasters.size && !pkt.frame.noTimestamp) this.alreadyMasters.onAnnouncement(pkt, frameTime(pkt.frame));
       this.onOther(pkt, ctx);
     } else if (pkt.igmp || pkt.icmpv6) this.onOther(pkt, ctx); // a VRRP group join before any advert
     ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /** An advert answered by ICMP destination unreachable (a unicast peer up without keepalived: protocol unreachable). */
+  private onUnreachable(pkt: Packet, ctx: EngineContext): void {
+    const q = pkt.quoted!, v = q.vrrp!, f = pkt.frame;
+    if (f.noTimestamp || !q.ip || !pkt.ip) return;
+    const inst = this.instances.get(`${f.fileIndex}:${f.iface}:${v.family}:${v.vrid}`);
+    if (!inst) return;
+    const t = frameTime(f);
+    const k = `${q.ip.src}|${q.ip.dst}|${pkt.icmp!.code}`;
+    const e = inst.unreachable.get(k);
+    ctx.comment(f.n, { note: 'vrrp.unreachable', router: q.ip.src, peer: q.ip.dst, code: pkt.icmp!.code });
+    if (e) {
+      e.count++;
+      e.end = t;
+      if (e.frames.length < MAX_EVENT_FRAMES) e.frames.push(f.n);
+      return;
+    }
+    if (inst.unreachable.size >= 16) return;
+    inst.unreachable.set(k, ctx.emit({
+      kind: 'vrrp.unreachable', time: t, frames: [f.n], severity: pkt.icmp!.code === 2 ? 'notice' : 'warning',
+      vrid: inst.vrid, family: inst.family, router: q.ip.src, peer: q.ip.dst, answeredBy: pkt.ip.src, code: pkt.icmp!.code, count: 1, end: t,
+    }));
   }
 
   /** A frame from a known router that is not an advert: when a silent router comes back. */
@@ -189,6 +248,86 @@ export class VrrpAnalyzer implements Analyzer {
       if (r.silence.heldVip?.frame === pkt.frame.n && !r.advertising && r.silentEvent && !r.resigned && r.lastTenure && !r.join
         && (t - r.lastTime) * 1000 <= 10 * r.profile.intervalMs) this.revive(inst, r, pkt.frame.n, ctx);
     }
+    if (mac && sender && pkt.arp!.isGratuitous && pkt.arp!.op === 1 && !mac.startsWith('00:00:5e:00:0')) this.noteGarpTakeover(sender, mac, t, pkt.frame.n, ctx);
+  }
+
+  /**
+   * A gratuitous ARP for a VIP from a MAC that is not its master's, while that master is master: keepalived
+   * sends them only on entering MASTER, so a router of the VRID took over and none of its adverts is on the
+   * wire. Told at once (before the ARP analyser closes the burst) when the sender is known: a router of the
+   * instance with that MAC, or a host that joined the VRRP group (keepalived starting) with it.
+   */
+  private noteGarpTakeover(vip: string, mac: string, t: number, n: number, ctx: EngineContext): void {
+    for (const inst of this.instances.values()) {
+      const going = inst.garpTakeovers.find((g) => g.mac === mac && g.vip === vip && t - g.last <= GARP_BURST_S);
+      if (going) {
+        going.last = t;
+        if (going.event.frames.length < 12) going.event.frames.push(n);
+        continue;
+      }
+      let master: Router | null = null, advertisingFromMac = false;
+      for (const r of inst.routers.values()) {
+        if (!r.advertising) continue;
+        if (r.mac === mac) advertisingFromMac = true;
+        else if (r.profile.addresses.includes(vip) && (!master || outranks(r, master))) master = r;
+      }
+      // (A router advertising from that MAC: its own takeover's GARPs, told with its adverts.)
+      if (!master || advertisingFromMac) continue;
+      let taker: Router | null = null;
+      for (const r of inst.routers.values()) if (r.mac === mac && r !== master) taker = r;
+      const ip = taker?.ip ?? this.members.get(mac);
+      if (!ip || ip === master.ip) continue;
+      taker ??= inst.routers.get(ip) ?? null;
+      if (taker && (taker.cluster !== master.cluster || outranks(taker, master))) continue;
+      const interval = master.profile.intervalMs, version = taker?.profile.version ?? master.profile.version;
+      const priority = taker ? taker.priority : null;
+      // (Its Master_Down_Interval needs its priority: until its first advert, judged with the master's.)
+      const downMs = masterDownMs(interval, priority ?? master.priority, version);
+      const reason = takeoverReason({ ip, priority: priority ?? 0 }, { ip: master.ip, priority: master.priority, lastTime: master.lastTime, resigned: false }, t, downMs);
+      const gapMs = (t - master.lastTime) * 1000;
+      const event = ctx.emit({
+        kind: 'vrrp.master', time: t, frames: [master.lastFrame, n], severity: 'notice',
+        vrid: inst.vrid, family: inst.family, version: version === 3 ? 3 : 2, router: ip, mac, priority,
+        reason, previous: master.ip, prevPriority: master.priority, resumed: null,
+        gapMs: round(gapMs), expectedMs: priority !== null ? round(downMs) : null,
+        intervalMs: interval, skewMs: round(skewMs(priority ?? master.priority, interval, version)), late: reason === 'master-down' && gapMs > downMs + interval,
+        addresses: taker ? taker.profile.addresses : [vip], shownBy: 'garp',
+      });
+      if (inst.garpTakeovers.length >= MAX_GARP_TAKEOVERS) inst.garpTakeovers.shift();
+      inst.garpTakeovers.push({ mac, vip, taker: ip, time: t, last: t, master, event, split: null });
+    }
+  }
+
+  /**
+   * An advert of `r` after such a takeover: the master's next advert ends the dual master (the taker yields
+   * to it: reason unknown, told as a split brain of lost adverts); the taker's first advert gives its
+   * priority when it was unknown.
+   */
+  private settleGarpTakeovers(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
+    for (const g of [...inst.garpTakeovers]) {
+      if (g.time >= t) continue;
+      const e = g.event;
+      if (r === g.master && !g.split) {
+        Object.assign(e, { reason: 'unknown', late: false, previousAliveFrame: n, end: t });
+        g.split = ctx.emit({
+          kind: 'vrrp.split-brain', time: g.time, frames: [...e.frames.slice(1), n], severity: 'notice',
+          vrid: inst.vrid, family: inst.family, routers: [r.ip, g.taker].sort() as [string, string], start: g.time, end: t,
+          causes: [], causeLogs: [], adverts: 'lost', yielded: g.taker,
+        });
+      } else if (r.ip === g.taker && e.priority === null) {
+        Object.assign(e, {
+          priority: r.priority, version: r.profile.version === 3 ? 3 : 2, addresses: r.profile.addresses, skewMs: round(skewMs(r.priority, e.intervalMs, r.profile.version)),
+          expectedMs: round(masterDownMs(e.intervalMs, r.priority, r.profile.version)),
+        });
+      }
+      if (g.split && e.priority !== null) inst.garpTakeovers.splice(inst.garpTakeovers.indexOf(g), 1);
+    }
+  }
+
+  /** The vrrp.master told from a GARP burst of `r` whose master has not advertised since (its adverts start its tenure). */
+  private garpTakeoverOf(inst: Instance, r: Router): VrrpMaster | null {
+    for (const g of inst.garpTakeovers) if (g.taker === r.ip && !g.split) { inst.garpTakeovers.splice(inst.garpTakeovers.indexOf(g), 1); return g.event; }
+    return null;
   }
 
   /**
@@ -210,6 +349,27 @@ export class VrrpAnalyzer implements Analyzer {
     return true;
   }
 
+  /**
+   * A master found silent because a lower router took over advertises within half an interval of that
+   * router's first advert: keepalived's answer to a lower-priority advert ("forcing new election", an
+   * immediate advert, vrrp_state_master_rx). Its adverts were lost, it never stopped being master: the
+   * taker is a dual master of milliseconds, not a failover, and this is no preemption (vrrp-lossy2 29.06 s).
+   * The adverts its timer sent in the gap (one per interval) were lost.
+   */
+  private answersTaker(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): boolean {
+    const silent = r.silentEvent;
+    const taker = silent?.takenOverBy ? inst.routers.get(silent.takenOverBy) : undefined;
+    if (!silent || !taker?.tenure || !taker.advertising || r.resigned || !r.lastTenure || r.join || !outranks(r, taker)) return false;
+    if ((t - taker.tenure.start) * 1000 > r.profile.intervalMs / 2 || taker.tenure.start < r.lastTime) return false;
+    // (Another cluster advertising in its gap re-armed its advert timer: stillMaster tells that, rearmedBy.)
+    for (const o of inst.routers.values()) if (o.cluster !== r.cluster && o.lastTime > r.lastTime) return false;
+    const gapMs = (t - r.lastTime) * 1000;
+    const missing = Math.floor(gapMs / r.profile.intervalMs);
+    this.revive(inst, r, n, ctx);
+    if (missing >= 1) countLoss(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, intervalMs: r.profile.intervalMs, gapStart: r.lastTime }, missing, gapMs, t, n);
+    return true;
+  }
+
   /** A router found silent shows it was master all along: its silence is withdrawn, a taker is a dual master. */
   private revive(inst: Instance, r: Router, n: number, ctx: EngineContext): void {
     const silent = r.silentEvent!;
@@ -224,7 +384,11 @@ export class VrrpAnalyzer implements Analyzer {
     if (taker?.tenure && taker.advertising && outranks(r, taker)) {
       // The taker missed its adverts (Master_Down ran out on lost adverts): a dual master the higher priority ends.
       const e = taker.tenure.masterEvent;
-      if (e.previous === r.ip && e.reason === 'master-down') Object.assign(e, { reason: 'unknown', late: false, previousAliveFrame: n });
+      if (e.previous === r.ip && e.reason === 'master-down') {
+        Object.assign(e, { reason: 'unknown', late: false, previousAliveFrame: n });
+        // (A unicast master asking for its peer since its last advert: its adverts wait in its neighbour queue.)
+        if (r.profile.unicast && r.silence.peerArp) e.previousHeld = true;
+      }
       taker.supersededBy = r.ip;
     }
     this.schedule(inst, r);
@@ -267,7 +431,7 @@ export class VrrpAnalyzer implements Analyzer {
     let inst = this.instances.get(key);
     if (!inst) {
       if (this.instances.size >= MAX_INSTANCES) return;
-      inst = { key, fileIndex: f.fileIndex, vrid: v.vrid, family: v.family, routers: new Map(), clusters: new Clusters(), overlaps: [], reported: new Set(), invalid: new Map(), nextCheck: Infinity };
+      inst = { key, fileIndex: f.fileIndex, vrid: v.vrid, family: v.family, routers: new Map(), clusters: new Clusters(), overlaps: [], reported: new Set(), invalid: new Map(), garpTakeovers: [], unreachable: new Map(), nextCheck: Infinity };
       this.instances.set(key, inst);
     }
     const ip = net.src;
@@ -293,6 +457,7 @@ export class VrrpAnalyzer implements Analyzer {
     r.profile = profile;
     r.priority = v.priority;
     inst.clusters.note(r.cluster, v.addresses);
+    if (inst.garpTakeovers.length) this.settleGarpTakeovers(inst, r, t, f.n, ctx);
 
     // A preempted keepalived master goes BACKUP at the first higher-priority advert it hears: adverts from
     // it after a gap are a new tenure (it took over again), not a late advert of the old one. (Only once
@@ -314,6 +479,12 @@ export class VrrpAnalyzer implements Analyzer {
     r.resigned = v.priority === 0;
     this.checkMismatch(inst, r, f.n, t, ctx);
     this.trackOverlap(inst, t, f.n, ctx);
+    // The outranking side of a dual master answers the other's latest advert: what makes a keepalived master yield.
+    for (const o of inst.overlaps) {
+      if (o.event?.end != null || !o.routers.includes(ip)) continue;
+      const other = inst.routers.get(o.routers[0] === ip ? o.routers[1] : o.routers[0]);
+      if (other && outranks(r, other) && (!o.answer || o.answer.time < other.lastTime)) o.answer = { time: t, frame: f.n, by: ip };
+    }
     this.schedule(inst, r);
   }
 
@@ -356,6 +527,7 @@ export class VrrpAnalyzer implements Analyzer {
 
   private startTenure(inst: Instance, r: Router, t: number, n: number, ctx: EngineContext): void {
     if (this.resumesAfterLoss(inst, r, t, n, ctx)) return;
+    if (this.answersTaker(inst, r, t, n, ctx)) return;
     // The master this router takes over from: a live advertiser if any, else the last one that stopped.
     let live: Router | null = null;
     for (const o of inst.routers.values()) if (o !== r && o.cluster === r.cluster && o.advertising && (!live || outranks(o, live))) live = o;
@@ -374,10 +546,13 @@ export class VrrpAnalyzer implements Analyzer {
       r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: quiet.event };
       return;
     }
+    // Its GARPs came first, its adverts of then lost: the takeover told from them (noteGarpTakeover) goes on.
+    const garp = inst.garpTakeovers.length ? this.garpTakeoverOf(inst, r) : null;
+    const t0 = garp ? garp.time : t;
     const downMs = masterDownMs(prev?.profile.intervalMs ?? interval, r.priority, r.profile.version);
-    let reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t, downMs);
+    let reason: TakeoverReason = takeoverReason(r, prev && prev !== r ? { ip: prev.ip, priority: prev.priority, lastTime: prev.lastTime, resigned: prev.resigned && !prev.advertising } : prev === r ? { ip: r.ip, priority: r.priority, lastTime: r.lastTime, resigned: r.resigned } : null, t0, downMs);
     if (reason === 'initial' && alreadyMaster(t, ctx.startOf(inst.fileIndex), interval)) reason = 'already-master';
-    const gapMs = prev ? (t - prev.lastTime) * 1000 : null;
+    const gapMs = prev ? (t0 - prev.lastTime) * 1000 : null;
     // The same router again after its own silence, nobody in between: no takeover to time.
     const resumed = prev === r;
     // A preempting router waits its own Master_Down_Interval (plus preempt_delay) from its return, or
@@ -396,17 +571,18 @@ export class VrrpAnalyzer implements Analyzer {
         : joined ?? dropped ?? (r.firstFrame && !r.steppedDown ? { ...r.firstFrame, signal: 'first-frame' as const } : null);
       wait = from ? { waitFrom: from.signal, waitFromFrame: from.frame, waitMs: round((t - from.time) * 1000) } : { waitFrom: null, waitFromFrame: null, waitMs: null };
     }
-    const frames = [n];
-    if (prev && prev !== r) frames.unshift(prev.lastFrame);
-    const e = ctx.emit({
-      kind: 'vrrp.master', time: t, frames, severity: late ? 'warning' : reason === 'initial' || reason === 'already-master' || reason === 'preemption' ? 'info' : 'notice',
-      vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 : 2, router: r.ip, mac: r.mac, priority: r.priority,
+    const frames = garp ? [...garp.frames, n] : [n];
+    if (prev && prev !== r && !garp) frames.unshift(prev.lastFrame);
+    const fields = {
+      severity: late ? 'warning' as const : reason === 'initial' || reason === 'already-master' || reason === 'preemption' ? 'info' as const : 'notice' as const,
+      vrid: inst.vrid, family: inst.family, version: r.profile.version === 3 ? 3 as const : 2 as const, router: r.ip, mac: r.mac, priority: r.priority,
       reason, previous: prev && prev !== r ? prev.ip : null, prevPriority: prev && prev !== r ? prev.priority : null,
-      resumed: resumed ? (reason === 'resignation' ? 'restart' : 'silence') : null,
+      resumed: resumed ? (reason === 'resignation' ? 'restart' as const : 'silence' as const) : null,
       gapMs: gapMs === null ? null : round(gapMs), expectedMs: expectedMs === null ? null : round(expectedMs),
       intervalMs: prev?.profile.intervalMs ?? interval, skewMs: round(skewMs(r.priority, prev?.profile.intervalMs ?? interval, r.profile.version)),
       late, addresses: r.profile.addresses, ...wait,
-    });
+    };
+    const e = garp ? Object.assign(garp, fields, { frames: frames.slice(0, MAX_EVENT_FRAMES) }) : ctx.emit({ kind: 'vrrp.master', time: t, frames, ...fields });
     if (reason === 'already-master') this.alreadyMasters.add(e);
     if (prev && prev !== r) this.priorities.takeover(prev, r, e);
     ctx.comment(n, { note: 'vrrp.first', router: r.ip, vrid: inst.vrid, priority: r.priority });
@@ -416,7 +592,7 @@ export class VrrpAnalyzer implements Analyzer {
     r.resigned = false;
     r.supersededBy = null;
     r.silentEvent = null;
-    r.tenure = { start: t, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: e };
+    r.tenure = { start: t0, startFrame: n, adverts: 1, lateCount: 0, lateMaxMs: 0, lateFrames: [], masterEvent: e };
     r.priorityChange = null;
     if (prev && prev !== r) {
       if (reason === 'master-down') {
@@ -520,7 +696,7 @@ export class VrrpAnalyzer implements Analyzer {
   private endTenure(inst: Instance, r: Router, end: number, ctx: EngineContext): void {
     const tenure = r.tenure;
     r.tenure = null;
-    for (const o of [...inst.overlaps]) if (!o.event?.end && o.routers.includes(r.ip)) this.closeOverlap(inst, o, end);
+    for (const o of [...inst.overlaps]) if (!o.event?.end && o.routers.includes(r.ip)) this.closeOverlap(inst, o, end, ctx);
     const interval = r.profile.intervalMs;
     judgeCadence(r.silence, ctx, { vrid: inst.vrid, router: r.ip, intervalMs: interval });
     // Adverts slower than the interval they carry: the lateness is the cadence, told once (vrrp.cadence).
@@ -589,8 +765,9 @@ export class VrrpAnalyzer implements Analyzer {
 
   /** Two routers advertising at once for more than 3 intervals: split brain (RFC 3768 allows one master). */
   private trackOverlap(inst: Instance, t: number, n: number, ctx: EngineContext): void {
-    // Both must really be sending now: a master that was preempted may not have been found silent yet.
-    const active = [...inst.routers.values()].filter((r) => r.advertising && (t - r.lastTime) * 1000 <= 2.5 * r.profile.intervalMs);
+    // Both must really be master now: a master that was preempted may not have been found silent yet. (One
+    // whose adverts are lost or held shows it by its GARPs for the VIP or its ARP requests for its peer.)
+    const active = [...inst.routers.values()].filter((r) => r.advertising && (t - seenAt(r)) * 1000 <= 2.5 * r.profile.intervalMs);
     if (active.length < 2) return;
     for (let i = 0; i < active.length; i++) for (let j = i + 1; j < active.length; j++) {
       // Masters of two clusters sharing the VRID: each is its own cluster's only master.
@@ -598,14 +775,16 @@ export class VrrpAnalyzer implements Analyzer {
       const pair = [active[i].ip, active[j].ip].sort() as [string, string];
       let o = inst.overlaps.find((x) => !x.event?.end && x.routers[0] === pair[0] && x.routers[1] === pair[1]);
       if (!o) {
-        o = { routers: pair, start: t, startFrame: n, frames: [active[i].lastFrame, active[j].lastFrame], event: null };
+        // From the later of the two tenures (the first advert of the one that took over beside the other).
+        const start = Math.min(t, Math.max(active[i].tenure?.start ?? t, active[j].tenure?.start ?? t));
+        o = { routers: pair, start, startFrame: n, frames: [active[i].lastFrame, active[j].lastFrame], event: null };
         // What differs when the two streams meet (a fix may come before the split brain is confirmed).
         o.startDiffs = differences(active[i].ip === pair[0] ? active[i].profile : active[j].profile, active[i].ip === pair[0] ? active[j].profile : active[i].profile);
         inst.overlaps.push(o);
         if (inst.overlaps.length > 64) inst.overlaps.shift();
       }
       const interval = Math.max(active[i].profile.intervalMs, active[j].profile.intervalMs);
-      const bothSince = Math.min(active[i].lastTime, active[j].lastTime) - o.start;
+      const bothSince = Math.min(seenAt(active[i]), seenAt(active[j])) - o.start;
       if (!o.event && bothSince * 1000 > 3 * interval) {
         o.event = ctx.emit({
           kind: 'vrrp.split-brain', time: o.start, frames: o.frames.slice(), severity: 'warning',
@@ -617,8 +796,38 @@ export class VrrpAnalyzer implements Analyzer {
     }
   }
 
-  private closeOverlap(inst: Instance, o: Overlap, end: number): void {
-    if (!o.event) { inst.overlaps.splice(inst.overlaps.indexOf(o), 1); return; }
+  private closeOverlap(inst: Instance, o: Overlap, end: number, ctx: EngineContext): void {
+    const [a, b] = o.routers.map((ip) => inst.routers.get(ip));
+    const high = a && b ? (outranks(a, b) ? a : b) : null;
+    const low = high ? (high === a ? b! : a!) : null;
+    const missed = high && low ? missedAdverts(high, low, o.start) : null;
+    // The lower one yields to the master's first advert after its own last one (keepalived vrrp_state_master_rx).
+    const yielded = missed && low && o.answer && o.answer.by === high!.ip && o.answer.time >= low.lastTime ? o.answer : null;
+    // The lower one's tenure ends there, however short the dual master.
+    const lowEvent = low?.tenure?.masterEvent ?? low?.lastTenure?.masterEvent;
+    if (yielded && lowEvent && lowEvent.reason === 'unknown' && lowEvent.time <= yielded.time) lowEvent.end = yielded.time;
+    if (!o.event) {
+      inst.overlaps.splice(inst.overlaps.indexOf(o), 1);
+      // Shorter than a split brain: a dual master of lost adverts, told when it lasted over an interval.
+      const interval = Math.max(a?.profile.intervalMs ?? 0, b?.profile.intervalMs ?? 0);
+      if (!missed || !yielded || !low || (yielded.time - o.start) * 1000 <= interval) return;
+      ctx.emit({
+        kind: 'vrrp.split-brain', time: o.start, frames: [...o.frames, yielded.frame], severity: 'notice',
+        vrid: inst.vrid, family: inst.family, routers: o.routers, start: o.start, end: yielded.time, causes: [], causeLogs: [],
+        adverts: missed, yielded: low.ip,
+      });
+      return;
+    }
+    if (missed && o.event.causes.length === 0) {
+      o.event.adverts = missed;
+      o.event.yielded = yielded ? low!.ip : null;
+      if (yielded) {
+        o.event.end = yielded.time;
+        // (Its frames end with the advert the lower one yielded to, not with the adverts after it.)
+        o.event.frames = [...o.event.frames.filter((n) => n < yielded.frame), yielded.frame];
+        return;
+      }
+    }
     o.event.end = end;
   }
 
@@ -651,7 +860,9 @@ export class VrrpAnalyzer implements Analyzer {
           const down = (3 * r.profile.intervalMs + 1000) / 1000;
           const due = r.lastTime + down;
           // Still master by what it sends (GARPs for the VIP, ARP for its unicast peer): not silent yet.
-          const life = lifeSign(r.silence, r.lastTime);
+          // (Not once a router that outranks it advertised after its last advert: it went back to backup;
+          // its kernel may still ask for the peer it last sent to, vrrp-unicast-arp-blocked 30.8 s.)
+          const life = yieldedTo(inst, r) ? null : lifeSign(r.silence, r.lastTime);
           if (t >= due && life !== null && t < life + down) {
             if (r.profile.unicast) tellUnresolved(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, lastTime: r.lastTime, lastFrame: r.lastFrame });
             inst.nextCheck = Math.min(inst.nextCheck, life + down);
@@ -668,14 +879,14 @@ export class VrrpAnalyzer implements Analyzer {
     for (const inst of this.instances.values()) {
       for (const r of inst.routers.values()) {
         if (!r.advertising) continue;
-        const seen = Math.max(r.lastTime, lifeSign(r.silence, r.lastTime) ?? -Infinity);
+        const seen = yieldedTo(inst, r) ? r.lastTime : seenAt(r);
         if ((lastTime - seen) * 1000 > 3 * r.profile.intervalMs + 1000) this.stopAdvertising(inst, r, ctx, null);
         else {
           if (r.profile.unicast && (lastTime - r.lastTime) * 1000 > 3 * r.profile.intervalMs + 1000) tellUnresolved(r.silence, ctx, { vrid: inst.vrid, family: inst.family, router: r.ip, lastTime: r.lastTime, lastFrame: r.lastFrame });
           this.endTenure(inst, r, lastTime, ctx);
         }
       }
-      for (const o of inst.overlaps) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime);
+      for (const o of [...inst.overlaps]) if (o.event && o.event.end === null) this.closeOverlap(inst, o, lastTime, ctx);
     }
   }
 }
@@ -697,6 +908,35 @@ function joinsVrrpGroup(pkt: Packet): boolean {
     at += 8 + 4 * sources + 4 * b[at + 1];
   }
   return false;
+}
+
+/**
+ * A router of its cluster that outranks it advertised after its last advert, with adverts it accepts (a
+ * keepalived master yields to it; one that drops them, e.g. another advert_int, stays master).
+ */
+function yieldedTo(inst: Instance, r: Router): boolean {
+  for (const o of inst.routers.values()) {
+    if (o === r || o.cluster !== r.cluster || o.lastTime <= r.lastTime || !outranks(o, r)) continue;
+    if (!differences(o.profile, r.profile).some((d) => d.field !== 'checksumVariant' && !(d.field === 'advertInterval' && o.profile.version === 3))) return true;
+  }
+  return false;
+}
+
+/** The time a router last showed it is master: its last advert, or a GARP for its VIP / ARP for its peer since. */
+function seenAt(r: Router): number {
+  return Math.max(r.lastTime, lifeSign(r.silence, r.lastTime) ?? -Infinity);
+}
+
+/**
+ * Why `low` did not hear `high` during a dual master from `start`, when the wire shows it: `held` (a unicast
+ * master whose peer's MAC did not resolve then, its adverts in the neighbour queue), `lost` (low took over
+ * while high was still master, as high showed by its GARPs or adverts after: vrrp.master previousAliveFrame).
+ */
+function missedAdverts(high: Router, low: Router, start: number): 'lost' | 'held' | null {
+  const u = high.silence.unresolved;
+  if (high.profile.unicast && u && u.time <= start && (u.end === null || u.end >= start)) return 'held';
+  const e = low.tenure?.masterEvent ?? low.lastTenure?.masterEvent;
+  return e && e.reason === 'unknown' && e.previous === high.ip && e.previousAliveFrame !== undefined ? 'lost' : null;
 }
 
 function round(ms: number): number {

@@ -16,7 +16,8 @@ export interface VrrpMaster extends EventBase {
   router: string;
   /** The advert's source MAC. */
   mac: string | null;
-  priority: number;
+  /** Null only for a takeover shown by its GARPs alone (shownBy) by a router never heard advertising in the capture. */
+  priority: number | null;
   reason: TakeoverReason;
   /** The master before it (null when initial, or when it is the same router again). */
   previous: string | null;
@@ -50,6 +51,23 @@ export interface VrrpMaster extends EventBase {
    * this router missed its adverts, a dual master that the higher priority resolves.
    */
   previousAliveFrame?: number;
+  /**
+   * `garp`: the takeover shows only by the router's burst of gratuitous ARPs for the VIP (keepalived sends
+   * them only on entering MASTER), its adverts of that period lost on the link like the master's adverts it
+   * missed: time and frames are the burst's; priority, version and addresses are those of its first advert
+   * seen later in the capture (keepalived-semantics.md §4).
+   */
+  shownBy?: 'garp';
+  /**
+   * With previousAliveFrame: `previous` is a unicast master whose adverts were held in its kernel's
+   * neighbour queue (its ARP requests for its peer unanswered: vrrp.peer-unresolved), not lost on the link.
+   */
+  previousHeld?: true;
+  /**
+   * A dual master of missed adverts (reason unknown): when it went back to backup, at the advert of the master
+   * that outranks it which reached it (keepalived: "Master received advert … with higher priority").
+   */
+  end?: number;
 }
 
 /** The master advertises priority 0 (keepalived on SIGTERM or FAULT). */
@@ -93,7 +111,11 @@ export interface VrrpSilent extends EventBase {
 
 export interface SplitBrainCause { field: DifferenceField; values: Record<string, string> }
 
-/** Two routers advertise as master of one VRID at once for more than 3 intervals. */
+/**
+ * Two routers master of one VRID at once: both advertise for more than 3 intervals, or (`adverts` set) a
+ * dual master of any length over one interval that the wire shows after the lower-priority router missed
+ * the master's adverts.
+ */
 export interface VrrpSplitBrain extends EventBase {
   kind: 'vrrp.split-brain';
   vrid: number;
@@ -106,6 +128,19 @@ export interface VrrpSplitBrain extends EventBase {
   causes: SplitBrainCause[];
   /** For each cause, the line keepalived 2.2 logs when it drops the other's adverts. */
   causeLogs: string[];
+  /**
+   * Why the lower-priority router did not hear the master, when the wire shows it: the master's adverts were
+   * `lost` on the link (the capture misses them too; the master showed it stayed master by its gratuitous
+   * ARPs or later adverts), or `held` in its kernel's neighbour queue (a unicast master whose peer's MAC does
+   * not resolve: vrrp.peer-unresolved). Absent for a split brain of two routers that both advertise.
+   */
+  adverts?: 'lost' | 'held';
+  /**
+   * With `adverts`: the lower-priority router, which went back to backup when the master's next advert
+   * reached it (keepalived: "Master received advert from … with higher priority"); `end` is that advert.
+   * Null when the capture ends first.
+   */
+  yielded?: string | null;
 }
 
 export type DifferenceField = 'advertInterval' | 'auth' | 'addresses' | 'version' | 'checksumVariant' | 'ttl' | 'unicast';
@@ -234,8 +269,30 @@ export interface VrrpPriority extends EventBase {
   thenMs: number | null;
 }
 
+/**
+ * Adverts answered by ICMP destination unreachable (keepalived-semantics.md §3): code 2, protocol
+ * unreachable, comes from a unicast peer whose host is up while nothing there takes VRRP (keepalived stopped
+ * or not running): the sender is not at fault and stays master. One event per sender, destination and code,
+ * updated to the end of the capture.
+ */
+export interface VrrpUnreachable extends EventBase {
+  kind: 'vrrp.unreachable';
+  vrid: number;
+  family: Family;
+  /** The advert's sender, and the address it was sent to. */
+  router: string;
+  peer: string;
+  /** The host that answered (the peer itself, or a router on the way). */
+  answeredBy: string;
+  /** ICMP destination-unreachable code (2: protocol unreachable; 1: host; 3: port; 9, 10, 13: prohibited). */
+  code: number;
+  /** Adverts answered so far, and the time of the last answer (s). */
+  count: number;
+  end: number;
+}
+
 export type VrrpEvent = VrrpMaster | VrrpResign | VrrpSilent | VrrpSplitBrain | VrrpMismatch | VrrpInvalid | VrrpCollision | VrrpJitter
-  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence | VrrpPriority;
+  | VrrpLoss | VrrpPeerUnresolved | VrrpCadence | VrrpPriority | VrrpUnreachable;
 
 /** Per-frame notes on adverts. */
 export type VrrpNote =
@@ -252,4 +309,5 @@ export type VrrpNote =
   | { note: 'vrrp.lost'; router: string; vrid: number; missing: number; gapMs: number }
   | { note: 'vrrp.peer-arp'; router: string; peer: string }
   | { note: 'vrrp.peer-resolved'; router: string; peer: string; gapMs: number }
-  | { note: 'vrrp.still-master'; router: string; vrid: number; other: string };
+  | { note: 'vrrp.still-master'; router: string; vrid: number; other: string }
+  | { note: 'vrrp.unreachable'; router: string; peer: string; code: number };

@@ -10,7 +10,7 @@ const rfcOf = (version: number): string => (version === 3 ? 'RFC 5798' : 'RFC 37
 function master(e: VrrpMaster, say: Say): string {
   const { i18n } = say;
   const params = {
-    router: e.router, vrid: e.vrid, priority: e.priority, previous: e.previous ?? '', prevPriority: e.prevPriority ?? '',
+    router: e.router, vrid: e.vrid, priority: e.priority ?? '?', previous: e.previous ?? '', prevPriority: e.prevPriority ?? '',
     gap: e.gapMs == null ? '' : say.seconds(e.gapMs), expected: e.expectedMs == null ? '' : say.seconds(e.expectedMs),
     interval: e.intervalMs == null ? '' : say.seconds(e.intervalMs), skew: e.skewMs == null ? '' : say.seconds(e.skewMs), vips: (e.addresses ?? []).join(', '),
     excess: e.gapMs != null && e.expectedMs != null ? say.seconds(e.gapMs - e.expectedMs) : '',
@@ -24,8 +24,9 @@ function master(e: VrrpMaster, say: Say): string {
     : e.reason === 'resignation' ? 'vrrp.master.resignation'
     : e.prevPriority === e.priority ? 'vrrp.master.tie'
     : 'vrrp.master.unknown';
+  if (e.shownBy === 'garp') return i18n.t('vrrp.master.garp', { ...params, frame: e.previousAliveFrame ?? '' });
   const text = i18n.t(key, params);
-  if (e.previousAliveFrame != null) return text + ' ' + i18n.t('vrrp.master.lost-adverts', { ...params, frame: e.previousAliveFrame });
+  if (e.previousAliveFrame != null) return text + ' ' + i18n.t(e.previousHeld ? 'vrrp.master.held-adverts' : 'vrrp.master.lost-adverts', { ...params, frame: e.previousAliveFrame });
   if (key === 'vrrp.master.preemption') return text + ' ' + preemptionWait(e, say);
   return e.late ? text + ' ' + i18n.t('vrrp.master.late', params) : text;
 }
@@ -53,7 +54,14 @@ function splitBrain(e: VrrpSplitBrain, say: Say): string {
   const causes = (e.causes ?? []).map((c, i) => i18n.t(`vrrp.cause.${c.field}` as MessageKey, {
     va: c.values[a] ?? '', vb: c.values[b] ?? '', a, b, log: e.causeLogs?.[i] ?? '',
   }));
-  const cause = causes.length ? causes.join(' ') : i18n.t('vrrp.cause.unreachable');
+  // A dual master of missed adverts, ended by the election: who yielded to whom.
+  if (e.adverts && e.yielded && e.end != null) {
+    const high = e.yielded === a ? b : a;
+    return i18n.t(e.adverts === 'held' ? 'vrrp.split-brain.held' : 'vrrp.split-brain.lost', {
+      vrid: e.vrid, a, b, high, low: e.yielded, duration: say.seconds((e.end - e.start) * 1000),
+    });
+  }
+  const cause = causes.length ? causes.join(' ') : e.adverts ? i18n.t(e.adverts === 'held' ? 'vrrp.cause.held' : 'vrrp.cause.lost') : i18n.t('vrrp.cause.unreachable');
   return e.end == null
     ? i18n.t('vrrp.split-brain.ongoing', { vrid: e.vrid, a, b, cause })
     : i18n.t('vrrp.split-brain', { vrid: e.vrid, a, b, duration: say.seconds((e.end - e.start) * 1000), cause });
@@ -80,8 +88,11 @@ function cadence(e: VrrpCadence, say: Say): string {
   });
 }
 
-export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence' | 'vrrp.priority'> = {
+export const vrrpEvents: EventSentences<'vrrp.master' | 'vrrp.resign' | 'vrrp.silent' | 'vrrp.split-brain' | 'vrrp.mismatch' | 'vrrp.invalid' | 'vrrp.collision' | 'vrrp.jitter' | 'vrrp.loss' | 'vrrp.peer-unresolved' | 'vrrp.cadence' | 'vrrp.priority' | 'vrrp.unreachable'> = {
   'vrrp.loss': loss,
+  'vrrp.unreachable': (e, say) => say.i18n.t(e.code === 2 ? 'vrrp.unreachable.protocol' : 'vrrp.unreachable', {
+    router: e.router, vrid: e.vrid, peer: e.peer, by: e.answeredBy, code: e.code, count: e.count, span: say.seconds((e.end - e.time) * 1000),
+  }),
   'vrrp.peer-unresolved': peerUnresolved,
   'vrrp.cadence': cadence,
   'vrrp.master': master,
@@ -129,6 +140,7 @@ export const vrrpNotes: NoteSentences<VrrpNote['note']> = {
   'vrrp.last': (n, say) => say.i18n.t('vrrp.comment.last', { router: n.router, vrid: n.vrid }),
   'vrrp.stepped-down': (n, say) => say.i18n.t('vrrp.comment.stepped-down', { router: n.router, other: n.by }),
   'vrrp.invalid': (n, say) => say.i18n.t('vrrp.comment.invalid', { problem: n.problem }),
+  'vrrp.unreachable': (n, say) => say.i18n.t(n.code === 2 ? 'vrrp.comment.unreachable.protocol' : 'vrrp.comment.unreachable', { router: n.router, peer: n.peer, code: n.code }),
   'vrrp.contender-again': (n, say) => say.i18n.t('vrrp.comment.contender-again', { router: n.router, vrid: n.vrid, other: n.master }),
   'vrrp.lost': (n, say) => say.i18n.t('vrrp.comment.lost', { router: n.router, vrid: n.vrid, missing: n.missing, gap: say.seconds(n.gapMs) }),
   'vrrp.peer-arp': (n, say) => say.i18n.t('vrrp.comment.peer-arp', { router: n.router, peer: n.peer }),
