@@ -440,6 +440,21 @@ table inet vslab {
 }
 EOF
 }
+bridge_vrrp_loss() { # bridge_vrrp_loss PCT SECONDS : the switch drops PCT % of VRRP packets at random (before br0 and its capture) for SECONDS
+  local pct=$1 secs=$2
+  mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < $pct drop (before br0 and its capture)"
+  nsx sw nft -f - <<EOF
+table bridge vslab_loss {
+  chain prerouting {
+    type filter hook prerouting priority 0; policy accept;
+    ip protocol 112 numgen random mod 100 < $pct counter drop
+  }
+}
+EOF
+  sleep "$secs"
+  mark nft_clear "sw nftables table bridge vslab_loss deleted ($(nsx sw nft list table bridge vslab_loss | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
+  nsx sw nft delete table bridge vslab_loss
+}
 nft_clear() { mark nft_clear "$1 nftables table inet vslab deleted"; nsx "$1" nft delete table inet vslab; }
 
 # ------------------------------------------------------------------ scenarios
@@ -819,18 +834,7 @@ sc_lossy() {
   start_d1_master
   ping_start cl "$VIP"
   sleep 3
-  mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < 40 drop (before br0 and its capture)"
-  nsx sw nft -f - <<'EOF'
-table bridge vslab_loss {
-  chain prerouting {
-    type filter hook prerouting priority 0; policy accept;
-    ip protocol 112 numgen random mod 100 < 40 counter drop
-  }
-}
-EOF
-  sleep 45
-  mark nft_clear "sw nftables table bridge vslab_loss deleted ($(nsx sw nft list table bridge vslab_loss | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
-  nsx sw nft delete table bridge vslab_loss
+  bridge_vrrp_loss 40 45
   sleep 6
 }
 
@@ -2476,18 +2480,7 @@ sc_lossy2() {
   start_d1_master
   ping_start cl "$VIP"
   sleep 4
-  mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < 30 drop (before br0 and its capture)"
-  nsx sw nft -f - <<'NFT'
-table bridge vslab_loss {
-  chain prerouting {
-    type filter hook prerouting priority 0; policy accept;
-    ip protocol 112 numgen random mod 100 < 30 counter drop
-  }
-}
-NFT
-  sleep 50
-  mark nft_clear "sw nftables table bridge vslab_loss deleted ($(nsx sw nft list table bridge vslab_loss | grep -o 'packets [0-9]* bytes [0-9]*') dropped)"
-  nsx sw nft delete table bridge vslab_loss
+  bridge_vrrp_loss 30 50
   sleep 6
 }
 # shellcheck disable=SC2016  # backquotes are Markdown here
