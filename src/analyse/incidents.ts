@@ -59,7 +59,7 @@ export interface OutageStep extends StepBase { step: 'outage'; vip: string; prob
 /** Connections open across the takeover: kept or reset, with IPVS sync seen or not. */
 export interface ConnectionsStep extends StepBase { step: 'connections'; router: string; survived: number; reset: number; synced: boolean }
 /** Two masters at once (end null: still at the end of the capture). */
-export interface SplitBrainStep extends StepBase { step: 'split-brain'; vrid: number; routers: [string, string]; end: number | null; causes: DifferenceField[] }
+export interface SplitBrainStep extends StepBase { step: 'split-brain'; vrid: number; routers: [string, string]; end: number | null; causes: DifferenceField[]; /** vrrp.split-brain's: why the lower router missed the master's adverts (lost on the link, held in its kernel), and which yielded. */ adverts: 'lost' | 'held' | null; yielded: string | null }
 /** A health-check verdict. */
 export interface CheckStep extends StepBase { step: 'check'; director: string; target: string; checker: Checker; state: 'up' | 'down'; reason: string }
 /** What made an HSRP group's Active leave: its silence (`failover`, its last hello), its Resign, or another router's Coup. */
@@ -248,11 +248,16 @@ function outagesByRelated(events: readonly AnalysisEvent[]): Map<string, EventOf
 function splitBrains(events: readonly AnalysisEvent[], claimed: Set<string>): Omit<Incident, 'id'>[] {
   const out: Omit<Incident, 'id'>[] = [];
   const outagesOf = outagesByRelated(events);
+  // The masters that began a split brain (a takeover seen only by its GARPs, vrrp-lossy): the clients'
+  // failures their ARP entries caused belong to the split brain's story.
+  const masters = new Map<string, Master>();
+  for (const e of events) if (isKind(e, 'vrrp.master')) masters.set(e.id, e);
   for (const e of events) {
     if (!isKind(e, 'vrrp.split-brain')) continue;
     const ids = new Set([e.id]);
-    const steps: IncidentStep[] = [{ step: 'split-brain', time: e.start, frames: e.frames, event: e.id, vrid: e.vrid, routers: e.routers, end: e.end, causes: (e.causes ?? []).map((c) => c.field) }];
-    for (const o of outagesOf.get(e.id) ?? []) if (!claimed.has(o.id)) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
+    const steps: IncidentStep[] = [{ step: 'split-brain', time: e.start, frames: e.frames, event: e.id, vrid: e.vrid, routers: e.routers, end: e.end, causes: (e.causes ?? []).map((c) => c.field), adverts: e.adverts ?? null, yielded: e.yielded ?? null }];
+    const began = [...masters.values()].filter((m) => m.vrid === e.vrid && e.routers.includes(m.router) && Math.abs(m.time - e.start) <= 0.5).map((m) => m.id);
+    for (const id of [e.id, ...began]) for (const o of outagesOf.get(id) ?? []) if (!claimed.has(o.id)) { claimed.add(o.id); ids.add(o.id); steps.push(outageStep(o)); }
     claimed.add(e.id);
     out.push(finish('split-brain', steps, ids, { vrids: [e.vrid], from: [...e.routers], to: [], subject: null, closed: e.end !== null }));
   }

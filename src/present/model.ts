@@ -176,7 +176,11 @@ export function summaryLines(a: Analysis, i18n: I18n, fmt: ReportFormat): string
   else {
     lines.push(vrids.map(({ v, tenures }) => t('summary.masters', {
       vrid: v,
-      list: listText(i18n, tenures.map((p) => t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
+      // A tenure inside another router's (a dual master the other outlived: lost adverts, a split brain)
+      // says when it ended, so that the list does not read as if it stayed master (vrrp-lossy's d2).
+      list: listText(i18n, tenures.map((p) => p.end !== null && tenures.some((q) => q !== p && q.start < p.start && (q.end === null || q.end > p.end!))
+        ? t('summary.masterFromTo', { router: p.router, time: fmt.rel(p.start), end: fmt.rel(p.end) })
+        : t('summary.masterFrom', { router: p.router, time: fmt.rel(p.start) }))),
     })).join(' '));
   }
 

@@ -88,6 +88,8 @@ export const incidentsEn = {
   'incident.item.connections.unsynced.one': '{router} kept {survived} of {count} open connection (no IPVS sync seen)',
   'incident.item.connections.unsynced.other': '{router} kept {survived} of {count} open connections (no IPVS sync seen)',
   'incident.item.split-brain': '{a} and {b} on VRID {vrid} for {duration}; they differ in {causes}',
+  'incident.item.split-brain.lost': '{a} and {b} on VRID {vrid} for {duration}: adverts lost on the link; {yielded}, which missed the master\'s, took over on its timer and went back to backup at the next one it heard',
+  'incident.item.split-brain.held': '{a} and {b} on VRID {vrid} for {duration}: the unicast master\'s adverts held in its kernel (its peer\'s MAC unresolved); {yielded} took over on its timer and went back to backup at the first one it heard',
   'incident.item.split-brain.unreachable': '{a} and {b} on VRID {vrid} for {duration}; nothing differs: their adverts do not reach each other',
   'incident.item.split-brain.open': '{a} and {b} on VRID {vrid} until the end of the capture; they differ in {causes}',
   'incident.item.split-brain.open.unreachable': '{a} and {b} on VRID {vrid} until the end of the capture; nothing differs: their adverts do not reach each other',

@@ -88,6 +88,8 @@ export const incidentsFr: Record<keyof typeof incidentsEn, string> = {
   'incident.item.connections.unsynced.one': '{router} garde {survived} connexion ouverte sur {count} (aucune synchronisation IPVS vue)',
   'incident.item.connections.unsynced.other': '{router} garde {survived} des {count} connexions ouvertes (aucune synchronisation IPVS vue)',
   'incident.item.split-brain': '{a} et {b} sur le VRID {vrid} pendant {duration} ; ils diffèrent par {causes}',
+  'incident.item.split-brain.lost': '{a} et {b} sur le VRID {vrid} pendant {duration} : annonces perdues sur le lien ; {yielded}, qui a manqué celles du maître, a pris le relais à l’expiration de son minuteur puis est repassé en secours à la suivante qu’il a reçue',
+  'incident.item.split-brain.held': '{a} et {b} sur le VRID {vrid} pendant {duration} : les annonces du maître en unicast restent bloquées dans son noyau (adresse MAC de son pair non résolue) ; {yielded} a pris le relais à l’expiration de son minuteur puis est repassé en secours à la première qu’il a reçue',
   'incident.item.split-brain.unreachable': '{a} et {b} sur le VRID {vrid} pendant {duration} ; rien ne diffère : leurs annonces ne se parviennent pas',
   'incident.item.split-brain.open': '{a} et {b} sur le VRID {vrid} jusqu’à la fin de la capture ; ils diffèrent par {causes}',
   'incident.item.split-brain.open.unreachable': '{a} et {b} sur le VRID {vrid} jusqu’à la fin de la capture ; rien ne diffère : leurs annonces ne se parviennent pas',

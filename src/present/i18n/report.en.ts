@@ -33,6 +33,7 @@ export const reportEn = {
   'summary.noMaster': 'No VRRP master seen in the capture.',
   'summary.masters': 'VRID {vrid} masters: {list}.',
   'summary.masterFrom': '{router} from {time}',
+  'summary.masterFromTo': '{router} also, from {time} to {end}',
   'summary.more.one': 'and {count} more',
   'summary.more.other': 'and {count} more',
   'summary.noFailover': 'No failover.',

@@ -34,6 +34,7 @@ export const reportFr: Record<keyof typeof reportEn, string> = {
   'summary.noMaster': 'Aucun maître VRRP dans la capture.',
   'summary.masters': 'Maîtres du VRID {vrid} : {list}.',
   'summary.masterFrom': '{router} à partir de {time}',
+  'summary.masterFromTo': '{router} aussi, de {time} à {end}',
   'summary.more.one': 'et {count} autre',
   'summary.more.other': 'et {count} autres',
   'summary.noFailover': 'Aucune bascule.',

@@ -59,7 +59,8 @@ export function incidentLine(inc: Incident, i18n: I18n, fmt: ReportFormat): stri
   const takeovers = inc.steps.filter((s): s is TakeoverStep => s.step === 'takeover');
   const outages = inc.steps.filter((s): s is OutageStep => s.step === 'outage');
   const p: Params = {
-    time: fmt.rel(inc.start), vrids: vridList(inc.vrids), from: inc.from.join(inc.kind === 'split-brain' ? i18n.t('incident.and') : ', '), to: inc.to.join(', '), subject: subjectOf(inc),
+    // A preemption's story starts at the router's return; its line says when it took over.
+    time: fmt.rel(inc.kind === 'preemption' && takeovers.length ? takeovers[0].time : inc.start), vrids: vridList(inc.vrids), from: inc.from.join(inc.kind === 'split-brain' ? i18n.t('incident.and') : ', '), to: inc.to.join(', '), subject: subjectOf(inc),
     waited: span(fmt, takeovers.map((t) => t.waitedMs)), duration: fmt.duration(ownSpanMs(inc)),
   };
   const vrids = inc.vrids.length > 1 ? 'many' : 'one';
@@ -175,6 +176,7 @@ function stepItem(s: IncidentStep, inc: Incident, i18n: I18n, fmt: ReportFormat)
     case 'split-brain': {
       const causes = s.causes.map((c) => i18n.t(`vrrp.field.${c}` as MessageKey)).join(', ');
       const p = { vrid: s.vrid, a: s.routers[0], b: s.routers[1], duration: s.end === null ? '—' : fmt.duration((s.end - s.time) * 1000), causes };
+      if (s.adverts && s.end !== null) return t(`split-brain.${s.adverts}`, { ...p, yielded: s.yielded ?? '?' });
       return t(s.end === null ? (causes ? 'split-brain.open' : 'split-brain.open.unreachable') : causes ? 'split-brain' : 'split-brain.unreachable', p);
     }
     case 'check':
