@@ -15,8 +15,9 @@ export default defineConfig({
     sequence: { sequencer: LongestFirst },
     // Every conditional skip says why (test/support/skip.ts), once per reason, after the summary.
     globalSetup: ['test/support/skip-setup.ts'],
-    // A turn of the event loop between tests (see the file).
-    setupFiles: ['test/support/yield-setup.ts'],
+    // A turn of the event loop between tests (see the file); with VRRPSCOPE_CPU_LOG=FILE, each test
+    // file's CPU seconds appended to FILE (see the file).
+    setupFiles: ['test/support/yield-setup.ts', 'test/support/cpu-setup.ts'],
     reporters: ['default', './test/support/skip-reporter.ts'],
   },
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { HAVE_CHROMIUM, launch, openReport, type PageRecord } from '../support/browser.js';
-import { runCli } from '../support/ours.js';
+import { runInProcess } from '../support/ours.js';
 import { fixture } from '../support/captures.js';
 import { REASONS, skipUnless } from '../support/skip.js';
 import { writeHtml } from '../../src/present/html.js';
@@ -21,12 +21,16 @@ const dir = tmp('vrrpscope-browser-');
 const BUNDLED = fileURLToPath(new URL('../../captures/vrrp-failover.pcap', import.meta.url));
 const LAB_FRONT = fixture('lab/director-failover/director-failover-front.pcap');
 
-/** The command's HTML report of `args`, written once per name (the light and dark tests open the same file). */
+/**
+ * The command's HTML report of `args`, written once per name (the light and dark tests open the same
+ * file), by its main() in this process (test/support/ours.ts: what the command writes, without a node
+ * start-up each).
+ */
 const written = new Map<string, string>();
-function cliHtml(name: string, args: string[]): string {
+async function cliHtml(name: string, args: string[]): Promise<string> {
   const out = join(dir, name);
   if (written.get(out) === JSON.stringify(args)) return out;
-  const r = runCli(['report', ...args, '--format', 'html', '-o', out]);
+  const r = await runInProcess(['report', ...args, '--format', 'html', '-o', out]);
   expect(r.status, r.stderr).toBe(0);
   written.set(out, JSON.stringify(args));
   return out;
@@ -57,7 +61,7 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
   for (const [name, args] of reports) {
     for (const dark of [false, true]) {
       it(`${name} (${dark ? 'dark' : 'light'}): no request, no console message, timeline and events visible`, async () => {
-        const file = cliHtml(name + '.html', args);
+        const file = await cliHtml(name + '.html', args);
         const rec = await openReport(browser, file, { dark });
         const { page } = rec;
         const svg = page.locator('#timelines svg').first();
@@ -82,13 +86,12 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
         await page.locator('#frames').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(SHOTS, `${name}-${dark ? 'dark' : 'light'}-frames.png`) });
         expectQuiet(rec);
-        await page.context().close();
       }, 60_000);
     }
   }
 
   it('prints to PDF (print styles: light, no navigation)', async () => {
-    const rec = await openReport(browser, cliHtml('print.html', [BUNDLED]), { dark: true });
+    const rec = await openReport(browser, await cliHtml('print.html', [BUNDLED]), { dark: true });
     await rec.page.emulateMedia({ media: 'print' });
     expect(await rec.page.locator('nav').isVisible()).toBe(false);
     expect(await rec.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(255, 255, 255)');
@@ -96,7 +99,6 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.length).toBeGreaterThan(20_000);
     expectQuiet(rec);
-    await rec.page.context().close();
   }, 60_000);
 
   /** Pages of a PDF: its page objects (/Type /Page, not /Pages), as scripts/print-pages.mjs counts them. */
@@ -104,7 +106,7 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
 
   it('prints short: the story first, the reference after, the frames appendix only with --all-frames', async () => {
     // Without --all-frames (a report made with --config would add the checklist after the timelines).
-    const rec = await openReport(browser, cliHtml('print-short.html', [BUNDLED]));
+    const rec = await openReport(browser, await cliHtml('print-short.html', [BUNDLED]));
     await rec.page.emulateMedia({ media: 'print' });
     const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
     expect(order.slice(0, 3)).toEqual(['summary', 'incidents', 'timelines']);
@@ -116,14 +118,12 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     // Measured 5 A4 pages (README, "Printing the HTML report"; 6 before events printed compact); 22 with --all-frames.
     expect(pdfPages(pdf)).toBeLessThanOrEqual(5);
     expectQuiet(rec);
-    await rec.page.context().close();
 
     // With --all-frames the listing is what was asked for: it prints.
-    const all = await openReport(browser, cliHtml('print-all.html', [BUNDLED, '--all-frames']));
+    const all = await openReport(browser, await cliHtml('print-all.html', [BUNDLED, '--all-frames']));
     await all.page.emulateMedia({ media: 'print' });
     expect(await all.page.locator('#frames').isVisible()).toBe(true);
     expect(pdfPages(await all.page.pdf({ format: 'A4' }))).toBeGreaterThan(pdfPages(pdf));
-    await all.page.context().close();
   }, 120_000);
 
   it('prints the 9 221-frame checks lab (healthcheck-mix) in under 15 pages, every event with its display filter', async () => {
@@ -149,15 +149,14 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
   }, 120_000);
 
   it('the checklist comes after the timelines, before the reference sections', async () => {
-    const rec = await openReport(browser, cliHtml('print-checklist.html', [BUNDLED, '--expect', 'vrrp-failover']));
+    const rec = await openReport(browser, await cliHtml('print-checklist.html', [BUNDLED, '--expect', 'vrrp-failover']));
     const order = await rec.page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id));
     expect(order.slice(0, 4)).toEqual(['summary', 'incidents', 'timelines', 'checklist']);
     expect(order.indexOf('events')).toBeGreaterThan(3);
-    await rec.page.context().close();
   }, 60_000);
 
   it('shows markup and script from HTTP fields as text, and runs none of it', async () => {
-    const file = cliHtml('hostile-http.html', [hostileHttpCapture(dir), '--all-frames']);
+    const file = await cliHtml('hostile-http.html', [hostileHttpCapture(dir), '--all-frames']);
     const rec = await openReport(browser, file);
     const { page } = rec;
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
@@ -178,7 +177,6 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
     await page.locator('#frames').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'hostile-http.png') });
     expectQuiet(rec);
-    await page.context().close();
   }, 60_000);
 
   it('shows markup in event summaries, fields and comments as text', async () => {
@@ -201,7 +199,6 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
       await page.locator('#timelines').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SHOTS, `story-${dark ? 'dark' : 'light'}-timelines.png`), fullPage: false });
       expectQuiet(rec);
-      await page.context().close();
     }
   }, 60_000);
 });

@@ -6,9 +6,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Longest first (measured on the 2-core machine, warm tshark cache, 2026-12-03). */
 const LONGEST = [
-  'test/present/browser.test.ts', // ~53 s: Chromium for every page
+  'test/present/browser.test.ts', // Chromium: 11 reports in one tab
   'test/live/lab.test.ts', // ~50 s, mostly waiting on the keepalived lab's scripted failover
-  'test/io/read-once.test.ts', // ~48 s
+  'test/io/read-once.test.ts', // ~16 runs of the command
   'test/live/cli.test.ts', // ~46 s
   'test/robustness/fuzz-analysis.test.ts',
   'test/present/incidents-browser.test.ts',
