@@ -127,7 +127,7 @@ describe.skipIf(skipUnless(HAVE_CHROMIUM, REASONS.chromium))('HTML report in hea
   }, 120_000);
 
   it('prints the 9 221-frame checks lab (healthcheck-mix) in under 15 pages, every event with its display filter', async () => {
-    const rec = await openReport(browser, cliHtml('print-checks.html', [fixture('lab/healthcheck-mix/healthcheck-mix.pcapng')]));
+    const rec = await openReport(browser, await cliHtml('print-checks.html', [fixture('lab/healthcheck-mix/healthcheck-mix.pcapng')]));
     await rec.page.emulateMedia({ media: 'print' });
     // Nothing an event says is left out of the print: its sentence, its fields, and the filter that
     // selects its frames (the frame links, which lead to the unprinted appendix, go where a filter names them).
