@@ -158,19 +158,39 @@ export class VrrpAnalyzer implements Analyzer {
   readonly wants = PacketKind.VRRP | PacketKind.ARP | PacketKind.IGMP | PacketKind.ICMPV6 | PacketKind.ICMP;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
-    if (pkt.igmp && pkt.ip && joinsVrrpGroup(pkt)) {
-      const mac = pkt.eth?.src ?? pkt.cooked?.src;
-      if (mac && (this.members.has(mac) || this.members.size < MAX_INDEXED_ROUTERS)) this.members.set(mac, pkt.ip.src);
-    }
+    // A join of the VRRP group (keepalived starting there), read once for both uses (noteJoin, onOther).
+    const join = pkt.igmp ? (joinsVrrpGroup(pkt) ? 'igmp-join' as const : null)
+      : pkt.icmpv6 && (pkt.icmpv6.type === 143 || pkt.icmpv6.type === 131) ? 'mld-report' as const : null;
+    if (join) this.noteJoin(pkt, join);
     if (pkt.icmp) {
       // ICMP (IPv4) is looked at only for errors quoting an advert: pings are no sign of a router's return.
       if (pkt.icmp.type === 3 && pkt.quoted?.vrrp) this.onUnreachable(pkt, ctx);
     } else if (pkt.vrrp) this.onAdvert(pkt, ctx);
     else if (this.byIp.size) {
       if (this.alreadyMasters.size && !pkt.frame.noTimestamp) this.alreadyMasters.onAnnouncement(pkt, frameTime(pkt.frame));
-      this.onOther(pkt, ctx);
-    } else if (pkt.igmp || pkt.icmpv6) this.onOther(pkt, ctx); // a VRRP group join before any advert
+      this.onOther(pkt, join, ctx);
+    }
     ctx.wakeAt(this, this.nextCheck);
+  }
+
+  /**
+   * A host joins the VRRP group: who it is by MAC (to name the sender of a takeover's GARPs when no advert
+   * shows it), and, for a host not yet seen advertising, when it joined: if it later advertises and
+   * preempts, its wait is measured from there (vrrp-active-active: d2 started 0.3 s after d1 and preempted
+   * it 3.40 s after its join, its Master_Down_Interval 3.41 s). Known routers: onOther.
+   */
+  private noteJoin(pkt: Packet, signal: 'igmp-join' | 'mld-report'): void {
+    const src = pkt.ip?.src ?? pkt.ipv6?.src ?? null;
+    if (!src) return;
+    const mac = pkt.eth?.src ?? pkt.cooked?.src;
+    if (signal === 'igmp-join' && mac && (this.members.has(mac) || this.members.size < MAX_INDEXED_ROUTERS)) this.members.set(mac, src);
+    if (this.byIp.has(src) || pkt.frame.noTimestamp) return;
+    const t = frameTime(pkt.frame);
+    const j = this.joins.get(src);
+    if (j && t - j.last <= JOIN_RUN_S) { j.last = t; return; }
+    this.joins.delete(src);
+    if (this.joins.size >= MAX_INDEXED_ROUTERS) this.joins.delete(this.joins.keys().next().value!);
+    this.joins.set(src, { time: t, frame: pkt.frame.n, last: t, signal });
   }
 
   /** An advert answered by ICMP destination unreachable (a unicast peer up without keepalived: protocol unreachable). */
@@ -197,31 +217,14 @@ export class VrrpAnalyzer implements Analyzer {
   }
 
   /** A frame from a known router that is not an advert: when a silent router comes back. */
-  private onOther(pkt: Packet, ctx: EngineContext): void {
+  private onOther(pkt: Packet, signal: 'igmp-join' | 'mld-report' | null, ctx: EngineContext): void {
     if (pkt.frame.noTimestamp) return;
     if (pkt.arp) this.onArp(pkt, ctx);
     const src = pkt.arp ? pkt.arp.senderIp : pkt.ip?.src ?? pkt.ipv6?.src ?? null;
     const routers = src ? this.byIp.get(src) : undefined;
-    if (!routers && !pkt.igmp && !pkt.icmpv6) return;
+    if (!routers) return;
     const t = frameTime(pkt.frame);
     const n = pkt.frame.n;
-    const signal = pkt.igmp ? (joinsVrrpGroup(pkt) ? 'igmp-join' : null)
-      : pkt.icmpv6 && (pkt.icmpv6.type === 143 || pkt.icmpv6.type === 131) ? 'mld-report' : null;
-    if (!routers) {
-      // A host not yet seen advertising joins the VRRP group: keepalived starting there. If it later
-      // advertises and preempts, its wait is measured from this join (vrrp-active-active: d2 started
-      // 0.3 s after d1 and preempted it 3.40 s after its join, its Master_Down_Interval 3.41 s).
-      if (signal && src) {
-        const j = this.joins.get(src);
-        if (j && t - j.last <= JOIN_RUN_S) j.last = t;
-        else {
-          this.joins.delete(src);
-          if (this.joins.size >= MAX_INDEXED_ROUTERS) this.joins.delete(this.joins.keys().next().value!);
-          this.joins.set(src, { time: t, frame: n, last: t, signal });
-        }
-      }
-      return;
-    }
     for (const r of routers) {
       if (r.advertising) continue;
       if (!r.firstFrame) r.firstFrame = { time: t, frame: n };
