@@ -440,6 +440,17 @@ table inet vslab {
 }
 EOF
 }
+d1_link_down_up() { # d1_link_down_up HOLD_S : d1's own eth0 down (keepalived keeps running: FAULT), d2 takes over, up HOLD_S later; sets the caller's s1/s2 to d1's/d2's log lines at the link up
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_down "d1 ip link set eth0 down (inside d1)"
+  ipn d1 link set eth0 down
+  ka_wait_state d1 FAULT 5 "$s1"
+  ka_wait_state d2 MASTER 10 "$s2"
+  sleep "$1"
+  s1=$(log_lines d1); s2=$(log_lines d2)
+  mark host_link_up "d1 ip link set eth0 up (inside d1)"
+  ipn d1 link set eth0 up
+}
 bridge_vrrp_loss() { # bridge_vrrp_loss PCT SECONDS : the switch drops PCT % of VRRP packets at random (before br0 and its capture) for SECONDS
   local pct=$1 secs=$2
   mark nft_loss "sw nftables: bridge prerouting ip protocol 112 numgen random mod 100 < $pct drop (before br0 and its capture)"
@@ -542,16 +553,17 @@ sc_v3() {
 }
 
 # VRRPv3 for IPv6 (VI_6, VRID 61, fd00:10::100) and IPv4 (VI_1, VRID 51, 10.0.0.100) side by side
-sc_v3_ipv6_topo() {
+vi6_topo() { # VRRPv3 over IPv6: VI_6, VRID 61, fe80::100 + fd00:10::100, hosts on fd00:10::/64
   IPV6=1
   VRRP_VERSION=3
   HOSTS6="d1:fd00:10::11 d2:fd00:10::12 cl:fd00:10::50"
   # RFC 5798 5.2.9: in IPv6 adverts the first address is the virtual router's link-local address
   # (keepalived warns "the first IPv6 VIP address should be link local" otherwise)
   INSTANCE=VI_6; VRID=61; VIP=fd00:10::100; VIP_CIDR=fe80::100/64,fd00:10::100/64
-  KA_INSTANCES=("VI_6|61|fe80::100/64,fd00:10::100/64" "VI_1|51|10.0.0.100/24")
+  KA_INSTANCES=("VI_6|61|fe80::100/64,fd00:10::100/64")
   WATCH_NEIGH=cl
 }
+sc_v3_ipv6_topo() { vi6_topo; KA_INSTANCES+=("VI_1|51|10.0.0.100/24"); }
 sc_v3_ipv6() {
   local s1 s2 i
   ka_conf d1; ka_conf d2
@@ -675,15 +687,7 @@ sc_link_down() {
   start_d1_master
   ping_start cl "$VIP"
   sleep 6
-  s1=$(log_lines d1); s2=$(log_lines d2)
-  mark host_link_down "d1 ip link set eth0 down (inside d1)"
-  ipn d1 link set eth0 down
-  ka_wait_state d1 FAULT 5 "$s1"
-  ka_wait_state d2 MASTER 10 "$s2"
-  sleep 5
-  s1=$(log_lines d1); s2=$(log_lines d2)
-  mark host_link_up "d1 ip link set eth0 up (inside d1)"
-  ipn d1 link set eth0 up
+  d1_link_down_up 5
   ka_wait_state d1 MASTER 10 "$s1"
   ka_wait_state d2 BACKUP 5 "$s2"
   sleep 6
@@ -1192,15 +1196,7 @@ sc_fault_unicast() {
   ka_wait_state d1 MASTER 15
   ping_start cl "$VIP"
   sleep 6
-  s1=$(log_lines d1); s2=$(log_lines d2)
-  mark host_link_down "d1 ip link set eth0 down (inside d1)"
-  ipn d1 link set eth0 down
-  ka_wait_state d1 FAULT 5 "$s1"
-  ka_wait_state d2 MASTER 10 "$s2"
-  sleep 4
-  s1=$(log_lines d1); s2=$(log_lines d2)
-  mark host_link_up "d1 ip link set eth0 up (inside d1)"
-  ipn d1 link set eth0 up
+  d1_link_down_up 4
   ka_wait_state d1 BACKUP 5 "$s1"
   ka_wait_state d1 MASTER 10 "$s1"
   ka_wait_state d2 BACKUP 5 "$s2"
@@ -1208,15 +1204,7 @@ sc_fault_unicast() {
 }
 
 # use_vmac over IPv6: the virtual MAC is 00:00:5e:00:02:VRID (RFC 5798 §7.3)
-sc_vmac_ipv6_topo() {
-  IPV6=1
-  VRRP_VERSION=3
-  HOSTS6="d1:fd00:10::11 d2:fd00:10::12 cl:fd00:10::50"
-  INSTANCE=VI_6; VRID=61; VIP=fd00:10::100; VIP_CIDR=fe80::100/64,fd00:10::100/64
-  KA_INSTANCES=("VI_6|61|fe80::100/64,fd00:10::100/64")
-  KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"
-  WATCH_NEIGH=cl
-}
+sc_vmac_ipv6_topo() { vi6_topo; KA_INST_EXTRA[d1]="use_vmac"; KA_INST_EXTRA[d2]="use_vmac"; }
 sc_vmac_ipv6() {
   local s2
   start_d1_master
