@@ -122,7 +122,9 @@ export class ArpAnalyzer implements Analyzer {
     }
   }
 
-  // VRRP: the unicast adverts only, to know which addresses are unicast VRRP routers (one Map lookup per advert).
+  // VRRP: which addresses are unicast VRRP routers, and each advertiser's priority and last three advert
+  // times (to tell a master's answer to a lower-priority advert): a Map update per advert. (The VRRP
+  // analyser knows the same priorities per router: one owner of that fact would do, not done yet.)
   readonly wants = PacketKind.ARP | PacketKind.ICMPV6 | PacketKind.VRRP;
 
   onPacket(pkt: Packet, ctx: EngineContext): void {
